@@ -1,0 +1,193 @@
+"""Stage 5, aggregate: stored predictions → tidy pandas tables that every report renders.
+
+Tables (all keyed by document and concept where relevant):
+
+* ``documents`` — one row per document, with metadata, read status and which fields were inferred;
+* ``coverage``  — one row per document × concept: the strongest level and its evidence;
+* ``countries`` — one row per country (latest document, or every document), a column per concept;
+* ``passages``  — one row per passage × concept found;
+* ``failures``  — files that could not be read, with the reason and the remedy.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from .records import KINDS, LEVEL_NAMES
+from .taxonomy import CONCEPT_IDS, Taxonomy
+
+NO_TEXT = "no text layer"
+FAILED = "could not be read"
+QUOTE_CHARS = 320
+_KIND_ORDER = {kind: i for i, kind in enumerate(KINDS)}
+
+
+def build_tables(db, doc_ids: list, failures: list, taxonomy: Taxonomy, *, all_versions: bool = False) -> dict:
+    documents = _documents(db, doc_ids, taxonomy)
+    passages = _passages(db, doc_ids, taxonomy, documents)
+    coverage = _coverage(documents, passages, failures, taxonomy)
+    return {
+        "documents": documents,
+        "coverage": coverage,
+        "countries": _countries(coverage, documents, all_versions=all_versions),
+        "passages": passages,
+        "failures": pd.DataFrame([f.__dict__ for f in failures], columns=["path", "error", "problem", "remedy"]),
+    }
+
+
+def _placeholders(items: list) -> str:
+    return ",".join("?" * len(items))
+
+
+def _documents(db, doc_ids: list, taxonomy: Taxonomy) -> pd.DataFrame:
+    columns = ["doc_id", "document", "path", "iso3", "country", "kind", "kind_name", "year", "language", "n_pages",
+               "pages_no_text", "pages_low_text", "read_status", "inferred", "metadata_evidence", "taxonomy_hash"]
+    if not doc_ids:
+        return pd.DataFrame(columns=columns)
+    rows = db.query(f"SELECT * FROM documents WHERE doc_id IN ({_placeholders(doc_ids)})", tuple(doc_ids))
+    by_id = {row["doc_id"]: row for row in rows}
+    records = []
+    for doc_id in doc_ids:
+        row = by_id[doc_id]
+        sources, evidence = json.loads(row["meta_sources"]), json.loads(row["meta_evidence"])
+        records.append({
+            "doc_id": doc_id, "document": row["file_name"], "path": row["path"], "iso3": row["iso3"] or "",
+            "country": row["country"] or "unknown", "kind": row["kind"] or "", "kind_name": KINDS.get(row["kind"], ""),
+            "year": row["year"], "language": row["language"] or "", "n_pages": row["n_pages"],
+            "pages_no_text": row["pages_no_text"], "pages_low_text": row["pages_low_text"],
+            "read_status": _read_status(row),
+            "inferred": ",".join(sorted(k for k, v in sources.items() if v == "inferred")),
+            "metadata_evidence": "; ".join(f"{k}: {v}" for k, v in sorted(evidence.items())),
+            "taxonomy_hash": taxonomy.short_hash,
+        })
+    frame = pd.DataFrame(records, columns=columns)
+    frame["year"] = frame["year"].astype("Int64")
+    return frame
+
+
+def _read_status(row: dict) -> str:
+    if row["pages_no_text"] >= row["n_pages"]:
+        return NO_TEXT
+    if row["pages_no_text"]:
+        return f"ok ({row['pages_no_text']} of {row['n_pages']} pages without text layer)"
+    return "ok"
+
+
+def _passages(db, doc_ids: list, taxonomy: Taxonomy, documents: pd.DataFrame) -> pd.DataFrame:
+    columns = ["iso3", "country", "document", "doc_id", "page", "heading_path", "concept", "level", "level_name",
+               "confidence", "conditional", "component", "matched_terms", "method", "passage_id", "text_hash", "text"]
+    if not doc_ids:
+        return pd.DataFrame(columns=columns)
+    rows = db.query(
+        f"""SELECT p.passage_id, p.doc_id, p.page_no, p.start, p.heading_path, p.text, p.text_hash,
+                   l.concept, l.level, l.confidence, l.conditional, l.component, l.terms, l.method
+            FROM predictions l JOIN passages p ON p.passage_id = l.passage_id
+            WHERE l.taxonomy_hash = ? AND l.doc_id IN ({_placeholders(doc_ids)})
+            ORDER BY p.doc_id, p.page_no, p.start""",
+        (taxonomy.hash, *doc_ids))
+    meta = documents.set_index("doc_id")
+    records = [{
+        "iso3": meta.at[r["doc_id"], "iso3"], "country": meta.at[r["doc_id"], "country"],
+        "document": meta.at[r["doc_id"], "document"], "doc_id": r["doc_id"], "page": r["page_no"],
+        "heading_path": r["heading_path"], "concept": r["concept"], "level": r["level"],
+        "level_name": LEVEL_NAMES[r["level"]], "confidence": r["confidence"], "conditional": r["conditional"],
+        "component": r["component"], "matched_terms": r["terms"], "method": r["method"],
+        "passage_id": r["passage_id"], "text_hash": r["text_hash"], "text": r["text"],
+    } for r in rows]
+    frame = pd.DataFrame(records, columns=columns)
+    order = {c: i for i, c in enumerate(CONCEPT_IDS)}
+    doc_order = {d: i for i, d in enumerate(doc_ids)}
+    if len(frame):
+        frame = frame.sort_values(by=["doc_id", "page", "concept"],
+                                  key=lambda s: s.map(doc_order) if s.name == "doc_id" else s.map(order) if s.name == "concept" else s,
+                                  kind="stable").reset_index(drop=True)
+    return frame
+
+
+def quote(text: str, terms: str, limit: int = QUOTE_CHARS) -> str:
+    """A quote of at most ``limit`` characters around the first matched term."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    lowered = text.lower()
+    positions = [lowered.find(t.lower()) for t in terms.split(";") if t and lowered.find(t.lower()) >= 0]
+    centre = min(positions) if positions else 0
+    start = max(0, min(centre - limit // 3, len(text) - limit))
+    snippet = text[start:start + limit].strip()
+    return ("…" if start > 0 else "") + snippet + ("…" if start + limit < len(text) else "")
+
+
+def _coverage(documents: pd.DataFrame, passages: pd.DataFrame, failures: list, taxonomy: Taxonomy) -> pd.DataFrame:
+    records = []
+    grouped = {key: group for key, group in passages.groupby(["doc_id", "concept"])} if len(passages) else {}
+    for doc in documents.itertuples(index=False):
+        unread = doc.read_status == NO_TEXT
+        for concept in CONCEPT_IDS:
+            group = grouped.get((doc.doc_id, concept))
+            base = {
+                "iso3": doc.iso3, "country": doc.country, "document": doc.document, "doc_id": doc.doc_id,
+                "kind": doc.kind, "year": doc.year, "language": doc.language, "concept": concept,
+                "concept_name": taxonomy.concept_name(concept), "read_status": doc.read_status,
+                "inferred": doc.inferred, "taxonomy_hash": taxonomy.short_hash,
+            }
+            if group is None:
+                records.append({**base, "level": pd.NA if unread else 0, "level_name": NO_TEXT if unread else "absent",
+                                "n_passages": 0, "pages": "", "top_quote": "", "top_quote_page": pd.NA,
+                                "confidence": pd.NA, "conditional": "", "component": "", "matched_terms": ""})
+                continue
+            best = group.sort_values(["level", "confidence", "page"], ascending=[False, False, True]).iloc[0]
+            pages = sorted(set(int(p) for p in group["page"]))
+            terms = sorted({t for ts in group["matched_terms"] for t in ts.split(";") if t})
+            flags = [f for f in group["conditional"] if f]
+            records.append({
+                **base, "level": int(best["level"]), "level_name": LEVEL_NAMES[int(best["level"])],
+                "n_passages": len(group), "pages": ";".join(map(str, pages)),
+                "top_quote": quote(best["text"], best["matched_terms"]), "top_quote_page": int(best["page"]),
+                "confidence": float(best["confidence"]),
+                "conditional": "both" if len(set(flags)) > 1 else (flags[0] if flags else ""),
+                "component": best["component"], "matched_terms": ";".join(terms),
+            })
+    for failure in failures:
+        for concept in CONCEPT_IDS:
+            records.append({"iso3": "", "country": "unknown", "document": failure.path.split("/")[-1], "doc_id": "",
+                            "kind": "", "year": pd.NA, "language": "", "concept": concept,
+                            "concept_name": taxonomy.concept_name(concept),
+                            "read_status": f"{FAILED}: {failure.problem}", "inferred": "",
+                            "taxonomy_hash": taxonomy.short_hash, "level": pd.NA, "level_name": FAILED,
+                            "n_passages": 0, "pages": "", "top_quote": "", "top_quote_page": pd.NA,
+                            "confidence": pd.NA, "conditional": "", "component": "", "matched_terms": ""})
+    columns = ["iso3", "country", "document", "doc_id", "kind", "year", "language", "concept", "concept_name",
+               "level", "level_name", "n_passages", "pages", "top_quote", "top_quote_page", "confidence",
+               "conditional", "component", "matched_terms", "read_status", "inferred", "taxonomy_hash"]
+    frame = pd.DataFrame(records, columns=columns)
+    for column in ("level", "year", "top_quote_page"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def latest_documents(documents: pd.DataFrame) -> pd.DataFrame:
+    """The most recent document of each country (by year, then kind order)."""
+    if documents.empty:
+        return documents
+    ranked = documents.assign(
+        _year=documents["year"].fillna(0).astype(int),
+        _kind=documents["kind"].map(_KIND_ORDER).fillna(-1),
+        _readable=(documents["read_status"] != NO_TEXT).astype(int),
+        _key=documents["iso3"].where(documents["iso3"] != "", documents["document"]),
+    )
+    ranked = ranked.sort_values(["_key", "_year", "_kind", "_readable"])
+    return ranked.groupby("_key", sort=True).tail(1).drop(columns=["_year", "_kind", "_readable", "_key"])
+
+
+def _countries(coverage: pd.DataFrame, documents: pd.DataFrame, *, all_versions: bool) -> pd.DataFrame:
+    chosen = documents if all_versions else latest_documents(documents)
+    columns = ["iso3", "country", "document", "kind", "year", "language", "read_status"]
+    if chosen.empty:
+        return pd.DataFrame(columns=columns + list(CONCEPT_IDS))
+    wide = coverage[coverage["doc_id"].isin(chosen["doc_id"])].pivot(index="doc_id", columns="concept", values="level_name")
+    frame = chosen.set_index("doc_id")[columns].join(wide[list(CONCEPT_IDS)])
+    frame["n_concepts"] = [
+        int((coverage[(coverage["doc_id"] == d)]["level"].fillna(0) > 0).sum()) for d in frame.index]
+    return frame.sort_values(["country", "year"]).reset_index(drop=True)

@@ -1,0 +1,99 @@
+"""The error hierarchy. The library raises these; the CLI prints one line and exits with ``exit_code``.
+
+Every message names the thing (file, page, row), the problem and the next step.
+"""
+
+from __future__ import annotations
+
+
+class NdcScanError(Exception):
+    """Base class. ``exit_code`` is what the CLI exits with."""
+
+    exit_code = 1
+    remedy = ""
+
+    def __init__(self, message: str, *, remedy: str = ""):
+        super().__init__(message)
+        if remedy:
+            self.remedy = remedy
+
+    def __str__(self) -> str:
+        message = super().__str__()
+        return f"{message}: {self.remedy}" if self.remedy else message
+
+
+class UsageError(NdcScanError):
+    """Bad arguments: a path that does not exist, an option out of range."""
+
+    exit_code = 2
+
+
+class InputFileError(NdcScanError):
+    """One input file cannot be processed; the batch carries on without it."""
+
+    exit_code = 3
+
+    def __init__(self, path: str, problem: str, *, remedy: str = ""):
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}", remedy=remedy)
+
+
+class NotAPdfError(InputFileError):
+    remedy = "convert it to PDF (e.g. libreoffice --headless --convert-to pdf FILE) or remove it from the input"
+
+
+class EmptyFileError(InputFileError):
+    remedy = "the file is empty (zero bytes); download it again"
+
+
+class EncryptedPdfError(InputFileError):
+    remedy = "decrypt it first, e.g. qpdf --decrypt IN.pdf OUT.pdf"
+
+
+class CorruptPdfError(InputFileError):
+    remedy = "the PDF is damaged; download it again or repair it with qpdf IN.pdf OUT.pdf"
+
+
+class UnreadableFileError(InputFileError):
+    remedy = "check that the file exists and that you may read it (ls -l; chmod u+r FILE)"
+
+
+class TaxonomyError(NdcScanError):
+    """The taxonomy file has bad rows; all of them are listed."""
+
+    exit_code = 4
+
+    def __init__(self, path: str, problems: list):
+        self.path = str(path)
+        self.problems = list(problems)
+        listing = "\n".join(f"  {p}" for p in self.problems)
+        super().__init__(
+            f"{self.path}: {len(self.problems)} problem(s) in the taxonomy\n{listing}",
+            remedy="fix these rows and run again (see 'Taxonomy format' in the README)",
+        )
+
+
+class MetadataError(NdcScanError):
+    """The --metadata file has bad rows; all of them are listed."""
+
+    exit_code = 4
+
+    def __init__(self, path: str, problems: list):
+        self.path = str(path)
+        self.problems = list(problems)
+        listing = "\n".join(f"  {p}" for p in self.problems)
+        super().__init__(
+            f"{self.path}: {len(self.problems)} problem(s) in the metadata file\n{listing}",
+            remedy="fix these rows and run again (see 'Metadata file' in the README)",
+        )
+
+
+class StoreError(NdcScanError):
+    """The SQLite store cannot be opened, is in use, or is from an incompatible version."""
+
+    exit_code = 5
+
+
+class NoInputError(UsageError):
+    """No PDF files found under the given paths."""

@@ -1,0 +1,511 @@
+"""Metadata inference: whose pledge a file is, which kind, when, in which language.
+
+``infer_meta`` guesses from the file name, the text of the first pages and the
+PDF's own metadata, and records for every field where the guess came from.
+``load_metadata_csv`` reads a ``--metadata`` file (our own columns, the corpus
+MANIFEST.csv, or the UNFCCC registry catalog) and ``apply_overrides`` lets its
+values win, marked ``"given"``.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+from typing import Optional
+
+from .countries import (country_from_file_name, country_from_text, country_name, fold,
+                        is_country_code, is_part_of_name, lookup_name, title_page_index)
+from .errors import MetadataError
+from .records import GIVEN, INFERRED, KINDS, DocumentMeta
+
+#: Pages of ``front_text`` are separated by form feeds; without them the first
+#: ``_TITLE_CHARS`` characters are taken as the title.
+PAGE_BREAK = "\f"
+_TITLE_CHARS = 400
+_MIN_LETTERS = 200          # below this, langdetect guesses: no language
+_YEARS = range(2014, 2027)  # submission years of (I)NDCs: never 2030 / 2050 targets
+
+# --- kind -----------------------------------------------------------------
+# Patterns work on folded text (see countries.fold): lower case, no accents,
+# Russian "й" folded to "и", dashes as "-".
+_CORE = re.compile(
+    r"(?P<indc>\bindcs?\b|\bintended nationally? determined|\bcpdn\b|\bcdpn\b"
+    r"|\bcontributions? (?:nationales? )?prevues?"
+    r"|\bcontribuci(?:on|ones) (?:nacional(?:es)? )?(?:prevista|tentativa)s?"
+    r"|\bprevistas? (?:y )?(?:nacionalmente )?determinadas?"
+    r"|\bcontribuic(?:ao|oes) (?:nacionais )?(?:pretendidas?|intencionadas?)"
+    r"|предполагаем\w* (?:национально )?определяем|معتزم)"
+    r"|(?P<ndc>\bndcs?\b|\bnationally determined contributions?|\bnational determined contributions?"
+    r"|\bcdns?\b|\bcnds?\b|\bcontributions? determinees? au niveau national|\bcontributions? nationales?"
+    r"|\bcontribuci(?:on|ones) (?:nacionalmente )?determinadas?(?: a nivel nacional)?|\bcontribuci(?:on|ones) nacional(?:es)?"
+    r"|\bcontribuic(?:ao|oes) nacionalmente determinadas?"
+    r"|определяем\w* на национальном уровне вклад|национально определяем\w* вклад"
+    r"|محددة وطنيا|المساهمات? المحددة)")
+_TARGET = (r"(?:nationally determined|national determined|i?ndcs?\b|cdns?\b|cnds?\b|contributions?\b"
+           r"|contribucion(?:es)?\b|contribuic(?:ao|oes)\b|национально определяем|определяем\w* на национальном)")
+_ORDINAL = re.compile(
+    rf"(?P<ndc3>\b(?:third|3rd|troisieme|tercera|terceira|трет\w*) (?:(?:updated|enhanced) )?{_TARGET}"
+    r"|\bndc ?3(?:\.0)?\b|\bndc 2035\b|\b2035 ndc\b)"
+    rf"|(?P<ndc2>\b(?:second|2nd|deuxieme|seconde|segunda|segundo|втор\w*) (?:(?:updated|enhanced) )?{_TARGET}"
+    r"|\b(?:ndc|cdn) ?2\b)")
+_UPDATE = re.compile(
+    r"\b(?:updated?|revised|revision|enhanced|actualizacion|actualizada|actualizado|actualisee?s?"
+    r"|mise a jour|revisee?s?|atualizada|atualizacao|обновлен\w*)\b|محدث")
+_FILE_KIND = [  # first match wins
+    ("ndc3", re.compile(r"\bndc ?3(?:\.0)?\b|\bthird\b|\b3rd\b|troisieme|tercera|terceira|\b2035\b")),
+    ("ndc2", re.compile(r"\bsecond\b|\b2nd\b|deuxieme|seconde|segunda|\b(?:ndc|cdn) ?2\b")),
+    ("ndc-updated", re.compile(r"updat|revis|enhanced|actualiz|actualis|mise a jour|atualiz")),
+    ("indc", re.compile(r"\bi ?ndcs?\b|\bcpdn\b|\bcdpn\b|intended|prevue|prevista|tentativa")),
+    ("ndc", re.compile(r"\bndcs?\b|\bcdns?\b|\bcnds?\b|nationally determined|contribution|contribucion")),
+]
+
+# --- year -----------------------------------------------------------------
+_MONTHS = (
+    r"january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+    r"|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre"
+    r"|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre"
+    r"|janeiro|fevereiro|marco|maio|junho|julho|setembro|outubro|dezembro"
+    r"|январ\w*|феврал\w*|март\w*|апрел\w*|ма[яи]|июн\w*|июл\w*|август\w*|сентябр\w*|октябр\w*|ноябр\w*"
+    r"|декабр\w*|يناير|فبراير|مارس|ابريل|مايو|يونيو|يوليو|اغسطس|سبتمبر|اكتوبر|نوفمبر|ديسمبر")
+_DATE_BEFORE = re.compile(
+    rf"(?:\b(?:{_MONTHS})\.?,? (?:\d{{1,2}} ?(?:st|nd|rd|th)?,? )?(?:de |del )?|(?:{_MONTHS}) ?"
+    r"|\b\d{1,2} ?[./-] ?\d{1,2} ?[./-] ?)$")
+_DATE_AFTER = re.compile(r"^(?:年|-\d\d-\d\d|/\d\d/\d\d)")
+_UPDATE_YEAR = re.compile(r"(?:updated?|actualizacion|actualisation|mise a jour|atualizacao) ?$")
+_UPDATE_YEAR_AFTER = re.compile(r"^ (?:updated?|actualizacion|mise a jour)\b")
+_TARGET_BEFORE = re.compile(
+    r"(?:\bby|\buntil|\btill|\bthrough|d'ici|horizon|\bhasta|\bate|\bдо|\bк|\bbefore|\bafter|\bbeyond|\bfrom"
+    r"|\bbetween|\bsince|\bperiod(?: of)?|time ?frames?(?: of)?|\bbeginning|\bstart(?:ing)?|\bdesde|\bentre"
+    r"|a partir de|relative to|compared (?:to|with)|levels? (?:in|of)|target year|\bfy|\bpre|\bpost|\bvision"
+    r"|\bplan|\bstrategy|\bagenda|\bbudget|\bс|\bв период)\W{0,3}(?:the (?:year|end of) |end of |fiscal year )?$")
+#: Dates of earlier events: "submitted its INDC on 17 July 2015", "Paris Agreement of 12 December 2015",
+#: "COP20 in Lima, December 2014".
+_SUBMITTED = r"(?:submitted|presented|communicated|soumis|presente|presento|presentada|представил\w*)"
+_INTENDED = r"(?:\bindcs?\b|intended|cpdn|prevue|prevista|tentativa|предполагаем)"
+_HISTORY_BEFORE = re.compile(
+    rf"(?:{_SUBMITTED} (?:its|their|su|sa|son)\b[^.]{{0,80}}{_INTENDED}[^.]{{0,120}}"
+    rf"|{_INTENDED}[^.]{{0,120}}{_SUBMITTED}[^.]{{0,100}}"
+    r"|(?:agreement|accord|acuerdo|соглашени\w*)(?: de paris)? (?:of|du|de|del|от) ?"
+    r"|\b(?:lima|paris|marrakech|katowice|glasgow|warsaw|summit|cop ?\d\d|лим\w*)\b[^.]{0,40}"
+    r"|\badopted (?:in|on) |\bsince )$")
+_PAST_BEFORE = re.compile(r"\b(?:submitted|adopted|approved|launched|published|finalised|finalized|held) (?:in|on) $")
+_RANGE = re.compile(r"^ ?[-/] ?(?:19|20)\d\d")
+_RANGE_BEFORE = re.compile(r"(?:19|20)\d\d ?- ?$")
+_YEAR = re.compile(r"(?<!\d)(20[12]\d)(?!\d)")
+_FILE_YEAR = re.compile(r"(?<!\d)(20[12]\d)(?:[01]\d[0-3]\d)?(?!\d)")
+
+_LANGUAGE_NAMES = {"english": "en", "french": "fr", "spanish": "es", "portuguese": "pt", "arabic": "ar",
+                   "russian": "ru", "chinese": "zh", "francais": "fr", "espanol": "es", "anglais": "en"}
+
+
+def infer_meta(file_name: str, front_text: str, *, pdf_info: Optional[dict] = None,
+               language_hint: Optional[str] = None) -> DocumentMeta:
+    """Guess a document's country, kind, year and language.
+
+    ``front_text`` is the text of the first ~3 pages, pages separated by "\\f"
+    (the first page with text is the title page); it may be "" for scanned files.
+    ``language_hint`` (``--lang``) wins over detection and is marked given.
+    """
+    pages = [logical_order(p) for p in front_text.split(PAGE_BREAK)] if front_text else []
+    pdf_title = " ".join(str((pdf_info or {}).get(k) or "") for k in ("Title", "Subject")).strip()
+    values, sources, evidence = {}, {}, {}
+
+    def put(field, value, how, source=INFERRED):
+        if value is not None:
+            values[field], sources[field], evidence[field] = value, source, how
+
+    found = _country(file_name, pages, pdf_title)
+    if found:
+        put("iso3", found[0], found[1])
+        put("country", country_name(found[0]), found[1])
+
+    year = _year_from_file_name(file_name)
+    if year is None:
+        in_text = _year_from_text(pages)
+        if in_text and in_text[2]:
+            year = in_text[:2]
+        else:
+            year = _year_from_pdf(pdf_info) or (in_text[:2] if in_text else None)
+    if year:
+        put("year", *year)
+
+    kind = _kind_from_file_name(file_name, "file name")
+    if kind is None or kind[0] == "ndc":
+        kind = _kind_from_text(pages) or kind or _kind_from_file_name(pdf_title, "PDF metadata")
+    if kind:
+        put("kind", *_kind_by_year(kind, values.get("year")))
+
+    if language_hint:
+        put("language", language_hint.strip().lower(), "--lang", GIVEN)
+    else:
+        put("language", *(_language(front_text) or (None, "")))
+    return DocumentMeta(iso3=values.get("iso3"), country=values.get("country"), kind=values.get("kind"),
+                        year=values.get("year"), language=values.get("language"),
+                        sources=sources, evidence=evidence)
+
+
+_ARABIC_WORD = re.compile(r"[\u0621-\u064a]+")
+_LTR_RUN = re.compile(r"[0-9A-Za-z](?:[0-9A-Za-z./:,-]*[0-9A-Za-z])?")
+
+
+def logical_order(page: str) -> str:
+    """Arabic lines given in visual order (as pdfplumber gives them) put back in reading order.
+
+    A page is visual when more Arabic words end in "لا" (the article "ال" read
+    backwards) than start with "ال"; its Arabic lines are reversed, and the
+    digit and Latin runs inside them turned back.
+    """
+    words = _ARABIC_WORD.findall(page)
+    if len(words) < 5 or sum(w.endswith("لا") for w in words) <= sum(w.startswith("ال") for w in words):
+        return page
+    return "\n".join(_LTR_RUN.sub(lambda m: m.group()[::-1], line[::-1]) if _ARABIC_WORD.search(line) else line
+                     for line in page.split("\n"))
+
+
+def _country(file_name: str, pages: list[str], pdf_title: str) -> Optional[tuple[str, str]]:
+    """File name first (a code, then a name), then the text, then the PDF's title.
+
+    A name in the file name that is only part of the country the text names
+    ("Congo" in "CPDN - Rép Dém du Congo.pdf", text "République démocratique du
+    Congo") gives way to the text.
+    """
+    by_file, by_text = country_from_file_name(file_name), country_from_text(pages)
+    if by_file and by_text and by_file[0] != by_text[0] and by_file[1].endswith("'") \
+            and is_part_of_name(by_file[1].split("'")[1], by_text[0]):
+        return by_text[0], f"{by_text[1]} (file name: only '{by_file[1].split(chr(39))[1]}')"
+    if by_file or by_text:
+        return by_file or by_text
+    by_pdf = country_from_file_name(pdf_title) if pdf_title else None
+    return (by_pdf[0], by_pdf[1].replace("file name", "PDF metadata")) if by_pdf else None
+
+
+def _zones(pages: list[str]) -> list[tuple[str, str]]:
+    """(label, text) of the title zone and of the rest of the front pages."""
+    if not pages:
+        return []
+    first = title_page_index(pages)
+    text = PAGE_BREAK.join(pages[first:])
+    cut = _TITLE_CHARS if len(pages) > 1 or len(text) > _TITLE_CHARS else len(text)
+    label = f"p.{first + 1}"
+    return [(f"text {label} (title)", text[:cut]), (f"text {label}-{len(pages)}", text[cut:])]
+
+
+def _kind_from_text(pages: list[str]) -> Optional[tuple[str, str]]:
+    """Kind from the earliest kind phrase: title zone first, then the other front pages."""
+    for label, zone in _zones(pages):
+        folded, where = fold(zone)
+        found = [m for m in (_ORDINAL.search(folded), _CORE.search(folded)) if m]
+        if not found:
+            continue
+        m = min(found, key=lambda m: m.start())
+        kind = m.lastgroup
+        if kind == "ndc" and _UPDATE.search(folded[max(0, m.start() - 60):m.end() + 80]):
+            kind = "ndc-updated"
+        surface = " ".join(zone[where[m.start()]:where[m.end() - 1] + 1].split())
+        return kind, f"{label}: '{surface}'"
+    return None
+
+
+def _kind_from_file_name(name: str, label: str) -> Optional[tuple[str, str]]:
+    folded = fold(re.sub(r"[_.]+", " ", name))[0]
+    for kind, pattern in _FILE_KIND:
+        m = pattern.search(folded)
+        if m:
+            return kind, f"{label}: '{m.group()}'"
+    return None
+
+
+def _kind_by_year(kind: tuple[str, str], year: Optional[int]) -> tuple[str, str]:
+    """Apply the registry's calendar: an "NDC" dated 2015 or before is the INDC (the Paris
+    Agreement was adopted in December 2015); a first NDC dated 2020+ is the updated one
+    (updates were due in 2020); an "update" before 2020 is the first NDC itself."""
+    value, how = kind
+    if year is None:
+        return kind
+    if value == "ndc" and year <= 2015:
+        return "indc", f"{how}, dated {year}"
+    if value == "ndc" and year >= 2020:
+        return "ndc-updated", f"{how}, dated {year}"
+    if value == "ndc-updated" and year < 2020:
+        return "ndc", f"{how}, dated {year}"
+    return kind
+
+
+def _year_from_file_name(name: str) -> Optional[tuple[int, str]]:
+    for m in _FILE_YEAR.finditer(name):
+        if _RANGE.match(name[m.end():]) or _RANGE_BEFORE.search(name[:m.start()]):
+            continue
+        year = int(m.group(1))
+        if year in _YEARS:
+            return year, f"file name: '{m.group()}'"
+    return None
+
+
+def _year_from_text(pages: list[str]) -> Optional[tuple[int, str, bool]]:
+    """The best-placed year, and whether it is well placed (a date or a year in the title).
+
+    Dates ("September 2015", "19/11/2015") and the title count most; target
+    years ("by 2025"), periods ("2021-2030", "from 1 January 2021") and dates of
+    earlier events ("submitted its INDC on 17 July 2015") count least.
+    """
+    best: dict[int, tuple[float, str]] = {}
+    for z, (label, zone) in enumerate(_zones(pages)):
+        folded, where = fold(zone)
+        for m in _YEAR.finditer(folded):
+            year = int(m.group(1))
+            if year not in _YEARS:
+                continue
+            before, after = folded[max(0, m.start() - 200):m.start()], folded[m.end():m.end() + 12]
+            score = 1.0 + (4.0 if z == 0 else 0.0)
+            date = _DATE_BEFORE.search(before[-30:])
+            if date or _DATE_AFTER.match(after) or _UPDATE_YEAR.search(before[-16:]) \
+                    or _UPDATE_YEAR_AFTER.match(after):
+                score += 3.0
+            head = before[:len(before) - (len(date.group()) if date else 0)]
+            penalty = 0.0
+            if _TARGET_BEFORE.search(head[-40:]) or _RANGE.match(after) or _RANGE_BEFORE.search(before):
+                penalty += 4.0
+            if _HISTORY_BEFORE.search(head) or (z > 0 and _PAST_BEFORE.search(head[-20:])):
+                penalty += 3.0
+            score -= penalty
+            if score > best.get(year, (-99.0, "", False))[0]:
+                start = max(0, m.start() - 20)
+                context = " ".join(zone[where[start]:where[m.end() - 1] + 1].split())
+                best[year] = (score, f"{label}: '{context}'", score >= 4.0 and not penalty)
+    if not best:
+        return None
+    year = max(best, key=lambda y: (best[y][0], y))
+    score, how, sure = best[year]
+    return (year, how, sure) if score >= 2.0 else None
+
+
+def _year_from_pdf(pdf_info: Optional[dict]) -> Optional[tuple[int, str]]:
+    for key in ("CreationDate", "ModDate"):
+        m = re.match(r"(?:D:)?(\d{4})", str((pdf_info or {}).get(key) or ""))
+        if m and int(m.group(1)) in _YEARS:
+            return int(m.group(1)), f"PDF metadata ({key})"
+    return None
+
+
+def _language(text: str) -> Optional[tuple[str, str]]:
+    letters = sum(c.isalpha() for c in text)
+    if letters < _MIN_LETTERS:
+        return None
+    from langdetect import DetectorFactory, detect_langs
+    from langdetect.lang_detect_exception import LangDetectException
+
+    DetectorFactory.seed = 0
+    try:
+        best = detect_langs(text)[0]
+    except LangDetectException:
+        return None
+    return best.lang.split("-")[0], f"langdetect on {letters:,} letters (p={best.prob:.2f})"
+
+
+# --- the --metadata file ----------------------------------------------------
+FIELDS = ("iso3", "country", "kind", "year", "language")
+_KIND_NAMES = {**{k: k for k in KINDS}, **{v.lower(): k for k, v in KINDS.items()}}
+_HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
+
+
+def load_metadata_csv(path) -> dict[str, dict]:
+    """Read a ``--metadata`` file into ``{key: {field: value}}``; keys are file names and "sha256:<hex>".
+
+    Two formats, told apart by the header: our own (``file`` and/or ``sha256``,
+    plus any of ``iso3, country, kind, year, language``; the corpus MANIFEST.csv
+    is one) and the UNFCCC registry catalog (``code, party, title, language,
+    submissionDate, originalFilename``). Every bad row is reported at once.
+    Row numbers are lines of the file (the header is row 1).
+    """
+    rows, header = _read_csv(path)
+    if "originalfilename" in header:
+        result, problems = _registry_rows(rows)
+    elif "file" in header or "sha256" in header:
+        result, problems = _own_rows(rows)
+    else:
+        raise _file_error(path, f"the header ({', '.join(header) or 'empty'}) has neither a 'file' nor a "
+                                "'sha256' column, nor the registry's 'originalFilename'")
+    if problems:
+        raise MetadataError(str(path), problems)
+    return result
+
+
+def _file_error(path, problem: str) -> MetadataError:
+    error = MetadataError(str(path), [problem])
+    error.remedy = "see 'Metadata file' in the README for the columns it takes, and pass it with --metadata"
+    return error
+
+
+def _read_csv(path) -> tuple[list[tuple[int, dict]], list[str]]:
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise _file_error(path, "no such file; check the path given to --metadata") from None
+    except UnicodeDecodeError as e:
+        raise _file_error(path, f"not UTF-8 text (byte {e.start}); save it as 'CSV UTF-8'") from None
+    except OSError as e:
+        raise _file_error(path, f"cannot read it ({e.strerror}); check its permissions") from None
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    try:
+        reader = csv.DictReader(text.splitlines(keepends=True), delimiter=delimiter)
+        header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
+        rows = []
+        for row in reader:
+            clean = {(k or "").strip().lower(): (v or "").strip() if isinstance(v, str) else "" for k, v in row.items()}
+            rows.append((reader.line_num, clean))
+    except csv.Error as e:
+        raise _file_error(path, f"not a readable CSV file ({e})") from None
+    return rows, header
+
+
+def _own_rows(rows) -> tuple[dict, list[str]]:
+    result, problems, first_row = {}, [], {}
+    for n, row in rows:
+        given, bad = {}, []
+        for field in FIELDS:
+            value = row.get(field, "")
+            if value:
+                try:
+                    given[field] = _PARSE[field](value)
+                except ValueError as e:
+                    bad.append(f"row {n}, column {field}: {value!r} {e}")
+        if given.get("country") and "iso3" not in given and not bad:
+            iso3 = lookup_name(given["country"])
+            if iso3 is None:
+                bad.append(f"row {n}, column country: {given['country']!r} is not a country name ndc-scan "
+                           "knows; add its ISO 3166-1 alpha-3 code in an iso3 column")
+            else:
+                given["iso3"] = iso3
+        keys = []
+        if row.get("file"):
+            keys.append(row["file"])
+        if row.get("sha256"):
+            if _HEX64.match(row["sha256"]):
+                keys.append("sha256:" + row["sha256"].lower())
+            else:
+                bad.append(f"row {n}, column sha256: {row['sha256']!r} is not a SHA-256 (64 hex digits)")
+        if not keys and not bad:
+            bad.append(f"row {n}: neither file nor sha256 is given, so the row matches no document")
+        for key in keys:
+            if key in result and result[key] != given:
+                bad.append(f"row {n}: {key!r} is already given, differently, in row {first_row[key]}")
+            first_row.setdefault(key, n)
+        problems += bad
+        if not bad:
+            result.update({key: dict(given) for key in keys})
+    return result, problems
+
+
+def _iso3(value: str) -> str:
+    code = value.strip().upper()
+    if not is_country_code(code):
+        raise ValueError("is not an ISO 3166-1 alpha-3 code (e.g. KEN)")
+    return code
+
+
+def _kind(value: str) -> str:
+    kind = _KIND_NAMES.get(" ".join(value.lower().split()))
+    if kind is None:
+        raise ValueError(f"is not one of {', '.join(KINDS)}")
+    return kind
+
+
+def _year(value: str) -> int:
+    m = re.match(r"^(\d{4})(?:\.0|-\d\d(?:-\d\d)?)?$", value)
+    if not m or not 1990 <= int(m.group(1)) <= 2100:
+        raise ValueError("is not a year (four digits, e.g. 2021)")
+    return int(m.group(1))
+
+
+def _language(value: str) -> str:
+    first = re.split(r"\s*(?:[+,;/]|\band\b)\s*", value.strip())[0].lower()
+    code = _LANGUAGE_NAMES.get(fold(first)[0], first)
+    if not re.match(r"^[a-z]{2}$", code):
+        raise ValueError("is not an ISO 639-1 language code (en, fr, es, pt, ar, ru ...)")
+    return code
+
+
+_PARSE = {"iso3": _iso3, "country": str, "kind": _kind, "year": _year, "language": _language}
+
+
+def _registry_rows(rows) -> tuple[dict, list[str]]:
+    """UNFCCC registry catalog rows. A file listed under several Parties (the EU's NDC is
+    listed under each member state) is the EU's when the title says so; fields on which
+    its rows disagree are left out, to be inferred."""
+    result: dict[str, dict] = {}
+    problems, conflicts = [], set()
+    for n, row in rows:
+        key = row.get("originalfilename", "")
+        if not key:
+            continue
+        given, title = {}, row.get("title", "")
+        code = row.get("code", "").upper()
+        if re.search(r"\bEU\b|European Union", title):
+            code = "EUU"
+        if code:
+            if re.match(r"^[A-Z]{3}$", code):
+                given["iso3"] = code
+            else:
+                problems.append(f"row {n}, column code: {row['code']!r} is not a three-letter Party code")
+        date = row.get("submissiondate", "")
+        if date:
+            if re.match(r"^(19|20)\d\d-", date):
+                given["year"] = int(date[:4])
+            else:
+                problems.append(f"row {n}, column submissionDate: {date!r} is not a date like 2021-10-12")
+        kind = _registry_kind(title, row.get("version", ""), given.get("year"))
+        if kind:
+            given["kind"] = kind
+        if row.get("language"):
+            try:
+                given["language"] = _language(row["language"])
+            except ValueError as e:
+                problems.append(f"row {n}, column language: {row['language']!r} {e}")
+        merged = result.setdefault(key, {})
+        for field, value in given.items():
+            if field in merged and merged[field] != value or (key, field) in conflicts:
+                merged.pop(field, None)
+                conflicts.add((key, field))
+            else:
+                merged[field] = value
+    return result, problems
+
+
+def _registry_kind(title: str, version: str, year: Optional[int]) -> Optional[str]:
+    """Kind from a registry title ("Albania First NDC (Updated submission)", "Gabon Second NDC")."""
+    t = fold(title)[0]
+    if re.search(r"\bi?ndc ?3\b|\bndc 3\.0|\bthird\b|\b3rd\b|\b2035\b", t):
+        return "ndc3"
+    if re.search(r"\bindcs?\b|\bintended\b", t) and not re.search(r"\bndc\b", t):
+        return "indc"
+    if re.search(r"\bfirst\b|\b1st\b", t):
+        updated = re.search(r"updat|revis|adjust|rejoin|actualiz", t) or version not in ("", "1", "N/A")
+        return "ndc-updated" if updated or (year and year >= 2020) else "ndc"
+    if re.search(r"\bsecond\b|\b2nd\b|segunda|seconde|deuxieme", t):
+        return "ndc2"
+    if re.search(r"updat|revis|actualiz", t):
+        return "ndc-updated"
+    return "ndc3" if year and year >= 2024 else None
+
+
+def apply_overrides(meta: DocumentMeta, overrides: dict[str, dict], *, file_name: str, sha256: str) -> DocumentMeta:
+    """Let the metadata file's values win: by "sha256:<hex>", then file name (exact, then any case)."""
+    given = overrides.get(f"sha256:{sha256.lower()}") or overrides.get(file_name)
+    if given is None:
+        folded = file_name.casefold()
+        given = next((v for k, v in overrides.items() if k.casefold() == folded), None)
+    if not given:
+        return meta
+    values = {f: getattr(meta, f) for f in FIELDS}
+    sources, evidence = dict(meta.sources), dict(meta.evidence)
+    for field, value in given.items():
+        values[field], sources[field], evidence[field] = value, GIVEN, "metadata file"
+    if "iso3" in given and "country" not in given:
+        values["country"] = country_name(given["iso3"])
+        sources["country"], evidence["country"] = GIVEN, "metadata file (iso3)"
+    return replace(meta, **values, sources=sources, evidence=evidence)

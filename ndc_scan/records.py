@@ -1,0 +1,219 @@
+"""Typed, immutable records passed between pipeline stages.
+
+Every stage takes and returns these records; third-party objects (pdfplumber
+pages, spaCy Docs) never leave the stage that uses them. Page numbers are
+1-based everywhere. Character offsets are 0-based, end-exclusive, and index
+into the text of the record they name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+LEVEL_NAMES = {0: "absent", 1: "mention", 2: "commitment", 3: "quantified_target"}
+LEVELS = {name: level for level, name in LEVEL_NAMES.items()}
+
+#: Page quality flags (``Page.quality``).
+PAGE_OK = "ok"
+PAGE_NO_TEXT = "no text"          # no text layer: needs OCR
+PAGE_LOW_TEXT = "low text"        # a few characters only (cover, image page)
+
+#: Values of ``DocumentMeta.source`` per field.
+INFERRED = "inferred"
+GIVEN = "given"
+
+_ISO3 = re.compile(r"^[A-Z]{3}$")
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _check(condition: bool, message: str) -> None:
+    if not condition:
+        raise ValueError(message)
+
+
+def sha256_text(*parts: str) -> str:
+    """Hex SHA-256 of the parts joined by a unit separator."""
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """What a document is: whose pledge, which kind, when, in which language.
+
+    ``sources`` maps each field name to ``"inferred"`` or ``"given"`` (from a
+    ``--metadata`` file); ``evidence`` says where an inferred value came from
+    (e.g. ``"file name"``, ``"page 1"``).
+    """
+
+    iso3: Optional[str]          # ISO 3166-1 alpha-3, upper case; None if unknown
+    country: Optional[str]       # English short name
+    kind: Optional[str]          # one of KINDS
+    year: Optional[int]
+    language: Optional[str]      # ISO 639-1 code of the main language
+    sources: dict = field(default_factory=dict, compare=False, hash=False)
+    evidence: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def __post_init__(self):
+        _check(self.iso3 is None or bool(_ISO3.match(self.iso3)),
+               f"iso3 must be three upper-case letters, got {self.iso3!r}")
+        _check(self.kind is None or self.kind in KINDS,
+               f"kind must be one of {sorted(KINDS)}, got {self.kind!r}")
+        _check(self.year is None or 1990 <= self.year <= 2100,
+               f"year out of range: {self.year!r}")
+
+
+#: Document kinds, in the order a country submits them.
+KINDS = {
+    "indc": "INDC",
+    "ndc": "first NDC",
+    "ndc-updated": "updated NDC",
+    "ndc2": "second NDC",
+    "ndc3": "NDC 3.0",
+}
+
+
+@dataclass(frozen=True)
+class Document:
+    """One input file. ``doc_id`` is the SHA-256 of its bytes."""
+
+    doc_id: str
+    path: str                    # path as given on the command line
+    file_name: str
+    n_bytes: int
+    meta: DocumentMeta
+
+    def __post_init__(self):
+        _check(bool(_HEX64.match(self.doc_id)), f"doc_id must be a SHA-256 hex digest, got {self.doc_id!r}")
+        _check(self.n_bytes >= 0, f"n_bytes must be >= 0, got {self.n_bytes}")
+
+
+@dataclass(frozen=True)
+class Line:
+    """A text line on a page, after column ordering. Coordinates in PDF points from the top."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float                  # median font size of its characters
+    bold: bool
+    column: int                  # 0 = full width or left column, 1 = right column
+    is_table_row: bool = False   # cells separated by wide gaps, joined with " | "
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph, heading or table row group on one page."""
+
+    kind: str                    # "heading", "paragraph", "table", "toc"
+    text: str
+    level: int = 0               # heading depth (1 = top) for kind "heading", else 0
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a document after extraction and cleaning.
+
+    ``text`` is the cleaned page text: blocks joined by blank lines, running
+    headers/footers and page numbers removed, hyphenated words joined, Unicode
+    NFKC-normalised.
+    """
+
+    doc_id: str
+    page_no: int                 # 1-based
+    text: str
+    n_chars: int                 # characters of the raw text layer, before cleaning
+    quality: str                 # PAGE_OK, PAGE_NO_TEXT or PAGE_LOW_TEXT
+    blocks: tuple = ()           # tuple[Block, ...], in reading order
+    ocr: bool = False
+    ocr_confidence: Optional[float] = None   # mean Tesseract confidence in [0, 1]
+
+    def __post_init__(self):
+        _check(self.page_no >= 1, f"page_no is 1-based, got {self.page_no}")
+        _check(self.quality in (PAGE_OK, PAGE_NO_TEXT, PAGE_LOW_TEXT), f"bad page quality {self.quality!r}")
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A paragraph or sentence group: the unit that is tagged and classified.
+
+    ``start``/``end`` are offsets into the text of page ``page_no``.
+    """
+
+    passage_id: str
+    doc_id: str
+    page_no: int                 # 1-based
+    start: int
+    end: int
+    text: str
+    heading_path: str            # e.g. "4. Adaptation > 4.2 Agriculture"; "" before any heading
+    kind: str                    # "paragraph", "table", "heading", "toc", "reference"
+
+    def __post_init__(self):
+        _check(self.page_no >= 1, f"page_no is 1-based, got {self.page_no}")
+        _check(0 <= self.start < self.end, f"passage offsets must satisfy 0 <= start < end, got {self.start}, {self.end}")
+        _check(len(self.text) == self.end - self.start,
+               f"passage text length {len(self.text)} does not match offsets {self.start}..{self.end}")
+
+    @staticmethod
+    def make_id(doc_id: str, page_no: int, start: int, end: int) -> str:
+        return sha256_text(doc_id, str(page_no), str(start), str(end))[:24]
+
+    @property
+    def text_hash(self) -> str:
+        """Key of review decisions: survives re-extraction that keeps the text."""
+        return sha256_text(" ".join(self.text.split()))[:24]
+
+
+@dataclass(frozen=True)
+class Match:
+    """A taxonomy term found in a passage. Offsets index ``Passage.text``."""
+
+    passage_id: str
+    concept: str
+    term: str                    # the taxonomy term that matched
+    matched_text: str            # the words in the passage
+    start: int
+    end: int
+    preferred: bool              # the term is a preferred label (stronger evidence)
+
+    def __post_init__(self):
+        _check(0 <= self.start < self.end, f"match offsets must satisfy 0 <= start < end, got {self.start}, {self.end}")
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """A concept label for one passage, with its evidence and confidence."""
+
+    passage_id: str
+    concept: str
+    level: int                   # 1..3 (a passage with no concept has no prediction)
+    confidence: float            # in [0, 1]
+    conditional: str             # "conditional", "unconditional" or ""
+    component: str               # "adaptation", "mitigation", "both" or ""
+    terms: tuple                 # matched taxonomy terms, sorted
+    method: str = "rules"
+
+    def __post_init__(self):
+        _check(self.level in (1, 2, 3), f"level must be 1, 2 or 3, got {self.level}")
+        _check(0.0 <= self.confidence <= 1.0, f"confidence must be in [0, 1], got {self.confidence}")
+        _check(self.conditional in ("conditional", "unconditional", ""), f"bad conditional flag {self.conditional!r}")
+        _check(self.component in ("adaptation", "mitigation", "both", ""), f"bad component flag {self.component!r}")
+
+    @property
+    def level_name(self) -> str:
+        return LEVEL_NAMES[self.level]
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A file that could not be (fully) processed, with what to do about it."""
+
+    path: str
+    problem: str
+    remedy: str
+    error: str                   # the NdcScanError class name

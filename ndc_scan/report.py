@@ -1,0 +1,63 @@
+"""Stage 6, report: render the aggregate tables as CSV, Excel and HTML.
+
+Renderers only format; every figure comes from ``aggregate.build_tables``.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pandas as pd
+
+from . import report_html
+from .taxonomy import Taxonomy
+
+log = logging.getLogger(__name__)
+
+CSV_TABLES = {"coverage": "coverage.csv", "countries": "countries.csv", "passages": "passages.csv",
+              "documents": "documents.csv", "failures": "failures.csv"}
+SHEETS = ("countries", "coverage", "passages", "documents", "failures")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def write_all(tables: dict, out: Path, *, taxonomy: Taxonomy) -> list:
+    """Write every report into ``out``; return the paths written."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, file_name in CSV_TABLES.items():
+        path = out / file_name
+        tables[name].to_csv(path, index=False, encoding="utf-8")
+        written.append(path)
+    written.append(write_excel(tables, out / "report.xlsx", taxonomy=taxonomy))
+    path = out / "report.html"
+    path.write_text(report_html.render(tables, taxonomy=taxonomy), encoding="utf-8")
+    written.append(path)
+    return written
+
+
+def neutralise(value):
+    """Make a cell that a spreadsheet would run as a formula into plain text."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_excel(tables: dict, path: Path, *, taxonomy: Taxonomy) -> Path:
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for name in SHEETS:
+            frame = tables[name]
+            safe = frame.apply(lambda column: column.map(neutralise)) if len(frame) else frame
+            safe.to_excel(writer, sheet_name=name, index=False)
+            sheet = writer.sheets[name]
+            sheet.freeze_panes = "A2"
+            sheet.auto_filter.ref = sheet.dimensions
+            for column_cells in sheet.columns:
+                header = str(column_cells[0].value or "")
+                width = min(60, max([len(header)] + [len(str(c.value or "")) for c in column_cells[1:200]]) + 2)
+                sheet.column_dimensions[column_cells[0].column_letter].width = width
+        about = pd.DataFrame({"field": ["taxonomy", "taxonomy_hash", "levels"],
+                              "value": [taxonomy.path, taxonomy.hash,
+                                        "0 absent, 1 mention, 2 commitment, 3 quantified_target"]})
+        about.to_excel(writer, sheet_name="about", index=False)
+    return path

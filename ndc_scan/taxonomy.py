@@ -1,0 +1,149 @@
+"""The taxonomy: concepts and their terms per language, as data a policy expert edits.
+
+Two CSV files (UTF-8), both checked on load with every bad row reported at once:
+
+* ``concepts.csv`` — ``id,name,definition``: the 10 concepts of the spec;
+* ``taxonomy.csv`` — ``concept,lang,kind,term,note``: one term per row; ``kind``
+  is ``preferred``, ``alternative`` or ``negative`` (a phrase that cancels an
+  overlapping match of the same concept, e.g. "coastal erosion").
+
+The taxonomy hash (SHA-256 of both files' normalised rows) is written into
+every output, so a report says which taxonomy produced it.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from .errors import TaxonomyError
+from .textnorm import normalise
+
+DATA_DIR = Path(__file__).parent / "data"
+DEFAULT_TAXONOMY = DATA_DIR / "taxonomy.csv"
+DEFAULT_CONCEPTS = DATA_DIR / "concepts.csv"
+
+#: The concept ids of the spec, in report order. They are a contract: never rename.
+CONCEPT_IDS = (
+    "soil_carbon", "sustainable_land_management", "agroforestry", "conservation_agriculture",
+    "grazing_management", "soil_conservation", "soil_fertility", "land_restoration",
+    "peatlands", "wetlands",
+)
+LANGUAGES = ("en", "fr", "es", "pt", "ar", "ru")
+KINDS = ("preferred", "alternative", "negative")
+
+
+@dataclass(frozen=True)
+class Term:
+    concept: str
+    lang: str
+    kind: str
+    term: str
+
+
+@dataclass(frozen=True)
+class Concept:
+    id: str
+    name: str
+    definition: str
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    concepts: tuple          # tuple[Concept, ...] in CONCEPT_IDS order
+    terms: tuple             # tuple[Term, ...]
+    hash: str                # hex SHA-256, first 16 characters shown in reports
+    path: str
+
+    def terms_for(self, lang: str) -> list:
+        return [t for t in self.terms if t.lang == lang]
+
+    @property
+    def short_hash(self) -> str:
+        return self.hash[:12]
+
+    def concept_name(self, concept_id: str) -> str:
+        return next(c.name for c in self.concepts if c.id == concept_id)
+
+
+def load_taxonomy(path: Optional[str | Path] = None, concepts_path: Optional[str | Path] = None) -> Taxonomy:
+    """Load and validate the taxonomy; raise TaxonomyError listing every bad row."""
+    path = Path(path) if path else DEFAULT_TAXONOMY
+    concepts_path = Path(concepts_path) if concepts_path else DEFAULT_CONCEPTS
+    concepts = _load_concepts(concepts_path)
+    rows = _read_csv(path, ("concept", "lang", "kind", "term"))
+    problems, terms, seen = [], [], {}
+    for number, row in rows:
+        concept, lang = (row.get("concept") or "").strip(), (row.get("lang") or "").strip()
+        kind, term = (row.get("kind") or "").strip(), normalise((row.get("term") or "").strip())
+        where = f"row {number}"
+        if concept not in CONCEPT_IDS:
+            problems.append(f"{where}, column concept: {concept!r} is not a concept id ({', '.join(CONCEPT_IDS)})")
+        if lang not in LANGUAGES:
+            problems.append(f"{where}, column lang: {lang!r} is not one of {', '.join(LANGUAGES)}")
+        if kind not in KINDS:
+            problems.append(f"{where}, column kind: {kind!r} is not one of {', '.join(KINDS)}")
+        if not term:
+            problems.append(f"{where}, column term: empty term")
+            continue
+        key = (concept, lang, term.lower())
+        polarity = "negative" if kind == "negative" else "positive"
+        if key in seen:
+            first_row, first_polarity = seen[key]
+            if first_polarity != polarity:
+                problems.append(f"{where}, column term: {term!r} is both positive and negative for "
+                                f"{concept}/{lang} (see row {first_row})")
+            else:
+                problems.append(f"{where}, column term: duplicate of row {first_row} ({concept}/{lang}/{term!r})")
+            continue
+        seen[key] = (number, polarity)
+        terms.append(Term(concept, lang, kind, term))
+    for concept_id in CONCEPT_IDS:
+        for lang in ("en", "fr", "es", "pt"):
+            if not any(t.concept == concept_id and t.lang == lang and t.kind != "negative" for t in terms):
+                problems.append(f"concept {concept_id} has no term in {lang}")
+    if problems:
+        raise TaxonomyError(str(path), problems)
+    digest = hashlib.sha256()
+    for item in concepts:
+        digest.update(f"{item.id}\x1f{item.name}\x1f{item.definition}\n".encode())
+    for item in sorted(terms, key=lambda t: (t.concept, t.lang, t.kind, t.term)):
+        digest.update(f"{item.concept}\x1f{item.lang}\x1f{item.kind}\x1f{item.term}\n".encode())
+    return Taxonomy(concepts=concepts, terms=tuple(terms), hash=digest.hexdigest(), path=str(path))
+
+
+def _load_concepts(path: Path) -> tuple:
+    rows = _read_csv(path, ("id", "name", "definition"))
+    by_id, problems = {}, []
+    for number, row in rows:
+        concept_id = (row.get("id") or "").strip()
+        if concept_id not in CONCEPT_IDS:
+            problems.append(f"row {number}, column id: {concept_id!r} is not a concept of the spec")
+        elif concept_id in by_id:
+            problems.append(f"row {number}, column id: {concept_id!r} appears twice")
+        else:
+            by_id[concept_id] = Concept(concept_id, (row.get("name") or concept_id).strip(), (row.get("definition") or "").strip())
+    missing = [c for c in CONCEPT_IDS if c not in by_id and not any(c in p for p in problems)]
+    problems += [f"concept {c} is missing" for c in missing]
+    if problems:
+        raise TaxonomyError(str(path), problems)
+    return tuple(by_id[c] for c in CONCEPT_IDS)
+
+
+def _read_csv(path: Path, required: tuple) -> list:
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            header = reader.fieldnames or []
+            missing = [column for column in required if column not in header]
+            if missing:
+                raise TaxonomyError(str(path), [f"header: missing column(s) {', '.join(missing)}; "
+                                                f"expected {','.join(required)}"])
+            return [(number, row) for number, row in enumerate(reader, start=2)]
+    except OSError as exc:
+        raise TaxonomyError(str(path), [f"cannot be read ({exc.strerror}); pass --taxonomy with an existing file"]) from exc
+    except UnicodeDecodeError as exc:
+        raise TaxonomyError(str(path), [f"is not UTF-8 ({exc}); save it as 'CSV UTF-8' from Excel"]) from exc
