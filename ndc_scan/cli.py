@@ -79,14 +79,16 @@ def scan(ctx, paths, out, store, metadata, lang, taxonomy, all_versions, passwor
         ctx.exit(2)
     total = len(_run(ctx, lambda: discover(paths)))
     show_bar = not quiet and sys.stderr.isatty()
-    with click.progressbar(length=total, label="Scanning", file=sys.stderr, show_pos=True,
-                           item_show_func=lambda name: name) as bar:
-        def progress(name):
-            if show_bar:
-                bar.update(1, name)
+    bar = click.progressbar(length=total, label="Scanning", file=sys.stderr, show_pos=True,
+                            item_show_func=lambda name: name) if show_bar else None
+    progress = (lambda name: bar.update(1, name)) if bar else None
+    try:
         result = _run(ctx, lambda: run_scan(paths, out=out, store=store, metadata=metadata, lang=lang,
                                            taxonomy=taxonomy, all_versions=all_versions, password=password,
                                            strict=strict, progress=progress))
+    finally:
+        if bar:
+            bar.render_finish()
     if not quiet:
         _summary(result, out)
     if result.failures:

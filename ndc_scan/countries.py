@@ -297,20 +297,24 @@ _CODE_TOKEN = re.compile(r"(?:^|(?<=[_\-\s.()]))([A-Z]{3})(?=$|[_\-\s.()])")
 def country_from_file_name(file_name: str) -> Optional[tuple[str, str]]:
     """(ISO3, evidence) from an alpha-3 code token or a country name in a file name.
 
+    A code wins, unless the file name also names a different country: then the
+    code is an abbreviation ("State of Palestine_NDC_SPM.pdf": SPM is a summary
+    for policy makers, not Saint Pierre and Miquelon). Codes that are also words
+    or language tags (ESP, FRA, MAR, AND ...) count only when no name is found.
     The evidence of a name ends with the name in quotes: "file name: 'Congo'".
     """
     stem = re.sub(r"\.[A-Za-z0-9]{2,4}$", "", file_name)
     codes = [m.group(1) for m in _CODE_TOKEN.finditer(stem)
              if m.group(1) not in NDC_ACRONYMS and is_country_code(m.group(1))]
     strong = [c for c in codes if c not in _WEAK_CODES]
-    if strong:
-        return strong[0], f"file name: code {strong[0]}"
     spaced = re.sub(r"[_.]+", " ", stem)
     spaced = re.sub(r"(?<=[a-z])(?=[A-Z][a-z])", " ", spaced)   # "SaudiArabia" -> "Saudi Arabia"
     hits = find_countries(spaced, file_name=True)
-    if hits:
-        best = max(hits, key=lambda h: h.end - h.start)
-        return best.iso3, f"file name: '{best.surface}'"
+    named = max(hits, key=lambda h: h.end - h.start) if hits else None
+    if strong and (named is None or named.iso3 == strong[0]):
+        return strong[0], f"file name: code {strong[0]}"
+    if named:
+        return named.iso3, f"file name: '{named.surface}'"
     if codes:
         return codes[0], f"file name: code {codes[0]}"
     return None
@@ -357,5 +361,5 @@ def country_from_text(pages: list[str]) -> Optional[tuple[str, str]]:
     iso3 = max(scores, key=lambda k: (scores[k], sum(seen[k].values())))
     surface, _ = seen[iso3].most_common(1)[0]
     numbers = sorted(pages_of[iso3])
-    where = f"p.{numbers[0]}" if len(numbers) == 1 else f"p.{numbers[0]}-{numbers[-1]}"
-    return iso3, f"text {where}: '{surface}' x{sum(seen[iso3].values())}"
+    where = f"text p.{numbers[0]}" if len(numbers) == 1 else f"text p.{numbers[0]}-{numbers[-1]}"
+    return iso3, f"{where if len(pages) > 1 else 'front text'}: '{surface}' x{sum(seen[iso3].values())}"

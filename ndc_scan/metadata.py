@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import csv
 import re
-from collections import Counter
 from dataclasses import replace
 from pathlib import Path
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from .countries import (country_from_file_name, country_from_text, country_name, fold,
                         is_country_code, is_part_of_name, lookup_name, title_page_index)
@@ -43,19 +42,19 @@ _CORE = re.compile(
     r"|\bcontribuci(?:on|ones) (?:nacionalmente )?determinadas?(?: a nivel nacional)?|\bcontribuci(?:on|ones) nacional(?:es)?"
     r"|\bcontribuic(?:ao|oes) nacionalmente determinadas?"
     r"|определяем\w* на национальном уровне вклад|национально определяем\w* вклад"
-    r"|محددة وطنيا|المساهمات? المحددة)")
+    r"|محددة وطنيا|المساهمات? المحددة|国家自主贡献)")
 _TARGET = (r"(?:nationally determined|national determined|i?ndcs?\b|cdns?\b|cnds?\b|contributions?\b"
            r"|contribucion(?:es)?\b|contribuic(?:ao|oes)\b|национально определяем|определяем\w* на национальном)")
 _ORDINAL = re.compile(
     rf"(?P<ndc3>\b(?:third|3rd|troisieme|tercera|terceira|трет\w*) (?:(?:updated|enhanced) )?{_TARGET}"
-    r"|\bndc ?3(?:\.0)?\b|\bndc 2035\b|\b2035 ndc\b)"
+    r"|\b(?:ndc|cdn) ?3(?:\.0)?\b|\bndc 2035\b|\b2035 ndc\b)"
     rf"|(?P<ndc2>\b(?:second|2nd|deuxieme|seconde|segunda|segundo|втор\w*) (?:(?:updated|enhanced) )?{_TARGET}"
     r"|\b(?:ndc|cdn) ?2\b)")
 _UPDATE = re.compile(
     r"\b(?:updated?|revised|revision|enhanced|actualizacion|actualizada|actualizado|actualisee?s?"
     r"|mise a jour|revisee?s?|atualizada|atualizacao|обновлен\w*)\b|محدث")
 _FILE_KIND = [  # first match wins
-    ("ndc3", re.compile(r"\bndc ?3(?:\.0)?\b|\bthird\b|\b3rd\b|troisieme|tercera|terceira|\b2035\b")),
+    ("ndc3", re.compile(r"\b(?:ndc|cdn) ?3(?:\.0)?\b|\bthird\b|\b3rd\b|troisieme|tercera|terceira|\b2035\b")),
     ("ndc2", re.compile(r"\bsecond\b|\b2nd\b|deuxieme|seconde|segunda|\b(?:ndc|cdn) ?2\b")),
     ("ndc-updated", re.compile(r"updat|revis|enhanced|actualiz|actualis|mise a jour|atualiz")),
     ("indc", re.compile(r"\bi ?ndcs?\b|\bcpdn\b|\bcdpn\b|intended|prevue|prevista|tentativa")),
@@ -93,10 +92,19 @@ _HISTORY_BEFORE = re.compile(
     r"|\b(?:lima|paris|marrakech|katowice|glasgow|warsaw|summit|cop ?\d\d|лим\w*)\b[^.]{0,40}"
     r"|\badopted (?:in|on) |\bsince )$")
 _PAST_BEFORE = re.compile(r"\b(?:submitted|adopted|approved|launched|published|finalised|finalized|held) (?:in|on) $")
+_CITATION_BEFORE = re.compile(r"\([^()]{1,30}, ?$")               # "(RGPH, 2014)"
+_IN_BEFORE = re.compile(r"\b(?:in|en) $")                         # "in 2014, Nigeria became ..."
 _RANGE = re.compile(r"^ ?[-/] ?(?:19|20)\d\d")
 _RANGE_BEFORE = re.compile(r"(?:19|20)\d\d ?- ?$")
 _YEAR = re.compile(r"(?<!\d)(20[12]\d)(?!\d)")
 _FILE_YEAR = re.compile(r"(?<!\d)(20[12]\d)(?:[01]\d[0-3]\d)?(?!\d)")
+
+class _Year(NamedTuple):
+    value: int
+    evidence: str
+    clean: bool       # a date or the title's year, with no "by 2025" / "submitted its INDC on" context
+    in_title: bool
+
 
 _LANGUAGE_NAMES = {"english": "en", "french": "fr", "spanish": "es", "portuguese": "pt", "arabic": "ar",
                    "russian": "ru", "chinese": "zh", "francais": "fr", "espanol": "es", "anglais": "en"}
@@ -123,26 +131,24 @@ def infer_meta(file_name: str, front_text: str, *, pdf_info: Optional[dict] = No
         put("iso3", found[0], found[1])
         put("country", country_name(found[0]), found[1])
 
-    year = _year_from_file_name(file_name)
-    if year is None:
-        in_text = _year_from_text(pages)
-        if in_text and in_text[2]:
-            year = in_text[:2]
-        else:
-            year = _year_from_pdf(pdf_info) or (in_text[:2] if in_text else None)
+    # A clean year in the title beats the PDF's creation date, one from the body does not;
+    # only a clean year is trusted to correct the kind below.
+    in_text = _year_from_text(pages)
+    year = _year_from_file_name(file_name) or (in_text if in_text and in_text.clean and in_text.in_title else None) \
+        or _year_from_pdf(pdf_info) or in_text
     if year:
-        put("year", *year)
+        put("year", year.value, year.evidence)
 
     kind = _kind_from_file_name(file_name, "file name")
     if kind is None or kind[0] == "ndc":
         kind = _kind_from_text(pages) or kind or _kind_from_file_name(pdf_title, "PDF metadata")
     if kind:
-        put("kind", *_kind_by_year(kind, values.get("year")))
+        put("kind", *_kind_by_year(kind, year.value if year and year.clean else None))
 
     if language_hint:
         put("language", language_hint.strip().lower(), "--lang", GIVEN)
     else:
-        put("language", *(_language(front_text) or (None, "")))
+        put("language", *(_detect_language("\n".join(pages)) or (None, "")))
     return DocumentMeta(iso3=values.get("iso3"), country=values.get("country"), kind=values.get("kind"),
                         year=values.get("year"), language=values.get("language"),
                         sources=sources, evidence=evidence)
@@ -188,10 +194,10 @@ def _zones(pages: list[str]) -> list[tuple[str, str]]:
     if not pages:
         return []
     first = title_page_index(pages)
-    text = PAGE_BREAK.join(pages[first:])
-    cut = _TITLE_CHARS if len(pages) > 1 or len(text) > _TITLE_CHARS else len(text)
-    label = f"p.{first + 1}"
-    return [(f"text {label} (title)", text[:cut]), (f"text {label}-{len(pages)}", text[cut:])]
+    text = PAGE_BREAK.join(pages[first:]).lstrip()
+    label = f"text p.{first + 1}" if len(pages) > 1 else "front text"
+    rest = f"text p.{first + 1}-{len(pages)}" if len(pages) > 1 else "front text"
+    return [(f"{label} (title)", text[:_TITLE_CHARS]), (rest, text[_TITLE_CHARS:])]
 
 
 def _kind_from_text(pages: list[str]) -> Optional[tuple[str, str]]:
@@ -235,24 +241,24 @@ def _kind_by_year(kind: tuple[str, str], year: Optional[int]) -> tuple[str, str]
     return kind
 
 
-def _year_from_file_name(name: str) -> Optional[tuple[int, str]]:
+def _year_from_file_name(name: str) -> Optional[_Year]:
     for m in _FILE_YEAR.finditer(name):
         if _RANGE.match(name[m.end():]) or _RANGE_BEFORE.search(name[:m.start()]):
             continue
         year = int(m.group(1))
         if year in _YEARS:
-            return year, f"file name: '{m.group()}'"
+            return _Year(year, f"file name: '{m.group()}'", True, True)
     return None
 
 
-def _year_from_text(pages: list[str]) -> Optional[tuple[int, str, bool]]:
-    """The best-placed year, and whether it is well placed (a date or a year in the title).
+def _year_from_text(pages: list[str]) -> Optional[_Year]:
+    """The best-placed year of the front pages.
 
     Dates ("September 2015", "19/11/2015") and the title count most; target
     years ("by 2025"), periods ("2021-2030", "from 1 January 2021") and dates of
     earlier events ("submitted its INDC on 17 July 2015") count least.
     """
-    best: dict[int, tuple[float, str]] = {}
+    best: dict[int, tuple[float, _Year]] = {}
     for z, (label, zone) in enumerate(_zones(pages)):
         folded, where = fold(zone)
         for m in _YEAR.finditer(folded):
@@ -269,29 +275,32 @@ def _year_from_text(pages: list[str]) -> Optional[tuple[int, str, bool]]:
             penalty = 0.0
             if _TARGET_BEFORE.search(head[-40:]) or _RANGE.match(after) or _RANGE_BEFORE.search(before):
                 penalty += 4.0
-            if _HISTORY_BEFORE.search(head) or (z > 0 and _PAST_BEFORE.search(head[-20:])):
+            if _HISTORY_BEFORE.search(head) or (z > 0 and _PAST_BEFORE.search(head[-20:])) \
+                    or _CITATION_BEFORE.search(head[-40:]):
                 penalty += 3.0
+            if not date and _IN_BEFORE.search(head[-4:]):
+                penalty += 2.0
             score -= penalty
-            if score > best.get(year, (-99.0, "", False))[0]:
+            if score > best.get(year, (-99.0,))[0]:
                 start = max(0, m.start() - 20)
                 context = " ".join(zone[where[start]:where[m.end() - 1] + 1].split())
-                best[year] = (score, f"{label}: '{context}'", score >= 4.0 and not penalty)
+                best[year] = (score, _Year(year, f"{label}: '{context}'", not penalty and (z == 0 or score >= 4.0),
+                                           z == 0))
     if not best:
         return None
-    year = max(best, key=lambda y: (best[y][0], y))
-    score, how, sure = best[year]
-    return (year, how, sure) if score >= 2.0 else None
+    score, found = max(best.values(), key=lambda b: (b[0], b[1].value))
+    return found if score >= 2.0 else None
 
 
-def _year_from_pdf(pdf_info: Optional[dict]) -> Optional[tuple[int, str]]:
+def _year_from_pdf(pdf_info: Optional[dict]) -> Optional[_Year]:
     for key in ("CreationDate", "ModDate"):
         m = re.match(r"(?:D:)?(\d{4})", str((pdf_info or {}).get(key) or ""))
         if m and int(m.group(1)) in _YEARS:
-            return int(m.group(1)), f"PDF metadata ({key})"
+            return _Year(int(m.group(1)), f"PDF metadata ({key})", True, True)
     return None
 
 
-def _language(text: str) -> Optional[tuple[str, str]]:
+def _detect_language(text: str) -> Optional[tuple[str, str]]:
     letters = sum(c.isalpha() for c in text)
     if letters < _MIN_LETTERS:
         return None
@@ -303,7 +312,7 @@ def _language(text: str) -> Optional[tuple[str, str]]:
         best = detect_langs(text)[0]
     except LangDetectException:
         return None
-    return best.lang.split("-")[0], f"langdetect on {letters:,} letters (p={best.prob:.2f})"
+    return best.lang.split("-")[0], f"langdetect on {len(text):,} chars (p={best.prob:.2f})"
 
 
 # --- the --metadata file ----------------------------------------------------
@@ -422,7 +431,7 @@ def _year(value: str) -> int:
     return int(m.group(1))
 
 
-def _language(value: str) -> str:
+def _parse_language(value: str) -> str:
     first = re.split(r"\s*(?:[+,;/]|\band\b)\s*", value.strip())[0].lower()
     code = _LANGUAGE_NAMES.get(fold(first)[0], first)
     if not re.match(r"^[a-z]{2}$", code):
@@ -430,7 +439,7 @@ def _language(value: str) -> str:
     return code
 
 
-_PARSE = {"iso3": _iso3, "country": str, "kind": _kind, "year": _year, "language": _language}
+_PARSE = {"iso3": _iso3, "country": str, "kind": _kind, "year": _year, "language": _parse_language}
 
 
 def _registry_rows(rows) -> tuple[dict, list[str]]:
@@ -463,7 +472,7 @@ def _registry_rows(rows) -> tuple[dict, list[str]]:
             given["kind"] = kind
         if row.get("language"):
             try:
-                given["language"] = _language(row["language"])
+                given["language"] = _parse_language(row["language"])
             except ValueError as e:
                 problems.append(f"row {n}, column language: {row['language']!r} {e}")
         merged = result.setdefault(key, {})

@@ -1,0 +1,77 @@
+"""Taxonomy loading: the bundled file is valid; every bad row of a broken file is reported at once."""
+
+import csv
+
+import pytest
+
+from ndc_scan.errors import TaxonomyError
+from ndc_scan.taxonomy import CONCEPT_IDS, DEFAULT_TAXONOMY, load_taxonomy
+
+
+def _write(path, rows):
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["concept", "lang", "kind", "term", "note"])
+        writer.writerows(rows)
+    return path
+
+
+def _valid_rows():
+    return [[c, lang, "preferred", f"{c.replace('_', ' ')} {lang}", ""] for c in CONCEPT_IDS for lang in ("en", "fr", "es", "pt")]
+
+
+def test_bundled_taxonomy_is_valid_and_covers_every_concept_in_four_languages(taxonomy):
+    for concept in CONCEPT_IDS:
+        for lang in ("en", "fr", "es", "pt"):
+            assert [t for t in taxonomy.terms if t.concept == concept and t.lang == lang and t.kind == "preferred"], (concept, lang)
+    assert any(t.lang == "ar" for t in taxonomy.terms) and any(t.lang == "ru" for t in taxonomy.terms)
+    assert any(t.kind == "negative" for t in taxonomy.terms)
+
+
+def test_hash_is_stable_and_changes_with_a_term(tmp_path):
+    rows = _valid_rows()
+    first = load_taxonomy(_write(tmp_path / "a.csv", rows)).hash
+    assert load_taxonomy(_write(tmp_path / "b.csv", list(reversed(rows)))).hash == first   # row order does not matter
+    changed = load_taxonomy(_write(tmp_path / "c.csv", rows + [["wetlands", "en", "alternative", "marsh", ""]])).hash
+    assert changed != first
+
+
+def test_every_bad_row_is_reported_at_once(tmp_path):
+    rows = _valid_rows() + [
+        ["soil_karbon", "en", "alternative", "soil carbon stocks", ""],          # row 42: unknown concept
+        ["wetlands", "de", "alternative", "feuchtgebiet", ""],                  # row 43: unknown language
+        ["wetlands", "en", "synonym", "marsh", ""],                             # row 44: unknown kind
+        ["wetlands", "en", "alternative", "", ""],                              # row 45: empty term
+        ["soil_conservation", "en", "negative", "soil conservation en", ""],    # row 46: positive and negative
+        ["peatlands", "en", "alternative", "peatlands en", ""],                 # row 47: duplicate
+    ]
+    with pytest.raises(TaxonomyError) as caught:
+        load_taxonomy(_write(tmp_path / "bad.csv", rows))
+    message = str(caught.value)
+    assert "6 problem(s)" in message
+    assert "row 42, column concept: 'soil_karbon' is not a concept id" in message
+    assert "row 43, column lang: 'de' is not one of en, fr, es, pt, ar, ru" in message
+    assert "row 44, column kind: 'synonym' is not one of preferred, alternative, negative" in message
+    assert "row 45, column term: empty term" in message
+    assert "row 46, column term: 'soil conservation en' is both positive and negative for soil_conservation/en" in message
+    assert "row 47, column term: duplicate of row" in message
+    assert "README" in message
+
+
+def test_missing_language_coverage_is_a_problem(tmp_path):
+    rows = [r for r in _valid_rows() if not (r[0] == "wetlands" and r[1] == "pt")]
+    with pytest.raises(TaxonomyError, match="concept wetlands has no term in pt"):
+        load_taxonomy(_write(tmp_path / "t.csv", rows))
+
+
+def test_wrong_header_and_missing_file(tmp_path):
+    bad = tmp_path / "header.csv"
+    bad.write_text("id,language,term\n", encoding="utf-8")
+    with pytest.raises(TaxonomyError, match="missing column"):
+        load_taxonomy(bad)
+    with pytest.raises(TaxonomyError, match="cannot be read"):
+        load_taxonomy(tmp_path / "nope.csv")
+
+
+def test_default_path_points_into_the_package():
+    assert DEFAULT_TAXONOMY.name == "taxonomy.csv" and DEFAULT_TAXONOMY.parent.name == "data"
