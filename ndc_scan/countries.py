@@ -19,45 +19,43 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional
+from typing import NamedTuple, Optional
 
 import pycountry
 
 #: Codes the UNFCCC registry uses that are not ISO 3166-1 (kept as given).
 NON_ISO_CODES = {"EUU": "European Union"}
 
-#: Names pycountry lacks, or that must win over an ambiguous pycountry name.
-#: Keep this short: add a variant only when a real document needs it.
+#: Names pycountry (names, common names, official names and their translations)
+#: lacks, or that must win over an ambiguous one. Keep it short: add a variant
+#: only when a real document or file name needs it.
 VARIANTS = {
-    "KOR": ["Korea", "Republic of Korea"],  # plain "Korea" is the ROK; the DPRK is always "Democratic People's ..."
+    "KOR": ["Korea", "Republic of Korea"],  # plain "Korea" is the ROK: the DPRK is "Democratic People's ..."
     "PRK": ["DPR Korea", "DPRK"],
     "COD": ["DR Congo", "DRC", "Democratic Republic of Congo", "RDC", "Congo-Kinshasa"],
-    "COG": ["Congo-Brazzaville", "Congo Brazzaville"],
+    "COG": ["Congo-Brazzaville"],
     "CIV": ["Ivory Coast"],
-    "TUR": ["Turkey", "Turquía"],
-    "SWZ": ["Swaziland", "Suazilandia"],
+    "TUR": ["Turkey"],                      # pycountry says Türkiye
+    "SWZ": ["Swaziland"],                   # pycountry says Eswatini
     "LAO": ["Lao PDR"],
-    "VNM": ["Vietnam"],
     "RUS": ["Russia", "Russie", "Rusia", "Россия"],
-    "SYR": ["Syria", "Syrie", "Siria"],
-    "CPV": ["Cape Verde", "Cap-Vert", "Cabo Verde"],
-    "MKD": ["Macedonia", "FYR Macedonia"],
+    "SYR": ["Syrie", "Siria"],
+    "CPV": ["Cape Verde", "Cap-Vert"],
+    "MKD": ["Macedonia"],
     "BRN": ["Brunei"],
     "MMR": ["Burma"],
     "TLS": ["East Timor"],
     "VAT": ["Vatican"],
     "GBR": ["Great Britain", "UK"],
-    "USA": ["USA"],
-    "ARE": ["UAE", "Emirates"],
+    "ARE": ["UAE"],
     "MHL": ["RMI"],
     "BIH": ["BiH"],
-    "STP": ["Sao Tome e Principe"],
     "EUU": ["European Union", "Union européenne", "Unión Europea", "União Europeia",
             "الاتحاد الأوروبي", "Европейский союз"],
 }
 
-#: Short upper-case variants are trusted in file names only (in running text "UK" or "RDC" is weak).
-_FILE_NAME_ONLY = {"DRC", "RDC", "UK", "USA", "UAE", "RMI", "BiH", "DPRK"}
+#: Abbreviations trusted in file names only (in running text "UK" or "RDC" is weak evidence).
+_FILE_NAME_ONLY = {"DRC", "RDC", "UK", "UAE", "RMI", "BiH", "DPRK"}
 
 _LOCALES = ("fr", "es", "pt", "ar", "ru")
 
@@ -73,7 +71,7 @@ _WEAK_CODES = {"AND", "ARE", "CAN", "ESP", "FRA", "RUS", "MAR", "FIN", "PER", "T
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _TOKEN = re.compile(r"[^\W_]+")
-_ARABIC_DIGITS = {ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")} | {ord(c): str(i) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")}
+_ARABIC_DIGITS = {ord(c): str(i % 10) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹")}
 _CHAR_MAP = {"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'", "ى": "ي", "ـ": "",
              "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "\u00ad": "", "\ufffe": "",
              "\u200b": "", "\u200c": "", "\u200d": "", "\u200e": "", "\u200f": "", "\ufeff": ""}
@@ -234,6 +232,14 @@ def lookup_name(name: str) -> Optional[str]:
     return _file_name_index().get(_key(name))
 
 
+class Found(NamedTuple):
+    """A country found for a document, with where it was found."""
+
+    iso3: str
+    evidence: str                # e.g. "file name: code AFG", "text p.1-3: 'Republic of Kenya' x4"
+    name: Optional[str] = None   # the name as written, when a name (not a code) was found
+
+
 @dataclass(frozen=True)
 class Hit:
     """A country name found in a text; ``start``/``end`` index the original text."""
@@ -245,6 +251,7 @@ class Hit:
     strong: bool
 
 
+#: "Republic of X", "Gouvernement du X", "contribución ... de X", "دولة X", "Республика X".
 _STRONG_BEFORE = re.compile(
     r"(?:\b(?:republic|government|kingdom|state|commonwealth|principality|sultanate|federation|"
     r"submission by|submission from|contributions? (?:of|for|from)|i?ndcs? of|"
@@ -252,7 +259,7 @@ _STRONG_BEFORE = re.compile(
     r"principado|governo)(?: (?:of|the|du|de|des|del|da|do|d'|de la|de l'|la|el))*"
     r"|\b(?:nationale?|nacional|determinee?s?|determinadas?|contributions?|contribucion(?:es)?)"
     r" (?:de|du|de la|del|des)"
-    r"|(?:جمهورية|حكومة|مملكة|المملكة|دولة|سلطنة|republik\w*|республик\w*|правительств\w*))[ '-]?$")
+    r"|(?:جمهورية|حكومة|مملكة|المملكة|دولة|سلطنة|республик\w*|правительств\w*))[ '-]?$")
 #: A name that is itself an official form ("Republic of Kenya", "دولة الكويت") is strong evidence.
 _OFFICIAL = re.compile(
     r"\b(?:republic|kingdom|state|commonwealth|principality|sultanate|republique|royaume|principaute|"
@@ -294,14 +301,13 @@ def find_countries(text: str, *, file_name: bool = False) -> list[Hit]:
 _CODE_TOKEN = re.compile(r"(?:^|(?<=[_\-\s.()]))([A-Z]{3})(?=$|[_\-\s.()])")
 
 
-def country_from_file_name(file_name: str) -> Optional[tuple[str, str]]:
-    """(ISO3, evidence) from an alpha-3 code token or a country name in a file name.
+def country_from_file_name(file_name: str) -> Optional[Found]:
+    """The country of an alpha-3 code token or a country name in a file name.
 
     A code wins, unless the file name also names a different country: then the
     code is an abbreviation ("State of Palestine_NDC_SPM.pdf": SPM is a summary
     for policy makers, not Saint Pierre and Miquelon). Codes that are also words
     or language tags (ESP, FRA, MAR, AND ...) count only when no name is found.
-    The evidence of a name ends with the name in quotes: "file name: 'Congo'".
     """
     stem = re.sub(r"\.[A-Za-z0-9]{2,4}$", "", file_name)
     codes = [m.group(1) for m in _CODE_TOKEN.finditer(stem)
@@ -312,17 +318,34 @@ def country_from_file_name(file_name: str) -> Optional[tuple[str, str]]:
     hits = find_countries(spaced, file_name=True)
     named = max(hits, key=lambda h: h.end - h.start) if hits else None
     if strong and (named is None or named.iso3 == strong[0]):
-        return strong[0], f"file name: code {strong[0]}"
+        return Found(strong[0], f"file name: code {strong[0]}")
     if named:
-        return named.iso3, f"file name: '{named.surface}'"
+        return Found(named.iso3, f"file name: '{named.surface}'", named.surface)
     if codes:
-        return codes[0], f"file name: code {codes[0]}"
+        return Found(codes[0], f"file name: code {codes[0]}")
     return None
+
+
+def find_country(file_name: str, pages: list[str], pdf_title: str = "") -> Optional[Found]:
+    """The submitting country: from the file name (a code, then a name), else the text, else the PDF's title.
+
+    A name in the file name that is only part of the country the text names
+    ("Congo" in "CPDN - Rép Dém du Congo.pdf", text "République démocratique du
+    Congo") gives way to the text.
+    """
+    by_file, by_text = country_from_file_name(file_name), country_from_text(pages)
+    if by_file and by_text and by_file.name and by_file.iso3 != by_text.iso3 \
+            and is_part_of_name(by_file.name, by_text.iso3):
+        return by_text._replace(evidence=f"{by_text.evidence} (file name: only '{by_file.name}')")
+    if by_file or by_text:
+        return by_file or by_text
+    by_pdf = country_from_file_name(pdf_title) if pdf_title else None
+    return by_pdf._replace(evidence=by_pdf.evidence.replace("file name", "PDF metadata")) if by_pdf else None
 
 
 #: Weights of a country mention: in the first characters (title), on the title
 #: page, elsewhere; a "Republic of X" / "Gouvernement du X" / "X's" context adds _STRONG.
-_TITLE_CHARS = 400
+TITLE_CHARS = 400
 _W_TITLE, _W_TITLE_PAGE, _W_BODY, _STRONG = 4.0, 2.0, 1.0, 3.0
 
 
@@ -331,8 +354,8 @@ def title_page_index(pages: list[str]) -> int:
     return next((i for i, p in enumerate(pages) if sum(c.isalpha() for c in p) >= 10), 0)
 
 
-def country_from_text(pages: list[str]) -> Optional[tuple[str, str]]:
-    """(ISO3, evidence) of the submitting country, from the first pages of a document.
+def country_from_text(pages: list[str]) -> Optional[Found]:
+    """The submitting country, from the first pages of a document.
 
     The title zone is the first 400 characters from the title page on. The
     European Union counts at half weight: many documents thank it on their cover.
@@ -345,7 +368,7 @@ def country_from_text(pages: list[str]) -> Optional[tuple[str, str]]:
     offset = 0
     for page_no, page in enumerate(pages):
         for hit in find_countries(page):
-            if title_start <= offset + hit.start < title_start + _TITLE_CHARS:
+            if title_start <= offset + hit.start < title_start + TITLE_CHARS:
                 weight = _W_TITLE
             elif page_no == title_page:
                 weight = _W_TITLE_PAGE
@@ -362,4 +385,5 @@ def country_from_text(pages: list[str]) -> Optional[tuple[str, str]]:
     surface, _ = seen[iso3].most_common(1)[0]
     numbers = sorted(pages_of[iso3])
     where = f"text p.{numbers[0]}" if len(numbers) == 1 else f"text p.{numbers[0]}-{numbers[-1]}"
-    return iso3, f"{where if len(pages) > 1 else 'front text'}: '{surface}' x{sum(seen[iso3].values())}"
+    return Found(iso3, f"{where if len(pages) > 1 else 'front text'}: '{surface}' x{sum(seen[iso3].values())}",
+                 surface)

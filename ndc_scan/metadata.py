@@ -15,15 +15,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import NamedTuple, Optional
 
-from .countries import (country_from_file_name, country_from_text, country_name, fold,
-                        is_country_code, is_part_of_name, lookup_name, title_page_index)
+import pycountry
+
+from .countries import TITLE_CHARS, country_name, find_country, fold, is_country_code, lookup_name, title_page_index
 from .errors import MetadataError
 from .records import GIVEN, INFERRED, KINDS, DocumentMeta
 
-#: Pages of ``front_text`` are separated by form feeds; without them the first
-#: ``_TITLE_CHARS`` characters are taken as the title.
+#: Pages of ``front_text`` are separated by form feeds. The title zone is the
+#: first TITLE_CHARS characters from the title page (the first with text) on.
 PAGE_BREAK = "\f"
-_TITLE_CHARS = 400
 _MIN_LETTERS = 200          # below this, langdetect guesses: no language
 _YEARS = range(2014, 2027)  # submission years of (I)NDCs: never 2030 / 2050 targets
 
@@ -39,7 +39,8 @@ _CORE = re.compile(
     r"|предполагаем\w* (?:национально )?определяем|معتزم)"
     r"|(?P<ndc>\bndcs?\b|\bnationally determined contributions?|\bnational determined contributions?"
     r"|\bcdns?\b|\bcnds?\b|\bcontributions? determinees? au niveau national|\bcontributions? nationales?"
-    r"|\bcontribuci(?:on|ones) (?:nacionalmente )?determinadas?(?: a nivel nacional)?|\bcontribuci(?:on|ones) nacional(?:es)?"
+    r"|\bcontribuci(?:on|ones) (?:nacionalmente )?determinadas?(?: a nivel nacional)?"
+    r"|\bcontribuci(?:on|ones) nacional(?:es)?"
     r"|\bcontribuic(?:ao|oes) nacionalmente determinadas?"
     r"|определяем\w* на национальном уровне вклад|национально определяем\w* вклад"
     r"|محددة وطنيا|المساهمات? المحددة|国家自主贡献)")
@@ -99,6 +100,7 @@ _RANGE_BEFORE = re.compile(r"(?:19|20)\d\d ?- ?$")
 _YEAR = re.compile(r"(?<!\d)(20[12]\d)(?!\d)")
 _FILE_YEAR = re.compile(r"(?<!\d)(20[12]\d)(?:[01]\d[0-3]\d)?(?!\d)")
 
+
 class _Year(NamedTuple):
     value: int
     evidence: str
@@ -126,16 +128,16 @@ def infer_meta(file_name: str, front_text: str, *, pdf_info: Optional[dict] = No
         if value is not None:
             values[field], sources[field], evidence[field] = value, source, how
 
-    found = _country(file_name, pages, pdf_title)
+    found = find_country(file_name, pages, pdf_title)
     if found:
-        put("iso3", found[0], found[1])
-        put("country", country_name(found[0]), found[1])
+        put("iso3", found.iso3, found.evidence)
+        put("country", country_name(found.iso3), found.evidence)
 
     # A clean year in the title beats the PDF's creation date, one from the body does not;
     # only a clean year is trusted to correct the kind below.
     in_text = _year_from_text(pages)
-    year = _year_from_file_name(file_name) or (in_text if in_text and in_text.clean and in_text.in_title else None) \
-        or _year_from_pdf(pdf_info) or in_text
+    title_year = in_text if in_text and in_text.clean and in_text.in_title else None
+    year = _year_from_file_name(file_name) or title_year or _year_from_pdf(pdf_info) or in_text
     if year:
         put("year", year.value, year.evidence)
 
@@ -172,23 +174,6 @@ def logical_order(page: str) -> str:
                      for line in page.split("\n"))
 
 
-def _country(file_name: str, pages: list[str], pdf_title: str) -> Optional[tuple[str, str]]:
-    """File name first (a code, then a name), then the text, then the PDF's title.
-
-    A name in the file name that is only part of the country the text names
-    ("Congo" in "CPDN - Rép Dém du Congo.pdf", text "République démocratique du
-    Congo") gives way to the text.
-    """
-    by_file, by_text = country_from_file_name(file_name), country_from_text(pages)
-    if by_file and by_text and by_file[0] != by_text[0] and by_file[1].endswith("'") \
-            and is_part_of_name(by_file[1].split("'")[1], by_text[0]):
-        return by_text[0], f"{by_text[1]} (file name: only '{by_file[1].split(chr(39))[1]}')"
-    if by_file or by_text:
-        return by_file or by_text
-    by_pdf = country_from_file_name(pdf_title) if pdf_title else None
-    return (by_pdf[0], by_pdf[1].replace("file name", "PDF metadata")) if by_pdf else None
-
-
 def _zones(pages: list[str]) -> list[tuple[str, str]]:
     """(label, text) of the title zone and of the rest of the front pages."""
     if not pages:
@@ -197,7 +182,7 @@ def _zones(pages: list[str]) -> list[tuple[str, str]]:
     text = PAGE_BREAK.join(pages[first:]).lstrip()
     label = f"text p.{first + 1}" if len(pages) > 1 else "front text"
     rest = f"text p.{first + 1}-{len(pages)}" if len(pages) > 1 else "front text"
-    return [(f"{label} (title)", text[:_TITLE_CHARS]), (rest, text[_TITLE_CHARS:])]
+    return [(f"{label} (title)", text[:TITLE_CHARS]), (rest, text[TITLE_CHARS:])]
 
 
 def _kind_from_text(pages: list[str]) -> Optional[tuple[str, str]]:
@@ -434,7 +419,7 @@ def _year(value: str) -> int:
 def _parse_language(value: str) -> str:
     first = re.split(r"\s*(?:[+,;/]|\band\b)\s*", value.strip())[0].lower()
     code = _LANGUAGE_NAMES.get(fold(first)[0], first)
-    if not re.match(r"^[a-z]{2}$", code):
+    if not re.match(r"^[a-z]{2}$", code) or pycountry.languages.get(alpha_2=code) is None:
         raise ValueError("is not an ISO 639-1 language code (en, fr, es, pt, ar, ru ...)")
     return code
 

@@ -18,7 +18,7 @@ from .classify import RuleClassifier
 from .documents import discover, fingerprint
 from .errors import InputFileError, NdcScanError
 from .extract import EXTRACTOR_VERSION, read_pdf
-from .metadata import apply_overrides, infer_meta, load_metadata_csv
+from .metadata import PAGE_BREAK, apply_overrides, infer_meta, load_metadata_csv
 from .records import Document, Failure
 from .segment import segment
 from .store import DEFAULT_STORE, Store
@@ -108,21 +108,20 @@ def _ingest(db: Store, path: Path, overrides: dict, lang: Optional[str], passwor
     doc_id, n_bytes = fingerprint(path)
     if db.has_document(doc_id, EXTRACTOR_VERSION):
         stored = db.document(doc_id)
-        meta = stored.meta
-        if overrides or lang or stored.path != str(path):
-            front = "\n".join(p.text for p in db.pages(doc_id)[:FRONT_PAGES])
-            meta = _meta(path, front, None, overrides, lang, doc_id)
+        # Metadata is inferred again (cheap): the file name, --metadata or --lang may have changed.
+        front = PAGE_BREAK.join(p.text for p in db.pages(doc_id)[:FRONT_PAGES])
+        meta = _meta(path, front, db.pdf_info(doc_id), overrides, lang, doc_id)
         document = Document(doc_id=doc_id, path=str(path), file_name=path.name, n_bytes=n_bytes, meta=meta)
         if document != stored:
             db.update_meta(document)
         counts["reused"] += 1
         return document
     pages, info = read_pdf(path, doc_id, password=password)
-    front = "\n".join(p.text for p in pages[:FRONT_PAGES])
+    front = PAGE_BREAK.join(p.text for p in pages[:FRONT_PAGES])
     meta = _meta(path, front, info, overrides, lang, doc_id)
     document = Document(doc_id=doc_id, path=str(path), file_name=path.name, n_bytes=n_bytes, meta=meta)
     passages = list(segment(pages))
-    db.save_document(document, pages, passages, EXTRACTOR_VERSION)
+    db.save_document(document, pages, passages, EXTRACTOR_VERSION, info)
     counts["extracted"] += 1
     return document
 

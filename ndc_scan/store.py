@@ -26,7 +26,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT PRIMARY KEY, path TEXT NOT NULL, file_name TEXT NOT NULL, n_bytes INTEGER NOT NULL,
     iso3 TEXT, country TEXT, kind TEXT, year INTEGER, language TEXT,
-    meta_sources TEXT NOT NULL, meta_evidence TEXT NOT NULL,
+    meta_sources TEXT NOT NULL, meta_evidence TEXT NOT NULL, pdf_info TEXT NOT NULL,
     n_pages INTEGER NOT NULL, pages_no_text INTEGER NOT NULL, pages_low_text INTEGER NOT NULL,
     extractor TEXT NOT NULL, extracted_at REAL NOT NULL
 );
@@ -106,7 +106,7 @@ class Store:
         row = self.db.execute("SELECT extractor FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         return row is not None and row["extractor"] == extractor
 
-    def save_document(self, document: Document, pages: list, passages: list, extractor: str) -> None:
+    def save_document(self, document: Document, pages: list, passages: list, extractor: str, pdf_info: dict) -> None:
         """Write a document with its pages and passages in one transaction (replacing older rows)."""
         meta = document.meta
         with self.db:
@@ -114,9 +114,10 @@ class Store:
             for table in ("matches", "predictions", "tagged"):
                 self.db.execute(f"DELETE FROM {table} WHERE doc_id=?", (document.doc_id,))
             self.db.execute(
-                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (document.doc_id, document.path, document.file_name, document.n_bytes, meta.iso3, meta.country,
                  meta.kind, meta.year, meta.language, json.dumps(meta.sources), json.dumps(meta.evidence),
+                 json.dumps(pdf_info),
                  len(pages), sum(p.quality == "no text" for p in pages), sum(p.quality == "low text" for p in pages),
                  extractor, time.time()))
             self.db.executemany(
@@ -148,6 +149,10 @@ class Store:
                             evidence=json.loads(row["meta_evidence"]))
         return Document(doc_id=row["doc_id"], path=row["path"], file_name=row["file_name"],
                         n_bytes=row["n_bytes"], meta=meta)
+
+    def pdf_info(self, doc_id: str) -> dict:
+        row = self.db.execute("SELECT pdf_info FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        return json.loads(row["pdf_info"]) if row else {}
 
     def pages(self, doc_id: str) -> list:
         rows = self.db.execute("SELECT * FROM pages WHERE doc_id=? ORDER BY page_no", (doc_id,))

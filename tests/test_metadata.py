@@ -87,7 +87,7 @@ def test_french_acronym_is_not_a_country_code():
 ])
 def test_country_from_real_file_names(name, iso3):
     found = country_from_file_name(name)
-    assert (found[0] if found else None) == iso3
+    assert (found.iso3 if found else None) == iso3
 
 
 @needs_corpus
@@ -110,7 +110,7 @@ def test_country_from_every_registry_file_name_is_the_party():
     with open(REGISTRY, encoding="utf-8") as f:
         rows = [r for r in csv.DictReader(f) if r["originalFilename"]]
     found = [(r, country_from_file_name(r["originalFilename"])) for r in rows]
-    found = [(r, hit[0]) for r, hit in found if hit]
+    found = [(r, hit.iso3) for r, hit in found if hit]
     wrong = [(r["originalFilename"], r["code"], iso3) for r, iso3 in found if iso3 != r["code"]]
     assert len(found) > 450
     # the one miss: "CPDN - Rép Dém du Congo.pdf" names only "Congo" (the text settles it, see above)

@@ -1,0 +1,166 @@
+"""The ndc-scan command line, in-process: outputs, exit codes and messages for each failure."""
+
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from ndc_scan.cli import main
+
+from .conftest import ROOT, SAMPLE
+
+SMALL = ["CAN_indc_2015.pdf", "PRY_indc_2015.pdf", "SRB_indc_2015.pdf"]
+
+
+@pytest.fixture
+def small(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in SMALL:
+        shutil.copy(SAMPLE / name, folder / name)
+    return folder
+
+
+def _scan(tmp_path, *args):
+    return CliRunner().invoke(main, ["scan", *map(str, args), "--out", str(tmp_path / "out"),
+                                     "--store", str(tmp_path / "store.sqlite")])
+
+
+def test_scan_writes_every_report_and_a_summary(tmp_path, small):
+    result = _scan(tmp_path, small)
+    assert result.exit_code == 0, result.output
+    for name in ("coverage.csv", "countries.csv", "passages.csv", "documents.csv", "failures.csv", "report.xlsx", "report.html"):
+        assert (tmp_path / "out" / name).stat().st_size > 0, name
+    assert "Scanned 3 documents (13 pages) from 3 countries" in result.output
+    assert "1 document(s) have no text layer (scanned) and were not assessed." in result.output
+    coverage = pd.read_csv(tmp_path / "out" / "coverage.csv")
+    assert len(coverage) == 3 * 10
+    serbia = coverage[coverage["iso3"] == "SRB"]
+    assert set(serbia["level_name"]) == {"no text layer"}
+    assert {"iso3", "country", "document", "doc_id", "kind", "year", "language", "concept", "level", "level_name",
+            "n_passages", "pages", "top_quote"} <= set(coverage.columns)
+
+
+def test_rescan_reuses_the_store(tmp_path, small):
+    assert _scan(tmp_path, small).exit_code == 0
+    again = _scan(tmp_path, small)
+    assert again.exit_code == 0
+    assert "0 extracted, 3 unchanged, 0 tagged" in again.output
+
+
+def test_changed_taxonomy_retags_without_reextracting(tmp_path, small):
+    assert _scan(tmp_path, small).exit_code == 0
+    taxonomy = tmp_path / "taxonomy.csv"
+    text = (ROOT / "ndc_scan" / "data" / "taxonomy.csv").read_text(encoding="utf-8")
+    taxonomy.write_text(text + "soil_carbon,es,alternative,carbono del subsuelo,test\n", encoding="utf-8")
+    result = _scan(tmp_path, small, "--taxonomy", taxonomy)
+    assert result.exit_code == 0, result.output
+    assert "0 extracted, 3 unchanged, 3 tagged" in result.output
+
+
+def test_same_file_twice_is_one_document(tmp_path, small):
+    shutil.copy(small / "CAN_indc_2015.pdf", small / "copy of CAN.pdf")
+    result = _scan(tmp_path, small)
+    assert result.exit_code == 0
+    assert "Scanned 3 documents" in result.output
+
+
+def test_bad_file_is_listed_and_the_batch_carries_on(tmp_path, small):
+    (small / "KEN_2020.pdf").write_text("<!DOCTYPE html><html>404</html>")
+    result = _scan(tmp_path, small)
+    assert result.exit_code == 3
+    assert "KEN_2020.pdf: is an HTML file, although it is named .pdf -> convert it to PDF" in result.output
+    assert "Scanned 3 documents" in result.output
+    failures = pd.read_csv(tmp_path / "out" / "failures.csv")
+    assert failures["error"].tolist() == ["NotAPdfError"]
+    coverage = pd.read_csv(tmp_path / "out" / "coverage.csv")
+    assert set(coverage[coverage["document"] == "KEN_2020.pdf"]["level_name"]) == {"could not be read"}
+
+
+def test_strict_stops_at_first_failure(tmp_path, small):
+    (small / "AAA_broken.pdf").write_bytes(b"")
+    result = _scan(tmp_path, small, "--strict")
+    assert result.exit_code == 3
+    assert re.search(r"error: .*AAA_broken.pdf: is empty", result.output)
+
+
+def test_missing_path_is_a_usage_error(tmp_path):
+    result = _scan(tmp_path, tmp_path / "nope")
+    assert result.exit_code == 2
+    assert "nope: no such file or folder: check the path" in result.output
+
+
+def test_folder_without_pdfs(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = _scan(tmp_path, empty)
+    assert result.exit_code == 2
+    assert "no PDF files under" in result.output
+
+
+def test_bad_language_option(tmp_path, small):
+    result = _scan(tmp_path, small, "--lang", "de")
+    assert result.exit_code == 2
+    assert "--lang 'de': not one of en, fr, es, pt, ar, ru" in result.output
+
+
+def test_bad_taxonomy_reports_rows(tmp_path, small):
+    taxonomy = tmp_path / "bad.csv"
+    taxonomy.write_text("concept,lang,kind,term,note\nsoil_karbon,en,preferred,soil carbon,\n", encoding="utf-8")
+    result = _scan(tmp_path, small, "--taxonomy", taxonomy)
+    assert result.exit_code == 4
+    assert "row 2, column concept: 'soil_karbon' is not a concept id" in result.output
+
+
+def test_metadata_file_overrides_inference(tmp_path, small):
+    metadata = tmp_path / "meta.csv"
+    metadata.write_text("file,iso3,kind,year\nPRY_indc_2015.pdf,PRY,ndc,2016\n", encoding="utf-8")
+    result = _scan(tmp_path, small, "--metadata", metadata)
+    assert result.exit_code == 0, result.output
+    documents = pd.read_csv(tmp_path / "out" / "documents.csv").set_index("document")
+    assert documents.at["PRY_indc_2015.pdf", "kind"] == "ndc"
+    assert documents.at["PRY_indc_2015.pdf", "year"] == 2016
+    assert "kind" not in documents.at["PRY_indc_2015.pdf", "inferred"].split(",")
+    assert "kind" in documents.at["CAN_indc_2015.pdf", "inferred"].split(",")
+
+
+def test_glob_pattern(tmp_path, small):
+    result = _scan(tmp_path, str(small / "C*.pdf"))
+    assert result.exit_code == 0
+    assert "Scanned 1 documents" in result.output
+
+
+def test_taxonomy_command(tmp_path):
+    result = CliRunner().invoke(main, ["taxonomy"])
+    assert result.exit_code == 0
+    assert re.search(r"soil_carbon\s+\d+\s+\d+\s+\d+\s+\d+", result.output)
+
+
+def test_evaluate_command(tmp_path):
+    coverage = tmp_path / "coverage.csv"
+    labels = pd.read_csv(ROOT / "corpora" / "labels" / "documents.csv")
+    kenya = labels[labels["file"] == "KEN_indc_2015.pdf"]
+    kenya.rename(columns={"file": "document"}).assign(top_quote="", top_quote_page="", pages="").to_csv(coverage, index=False)
+    result = CliRunner().invoke(main, ["evaluate", str(ROOT / "corpora" / "labels" / "documents.csv"), "--coverage", str(coverage)])
+    assert result.exit_code == 2
+    assert "no rows for 23 labelled document(s)" in result.output
+
+
+def _commands():
+    return sorted(main.commands)
+
+
+@pytest.mark.parametrize("command", _commands())
+def test_every_command_has_help_and_is_in_the_readme(command):
+    result = CliRunner().invoke(main, [command, "--help"])
+    assert result.exit_code == 0
+    assert len(result.output.splitlines()) > 5
+    assert f"ndc-scan {command}" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_main_help_runs_without_loading_models():
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0 and "scan" in result.output

@@ -1,0 +1,86 @@
+"""Tagging real NDC sentences in each language; negatives; offsets."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ndc_scan.records import Passage
+
+FAKE_ID = "0" * 64
+
+
+def _passage(text, heading=""):
+    return Passage(passage_id="p1", doc_id=FAKE_ID, page_no=1, start=0, end=len(text), text=text,
+                   heading_path=heading, kind="paragraph")
+
+
+def _concepts(tagger, lang, text):
+    return sorted({m.concept for m in tagger.tag([_passage(text)], lang).get("p1", [])})
+
+
+# Real sentences, quoted from the NDCs named (page numbers 1-based).
+REAL = [
+    ("en", "MNG_indc_2015 p7", "Improving pasture management would increase the carbon sink of CO 2 equivalent to 29 "
+     "million tons per year, which is equal to 1/3 of emission reduction in energy sector.", ["grazing_management"]),
+    ("fr", "NER_indc_2015 p7", "La faiblesse de fertilisation, la réduction des jachères et l'extension des terres de "
+     "culture favorisent la dégradation des terres par le développement de l'érosion hydrique et éolienne",
+     ["land_restoration", "soil_conservation"]),
+    ("es", "CRI_indc_2015", "el manejo integrado del paisaje mediante sistemas agroforestales, el manejo de cuencas "
+     "hidrográficas y el ordenamiento", ["agroforestry", "sustainable_land_management"]),
+    ("es", "CRI_indc_2015", "También se ha actualizado el Plan de Acción Nacional para la Lucha contra la Degradación de "
+     "Tierras", ["land_restoration"]),
+    # No Portuguese NDC is in the corpus: Brazil's 2015 iNDC in its Portuguese version.
+    ("pt", "BRA iNDC 2015 (pt)", "inclusive por meio da restauração adicional de 15 milhões de hectares de pastagens "
+     "degradadas até 2030 e pelo incremento de 5 milhões de hectares de sistemas de integração "
+     "lavoura-pecuária-florestas (iLPF) até 2030", ["agroforestry", "grazing_management", "land_restoration"]),
+    ("ru", "RUS_indc_2015 p2", "защиты водных ресурсов, предотвращения эрозии почв и сохранения биоразнообразия",
+     ["soil_conservation"]),
+    ("ru", "TJK_indc_2015", "развитие садоводства и пастбищ;", ["grazing_management"]),
+]
+
+
+@pytest.mark.parametrize("lang, source, text, expected", REAL, ids=[f"{r[0]}-{r[1]}" for r in REAL])
+def test_real_sentences(tagger, lang, source, text, expected):
+    assert _concepts(tagger, lang, text) == expected
+
+
+@pytest.mark.parametrize("lang, text, concept", [
+    ("fr", "restaurer les sols dégradés", "land_restoration"),
+    ("en", "restore degraded soils", "land_restoration"),
+    ("es", "recuperar los suelos degradados", "land_restoration"),
+])
+def test_inflections_match_by_lemma(tagger, lang, text, concept):
+    assert concept in _concepts(tagger, lang, text)
+
+
+def test_coastal_erosion_is_not_soil_conservation(tagger):
+    # CHN_ndc-updated_2021: "... rising sea levels, coastal erosion and increasing frequency ..."
+    text = "thawing and retreating glaciers, rising sea levels, coastal erosion and increasing frequency"
+    assert "soil_conservation" not in _concepts(tagger, "en", text)
+    assert "soil_conservation" not in _concepts(tagger, "fr", "la lutte contre l'érosion côtière")
+
+
+def test_carbon_sink_without_soil_is_not_soil_carbon(tagger):
+    text = "carbon sinks of natural ecosystems will be increased with a capacity to absorb almost a half of the CO 2 emissions"
+    assert "soil_carbon" not in _concepts(tagger, "en", text)
+
+
+def test_match_offsets_point_at_the_matched_words(tagger):
+    text = "Promotion de l'agroforesterie et de la Gestion Durable des Terres (GDT) au Niger"
+    matches = tagger.tag([_passage(text)], "fr")["p1"]
+    assert matches
+    for match in matches:
+        assert text[match.start:match.end] == match.matched_text
+
+
+def test_unknown_language_still_matches_terms(tagger):
+    assert "agroforestry" in _concepts(tagger, None, "agroforestry and agroforesterie")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(min_size=0, max_size=300))
+def test_property_negative_term_never_yields_its_concept(tagger, noise):
+    # Whatever surrounds it, "coastal erosion" alone never produces soil_conservation.
+    text = f"{noise} coastal erosion {noise}"
+    matches = tagger.tag([_passage(text)], "en").get("p1", [])
+    assert not [m for m in matches if m.concept == "soil_conservation" and "coastal" in text[max(0, m.start - 8):m.end].lower()]
