@@ -115,8 +115,14 @@ def quote(text: str, terms: str, limit: int = QUOTE_CHARS) -> str:
     positions = [lowered.find(t.lower()) for t in terms.split(";") if t and lowered.find(t.lower()) >= 0]
     centre = min(positions) if positions else 0
     start = max(0, min(centre - limit // 3, len(text) - limit))
-    snippet = text[start:start + limit].strip()
-    return ("…" if start > 0 else "") + snippet + ("…" if start + limit < len(text) else "")
+    end = start + limit
+    # Snap both ends to word boundaries.
+    if start > 0 and not text[start - 1].isspace():
+        start = text.find(" ", start, centre if centre > start else end) + 1 or start
+    if end < len(text) and not text[end].isspace():
+        end = text.rfind(" ", start, end) if text.rfind(" ", start, end) > start else end
+    snippet = text[start:end].strip()
+    return ("…" if start > 0 else "") + snippet + ("…" if end < len(text) else "")
 
 
 def _coverage(documents: pd.DataFrame, passages: pd.DataFrame, failures: list, taxonomy: Taxonomy) -> pd.DataFrame:

@@ -32,6 +32,10 @@ _UNIT = (r"(?:ha\b|hectares?|hectáreas?|hect\.|km2|km²|acres?|га\b|гект�
 QUANTITY = re.compile(rf"(?:{_NUMBER}){_SCALE}\s*(?:of |de |d')?{_UNIT}", re.IGNORECASE)
 WORD_QUANTITY = re.compile(
     r"\b(?:millions?|millones|milhões|миллион\w*)\s+(?:of\s+|d'|de\s+)?(?:ha\b|hectares?|hectáreas?|гектар\w*)", re.IGNORECASE)
+#: A share of money, not of land: "10% des coûts", "2% of GDP", "30 % du budget".
+SHARE_OF_MONEY = re.compile(
+    r"^\s*(?:of|des?|du|del|da|do|of the)?\s*(?:total\s+)?(?:co[uû]ts?|costs?|budget\w*|gdp|pib|financ\w*|"
+    r"investment\w*|investissement\w*|inversi[oó]n\w*|presupuesto|funding|fonds|recursos)", re.IGNORECASE)
 MONEY = re.compile(r"(?:us\$|usd|\$|€|eur\b|euros?|fcfa|cfa|dollars?|dólares|dolares|долл\w*|دولار|xof|£)", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-ZÀ-ÝА-Я\u0600-\u06ff•\-])|\n")
 
@@ -84,7 +88,8 @@ def quantities(text: str) -> list:
     for pattern in (QUANTITY, WORD_QUANTITY):
         for found in pattern.finditer(text):
             before = text[max(0, found.start() - 6): found.start()]
-            if MONEY.search(before) or MONEY.search(found.group(0)):
+            after = text[found.end(): found.end() + 30]
+            if MONEY.search(before) or MONEY.search(found.group(0)) or SHARE_OF_MONEY.match(after):
                 continue
             spans.append((found.start(), found.end()))
     return sorted(spans)

@@ -35,7 +35,8 @@ def _cell(level_name: str) -> str:
     colour = COLOURS.get(level_name, "#fff")
     short = {"quantified_target": "3", "commitment": "2", "mention": "1", "absent": "·", NO_TEXT: "n/t",
              FAILED: "err"}.get(level_name, "?")
-    return f'<td style="background:{colour}" title="{escape(level_name)}">{short}</td>'
+    ink = "#fff" if level_name == "quantified_target" else "#1f2328"
+    return f'<td style="background:{colour};color:{ink}" title="{escape(level_name)}">{short}</td>'
 
 
 def render(tables: dict, *, taxonomy: Taxonomy) -> str:
