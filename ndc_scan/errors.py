@@ -59,34 +59,31 @@ class UnreadableFileError(InputFileError):
     remedy = "check that the file exists and that you may read it (ls -l; chmod u+r FILE)"
 
 
-class TaxonomyError(NdcScanError):
-    """The taxonomy file has bad rows; all of them are listed."""
+class BadRowsError(NdcScanError):
+    """A data file (taxonomy, metadata) has bad rows; all of them are listed at once."""
 
     exit_code = 4
+    what = "the file"
+    readme_section = ""
 
     def __init__(self, path: str, problems: list):
         self.path = str(path)
         self.problems = list(problems)
         listing = "\n".join(f"  {p}" for p in self.problems)
         super().__init__(
-            f"{self.path}: {len(self.problems)} problem(s) in the taxonomy\n{listing}",
-            remedy="fix these rows and run again (see 'Taxonomy format' in the README)",
+            f"{self.path}: {len(self.problems)} problem(s) in {self.what}\n{listing}",
+            remedy=f"fix these rows and run again (see '{self.readme_section}' in the README)",
         )
 
 
-class MetadataError(NdcScanError):
-    """The --metadata file has bad rows; all of them are listed."""
+class TaxonomyError(BadRowsError):
+    what = "the taxonomy"
+    readme_section = "Taxonomy format"
 
-    exit_code = 4
 
-    def __init__(self, path: str, problems: list):
-        self.path = str(path)
-        self.problems = list(problems)
-        listing = "\n".join(f"  {p}" for p in self.problems)
-        super().__init__(
-            f"{self.path}: {len(self.problems)} problem(s) in the metadata file\n{listing}",
-            remedy="fix these rows and run again (see 'Metadata file' in the README)",
-        )
+class MetadataError(BadRowsError):
+    what = "the metadata file"
+    readme_section = "Metadata file"
 
 
 class StoreError(NdcScanError):
