@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from .records import Match, Passage, Prediction
+from .records import Passage, Prediction
 
 _NUMBER = r"\d{1,3}(?:[ ,.\u00a0]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 _SCALE = r"(?:\s*(?:million|millions|millones|millón|milhões|milhão|mil|billion|milliards?|млн\.?|миллион\w*|тыс\.?|مليون|ألف|k|m))?"

@@ -10,7 +10,6 @@ as soon as their words are read, so memory stays flat on long documents.
 
 from __future__ import annotations
 
-import logging
 import re
 import statistics
 from collections import Counter
@@ -19,10 +18,14 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 from . import textnorm
-from .errors import CorruptPdfError, EmptyFileError, EncryptedPdfError, NotAPdfError, UnreadableFileError
+from .errors import (
+    CorruptPdfError,
+    EmptyFileError,
+    EncryptedPdfError,
+    NotAPdfError,
+    UnreadableFileError,
+)
 from .records import PAGE_LOW_TEXT, PAGE_NO_TEXT, PAGE_OK, Block, Line, Page
-
-log = logging.getLogger(__name__)
 
 #: Bump when extraction output changes: stored pages of an older version are re-extracted.
 EXTRACTOR_VERSION = "plumber-1"

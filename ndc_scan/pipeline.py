@@ -16,9 +16,10 @@ from typing import Callable, Iterable, Optional
 from . import aggregate, report
 from .classify import RuleClassifier
 from .documents import discover, fingerprint
-from .errors import InputFileError, NdcScanError
+from .errors import InputFileError
 from .extract import EXTRACTOR_VERSION, read_pdf
-from .metadata import PAGE_BREAK, apply_overrides, infer_meta, load_metadata_csv
+from .metadata import PAGE_BREAK, infer_meta
+from .metadata_file import apply_overrides, load_metadata_csv
 from .records import Document, Failure
 from .segment import segment
 from .store import DEFAULT_STORE, Store
@@ -145,4 +146,4 @@ def _tag(db: Store, document: Document, tagger: Tagger, classifier, tax: Taxonom
     db.save_tags(document.doc_id, tax.hash, classifier.method, matches, predictions)
 
 
-__all__ = ["scan", "ScanResult", "NdcScanError"]
+__all__ = ["scan", "ScanResult"]

@@ -5,15 +5,12 @@ Renderers only format; every figure comes from ``aggregate.build_tables``.
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import pandas as pd
 
 from . import report_html
 from .taxonomy import Taxonomy
-
-log = logging.getLogger(__name__)
 
 CSV_TABLES = {"coverage": "coverage.csv", "countries": "countries.csv", "passages": "passages.csv",
               "documents": "documents.csv", "failures": "failures.csv"}

@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 
 from ndc_scan.countries import country_from_file_name, find_countries, fold
 from ndc_scan.errors import MetadataError
-from ndc_scan.metadata import apply_overrides, infer_meta, load_metadata_csv
+from ndc_scan.metadata import infer_meta
+from ndc_scan.metadata_file import apply_overrides, load_metadata_csv
 from ndc_scan.records import GIVEN, INFERRED, KINDS, DocumentMeta
 
 CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
