@@ -62,17 +62,20 @@ def scan(
     all_versions: bool = False,
     password: Optional[str] = None,
     strict: bool = False,
+    classifier=None,
     progress: Optional[Callable[[str], None]] = None,
 ) -> ScanResult:
     """Scan files, folders or globs; write the reports to ``out`` (None: write nothing).
 
-    ``progress`` is called with each file's name as it is finished.
+    ``classifier`` replaces the rules: any object with a ``method`` name and
+    ``predict(passage, matches) -> [Prediction]``. ``progress`` is called with
+    each file's name as it is finished.
     """
     started = time.perf_counter()
     tax = taxonomy if isinstance(taxonomy, Taxonomy) else load_taxonomy(taxonomy)
     overrides = load_metadata_csv(metadata) if metadata else {}
     files = discover(paths)
-    tagger, classifier = Tagger(tax), RuleClassifier()
+    tagger, classifier = Tagger(tax), classifier or RuleClassifier()
     documents, failures, seen = [], [], set()
     counts = {"extracted": 0, "reused": 0, "retagged": 0}
     with Store(store) as db:
