@@ -175,6 +175,8 @@ class Store:
         with self.db:
             self.db.execute("DELETE FROM matches WHERE doc_id=? AND taxonomy_hash=?", (doc_id, taxonomy_hash))
             self.db.execute("DELETE FROM predictions WHERE doc_id=? AND taxonomy_hash=?", (doc_id, taxonomy_hash))
+            # One set of labels per document and taxonomy: the method that wrote them last.
+            self.db.execute("DELETE FROM tagged WHERE doc_id=? AND taxonomy_hash=?", (doc_id, taxonomy_hash))
             self.db.executemany(
                 "INSERT INTO matches VALUES (?,?,?,?,?,?,?,?,?)",
                 [(m.passage_id, doc_id, taxonomy_hash, m.concept, m.term, m.matched_text, m.start, m.end,
