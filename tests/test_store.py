@@ -1,0 +1,64 @@
+"""The SQLite store: round trips, re-extraction keys, one label set per taxonomy, clear errors."""
+
+import pytest
+
+from ndc_scan.errors import StoreError
+from ndc_scan.extract import read_pdf
+from ndc_scan.records import Document, DocumentMeta, Prediction
+from ndc_scan.segment import segment
+from ndc_scan.store import Store
+
+from .conftest import SAMPLE
+
+DOC_ID = "b4e977902ec03faea1dfb9f1061e4a0ab4357d425fdc0d11cbcc057ac92dde05"
+
+
+@pytest.fixture(scope="module")
+def canada():
+    pages, info = read_pdf(SAMPLE / "CAN_indc_2015.pdf", DOC_ID)
+    meta = DocumentMeta(iso3="CAN", country="Canada", kind="indc", year=2015, language="fr",
+                        sources={"iso3": "inferred"}, evidence={"iso3": "text p.1"})
+    document = Document(doc_id=DOC_ID, path="in/CAN_indc_2015.pdf", file_name="CAN_indc_2015.pdf", n_bytes=128179, meta=meta)
+    return document, pages, list(segment(pages)), info
+
+
+def test_document_round_trip(tmp_path, canada):
+    document, pages, passages, info = canada
+    with Store(tmp_path / "s.sqlite") as db:
+        db.save_document(document, pages, passages, "plumber-1", info)
+        assert db.has_document(DOC_ID, "plumber-1")
+        assert not db.has_document(DOC_ID, "plumber-2")        # a new extractor re-extracts
+        assert db.document(DOC_ID) == document
+        assert db.document(DOC_ID).meta.evidence == {"iso3": "text p.1"}
+        assert [p.text for p in db.pages(DOC_ID)] == [p.text for p in pages]
+        assert db.passages(DOC_ID) == passages
+        assert db.pdf_info(DOC_ID) == info
+
+
+def test_tags_are_replaced_per_taxonomy(tmp_path, canada):
+    document, pages, passages, info = canada
+    first = passages[0]
+    label = Prediction(passage_id=first.passage_id, concept="wetlands", level=1, confidence=0.5,
+                       conditional="", component="", terms=("wetland",))
+    with Store(tmp_path / "s.sqlite") as db:
+        db.save_document(document, pages, passages, "plumber-1", info)
+        db.save_tags(DOC_ID, "tax-a", "rules", [], [label])
+        db.save_tags(DOC_ID, "tax-a", "model", [], [])
+        assert db.is_tagged(DOC_ID, "tax-a", "model") and not db.is_tagged(DOC_ID, "tax-a", "rules")
+        assert db.query("SELECT COUNT(*) AS n FROM predictions")[0]["n"] == 0
+        db.save_tags(DOC_ID, "tax-b", "rules", [], [label])
+        assert db.is_tagged(DOC_ID, "tax-a", "model") and db.is_tagged(DOC_ID, "tax-b", "rules")
+
+
+def test_a_file_that_is_not_a_store(tmp_path):
+    bogus = tmp_path / "notes.sqlite"
+    bogus.write_text("these are my notes, not a database\n" * 100)
+    with pytest.raises(StoreError, match="notes.sqlite: is not an ndc_scan store"):
+        Store(bogus)
+
+
+def test_store_in_an_unwritable_place(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(StoreError, match="cannot open the store"):
+        Store(blocker / "sub" / "store.sqlite")
