@@ -43,11 +43,15 @@ def _placeholders(items: list) -> str:
 
 def _documents(db, doc_ids: list, taxonomy: Taxonomy) -> pd.DataFrame:
     columns = ["doc_id", "document", "path", "iso3", "country", "kind", "kind_name", "year", "language", "n_pages",
-               "pages_no_text", "pages_low_text", "read_status", "inferred", "metadata_evidence", "taxonomy_hash"]
+               "pages_no_text", "pages_low_text", "pages_ocr", "ocr_confidence", "read_status", "inferred",
+               "metadata_evidence", "taxonomy_hash"]
     if not doc_ids:
         return pd.DataFrame(columns=columns)
     rows = db.query(f"SELECT * FROM documents WHERE doc_id IN ({_placeholders(doc_ids)})", tuple(doc_ids))
     by_id = {row["doc_id"]: row for row in rows}
+    confidence = {r["doc_id"]: r["mean"] for r in db.query(
+        f"SELECT doc_id, AVG(ocr_confidence) AS mean FROM pages WHERE ocr=1 AND doc_id IN ({_placeholders(doc_ids)}) "
+        "GROUP BY doc_id", tuple(doc_ids))}
     records = []
     for doc_id in doc_ids:
         row = by_id[doc_id]
@@ -57,6 +61,8 @@ def _documents(db, doc_ids: list, taxonomy: Taxonomy) -> pd.DataFrame:
             "country": row["country"] or "unknown", "kind": row["kind"] or "", "kind_name": KINDS.get(row["kind"], ""),
             "year": row["year"], "language": row["language"] or "", "n_pages": row["n_pages"],
             "pages_no_text": row["pages_no_text"], "pages_low_text": row["pages_low_text"],
+            "pages_ocr": row["pages_ocr"],
+            "ocr_confidence": round(confidence[doc_id], 3) if doc_id in confidence else None,
             "read_status": _read_status(row),
             "inferred": ",".join(sorted(k for k, v in sources.items() if v == "inferred")),
             "metadata_evidence": "; ".join(f"{k}: {v}" for k, v in sorted(evidence.items())),
@@ -68,11 +74,15 @@ def _documents(db, doc_ids: list, taxonomy: Taxonomy) -> pd.DataFrame:
 
 
 def _read_status(row: dict) -> str:
+    """"ok", "ok (…)" with what was OCR'd or left unread, or NO_TEXT when nothing could be read."""
     if row["pages_no_text"] >= row["n_pages"]:
         return NO_TEXT
+    notes = []
+    if row["pages_ocr"]:
+        notes.append(f"{row['pages_ocr']} of {row['n_pages']} pages OCR'd")
     if row["pages_no_text"]:
-        return f"ok ({row['pages_no_text']} of {row['n_pages']} pages without text layer)"
-    return "ok"
+        notes.append(f"{row['pages_no_text']} of {row['n_pages']} pages unread (no usable text layer)")
+    return f"ok ({'; '.join(notes)})" if notes else "ok"
 
 
 def _passages(db, doc_ids: list, taxonomy: Taxonomy, documents: pd.DataFrame) -> pd.DataFrame:

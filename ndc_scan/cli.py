@@ -28,6 +28,10 @@ def _run(ctx: click.Context, action):
             raise
         click.echo(f"error: {exc}", err=True)
         ctx.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("\ninterrupted: every document finished so far is kept in the store; "
+                   "run the same command again to carry on", err=True)
+        ctx.exit(130)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -60,9 +64,12 @@ def main(ctx: click.Context, verbose: bool):
 @click.option("--all-versions", is_flag=True, help="countries.csv: one row per document instead of the latest per country.")
 @click.option("--password", help="Password for encrypted PDFs.")
 @click.option("--strict", is_flag=True, help="Stop at the first file that cannot be read.")
+@click.option("--timeout", default=600.0, show_default=True, type=click.FloatRange(min=1),
+              help="Seconds allowed to read one file (OCR included); a file that takes longer is reported and skipped.")
+@click.option("--no-ocr", is_flag=True, help="Do not OCR pages without a text layer (they are reported as unread).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @click.pass_context
-def scan(ctx, paths, out, store, metadata, lang, taxonomy, all_versions, password, strict, quiet):
+def scan(ctx, paths, out, store, metadata, lang, taxonomy, all_versions, password, strict, timeout, no_ocr, quiet):
     """Scan NDC PDFs (files, folders searched recursively, or glob patterns) and write the reports.
 
     \b
@@ -85,7 +92,7 @@ def scan(ctx, paths, out, store, metadata, lang, taxonomy, all_versions, passwor
     try:
         result = _run(ctx, lambda: run_scan(paths, out=out, store=store, metadata=metadata, lang=lang,
                                            taxonomy=taxonomy, all_versions=all_versions, password=password,
-                                           strict=strict, progress=progress))
+                                           strict=strict, ocr=not no_ocr, timeout=timeout, progress=progress))
     finally:
         if bar:
             bar.render_finish()
@@ -102,9 +109,14 @@ def _summary(result, out) -> None:
     echo(f"Scanned {len(docs)} documents ({int(docs['n_pages'].sum()) if len(docs) else 0} pages) from "
          f"{docs['iso3'].replace('', None).nunique()} countries in {result.seconds:.1f} s: "
          f"{result.extracted} extracted, {result.reused} unchanged, {result.retagged} tagged.")
+    for warning in result.warnings:
+        echo(f"warning: {warning}")
     unread = int((docs["read_status"] == "no text layer").sum()) if len(docs) else 0
     if unread:
-        echo(f"{unread} document(s) have no text layer (scanned) and were not assessed.")
+        echo(f"{unread} document(s) have no usable text layer and were not assessed.")
+    ocr_docs = int((docs["pages_ocr"] > 0).sum()) if len(docs) else 0
+    if ocr_docs:
+        echo(f"{ocr_docs} document(s) read with OCR ({int(docs['pages_ocr'].sum())} pages).")
     found = coverage[coverage["level"].fillna(0) > 0]
     counts = Counter(found["concept"])
     strong = Counter(found[found["level"] >= 2]["concept"])

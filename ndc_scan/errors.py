@@ -38,6 +38,10 @@ class InputFileError(NdcScanError):
         self.problem = problem
         super().__init__(f"{self.path}: {problem}", remedy=remedy)
 
+    def __reduce__(self):
+        # Errors cross from the reading child process to the parent by pickling.
+        return (self.__class__, (self.path, self.problem), {"remedy": self.remedy})
+
 
 class NotAPdfError(InputFileError):
     remedy = "convert it to PDF (e.g. libreoffice --headless --convert-to pdf FILE) or remove it from the input"
@@ -57,6 +61,16 @@ class CorruptPdfError(InputFileError):
 
 class UnreadableFileError(InputFileError):
     remedy = "check that the file exists and that you may read it (ls -l; chmod u+r FILE)"
+
+
+class ExtractionTimeoutError(InputFileError):
+    remedy = "raise --timeout, or check the file: it makes the PDF reader run too long"
+
+
+class OcrUnavailableError(NdcScanError):
+    """Tesseract or a language pack is missing: scanned pages stay unread (and are reported so)."""
+
+    exit_code = 6
 
 
 class BadRowsError(NdcScanError):

@@ -14,9 +14,11 @@ import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass
+from itertools import groupby
 from pathlib import Path
 from typing import Iterator, Optional
 
+from . import ocr as ocr_stage
 from . import textnorm
 from .errors import (
     CorruptPdfError,
@@ -25,7 +27,15 @@ from .errors import (
     NotAPdfError,
     UnreadableFileError,
 )
-from .records import PAGE_LOW_TEXT, PAGE_NO_TEXT, PAGE_OK, Block, Line, Page
+from .records import (
+    PAGE_GARBAGE,
+    PAGE_LOW_TEXT,
+    PAGE_NO_TEXT,
+    PAGE_OK,
+    Block,
+    Line,
+    Page,
+)
 
 #: Bump when extraction output changes: stored pages of an older version are re-extracted.
 EXTRACTOR_VERSION = "plumber-1"
@@ -47,10 +57,13 @@ _WORD_START = re.compile(r"^(\w+)")
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 
 
-def read_pdf(path: str | Path, doc_id: str, *, password: Optional[str] = None) -> tuple[list[Page], dict]:
+def read_pdf(path: str | Path, doc_id: str, *, password: Optional[str] = None,
+             ocr: Optional[ocr_stage.OcrSettings] = None) -> tuple[list[Page], dict]:
     """Extract every page of the PDF at ``path``; return pages and the PDF's metadata dict.
 
-    Raises an ``InputFileError`` subclass naming the file when it cannot be read.
+    With ``ocr`` settings, pages without a usable text layer are OCR'd;
+    without, they are flagged ``no text`` / ``garbage text``. Raises an
+    ``InputFileError`` subclass naming the file when it cannot be read.
     """
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
@@ -79,8 +92,41 @@ def read_pdf(path: str | Path, doc_id: str, *, password: Optional[str] = None) -
         except PdfminerException as exc:
             raise CorruptPdfError(str(path), f"page {len(raw_pages) + 1} cannot be parsed ({exc})") from exc
     if not raw_pages:
-        raise CorruptPdfError(str(path), "has no pages")
+        raise CorruptPdfError(str(path), "has no pages", remedy="the PDF is empty; download it again")
+    if ocr is not None:
+        _ocr_unreadable_pages(path, raw_pages, password, ocr)
     return build_pages(doc_id, raw_pages), info
+
+
+def _needs_ocr(raw: "_RawPage") -> bool:
+    return raw.n_chars < NO_TEXT_CHARS or ocr_stage.is_garbage(" ".join(line.text for line in raw.lines))
+
+
+def _ocr_unreadable_pages(path: Path, raw_pages: list, password: Optional[str], settings) -> None:
+    """Replace the lines of pages without a usable text layer by Tesseract's reading."""
+    todo = [i for i, raw in enumerate(raw_pages) if _needs_ocr(raw)]
+    if not todo:
+        return
+    import pypdfium2
+
+    if not settings.languages:
+        readable = " ".join(line.text for i, raw in enumerate(raw_pages) if i not in todo for line in raw.lines)
+        from .metadata import detect_language
+
+        found = detect_language(readable)
+        if found and found[0] in ocr_stage.TESSERACT_LANGS:
+            settings = ocr_stage.OcrSettings(ocr_stage.languages_for(found[0]))
+    document = pypdfium2.PdfDocument(str(path), password=password)
+    try:
+        for index in todo:
+            words, confidence, _ = ocr_stage.read_page(document[index], settings)
+            raw = raw_pages[index]
+            # Tesseract has found the columns and lines already: keep its reading order.
+            raw.lines = [_make_line(list(group), column=0) for _, group in groupby(words, key=lambda w: w["line"])]
+            raw.n_chars = sum(len(w["text"]) for w in words)
+            raw.ocr, raw.ocr_confidence = True, confidence
+    finally:
+        document.close()
 
 
 def _check_header(path: Path) -> None:
@@ -115,6 +161,8 @@ class _RawPage:
     height: float
     lines: list            # list[Line], reading order, before header/footer removal
     n_chars: int
+    ocr: bool = False
+    ocr_confidence: Optional[float] = None
 
 
 def _read_page(plumber_page) -> _RawPage:
@@ -208,7 +256,8 @@ def _make_line(words: list, column: int) -> Line:
     ordered = sorted(words, key=lambda w: -w["x0"] if rtl else w["x0"])
     parts, cells = [], 0
     for i, word in enumerate(ordered):
-        text = textnorm.logical_order(word["text"]) if textnorm.is_rtl(word["text"]) else word["text"]
+        visual = textnorm.is_rtl(word["text"]) and not word.get("logical")   # OCR words are in reading order
+        text = textnorm.logical_order(word["text"]) if visual else word["text"]
         if i:
             prev = ordered[i - 1]
             gap = (prev["x0"] - word["x1"]) if rtl else (word["x0"] - prev["x1"])
@@ -261,9 +310,17 @@ def build_pages(doc_id: str, raw_pages: list) -> list:
                  if not (id(line) in margin and (_furniture_key(line.text) in furniture or _PAGE_NUMBER.match(line.text)))]
         blocks = tuple(_blocks(lines, body_size, vocabulary))
         text = "\n\n".join(block.text for block in blocks)
-        quality = PAGE_NO_TEXT if raw.n_chars < NO_TEXT_CHARS else PAGE_LOW_TEXT if raw.n_chars < LOW_TEXT_CHARS else PAGE_OK
-        pages.append(Page(doc_id=doc_id, page_no=number, text=text, n_chars=raw.n_chars, quality=quality, blocks=blocks))
+        pages.append(Page(doc_id=doc_id, page_no=number, text=text, n_chars=raw.n_chars, quality=_quality(raw),
+                          blocks=blocks, ocr=raw.ocr, ocr_confidence=raw.ocr_confidence))
     return pages
+
+
+def _quality(raw: _RawPage) -> str:
+    if raw.n_chars < NO_TEXT_CHARS:
+        return PAGE_NO_TEXT
+    if not raw.ocr and ocr_stage.is_garbage(" ".join(line.text for line in raw.lines)):
+        return PAGE_GARBAGE
+    return PAGE_LOW_TEXT if raw.n_chars < LOW_TEXT_CHARS else PAGE_OK
 
 
 def _body_size(raw_pages: list) -> float:

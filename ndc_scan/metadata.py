@@ -142,7 +142,7 @@ def infer_meta(file_name: str, front_text: str, *, pdf_info: Optional[dict] = No
     if language_hint:
         put("language", language_hint.strip().lower(), "--lang", GIVEN)
     else:
-        put("language", *(_detect_language("\n".join(pages)) or (None, "")))
+        put("language", *(detect_language("\n".join(pages)) or (None, "")))
     return DocumentMeta(iso3=values.get("iso3"), country=values.get("country"), kind=values.get("kind"),
                         year=values.get("year"), language=values.get("language"),
                         sources=sources, evidence=evidence)
@@ -277,7 +277,8 @@ def _year_from_pdf(pdf_info: Optional[dict]) -> Optional[_Year]:
     return None
 
 
-def _detect_language(text: str) -> Optional[tuple[str, str]]:
+def detect_language(text: str) -> Optional[tuple[str, str]]:
+    """(ISO 639-1 code, evidence) by langdetect, or None for too little text."""
     letters = sum(c.isalpha() for c in text)
     if letters < _MIN_LETTERS:
         return None

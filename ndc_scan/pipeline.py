@@ -14,12 +14,15 @@ from pathlib import Path
 from typing import Callable, Iterable, Optional
 
 from . import aggregate, report
+from . import ocr as ocr_stage
 from .classify import RuleClassifier
 from .documents import discover, fingerprint
-from .errors import InputFileError
-from .extract import EXTRACTOR_VERSION, read_pdf
+from .errors import InputFileError, OcrUnavailableError
+from .extract import EXTRACTOR_VERSION
 from .metadata import PAGE_BREAK, infer_meta
 from .metadata_file import apply_overrides, load_metadata_csv
+from .ocr import OcrSettings
+from .reader import DEFAULT_TIMEOUT, Reader
 from .records import Document, Failure
 from .segment import segment
 from .store import DEFAULT_STORE, Store
@@ -45,6 +48,7 @@ class ScanResult:
     retagged: int = 0                    # documents (re-)tagged in this run
     seconds: float = 0.0
     taxonomy_hash: str = ""
+    warnings: list = field(default_factory=list)  # run-level problems, e.g. OCR unavailable
 
     @property
     def ok(self) -> bool:
@@ -62,26 +66,32 @@ def scan(
     all_versions: bool = False,
     password: Optional[str] = None,
     strict: bool = False,
+    ocr: bool = True,
+    timeout: float = DEFAULT_TIMEOUT,
     classifier=None,
     progress: Optional[Callable[[str], None]] = None,
 ) -> ScanResult:
     """Scan files, folders or globs; write the reports to ``out`` (None: write nothing).
 
-    ``classifier`` replaces the rules: any object with a ``method`` name and
-    ``predict(passage, matches) -> [Prediction]``. ``progress`` is called with
-    each file's name as it is finished.
+    Each file is read in a child process that is stopped after ``timeout``
+    seconds. Pages without a usable text layer are OCR'd with Tesseract when
+    ``ocr`` is true and Tesseract is installed (otherwise they are reported as
+    unread, with a warning). ``classifier`` replaces the rules: any object with
+    a ``method`` name and ``predict(passage, matches) -> [Prediction]``.
+    ``progress`` is called with each file's name as it is finished.
     """
     started = time.perf_counter()
     tax = taxonomy if isinstance(taxonomy, Taxonomy) else load_taxonomy(taxonomy)
     overrides = load_metadata_csv(metadata) if metadata else {}
     files = discover(paths)
     tagger, classifier = Tagger(tax), classifier or RuleClassifier()
-    documents, failures, seen = [], [], set()
+    documents, failures, seen, warnings = [], [], set(), []
     counts = {"extracted": 0, "reused": 0, "retagged": 0}
-    with Store(store) as db:
+    reader = Reader(password=password, timeout=timeout, ocr=_ocr_settings(ocr, lang, warnings))
+    with Store(store) as db, db.lock():
         for path in files:
             try:
-                document = _ingest(db, path, overrides, lang, password, counts)
+                document = _ingest(db, path, overrides, lang, reader, counts)
                 if document.doc_id in seen:
                     log.info("%s is a copy of a document already in this batch; counted once", path)
                 else:
@@ -100,17 +110,18 @@ def scan(
             if progress:
                 progress(path.name)
         tables = aggregate.build_tables(db, [d.doc_id for d in documents], failures, tax, all_versions=all_versions)
-    result = ScanResult(documents=documents, failures=failures, tables=tables, taxonomy_hash=tax.hash, **counts)
+    result = ScanResult(documents=documents, failures=failures, tables=tables, taxonomy_hash=tax.hash,
+                        warnings=warnings, **counts)
     if out is not None:
         result.written = report.write_all(tables, Path(out), taxonomy=tax)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _ingest(db: Store, path: Path, overrides: dict, lang: Optional[str], password: Optional[str], counts: dict) -> Document:
+def _ingest(db: Store, path: Path, overrides: dict, lang: Optional[str], reader: "Reader", counts: dict) -> Document:
     """Extract and segment a file into the store, unless the store has it already."""
     doc_id, n_bytes = fingerprint(path)
-    if db.has_document(doc_id, EXTRACTOR_VERSION):
+    if db.is_current(doc_id, EXTRACTOR_VERSION, ocr=reader.ocr is not None):
         stored = db.document(doc_id)
         # Metadata is inferred again (cheap): the file name, --metadata or --lang may have changed.
         front = PAGE_BREAK.join(p.text for p in db.pages(doc_id)[:FRONT_PAGES])
@@ -120,14 +131,30 @@ def _ingest(db: Store, path: Path, overrides: dict, lang: Optional[str], passwor
             db.update_meta(document)
         counts["reused"] += 1
         return document
-    pages, info = read_pdf(path, doc_id, password=password)
+    pages, info = reader.read(path, doc_id)
     front = PAGE_BREAK.join(p.text for p in pages[:FRONT_PAGES])
     meta = _meta(path, front, info, overrides, lang, doc_id)
     document = Document(doc_id=doc_id, path=str(path), file_name=path.name, n_bytes=n_bytes, meta=meta)
     passages = list(segment(pages))
-    db.save_document(document, pages, passages, EXTRACTOR_VERSION, info)
+    db.save_document(document, pages, passages, EXTRACTOR_VERSION, info, ocr=reader.ocr is not None)
     counts["extracted"] += 1
     return document
+
+
+def _ocr_settings(wanted: bool, lang: Optional[str], warnings: list) -> Optional[OcrSettings]:
+    """OCR settings for this run, or None (with a warning) when OCR cannot run."""
+    if not wanted:
+        return None
+    try:
+        ocr_stage.available_languages()
+    except OcrUnavailableError as exc:
+        warnings.append(f"{exc}; pages without a text layer are reported as unread")
+        return None
+    try:
+        return OcrSettings(ocr_stage.languages_for(lang))
+    except OcrUnavailableError as exc:
+        warnings.append(f"{exc}; OCR falls back to the languages installed")
+        return OcrSettings()
 
 
 def _meta(path: Path, front: str, info: Optional[dict], overrides: dict, lang: Optional[str], doc_id: str):

@@ -20,6 +20,7 @@ LEVELS = {name: level for level, name in LEVEL_NAMES.items()}
 PAGE_OK = "ok"
 PAGE_NO_TEXT = "no text"          # no text layer: needs OCR
 PAGE_LOW_TEXT = "low text"        # a few characters only (cover, image page)
+PAGE_GARBAGE = "garbage text"     # a text layer of nonsense (bad earlier OCR, fonts without Unicode), not OCR'd
 
 #: Values of ``DocumentMeta.source`` per field.
 INFERRED = "inferred"
@@ -126,15 +127,17 @@ class Page:
     doc_id: str
     page_no: int                 # 1-based
     text: str
-    n_chars: int                 # characters of the raw text layer, before cleaning
-    quality: str                 # PAGE_OK, PAGE_NO_TEXT or PAGE_LOW_TEXT
+    n_chars: int                 # characters read (text layer, or OCR when ``ocr``), before cleaning
+    quality: str                 # PAGE_OK, PAGE_LOW_TEXT, PAGE_NO_TEXT or PAGE_GARBAGE (the last two: unread)
     blocks: tuple = ()           # tuple[Block, ...], in reading order
     ocr: bool = False
     ocr_confidence: Optional[float] = None   # mean Tesseract confidence in [0, 1]
 
     def __post_init__(self):
         _check(self.page_no >= 1, f"page_no is 1-based, got {self.page_no}")
-        _check(self.quality in (PAGE_OK, PAGE_NO_TEXT, PAGE_LOW_TEXT), f"bad page quality {self.quality!r}")
+        _check(self.quality in (PAGE_OK, PAGE_NO_TEXT, PAGE_LOW_TEXT, PAGE_GARBAGE), f"bad page quality {self.quality!r}")
+        _check(self.ocr_confidence is None or 0.0 <= self.ocr_confidence <= 1.0,
+               f"ocr_confidence must be in [0, 1], got {self.ocr_confidence}")
 
 
 @dataclass(frozen=True)

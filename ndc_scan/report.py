@@ -24,7 +24,7 @@ def write_all(tables: dict, out: Path, *, taxonomy: Taxonomy) -> list:
     written = []
     for name, file_name in CSV_TABLES.items():
         path = out / file_name
-        tables[name].to_csv(path, index=False, encoding="utf-8")
+        _neutralised(tables[name]).to_csv(path, index=False, encoding="utf-8")
         written.append(path)
     written.append(write_excel(tables, out / "report.xlsx", taxonomy=taxonomy))
     path = out / "report.html"
@@ -40,12 +40,18 @@ def neutralise(value):
     return value
 
 
+def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that Excel or LibreOffice would run as formulas get a leading apostrophe (CSV injection)."""
+    text = frame.select_dtypes(include=["object", "string"]).columns
+    if not len(frame) or not len(text):
+        return frame
+    return frame.assign(**{column: frame[column].map(neutralise) for column in text})
+
+
 def write_excel(tables: dict, path: Path, *, taxonomy: Taxonomy) -> Path:
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for name in SHEETS:
-            frame = tables[name]
-            safe = frame.apply(lambda column: column.map(neutralise)) if len(frame) else frame
-            safe.to_excel(writer, sheet_name=name, index=False)
+            _neutralised(tables[name]).to_excel(writer, sheet_name=name, index=False)
             sheet = writer.sheets[name]
             sheet.freeze_panes = "A2"
             sheet.auto_filter.ref = sheet.dimensions

@@ -76,17 +76,17 @@ def _matrix(latest: pd.DataFrame, coverage: pd.DataFrame, taxonomy: Taxonomy) ->
 
 
 def _unread(documents: pd.DataFrame, failures: pd.DataFrame) -> str:
-    rows = [f"<tr><td>{escape(d.document)}</td><td>{escape(d.country)}</td><td>no text layer: all {d.n_pages} pages "
-            "are images (OCR needed)</td><td>run OCR on the file, or wait for ndc-scan's OCR support</td></tr>"
+    rows = [f"<tr><td>{escape(d.document)}</td><td>{escape(d.country)}</td><td>no usable text layer on any of its "
+            f"{d.n_pages} pages, and no OCR</td><td>install Tesseract (see the scan's warning) and scan again</td></tr>"
             for d in documents.itertuples(index=False) if d.read_status == NO_TEXT]
     rows += [f"<tr><td>{escape(str(f.path))}</td><td></td><td>{escape(f.problem)}</td><td>{escape(f.remedy)}</td></tr>"
              for f in failures.itertuples(index=False)]
     partial = [f"<tr><td>{escape(d.document)}</td><td>{escape(d.country)}</td><td>{escape(d.read_status)}</td><td>"
-               "pages without text were not read</td></tr>"
+               + ("OCR'd text may hold reading errors" if d.pages_ocr else "") + "</td></tr>"
                for d in documents.itertuples(index=False) if d.read_status.startswith("ok (")]
     if not rows and not partial:
-        return "<h2>Documents that could not be read</h2><p>None: every document had a text layer.</p>"
-    return ("<h2>Documents that could not be read</h2><table><tr><th>File</th><th>Country</th><th>Problem</th>"
+        return "<h2>Documents that could not be read, or only in part</h2><p>None: every document had a text layer.</p>"
+    return ("<h2>Documents that could not be read, or only in part</h2><table><tr><th>File</th><th>Country</th><th>Problem</th>"
             f'<th>What to do</th></tr>{"".join(rows + partial)}</table>')
 
 

@@ -9,14 +9,28 @@ leaves whole documents or nothing.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
+import os
 import sqlite3
 import time
 from pathlib import Path
 from typing import Iterable, Optional
 
 from .errors import StoreError
-from .records import Document, DocumentMeta, Failure, Match, Page, Passage, Prediction
+from .records import (
+    PAGE_GARBAGE,
+    PAGE_LOW_TEXT,
+    PAGE_NO_TEXT,
+    Document,
+    DocumentMeta,
+    Failure,
+    Match,
+    Page,
+    Passage,
+    Prediction,
+)
 
 SCHEMA_VERSION = "1"
 DEFAULT_STORE = ".ndc_scan/store.sqlite"
@@ -28,6 +42,7 @@ CREATE TABLE IF NOT EXISTS documents (
     iso3 TEXT, country TEXT, kind TEXT, year INTEGER, language TEXT,
     meta_sources TEXT NOT NULL, meta_evidence TEXT NOT NULL, pdf_info TEXT NOT NULL,
     n_pages INTEGER NOT NULL, pages_no_text INTEGER NOT NULL, pages_low_text INTEGER NOT NULL,
+    pages_ocr INTEGER NOT NULL, ocr_tried INTEGER NOT NULL,
     extractor TEXT NOT NULL, extracted_at REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS pages (
@@ -102,11 +117,39 @@ class Store:
 
     # ------------------------------------------------------------------ documents
 
-    def has_document(self, doc_id: str, extractor: str) -> bool:
-        row = self.db.execute("SELECT extractor FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
-        return row is not None and row["extractor"] == extractor
+    def is_current(self, doc_id: str, extractor: str, *, ocr: bool) -> bool:
+        """True when the stored extraction can be reused: same extractor, and no unread page that OCR could now read."""
+        row = self.db.execute("SELECT extractor, pages_no_text, ocr_tried FROM documents WHERE doc_id=?",
+                              (doc_id,)).fetchone()
+        if row is None or row["extractor"] != extractor:
+            return False
+        return not (ocr and row["pages_no_text"] and not row["ocr_tried"])
 
-    def save_document(self, document: Document, pages: list, passages: list, extractor: str, pdf_info: dict) -> None:
+    @contextlib.contextmanager
+    def lock(self):
+        """Hold the store for one scan; a second scan on the same store is refused."""
+        path = self.path.with_name(self.path.name + ".lock")
+        handle = path.open("a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            owner = handle.read().strip() or "another process"
+            handle.close()
+            raise StoreError(f"{self.path}: is in use by another scan ({owner})",
+                             remedy="wait for it to finish, or pass --store with another path") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        try:
+            yield self
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+
+    def save_document(self, document: Document, pages: list, passages: list, extractor: str, pdf_info: dict,
+                      *, ocr: bool = False) -> None:
         """Write a document with its pages and passages in one transaction (replacing older rows)."""
         meta = document.meta
         with self.db:
@@ -114,11 +157,12 @@ class Store:
             for table in ("matches", "predictions", "tagged"):
                 self.db.execute(f"DELETE FROM {table} WHERE doc_id=?", (document.doc_id,))
             self.db.execute(
-                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (document.doc_id, document.path, document.file_name, document.n_bytes, meta.iso3, meta.country,
                  meta.kind, meta.year, meta.language, json.dumps(meta.sources), json.dumps(meta.evidence),
                  json.dumps(pdf_info),
-                 len(pages), sum(p.quality == "no text" for p in pages), sum(p.quality == "low text" for p in pages),
+                 len(pages), sum(p.quality in (PAGE_NO_TEXT, PAGE_GARBAGE) for p in pages),
+                 sum(p.quality == PAGE_LOW_TEXT for p in pages), sum(p.ocr for p in pages), int(ocr),
                  extractor, time.time()))
             self.db.executemany(
                 "INSERT INTO pages VALUES (?,?,?,?,?,?,?)",

@@ -26,8 +26,8 @@ def test_document_round_trip(tmp_path, canada):
     document, pages, passages, info = canada
     with Store(tmp_path / "s.sqlite") as db:
         db.save_document(document, pages, passages, "plumber-1", info)
-        assert db.has_document(DOC_ID, "plumber-1")
-        assert not db.has_document(DOC_ID, "plumber-2")        # a new extractor re-extracts
+        assert db.is_current(DOC_ID, "plumber-1", ocr=True)
+        assert not db.is_current(DOC_ID, "plumber-2", ocr=True)        # a new extractor re-extracts
         assert db.document(DOC_ID) == document
         assert db.document(DOC_ID).meta.evidence == {"iso3": "text p.1"}
         assert [p.text for p in db.pages(DOC_ID)] == [p.text for p in pages]
@@ -48,6 +48,26 @@ def test_tags_are_replaced_per_taxonomy(tmp_path, canada):
         assert db.query("SELECT COUNT(*) AS n FROM predictions")[0]["n"] == 0
         db.save_tags(DOC_ID, "tax-b", "rules", [], [label])
         assert db.is_tagged(DOC_ID, "tax-a", "model") and db.is_tagged(DOC_ID, "tax-b", "rules")
+
+
+def test_scanned_document_is_read_again_once_ocr_is_available(tmp_path):
+    pages, info = read_pdf(SAMPLE / "SRB_indc_2015.pdf", "f" * 64)
+    meta = DocumentMeta(iso3="SRB", country="Serbia", kind="indc", year=2015, language=None)
+    document = Document(doc_id="f" * 64, path="SRB.pdf", file_name="SRB.pdf", n_bytes=1, meta=meta)
+    with Store(tmp_path / "s.sqlite") as db:
+        db.save_document(document, pages, [], "plumber-1", info, ocr=False)
+        assert db.is_current("f" * 64, "plumber-1", ocr=False)
+        assert not db.is_current("f" * 64, "plumber-1", ocr=True)
+
+
+def test_second_scan_on_a_store_in_use_is_refused(tmp_path):
+    with Store(tmp_path / "s.sqlite") as first, first.lock():
+        with Store(tmp_path / "s.sqlite") as second:
+            with pytest.raises(StoreError, match=r"s.sqlite: is in use by another scan \(pid \d+\): wait for it"):
+                with second.lock():
+                    pass
+    with Store(tmp_path / "s.sqlite") as again, again.lock():    # released: usable again
+        pass
 
 
 def test_a_file_that_is_not_a_store(tmp_path):

@@ -1,0 +1,76 @@
+"""Reading one PDF safely: in a child process, with a time limit.
+
+A PDF can make a parser loop for ever, exhaust memory or crash the process
+(PDFium is C code). Each file is therefore read by ``extract.read_pdf`` in a
+forked child; the parent waits at most ``timeout`` seconds, then stops the
+child and reports the file, so one bad file never costs the rest of a batch.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from .errors import CorruptPdfError, ExtractionTimeoutError, InputFileError
+from .extract import read_pdf
+from .ocr import OcrSettings
+
+DEFAULT_TIMEOUT = 600.0       # seconds per document; OCR of a long scan needs minutes
+
+
+@dataclass(frozen=True)
+class Reader:
+    password: Optional[str] = None
+    timeout: float = DEFAULT_TIMEOUT
+    ocr: Optional[OcrSettings] = None
+    isolate: bool = True      # False: read in this process (debugging, profiling)
+
+    def read(self, path: Path, doc_id: str) -> tuple:
+        """(pages, pdf info) of ``path``; raises an InputFileError naming the file."""
+        if not self.isolate:
+            return read_pdf(path, doc_id, password=self.password, ocr=self.ocr)
+        context = multiprocessing.get_context("fork")
+        receiver, sender = context.Pipe(duplex=False)
+        child = context.Process(target=_child, args=(sender, path, doc_id, self.password, self.ocr), daemon=True)
+        child.start()
+        sender.close()
+        try:
+            if not receiver.poll(self.timeout):
+                raise ExtractionTimeoutError(
+                    str(path), f"reading took longer than {self.timeout:g} s and was stopped",
+                    remedy=f"raise --timeout (now {self.timeout:g}), or check the file: it may make the PDF reader loop")
+            try:
+                status, payload = receiver.recv()
+            except EOFError:
+                child.join(5)
+                raise CorruptPdfError(str(path), f"the PDF reader crashed on it (exit code {child.exitcode})") from None
+        finally:
+            receiver.close()
+            if child.is_alive():
+                child.kill()
+            child.join(5)
+        if status == "ok":
+            return payload
+        raise payload
+
+
+def _child(sender, path, doc_id, password, ocr) -> None:
+    """Runs in the forked child: read the PDF and send the result or the error."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C is the parent's to handle
+    try:
+        result = ("ok", read_pdf(path, doc_id, password=password, ocr=ocr))
+    except InputFileError as exc:
+        result = ("error", exc)
+    except MemoryError:
+        result = ("error", CorruptPdfError(str(path), "needs more memory than is available to read"))
+    except Exception as exc:  # noqa: BLE001 - any parser failure is this file's problem, reported by name
+        result = ("error", CorruptPdfError(str(path), f"cannot be parsed ({type(exc).__name__}: {exc})"))
+    try:
+        sender.send(result)
+    finally:
+        sender.close()
+        os._exit(0)

@@ -1,0 +1,81 @@
+"""OCR of real scanned pages, garbage text layers, and a missing Tesseract."""
+
+import shutil
+
+import pypdfium2
+import pytest
+
+from ndc_scan import ocr
+from ndc_scan.errors import OcrUnavailableError
+from ndc_scan.extract import read_pdf
+from ndc_scan.ocr import OcrSettings, is_garbage, text_quality
+
+from .conftest import FAKE_ID, SAMPLE, corpus_pdf
+
+needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None, reason="Tesseract is not installed (.ci/run installs it)")
+
+
+def test_garbage_text_layer_is_recognised():
+    # OMN_indc_2015's Arabic pages carry Latin garbage from a bad earlier OCR.
+    pages, _ = read_pdf(corpus_pdf("OMN_indc_2015.pdf"), FAKE_ID)
+    assert pages[1].quality == "garbage text"
+    assert is_garbage("O:tdL Llrh-cl e sJl-, uL.e ajtLJlJil J 6.r.s^ll r:L\"alJl dlJl ;g;sll U\"bJEi+ " * 3)
+
+
+@pytest.mark.parametrize("name", ["KEN_indc_2015.pdf", "NER_indc_2015.pdf", "TJK_indc_2015.pdf", "QAT_indc_2015_ar.pdf"])
+def test_real_text_layers_are_not_garbage(name):
+    pages, _ = read_pdf(SAMPLE / name, FAKE_ID)
+    assert not any(is_garbage(page.text) for page in pages)
+    assert text_quality("too short") is None
+
+
+@needs_tesseract
+def test_scanned_page_is_read_with_the_expected_words():
+    document = pypdfium2.PdfDocument(str(SAMPLE / "SRB_indc_2015.pdf"))
+    words, confidence, _ = ocr.read_page(document[0], OcrSettings("eng"))
+    text = " ".join(w["text"] for w in words)
+    assert "Intended Nationally Determined Contribution of the Republic of Serbia" in text
+    assert "non-Annex 1 Party to the Convention" in text
+    assert confidence > 0.85
+
+
+@needs_tesseract
+def test_arabic_garbage_page_is_read_again_in_arabic():
+    document = pypdfium2.PdfDocument(str(corpus_pdf("OMN_indc_2015.pdf")))
+    words, confidence, _ = ocr.read_page(document[1], OcrSettings())   # script detected: Arabic
+    text = " ".join(w["text"] for w in words)
+    assert "المساهمات المحددة وطنيا لسلطنة عمان" in text
+    assert confidence > 0.7
+
+
+@needs_tesseract
+def test_scanned_document_pages_carry_ocr_flag_and_confidence():
+    pages, _ = read_pdf(SAMPLE / "SRB_indc_2015.pdf", FAKE_ID, ocr=OcrSettings("eng"))
+    assert all(page.ocr and page.quality == "ok" and 0.8 < page.ocr_confidence <= 1 for page in pages)
+    assert "GHG emission reduction by 9,8% until 2030" in pages[1].text
+
+
+def test_missing_tesseract_gives_the_install_command(monkeypatch):
+    ocr.available_languages.cache_clear()
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(OcrUnavailableError, match="Tesseract is not installed.*apt-get install tesseract-ocr"):
+        ocr.available_languages()
+    ocr.available_languages.cache_clear()
+
+
+def test_missing_language_pack_is_named(monkeypatch):
+    monkeypatch.setattr(ocr, "available_languages", lambda: frozenset({"eng", "osd"}))
+    with pytest.raises(OcrUnavailableError, match="language pack 'rus' is missing: install it: sudo apt-get install tesseract-ocr-rus"):
+        ocr.languages_for("ru")
+
+
+def test_without_ocr_scanned_pages_are_unread_not_empty(tmp_path, monkeypatch):
+    from ndc_scan import scan
+
+    ocr.available_languages.cache_clear()
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    result = scan([SAMPLE / "SRB_indc_2015.pdf"], out=None, store=tmp_path / "s.sqlite")
+    ocr.available_languages.cache_clear()
+    assert any("Tesseract is not installed" in w and "reported as unread" in w for w in result.warnings)
+    coverage = result.tables["coverage"]
+    assert set(coverage["level_name"]) == {"no text layer"} and coverage["level"].isna().all()

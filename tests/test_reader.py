@@ -1,0 +1,139 @@
+"""Bad input files, made from real NDCs: each gets its own named error; nothing hangs or crashes the batch."""
+
+import io
+import os
+import signal
+from pathlib import Path
+
+import pypdf
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ndc_scan import reader as reader_module
+from ndc_scan import scan
+from ndc_scan.errors import (CorruptPdfError, EmptyFileError, EncryptedPdfError, ExtractionTimeoutError,
+                             InputFileError, NotAPdfError)
+from ndc_scan.reader import Reader
+
+from .conftest import FAKE_ID, SAMPLE, corpus_pdf
+
+SMALL = SAMPLE / "CAN_indc_2015.pdf"
+
+
+def _encrypted(tmp_path: Path, password: str = "sesame") -> Path:
+    writer = pypdf.PdfWriter(clone_from=str(SMALL))
+    writer.encrypt(user_password=password, owner_password="owner", algorithm="AES-128")
+    path = tmp_path / "KEN_2020.pdf"
+    with path.open("wb") as handle:
+        writer.write(handle)
+    return path
+
+
+def test_encrypted_pdf_is_named_and_password_opens_it(tmp_path):
+    path = _encrypted(tmp_path)
+    with pytest.raises(EncryptedPdfError, match=r"KEN_2020.pdf: is encrypted .*: pass --password or decrypt it first: qpdf --decrypt"):
+        Reader().read(path, FAKE_ID)
+    pages, _ = Reader(password="sesame").read(path, FAKE_ID)
+    assert "CPDN DU CANADA" in pages[0].text
+
+
+def test_pdf_without_pages(tmp_path):
+    writer = pypdf.PdfWriter()
+    path = tmp_path / "empty_document.pdf"
+    with path.open("wb") as handle:
+        writer.write(handle)
+    with pytest.raises(CorruptPdfError, match="empty_document.pdf: has no pages"):
+        Reader().read(path, FAKE_ID)
+
+
+@pytest.mark.parametrize("make, error, message", [
+    (lambda p: p.write_bytes(b""), EmptyFileError, "is empty"),
+    (lambda p: p.write_bytes(b"PK\x03\x04" + b"\x00" * 400), NotAPdfError, "is a Word/Office file, although it is named .pdf"),
+    (lambda p: p.write_text("<!DOCTYPE html><title>404</title>"), NotAPdfError, "is an HTML file"),
+    (lambda p: p.write_bytes(SMALL.read_bytes()[:5000]), CorruptPdfError, "truncated.pdf"),
+])
+def test_bad_files(tmp_path, make, error, message):
+    path = tmp_path / "truncated.pdf"
+    make(path)
+    with pytest.raises(error, match=message):
+        Reader().read(path, FAKE_ID)
+
+
+def test_absurdly_large_blank_page_is_read_without_exhausting_memory(tmp_path):
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(width=200_000, height=200_000)      # 70 m square
+    path = tmp_path / "huge.pdf"
+    with path.open("wb") as handle:
+        writer.write(handle)
+    from ndc_scan.ocr import OcrSettings
+    pages, _ = Reader(ocr=OcrSettings("eng"), timeout=120).read(path, FAKE_ID)
+    assert pages[0].quality == "no text"
+
+
+def test_a_file_that_takes_too_long_is_stopped():
+    with pytest.raises(ExtractionTimeoutError, match=r"VEN_ndc-updated_2021.pdf: reading took longer than 1 s .*raise --timeout"):
+        Reader(timeout=1).read(corpus_pdf("VEN_ndc-updated_2021.pdf"), FAKE_ID)
+
+
+def test_a_reader_crash_is_reported_for_the_file(monkeypatch):
+    def crash(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGKILL)     # as if PDFium crashed or the OOM killer struck
+    monkeypatch.setattr(reader_module, "read_pdf", crash)
+    with pytest.raises(CorruptPdfError, match=r"CAN_indc_2015.pdf: the PDF reader crashed on it"):
+        Reader().read(SMALL, FAKE_ID)
+
+
+def test_unreadable_file_is_named(tmp_path, monkeypatch):
+    # Tests run as root, so chmod cannot forbid reading: make open() fail as it would.
+    path = tmp_path / "locked.pdf"
+    path.write_bytes(SMALL.read_bytes())
+    real_open = Path.open
+
+    def refuse(self, *args, **kwargs):
+        if self.name == "locked.pdf":
+            raise PermissionError(13, "Permission denied")
+        return real_open(self, *args, **kwargs)
+    monkeypatch.setattr(Path, "open", refuse)
+    result = scan([path, SMALL], out=None, store=tmp_path / "s.sqlite")
+    assert [(f.error, f.problem) for f in result.failures] == [("UnreadableFileError", "cannot be read (Permission denied)")]
+    assert "chmod" in result.failures[0].remedy
+    assert len(result.documents) == 1
+
+
+def test_batch_of_bad_files_carries_on_and_lists_every_failure(tmp_path):
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    (folder / "good.pdf").write_bytes(SMALL.read_bytes())
+    (folder / "empty.pdf").write_bytes(b"")
+    (folder / "word.pdf").write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 600)
+    (folder / "cut.pdf").write_bytes(SMALL.read_bytes()[:3000])
+    _encrypted(folder)
+    result = scan([folder], out=tmp_path / "out", store=tmp_path / "s.sqlite", ocr=False)
+    assert [d.file_name for d in result.documents] == ["good.pdf"]
+    assert sorted((Path(f.path).name, f.error) for f in result.failures) == [
+        ("KEN_2020.pdf", "EncryptedPdfError"), ("cut.pdf", "CorruptPdfError"),
+        ("empty.pdf", "EmptyFileError"), ("word.pdf", "NotAPdfError")]
+    assert all(f.remedy for f in result.failures)
+
+
+_mutations = st.lists(st.tuples(st.integers(min_value=0, max_value=127_999), st.integers(min_value=0, max_value=255)),
+                      min_size=1, max_size=40)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(mutations=_mutations, cut=st.one_of(st.none(), st.integers(min_value=0, max_value=128_000)))
+def test_property_mutated_real_pdf_never_crashes_or_hangs(tmp_path, mutations, cut):
+    data = bytearray(SMALL.read_bytes())
+    for position, value in mutations:
+        data[position % len(data)] = value
+    if cut is not None:
+        data = data[:cut]
+    path = tmp_path / "mutant.pdf"
+    path.write_bytes(bytes(data))
+    try:
+        pages, _ = Reader(timeout=30).read(path, FAKE_ID)
+    except InputFileError as exc:
+        assert "mutant.pdf" in str(exc) and exc.remedy
+    else:
+        assert pages and all(page.page_no >= 1 for page in pages)
