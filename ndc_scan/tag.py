@@ -105,7 +105,8 @@ def _resolve(passage: Passage, spans: list) -> list:
     for concept, found in positives.items():
         blocked = negatives.get(concept, set())
         kept = []
-        for start, end, term, preferred in sorted(found, key=lambda s: (-(s[1] - s[0]), -s[3], s[0])):
+        # Longest first, then preferred, then position and term: deterministic whatever the hash seed.
+        for start, end, term, preferred in sorted(found, key=lambda s: (-(s[1] - s[0]), -s[3], s[0], s[2])):
             if any(start < n_end and n_start < end for n_start, n_end, _, _ in blocked):
                 continue
             if any(start < k_end and k_start < end for k_start, k_end, _, _ in kept):

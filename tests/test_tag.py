@@ -84,3 +84,20 @@ def test_property_negative_term_never_yields_its_concept(tagger, noise):
     text = f"{noise} coastal erosion {noise}"
     matches = tagger.tag([_passage(text)], "en").get("p1", [])
     assert not [m for m in matches if m.concept == "soil_conservation" and "coastal" in text[max(0, m.start - 8):m.end].lower()]
+
+
+def test_regression_matched_term_does_not_depend_on_the_hash_seed():
+    # Found by the kill-and-resume test: two terms matching the same words ("пастбищ", "пастбища")
+    # were chosen in set order, which changes with PYTHONHASHSEED between processes.
+    import os
+    import subprocess
+    import sys
+
+    code = ("from ndc_scan.taxonomy import load_taxonomy\nfrom ndc_scan.tag import Tagger\n"
+            "from ndc_scan.records import Passage\n"
+            "s = '• Землепользования, сельское хозяйство и развитие садоводства и пастбищ;'\n"
+            "p = Passage(passage_id='x', doc_id='0' * 64, page_no=1, start=0, end=len(s), text=s, heading_path='', kind='paragraph')\n"
+            "print([m.term for m in Tagger(load_taxonomy()).tag([p], 'ru')['x']])")
+    outputs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in (1, 2, 3, 4)}
+    assert len(outputs) == 1
