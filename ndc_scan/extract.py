@@ -1,7 +1,7 @@
 """Stage 1, extract: PDF pages → cleaned ``Page`` records with layout blocks.
 
-pdfplumber reads each page's words once (with font size and name); from them
-we build lines, order two-column pages column by column, and group lines into
+pdfplumber reads each page's words once (with font size and name); ``layout``
+builds lines in reading order from them, and this stage groups lines into
 headings, paragraphs and table rows. Running headers and footers (lines that
 repeat on many pages near the top or bottom) and page numbers are dropped,
 hyphenated line breaks joined, and the text NFKC-normalised. Pages are closed
@@ -11,15 +11,14 @@ as soon as their words are read, so memory stays flat on long documents.
 from __future__ import annotations
 
 import re
-import statistics
 from collections import Counter
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 from typing import Iterator, Optional
 
+from . import layout
 from . import ocr as ocr_stage
-from . import textnorm
 from .errors import (
     CorruptPdfError,
     EmptyFileError,
@@ -54,7 +53,6 @@ _NUMBERED = re.compile(r"^\s*((?:\d{1,2}\.){0,3}\d{1,2})\.?\s+\S|^\s*([IVX]{1,5}
 _DOT_LEADER = re.compile(r"(?:\.{4,}|…{2,}|(?:\. ){4,})\s*\d{1,3}\s*$")
 _HYPHEN_END = re.compile(r"(\w+)-$")
 _WORD_START = re.compile(r"^(\w+)")
-_BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 
 
 def read_pdf(path: str | Path, doc_id: str, *, password: Optional[str] = None,
@@ -122,7 +120,7 @@ def _ocr_unreadable_pages(path: Path, raw_pages: list, password: Optional[str], 
             words, confidence, _ = ocr_stage.read_page(document[index], settings)
             raw = raw_pages[index]
             # Tesseract has found the columns and lines already: keep its reading order.
-            raw.lines = [_make_line(list(group), column=0) for _, group in groupby(words, key=lambda w: w["line"])]
+            raw.lines = [layout.make_line(list(group), column=0) for _, group in groupby(words, key=lambda w: w["line"])]
             raw.n_chars = sum(len(w["text"]) for w in words)
             raw.ocr, raw.ocr_confidence = True, confidence
     finally:
@@ -175,105 +173,7 @@ def _read_page(plumber_page) -> _RawPage:
         word["fontname"] = fonts.get((round(word["x0"], 1), round(word["top"], 1)), "")
     n_chars = sum(len(w["text"]) for w in words)
     width, height = float(plumber_page.width), float(plumber_page.height)
-    return _RawPage(width, height, _order_lines(words, width), n_chars)
-
-
-def _order_lines(words: list, width: float) -> list:
-    """Group words into lines in reading order.
-
-    A stretch of consecutive rows that no word crosses at some x in the middle
-    of the page, with column-wide text on both sides, is read as two columns:
-    left column first, then right. Columns need not share baselines.
-    """
-    rows = _rows(words)
-    ordered, i = [], 0
-    while i < len(rows):
-        run_end, gutter = _column_run(rows, i, width)
-        if gutter is None:
-            ordered.append(_make_line(rows[i], column=0))
-            i += 1
-            continue
-        region = rows[i:run_end]
-        left = [[w for w in row if w["x1"] <= gutter] for row in region]
-        right = [[w for w in row if w["x0"] >= gutter] for row in region]
-        ordered += [_make_line(ws, column=0) for ws in left if ws]
-        ordered += [_make_line(ws, column=1) for ws in right if ws]
-        i = run_end
-    return ordered
-
-
-def _rows(words: list) -> list:
-    """Words clustered into visual rows by their top coordinate."""
-    rows, current = [], []
-    for word in sorted(words, key=lambda w: (round(w["top"], 1), w["x0"])):
-        if current and abs(word["top"] - current[0]["top"]) > max(2.0, 0.45 * current[0]["size"]):
-            rows.append(current)
-            current = []
-        current.append(word)
-    if current:
-        rows.append(current)
-    return rows
-
-
-def _column_run(rows: list, start: int, width: float) -> tuple:
-    """(end index, gutter x) of the longest two-column stretch starting at ``start``, or (start, None)."""
-    best_end, best_gutter = start, None
-    for step in range(int(0.35 * width), int(0.65 * width), 4):
-        gutter = float(step)
-        end, left, right = start, [], []
-        while end < len(rows) and _gutter_fits(rows[end], gutter):
-            left += [w for w in rows[end] if w["x1"] <= gutter]
-            right += [w for w in rows[end] if w["x0"] >= gutter]
-            end += 1
-        if end - start <= max(best_end - start, 4):
-            continue
-        left_rows = sum(1 for row in rows[start:end] if any(w["x1"] <= gutter for w in row))
-        right_rows = sum(1 for row in rows[start:end] if any(w["x0"] >= gutter for w in row))
-        if min(left_rows, right_rows) < 3:
-            continue
-        left_width = max(w["x1"] for w in left) - min(w["x0"] for w in left)
-        right_width = max(w["x1"] for w in right) - min(w["x0"] for w in right)
-        # Text columns are wide and of similar width; a table's label column is not.
-        if min(left_width, right_width) < 0.28 * width or min(left_width, right_width) < 0.6 * max(left_width, right_width):
-            continue
-        best_end, best_gutter = end, gutter
-    return best_end, best_gutter
-
-
-def _gutter_fits(row: list, gutter: float) -> bool:
-    """No word crosses ``gutter``, and words on both sides leave a gap wider than a space."""
-    left = [w["x1"] for w in row if w["x1"] <= gutter]
-    right = [w["x0"] for w in row if w["x0"] >= gutter]
-    if len(left) + len(right) != len(row):
-        return False
-    return not (left and right) or min(right) - max(left) >= max(7.0, 0.9 * row[0]["size"])
-
-
-def _make_line(words: list, column: int) -> Line:
-    sizes = [w["size"] for w in words]
-    size = statistics.median(sizes)
-    rtl = sum(1 for w in words if textnorm.is_rtl(w["text"])) * 2 > len(words)
-    ordered = sorted(words, key=lambda w: -w["x0"] if rtl else w["x0"])
-    parts, cells = [], 0
-    for i, word in enumerate(ordered):
-        visual = textnorm.is_rtl(word["text"]) and not word.get("logical")   # OCR words are in reading order
-        text = textnorm.logical_order(word["text"]) if visual else word["text"]
-        if i:
-            prev = ordered[i - 1]
-            gap = (prev["x0"] - word["x1"]) if rtl else (word["x0"] - prev["x1"])
-            if gap > max(18.0, 2.2 * size):
-                parts.append(" | ")
-                cells += 1
-            else:
-                parts.append(" ")
-        parts.append(text)
-    text = textnorm.normalise("".join(parts))
-    if rtl:
-        text = textnorm.clean_arabic(text)
-    bold = sum(1 for w in words if _BOLD.search(w.get("fontname") or "")) * 2 > len(words)
-    return Line(text=text, x0=min(w["x0"] for w in words), x1=max(w["x1"] for w in words),
-                top=min(w["top"] for w in words), bottom=max(w["bottom"] for w in words),
-                size=round(size, 1), bold=bold, column=column, is_table_row=cells >= 1)
+    return _RawPage(width, height, layout.order_lines(words, width), n_chars)
 
 
 # --------------------------------------------------------------------------- document-level cleaning
