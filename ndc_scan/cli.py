@@ -8,6 +8,7 @@ result. Errors become one readable line and the error's exit code;
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections import Counter
 
@@ -66,10 +67,12 @@ def main(ctx: click.Context, verbose: bool):
 @click.option("--strict", is_flag=True, help="Stop at the first file that cannot be read.")
 @click.option("--timeout", default=600.0, show_default=True, type=click.FloatRange(min=1),
               help="Seconds allowed to read one file (OCR included); a file that takes longer is reported and skipped.")
+@click.option("--jobs", "-j", default=os.cpu_count() or 1, show_default="number of cores", type=click.IntRange(min=1),
+              help="Files read at once, each in its own process (the store is written by one process).")
 @click.option("--no-ocr", is_flag=True, help="Do not OCR pages without a text layer (they are reported as unread).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @click.pass_context
-def scan(ctx, paths, out, store, metadata, lang, taxonomy, all_versions, password, strict, timeout, no_ocr, quiet):
+def scan(ctx, paths, out, store, metadata, lang, taxonomy, all_versions, password, strict, timeout, jobs, no_ocr, quiet):
     """Scan NDC PDFs (files, folders searched recursively, or glob patterns) and write the reports.
 
     \b
@@ -92,7 +95,8 @@ def scan(ctx, paths, out, store, metadata, lang, taxonomy, all_versions, passwor
     try:
         result = _run(ctx, lambda: run_scan(paths, out=out, store=store, metadata=metadata, lang=lang,
                                            taxonomy=taxonomy, all_versions=all_versions, password=password,
-                                           strict=strict, ocr=not no_ocr, timeout=timeout, progress=progress))
+                                           strict=strict, ocr=not no_ocr, timeout=timeout, jobs=jobs,
+                                           progress=progress))
     finally:
         if bar:
             bar.render_finish()

@@ -68,13 +68,15 @@ def scan(
     strict: bool = False,
     ocr: bool = True,
     timeout: float = DEFAULT_TIMEOUT,
+    jobs: int = 1,
     classifier=None,
     progress: Optional[Callable[[str], None]] = None,
 ) -> ScanResult:
     """Scan files, folders or globs; write the reports to ``out`` (None: write nothing).
 
     Each file is read in a child process that is stopped after ``timeout``
-    seconds. Pages without a usable text layer are OCR'd with Tesseract when
+    seconds; ``jobs`` files are read at once (the store is written by this
+    process only). Pages without a usable text layer are OCR'd with Tesseract when
     ``ocr`` is true and Tesseract is installed (otherwise they are reported as
     unread, with a warning). ``classifier`` replaces the rules: any object with
     a ``method`` name and ``predict(passage, matches) -> [Prediction]``.
@@ -85,30 +87,60 @@ def scan(
     overrides = load_metadata_csv(metadata) if metadata else {}
     files = discover(paths)
     tagger, classifier = Tagger(tax), classifier or RuleClassifier()
-    documents, failures, seen, warnings = [], [], set(), []
+    warnings: list = []
     counts = {"extracted": 0, "reused": 0, "retagged": 0}
     reader = Reader(password=password, timeout=timeout, ocr=_ocr_settings(ocr, lang, warnings))
     with Store(store) as db, db.lock():
-        for path in files:
+        found: dict = {}          # input index → Document
+        failed: dict = {}         # input index → Failure
+        to_read, first_index = [], {}
+
+        def fail(index: int, path: Path, exc: InputFileError) -> None:
+            failed[index] = Failure(path=str(path), problem=exc.problem, remedy=exc.remedy, error=type(exc).__name__)
+            db.save_failure(failed[index])
+            log.warning("%s", exc)
+            if strict:
+                raise exc
+
+        def finish(index: int, document: Document) -> None:
+            found[index] = document
+            if not db.is_tagged(document.doc_id, tax.hash, classifier.method):
+                _tag(db, document, tagger, classifier, tax)
+                counts["retagged"] += 1
+
+        for index, path in enumerate(files):
             try:
-                document = _ingest(db, path, overrides, lang, reader, counts)
-                if document.doc_id in seen:
-                    log.info("%s is a copy of a document already in this batch; counted once", path)
-                else:
-                    seen.add(document.doc_id)
-                    documents.append(document)
-                    if not db.is_tagged(document.doc_id, tax.hash, classifier.method):
-                        _tag(db, document, tagger, classifier, tax)
-                        counts["retagged"] += 1
+                doc_id, n_bytes = fingerprint(path)
             except InputFileError as exc:
-                failure = Failure(path=str(path), problem=exc.problem, remedy=exc.remedy, error=type(exc).__name__)
-                failures.append(failure)
-                db.save_failure(failure)
-                log.warning("%s", exc)
-                if strict:
-                    raise
-            if progress:
-                progress(path.name)
+                fail(index, path, exc)
+                _report(progress, path)
+                continue
+            if doc_id in first_index:
+                log.info("%s is a copy of %s; counted once", path, files[first_index[doc_id]])
+                _report(progress, path)
+                continue
+            first_index[doc_id] = index
+            if db.is_current(doc_id, EXTRACTOR_VERSION, ocr=reader.ocr is not None):
+                finish(index, _reuse(db, path, doc_id, n_bytes, overrides, lang))
+                counts["reused"] += 1
+                _report(progress, path)
+            else:
+                to_read.append((index, path, doc_id, n_bytes))
+        by_index = {index: (path, doc_id, n_bytes) for index, path, doc_id, n_bytes in to_read}
+        outcomes = reader.read_many([(i, path, doc_id) for i, path, doc_id, _ in to_read], workers=jobs)
+        try:
+            for index, outcome in outcomes:
+                path, doc_id, n_bytes = by_index[index]
+                if isinstance(outcome, InputFileError):
+                    fail(index, path, outcome)
+                else:
+                    finish(index, _store_new(db, path, doc_id, n_bytes, outcome, overrides, lang, reader))
+                    counts["extracted"] += 1
+                _report(progress, path)
+        finally:
+            outcomes.close()
+        documents = [found[i] for i in sorted(found)]
+        failures = [failed[i] for i in sorted(failed)]
         tables = aggregate.build_tables(db, [d.doc_id for d in documents], failures, tax, all_versions=all_versions)
     result = ScanResult(documents=documents, failures=failures, tables=tables, taxonomy_hash=tax.hash,
                         warnings=warnings, **counts)
@@ -118,26 +150,30 @@ def scan(
     return result
 
 
-def _ingest(db: Store, path: Path, overrides: dict, lang: Optional[str], reader: "Reader", counts: dict) -> Document:
-    """Extract and segment a file into the store, unless the store has it already."""
-    doc_id, n_bytes = fingerprint(path)
-    if db.is_current(doc_id, EXTRACTOR_VERSION, ocr=reader.ocr is not None):
-        stored = db.document(doc_id)
-        # Metadata is inferred again (cheap): the file name, --metadata or --lang may have changed.
-        front = PAGE_BREAK.join(p.text for p in db.pages(doc_id)[:FRONT_PAGES])
-        meta = _meta(path, front, db.pdf_info(doc_id), overrides, lang, doc_id)
-        document = Document(doc_id=doc_id, path=str(path), file_name=path.name, n_bytes=n_bytes, meta=meta)
-        if document != stored:
-            db.update_meta(document)
-        counts["reused"] += 1
-        return document
-    pages, info = reader.read(path, doc_id)
+def _report(progress: Optional[Callable[[str], None]], path: Path) -> None:
+    if progress:
+        progress(path.name)
+
+
+def _reuse(db: Store, path: Path, doc_id: str, n_bytes: int, overrides: dict, lang: Optional[str]) -> Document:
+    """A document the store holds already; its metadata is inferred again (cheap: names or --metadata may change)."""
+    stored = db.document(doc_id)
+    front = PAGE_BREAK.join(p.text for p in db.pages(doc_id)[:FRONT_PAGES])
+    meta = _meta(path, front, db.pdf_info(doc_id), overrides, lang, doc_id)
+    document = Document(doc_id=doc_id, path=str(path), file_name=path.name, n_bytes=n_bytes, meta=meta)
+    if document != stored:
+        db.update_meta(document)
+    return document
+
+
+def _store_new(db: Store, path: Path, doc_id: str, n_bytes: int, extracted: tuple, overrides: dict,
+               lang: Optional[str], reader: Reader) -> Document:
+    """Segment a freshly read document and write it to the store."""
+    pages, info = extracted
     front = PAGE_BREAK.join(p.text for p in pages[:FRONT_PAGES])
     meta = _meta(path, front, info, overrides, lang, doc_id)
     document = Document(doc_id=doc_id, path=str(path), file_name=path.name, n_bytes=n_bytes, meta=meta)
-    passages = list(segment(pages))
-    db.save_document(document, pages, passages, EXTRACTOR_VERSION, info, ocr=reader.ocr is not None)
-    counts["extracted"] += 1
+    db.save_document(document, pages, list(segment(pages)), EXTRACTOR_VERSION, info, ocr=reader.ocr is not None)
     return document
 
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import time
 from dataclasses import dataclass
+from multiprocessing.connection import wait
 from pathlib import Path
-from typing import Optional
+from typing import Iterable, Iterator, Optional
 
 from .errors import CorruptPdfError, ExtractionTimeoutError, InputFileError
 from .extract import read_pdf
@@ -33,29 +35,65 @@ class Reader:
         """(pages, pdf info) of ``path``; raises an InputFileError naming the file."""
         if not self.isolate:
             return read_pdf(path, doc_id, password=self.password, ocr=self.ocr)
+        for _, outcome in self.read_many([(None, path, doc_id)]):
+            if isinstance(outcome, Exception):
+                raise outcome
+            return outcome
+        raise AssertionError("read_many yielded nothing")   # pragma: no cover
+
+    def read_many(self, items: Iterable, workers: int = 1) -> Iterator[tuple]:
+        """Read ``(key, path, doc_id)`` items with up to ``workers`` child processes at once.
+
+        Yields ``(key, (pages, info))`` or ``(key, InputFileError)`` as each file
+        finishes (not in input order). Closing the generator stops every child.
+        """
         context = multiprocessing.get_context("fork")
-        receiver, sender = context.Pipe(duplex=False)
-        child = context.Process(target=_child, args=(sender, path, doc_id, self.password, self.ocr), daemon=True)
-        child.start()
-        sender.close()
+        pending, running = list(items)[::-1], {}
         try:
-            if not receiver.poll(self.timeout):
-                raise ExtractionTimeoutError(
-                    str(path), f"reading took longer than {self.timeout:g} s and was stopped",
-                    remedy=f"raise --timeout (now {self.timeout:g}), or check the file: it may make the PDF reader loop")
-            try:
-                status, payload = receiver.recv()
-            except EOFError:
-                child.join(5)
-                raise CorruptPdfError(str(path), f"the PDF reader crashed on it (exit code {child.exitcode})") from None
+            while pending or running:
+                while pending and len(running) < max(1, workers):
+                    key, path, doc_id = pending.pop()
+                    receiver, sender = context.Pipe(duplex=False)
+                    child = context.Process(target=_child, args=(sender, path, doc_id, self.password, self.ocr),
+                                            daemon=True)
+                    child.start()
+                    sender.close()
+                    running[receiver] = (key, path, child, time.monotonic() + self.timeout)
+                nearest = min(deadline for *_, deadline in running.values())
+                ready = wait(list(running), timeout=max(0.0, nearest - time.monotonic()))
+                now = time.monotonic()
+                for receiver in list(running):
+                    key, path, child, deadline = running[receiver]
+                    if receiver in ready:
+                        outcome = self._receive(receiver, path, child)
+                    elif now >= deadline:
+                        outcome = ExtractionTimeoutError(
+                            str(path), f"reading took longer than {self.timeout:g} s and was stopped",
+                            remedy=f"raise --timeout (now {self.timeout:g}), or check the file: it may make the PDF reader loop")
+                    else:
+                        continue
+                    del running[receiver]
+                    _stop(receiver, child)
+                    yield key, outcome
         finally:
-            receiver.close()
-            if child.is_alive():
-                child.kill()
+            for receiver, (_, _, child, _) in running.items():
+                _stop(receiver, child)
+
+    @staticmethod
+    def _receive(receiver, path: Path, child):
+        try:
+            status, payload = receiver.recv()
+        except EOFError:
             child.join(5)
-        if status == "ok":
-            return payload
-        raise payload
+            return CorruptPdfError(str(path), f"the PDF reader crashed on it (exit code {child.exitcode})")
+        return payload
+
+
+def _stop(receiver, child) -> None:
+    receiver.close()
+    if child.is_alive():
+        child.kill()
+    child.join(5)
 
 
 def _child(sender, path, doc_id, password, ocr) -> None:

@@ -23,9 +23,9 @@ def small(tmp_path):
     return folder
 
 
-def _scan(tmp_path, *args):
+def _scan(tmp_path, *args, ocr=False):
     return CliRunner().invoke(main, ["scan", *map(str, args), "--out", str(tmp_path / "out"),
-                                     "--store", str(tmp_path / "store.sqlite")])
+                                     "--store", str(tmp_path / "store.sqlite"), *([] if ocr else ["--no-ocr"])])
 
 
 def test_scan_writes_every_report_and_a_summary(tmp_path, small):
@@ -34,13 +34,36 @@ def test_scan_writes_every_report_and_a_summary(tmp_path, small):
     for name in ("coverage.csv", "countries.csv", "passages.csv", "documents.csv", "failures.csv", "report.xlsx", "report.html"):
         assert (tmp_path / "out" / name).stat().st_size > 0, name
     assert "Scanned 3 documents (13 pages) from 3 countries" in result.output
-    assert "1 document(s) have no text layer (scanned) and were not assessed." in result.output
+    assert "1 document(s) have no usable text layer and were not assessed." in result.output
     coverage = pd.read_csv(tmp_path / "out" / "coverage.csv")
     assert len(coverage) == 3 * 10
     serbia = coverage[coverage["iso3"] == "SRB"]
     assert set(serbia["level_name"]) == {"no text layer"}
     assert {"iso3", "country", "document", "doc_id", "kind", "year", "language", "concept", "level", "level_name",
             "n_passages", "pages", "top_quote"} <= set(coverage.columns)
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="Tesseract is not installed (.ci/run installs it)")
+def test_scanned_document_is_read_with_ocr_and_a_rescan_uses_it(tmp_path, small):
+    first = _scan(tmp_path, small / "SRB_indc_2015.pdf", "--no-ocr")
+    assert "1 document(s) have no usable text layer" in first.output
+    result = _scan(tmp_path, small / "SRB_indc_2015.pdf", ocr=True)      # Tesseract now "installed"
+    assert result.exit_code == 0, result.output
+    assert "1 extracted, 0 unchanged" in result.output
+    assert "1 document(s) read with OCR (3 pages)." in result.output
+    documents = pd.read_csv(tmp_path / "out" / "documents.csv")
+    assert documents.at[0, "read_status"] == "ok (3 of 3 pages OCR'd)"
+    assert 0.8 < documents.at[0, "ocr_confidence"] <= 1
+
+
+def test_parallel_jobs_give_the_same_reports(tmp_path, small):
+    one = CliRunner().invoke(main, ["scan", str(small), "--no-ocr", "-j", "1", "--out", str(tmp_path / "one"),
+                                    "--store", str(tmp_path / "one.sqlite")])
+    two = CliRunner().invoke(main, ["scan", str(small), "--no-ocr", "-j", "2", "--out", str(tmp_path / "two"),
+                                    "--store", str(tmp_path / "two.sqlite")])
+    assert one.exit_code == two.exit_code == 0
+    for name in ("coverage.csv", "passages.csv", "countries.csv"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
 
 
 def test_rescan_reuses_the_store(tmp_path, small):
