@@ -69,10 +69,12 @@ def main(ctx: click.Context, verbose: bool):
               help="Seconds allowed to read one file (OCR included); a file that takes longer is reported and skipped.")
 @click.option("--jobs", "-j", default=os.cpu_count() or 1, show_default="number of cores", type=click.IntRange(min=1),
               help="Files read at once, each in its own process (the store is written by one process).")
+@click.option("--engine", type=click.Choice(["pdfplumber", "pdfium"]), default="pdfplumber", show_default=True,
+              help="PDF text engine: pdfplumber (reference) or pdfium (several times faster, same records).")
 @click.option("--no-ocr", is_flag=True, help="Do not OCR pages without a text layer (they are reported as unread).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @click.pass_context
-def scan(ctx, paths, out, store, metadata, lang, taxonomy, all_versions, password, strict, timeout, jobs, no_ocr, quiet):
+def scan(ctx, paths, out, store, metadata, lang, taxonomy, all_versions, password, strict, timeout, jobs, engine, no_ocr, quiet):
     """Scan NDC PDFs (files, folders searched recursively, or glob patterns) and write the reports.
 
     \b
@@ -95,7 +97,7 @@ def scan(ctx, paths, out, store, metadata, lang, taxonomy, all_versions, passwor
     try:
         result = _run(ctx, lambda: run_scan(paths, out=out, store=store, metadata=metadata, lang=lang,
                                            taxonomy=taxonomy, all_versions=all_versions, password=password,
-                                           strict=strict, ocr=not no_ocr, timeout=timeout, jobs=jobs,
+                                           strict=strict, ocr=not no_ocr, timeout=timeout, jobs=jobs, engine=engine,
                                            progress=progress))
     finally:
         if bar:

@@ -37,7 +37,12 @@ from .records import (
 )
 
 #: Bump when extraction output changes: stored pages of an older version are re-extracted.
-EXTRACTOR_VERSION = "plumber-1"
+EXTRACTOR_VERSION = "1"
+
+
+def extractor_id(engine: str) -> str:
+    """What produced a stored extraction: engine and version (a different one re-extracts)."""
+    return f"{engine}-{EXTRACTOR_VERSION}"
 
 NO_TEXT_CHARS = 5          # fewer characters than this: no text layer
 LOW_TEXT_CHARS = 80        # fewer than this: a cover, a picture, a signature page
@@ -55,28 +60,42 @@ _HYPHEN_END = re.compile(r"(\w+)-$")
 _WORD_START = re.compile(r"^(\w+)")
 
 
+ENGINES = ("pdfplumber", "pdfium")
+_ENCRYPTED = "is encrypted and cannot be opened without its password"
+_DECRYPT = "pass --password or decrypt it first: qpdf --decrypt IN.pdf OUT.pdf"
+
+
 def read_pdf(path: str | Path, doc_id: str, *, password: Optional[str] = None,
-             ocr: Optional[ocr_stage.OcrSettings] = None) -> tuple[list[Page], dict]:
+             ocr: Optional[ocr_stage.OcrSettings] = None, engine: str = "pdfplumber") -> tuple[list[Page], dict]:
     """Extract every page of the PDF at ``path``; return pages and the PDF's metadata dict.
 
-    With ``ocr`` settings, pages without a usable text layer are OCR'd;
-    without, they are flagged ``no text`` / ``garbage text``. Raises an
+    ``engine`` is ``pdfplumber`` (the reference) or ``pdfium`` (faster, same
+    records). With ``ocr`` settings, pages without a usable text layer are
+    OCR'd; without, they are flagged ``no text`` / ``garbage text``. Raises an
     ``InputFileError`` subclass naming the file when it cannot be read.
     """
+    path = Path(path)
+    _check_header(path)
+    raw_pages, info = _read_pdfium(path, password) if engine == "pdfium" else _read_plumber(path, password)
+    if not raw_pages:
+        raise CorruptPdfError(str(path), "has no pages", remedy="the PDF is empty; download it again")
+    if ocr is not None:
+        _ocr_unreadable_pages(path, raw_pages, password, ocr)
+    return build_pages(doc_id, raw_pages), info
+
+
+def _read_plumber(path: Path, password: Optional[str]) -> tuple:
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfplumber.utils.exceptions import PdfminerException
 
-    path = Path(path)
-    _check_header(path)
     try:
         pdf = pdfplumber.open(path, password=password or "")
     except PdfminerException as exc:
         cause = exc.args[0] if exc.args else exc
         if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
-            raise EncryptedPdfError(str(path), "is encrypted and cannot be opened without its password",
-                                    remedy="pass --password or decrypt it first: qpdf --decrypt IN.pdf OUT.pdf") from exc
+            raise EncryptedPdfError(str(path), _ENCRYPTED, remedy=_DECRYPT) from exc
         raise CorruptPdfError(str(path), f"is not a readable PDF ({cause.__class__.__name__}: {cause})") from exc
     except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
         raise CorruptPdfError(str(path), f"is not a readable PDF ({exc.__class__.__name__}: {exc})") from exc
@@ -89,11 +108,31 @@ def read_pdf(path: str | Path, doc_id: str, *, password: Optional[str] = None,
                 plumber_page.close()
         except PdfminerException as exc:
             raise CorruptPdfError(str(path), f"page {len(raw_pages) + 1} cannot be parsed ({exc})") from exc
-    if not raw_pages:
-        raise CorruptPdfError(str(path), "has no pages", remedy="the PDF is empty; download it again")
-    if ocr is not None:
-        _ocr_unreadable_pages(path, raw_pages, password, ocr)
-    return build_pages(doc_id, raw_pages), info
+    return raw_pages, info
+
+
+def _read_pdfium(path: Path, password: Optional[str]) -> tuple:
+    import pypdfium2
+
+    from .pdfium_words import page_words
+
+    try:
+        pdf = pypdfium2.PdfDocument(str(path), password=password)
+    except pypdfium2.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise EncryptedPdfError(str(path), _ENCRYPTED, remedy=_DECRYPT) from exc
+        raise CorruptPdfError(str(path), f"is not a readable PDF ({exc})") from exc
+    try:
+        info = {k: v for k, v in pdf.get_metadata_dict(skip_empty=True).items()}
+        raw_pages = []
+        for index in range(len(pdf)):
+            page = pdf[index]
+            words, width, height, n_chars = page_words(page)
+            raw_pages.append(_RawPage(width, height, layout.order_lines(words, width), n_chars))
+            page.close()
+    finally:
+        pdf.close()
+    return raw_pages, info
 
 
 def _needs_ocr(raw: "_RawPage") -> bool:

@@ -18,7 +18,7 @@ from . import ocr as ocr_stage
 from .classify import RuleClassifier
 from .documents import discover, fingerprint
 from .errors import InputFileError, OcrUnavailableError
-from .extract import EXTRACTOR_VERSION
+from .extract import extractor_id
 from .metadata import PAGE_BREAK, infer_meta
 from .metadata_file import apply_overrides, load_metadata_csv
 from .ocr import OcrSettings
@@ -69,6 +69,7 @@ def scan(
     ocr: bool = True,
     timeout: float = DEFAULT_TIMEOUT,
     jobs: int = 1,
+    engine: str = "pdfplumber",
     classifier=None,
     progress: Optional[Callable[[str], None]] = None,
 ) -> ScanResult:
@@ -76,7 +77,7 @@ def scan(
 
     Each file is read in a child process that is stopped after ``timeout``
     seconds; ``jobs`` files are read at once (the store is written by this
-    process only). Pages without a usable text layer are OCR'd with Tesseract when
+    process only). ``engine`` is ``pdfplumber`` (reference) or ``pdfium`` (faster). Pages without a usable text layer are OCR'd with Tesseract when
     ``ocr`` is true and Tesseract is installed (otherwise they are reported as
     unread, with a warning). ``classifier`` replaces the rules: any object with
     a ``method`` name and ``predict(passage, matches) -> [Prediction]``.
@@ -89,7 +90,7 @@ def scan(
     tagger, classifier = Tagger(tax), classifier or RuleClassifier()
     warnings: list = []
     counts = {"extracted": 0, "reused": 0, "retagged": 0}
-    reader = Reader(password=password, timeout=timeout, ocr=_ocr_settings(ocr, lang, warnings))
+    reader = Reader(password=password, timeout=timeout, ocr=_ocr_settings(ocr, lang, warnings), engine=engine)
     with Store(store) as db, db.lock():
         found: dict = {}          # input index → Document
         failed: dict = {}         # input index → Failure
@@ -120,7 +121,7 @@ def scan(
                 _report(progress, path)
                 continue
             first_index[doc_id] = index
-            if db.is_current(doc_id, EXTRACTOR_VERSION, ocr=reader.ocr is not None):
+            if db.is_current(doc_id, extractor_id(engine), ocr=reader.ocr is not None):
                 finish(index, _reuse(db, path, doc_id, n_bytes, overrides, lang))
                 counts["reused"] += 1
                 _report(progress, path)
@@ -173,7 +174,7 @@ def _store_new(db: Store, path: Path, doc_id: str, n_bytes: int, extracted: tupl
     front = PAGE_BREAK.join(p.text for p in pages[:FRONT_PAGES])
     meta = _meta(path, front, info, overrides, lang, doc_id)
     document = Document(doc_id=doc_id, path=str(path), file_name=path.name, n_bytes=n_bytes, meta=meta)
-    db.save_document(document, pages, list(segment(pages)), EXTRACTOR_VERSION, info, ocr=reader.ocr is not None)
+    db.save_document(document, pages, list(segment(pages)), extractor_id(reader.engine), info, ocr=reader.ocr is not None)
     return document
 
 

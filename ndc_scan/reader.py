@@ -8,6 +8,7 @@ child and reports the file, so one bad file never costs the rest of a batch.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import signal
@@ -30,11 +31,12 @@ class Reader:
     timeout: float = DEFAULT_TIMEOUT
     ocr: Optional[OcrSettings] = None
     isolate: bool = True      # False: read in this process (debugging, profiling)
+    engine: str = "pdfplumber"
 
     def read(self, path: Path, doc_id: str) -> tuple:
         """(pages, pdf info) of ``path``; raises an InputFileError naming the file."""
         if not self.isolate:
-            return read_pdf(path, doc_id, password=self.password, ocr=self.ocr)
+            return read_pdf(path, doc_id, password=self.password, ocr=self.ocr, engine=self.engine)
         for _, outcome in self.read_many([(None, path, doc_id)]):
             if isinstance(outcome, Exception):
                 raise outcome
@@ -54,7 +56,7 @@ class Reader:
                 while pending and len(running) < max(1, workers):
                     key, path, doc_id = pending.pop()
                     receiver, sender = context.Pipe(duplex=False)
-                    child = context.Process(target=_child, args=(sender, path, doc_id, self.password, self.ocr),
+                    child = context.Process(target=_child, args=(sender, path, doc_id, self.password, self.ocr, self.engine),
                                             daemon=True)
                     child.start()
                     sender.close()
@@ -89,6 +91,18 @@ class Reader:
         return payload
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to kill this child when the scan process dies (kill -9 included)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):    # not Linux: the child ends after its file anyway
+        pass
+
+
+_PR_SET_PDEATHSIG = 1
+
+
 def _stop(receiver, child) -> None:
     receiver.close()
     if child.is_alive():
@@ -96,11 +110,12 @@ def _stop(receiver, child) -> None:
     child.join(5)
 
 
-def _child(sender, path, doc_id, password, ocr) -> None:
+def _child(sender, path, doc_id, password, ocr, engine) -> None:
     """Runs in the forked child: read the PDF and send the result or the error."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C is the parent's to handle
+    _die_with_parent()
     try:
-        result = ("ok", read_pdf(path, doc_id, password=password, ocr=ocr))
+        result = ("ok", read_pdf(path, doc_id, password=password, ocr=ocr, engine=engine))
     except InputFileError as exc:
         result = ("error", exc)
     except MemoryError:

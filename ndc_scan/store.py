@@ -131,8 +131,10 @@ class Store:
         path = self.path.with_name(self.path.name + ".lock")
         handle = path.open("a+")
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            # A POSIX record lock: released when this process dies (even by kill -9) and,
+            # unlike flock, not inherited by the child processes that read PDFs.
+            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
             handle.seek(0)
             owner = handle.read().strip() or "another process"
             handle.close()
@@ -145,7 +147,7 @@ class Store:
         try:
             yield self
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            fcntl.lockf(handle, fcntl.LOCK_UN)
             handle.close()
 
     def save_document(self, document: Document, pages: list, passages: list, extractor: str, pdf_info: dict,

@@ -1,5 +1,9 @@
 """The SQLite store: round trips, re-extraction keys, one label set per taxonomy, clear errors."""
 
+import signal
+import subprocess
+import sys
+
 import pytest
 
 from ndc_scan.errors import StoreError
@@ -8,7 +12,7 @@ from ndc_scan.records import Document, DocumentMeta, Prediction
 from ndc_scan.segment import segment
 from ndc_scan.store import Store
 
-from .conftest import SAMPLE
+from .conftest import ROOT, SAMPLE
 
 DOC_ID = "b4e977902ec03faea1dfb9f1061e4a0ab4357d425fdc0d11cbcc057ac92dde05"
 
@@ -60,13 +64,42 @@ def test_scanned_document_is_read_again_once_ocr_is_available(tmp_path):
         assert not db.is_current("f" * 64, "plumber-1", ocr=True)
 
 
+_HOLD = """
+import os, sys, time
+from ndc_scan.store import Store
+with Store(sys.argv[1]) as db, db.lock():
+    if os.fork() == 0:          # a child, as the PDF readers are, outlives the holder
+        time.sleep(30)
+        os._exit(0)
+    print("locked", flush=True)
+    time.sleep(30)
+"""
+
+
+def _holder(store):
+    process = subprocess.Popen([sys.executable, "-c", _HOLD, str(store)], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    assert process.stdout.readline().strip() == "locked"
+    return process
+
+
 def test_second_scan_on_a_store_in_use_is_refused(tmp_path):
-    with Store(tmp_path / "s.sqlite") as first, first.lock():
-        with Store(tmp_path / "s.sqlite") as second:
-            with pytest.raises(StoreError, match=r"s.sqlite: is in use by another scan \(pid \d+\): wait for it"):
-                with second.lock():
+    holder = _holder(tmp_path / "s.sqlite")
+    try:
+        with Store(tmp_path / "s.sqlite") as db:
+            with pytest.raises(StoreError, match=rf"s.sqlite: is in use by another scan \(pid {holder.pid}\): wait for it"):
+                with db.lock():
                     pass
-    with Store(tmp_path / "s.sqlite") as again, again.lock():    # released: usable again
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_regression_lock_is_released_when_the_scan_is_killed_although_a_reader_child_lives_on(tmp_path):
+    # flock was inherited by the forked PDF readers, so a re-run right after kill -9 was refused.
+    holder = _holder(tmp_path / "s.sqlite")
+    holder.send_signal(signal.SIGKILL)
+    holder.wait()
+    with Store(tmp_path / "s.sqlite") as db, db.lock():
         pass
 
 
