@@ -48,7 +48,7 @@ class NotAPdfError(InputFileError):
 
 
 class EmptyFileError(InputFileError):
-    remedy = "the file is empty (zero bytes); download it again"
+    remedy = "download it again, or remove it from the input"
 
 
 class EncryptedPdfError(InputFileError):

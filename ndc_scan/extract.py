@@ -150,9 +150,11 @@ def _ocr_unreadable_pages(path: Path, raw_pages: list, password: Optional[str], 
         readable = " ".join(line.text for i, raw in enumerate(raw_pages) if i not in todo for line in raw.lines)
         from .metadata import detect_language
 
+        # The other pages' language serves the pages in the same script; a page in
+        # another script (Arabic pages in an English document) is read by its script.
         found = detect_language(readable)
-        if found and found[0] in ocr_stage.TESSERACT_LANGS:
-            settings = ocr_stage.OcrSettings(ocr_stage.languages_for(found[0]))
+        if found and found[0] in ("en", "fr", "es", "pt"):
+            settings = ocr_stage.OcrSettings(latin=ocr_stage.languages_for(found[0]))
     document = pypdfium2.PdfDocument(str(path), password=password)
     try:
         for index in todo:

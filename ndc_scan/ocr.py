@@ -63,9 +63,15 @@ def is_garbage(text: str) -> bool:
 
 @dataclass(frozen=True)
 class OcrSettings:
-    """How to OCR: Tesseract language string ("" = detect from the page's script)."""
+    """How to OCR.
+
+    ``languages``: Tesseract languages for every page ("" = by each page's
+    script). ``latin``: the languages to use for Latin-script pages when
+    detecting by script (the document's own language when known).
+    """
 
     languages: str = ""
+    latin: str = ""
 
 
 @functools.lru_cache(maxsize=None)
@@ -105,7 +111,7 @@ def read_page(pdfium_page, settings: OcrSettings) -> tuple:
     if width * height * scale * scale > MAX_PIXELS:
         scale = (MAX_PIXELS / (width * height)) ** 0.5
     image = pdfium_page.render(scale=scale, grayscale=True).to_pil()
-    languages = settings.languages or _languages_from_script(image)
+    languages = settings.languages or _languages_from_script(image, settings.latin)
     data = pytesseract.image_to_data(image, lang=languages, config="--psm 3",
                                      output_type=pytesseract.Output.DICT)
     words, confidences = [], []
@@ -123,7 +129,7 @@ def read_page(pdfium_page, settings: OcrSettings) -> tuple:
     return words, round(mean, 3), (width, height)
 
 
-def _languages_from_script(image) -> str:
+def _languages_from_script(image, latin: str = "") -> str:
     """Pick languages by the page's script (Latin, Cyrillic, Arabic) via Tesseract's OSD."""
     import pytesseract
 
@@ -135,6 +141,6 @@ def _languages_from_script(image) -> str:
             script = found.group(1) if found else script
         except pytesseract.TesseractError:
             pass    # too little text to tell: keep Latin
-    wanted = SCRIPT_LANGS.get(script, SCRIPT_LANGS["Latin"]).split("+")
+    wanted = ((latin if script == "Latin" and latin else None) or SCRIPT_LANGS.get(script, SCRIPT_LANGS["Latin"])).split("+")
     usable = [lang for lang in wanted if lang in installed]
     return "+".join(usable) or "eng"

@@ -26,25 +26,26 @@ def page_words(page) -> tuple:
     textpage = page.get_textpage()
     try:
         handle = textpage.raw
-        rect = raw.FS_RECTF()
+        rect, matrix = raw.FS_RECTF(), raw.FS_MATRIX()
         words, chars = [], []
         previous = None
         for index in range(textpage.count_chars()):
             code = raw.FPDFText_GetUnicode(handle, index)
-            if raw.FPDFText_IsGenerated(handle, index) == 1 or code in (0, 0xFFFE):
-                continue                                   # pdfium's own line breaks and spaces
+            if code in (0, 0xFFFE, 0x2):                   # a soft hyphen PDFium marks at a line end
+                continue
             character = chr(code)
-            if character.isspace():
-                previous = _flush(chars, words, height)
+            if character.isspace():                        # the PDF's spaces and PDFium's generated ones
+                previous = _flush(chars, words, height, handle)
                 continue
             raw.FPDFText_GetLooseCharBox(handle, index, ctypes.byref(rect))
-            size = raw.FPDFText_GetFontSize(handle, index)
+            raw.FPDFText_GetMatrix(handle, index, ctypes.byref(matrix))
+            size = raw.FPDFText_GetFontSize(handle, index) * (abs(matrix.d) or abs(matrix.b) or 1.0)
             box = (rect.left, rect.right, rect.top, rect.bottom, size, is_rtl(character))
             if previous is not None and _breaks(previous, box):
-                _flush(chars, words, height)
-            chars.append((character, box, raw.FPDFText_GetFontWeight(handle, index)))
+                _flush(chars, words, height, handle)
+            chars.append((character, box, index))
             previous = box
-        _flush(chars, words, height)
+        _flush(chars, words, height, handle)
     finally:
         textpage.close()
     return words, width, height, sum(len(w["text"]) for w in words)
@@ -65,17 +66,32 @@ def _breaks(previous: tuple, box: tuple) -> bool:
     return left - p_right > GAP * line or left < p_left - 0.5 * line
 
 
-def _flush(chars: list, words: list, height: float):
+def _font_name(handle, index: int) -> str:
+    """The font name of a character, with "Bold" added when PDFium reports a bold weight."""
+    import pypdfium2.raw as raw
+
+    flags = ctypes.c_int()
+    buffer = ctypes.create_string_buffer(128)
+    size = raw.FPDFText_GetFontInfo(handle, index, buffer, 128, ctypes.byref(flags))
+    name = buffer.value.decode("utf-8", "replace") if 0 < size <= 128 else ""
+    if raw.FPDFText_GetFontWeight(handle, index) >= BOLD_WEIGHT or flags.value & _FORCE_BOLD:
+        name += " Bold"
+    return name
+
+
+_FORCE_BOLD = 1 << 18
+
+
+def _flush(chars: list, words: list, height: float, handle=None):
     """Turn the collected characters into a word (PDF y-up coordinates → top-down)."""
     if chars:
         boxes = [box for _, box, _ in chars]
-        weights = [weight for _, _, weight in chars]
         words.append({
             "text": "".join(c for c, _, _ in chars),
             "x0": min(b[0] for b in boxes), "x1": max(b[1] for b in boxes),
             "top": height - max(b[2] for b in boxes), "bottom": height - min(b[3] for b in boxes),
             "size": round(statistics.median(b[4] for b in boxes), 2),
-            "fontname": "Bold" if sum(w >= BOLD_WEIGHT for w in weights) * 2 > len(weights) else "",
+            "fontname": _font_name(handle, chars[len(chars) // 2][2]) if handle is not None else "",
             "upright": True, "logical": True,      # PDFium gives right-to-left text in reading order
         })
         chars.clear()

@@ -5,6 +5,7 @@ Renderers only format; every figure comes from ``aggregate.build_tables``.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +17,7 @@ CSV_TABLES = {"coverage": "coverage.csv", "countries": "countries.csv", "passage
               "documents": "documents.csv", "failures": "failures.csv"}
 SHEETS = ("countries", "coverage", "passages", "documents", "failures")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")     # what Excel files cannot hold
 
 
 def write_all(tables: dict, out: Path, *, taxonomy: Taxonomy) -> list:
@@ -34,9 +36,11 @@ def write_all(tables: dict, out: Path, *, taxonomy: Taxonomy) -> list:
 
 
 def neutralise(value):
-    """Make a cell that a spreadsheet would run as a formula into plain text."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    """Make a cell that a spreadsheet would run as a formula into plain text; drop control characters."""
+    if isinstance(value, str):
+        value = _CONTROL.sub("", value)
+        if value.startswith(_FORMULA_START):
+            return "'" + value
     return value
 
 

@@ -26,6 +26,7 @@ _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u0640]")
 
 
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 # The definite article before an alef-initial word, whose lam-alef ligature
 # some fonts map in the wrong order: "األراضي" → "الأراضي".
 _SWAPPED_LAM_ALEF = re.compile(r"(?<![\u0621-\u064a])ا([اأإآ])ل")
@@ -34,9 +35,11 @@ _SWAPPED_LAM_ALEF = re.compile(r"(?<![\u0621-\u064a])ا([اأإآ])ل")
 def normalise(text: str) -> str:
     """NFKC, straight quotes and hyphens, no soft hyphens or direction marks.
 
-    Private-use characters (Word's Symbol-font bullets) become "•".
+    Private-use characters (Word's Symbol-font bullets) become "•"; control
+    characters (which some PDFs put in their text) are dropped.
     """
-    return _PRIVATE_USE.sub("•", unicodedata.normalize("NFKC", text).translate(_QUOTES))
+    text = _PRIVATE_USE.sub("•", unicodedata.normalize("NFKC", text).translate(_QUOTES))
+    return _CONTROL.sub("", text)
 
 
 def is_rtl(word: str) -> bool:

@@ -107,3 +107,17 @@ def test_truncated_pdf_is_reported_as_corrupt(tmp_path):
     broken.write_bytes(data[:2000])
     with pytest.raises(CorruptPdfError, match="truncated.pdf"):
         read_pdf(broken, FAKE_ID)
+
+
+@pytest.mark.parametrize("name", ["KEN_indc_2015", "NER_indc_2015", "PRY_indc_2015", "QAT_indc_2015_ar", "TJK_indc_2015"])
+def test_pdfium_engine_gives_the_same_text_as_pdfplumber(name):
+    import difflib
+
+    plumber, _ = read_pdf(SAMPLE / f"{name}.pdf", FAKE_ID)
+    pdfium, _ = read_pdf(SAMPLE / f"{name}.pdf", FAKE_ID, engine="pdfium")
+    assert len(plumber) == len(pdfium)
+    a, b = " ".join(p.text for p in plumber).split(), " ".join(p.text for p in pdfium).split()
+    assert difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() > 0.95
+    headings = {b.text for p in plumber for b in p.blocks if b.kind == "heading"}
+    found = {b.text for p in pdfium for b in p.blocks if b.kind == "heading"}
+    assert len(headings & found) >= 0.8 * len(headings)

@@ -1,6 +1,5 @@
 """Bad input files, made from real NDCs: each gets its own named error; nothing hangs or crashes the batch."""
 
-import io
 import os
 import signal
 from pathlib import Path
@@ -12,8 +11,14 @@ from hypothesis import strategies as st
 
 from ndc_scan import reader as reader_module
 from ndc_scan import scan
-from ndc_scan.errors import (CorruptPdfError, EmptyFileError, EncryptedPdfError, ExtractionTimeoutError,
-                             InputFileError, NotAPdfError)
+from ndc_scan.errors import (
+    CorruptPdfError,
+    EmptyFileError,
+    EncryptedPdfError,
+    ExtractionTimeoutError,
+    InputFileError,
+    NotAPdfError,
+)
 from ndc_scan.reader import Reader
 
 from .conftest import FAKE_ID, SAMPLE, corpus_pdf

@@ -52,3 +52,14 @@ def test_excel_cells_are_text_not_formulas(reports):
                                              ("plain", "plain"), (3, 3)])
 def test_neutralise(value, expected):
     assert neutralise(value) == expected
+
+
+def test_regression_control_characters_do_not_break_the_excel_report(tmp_path):
+    # MNG_indc_2015 read by the pdfium engine carries control characters that openpyxl refuses.
+    from .conftest import SAMPLE
+
+    result = scan([SAMPLE / "MNG_indc_2015.pdf"], out=tmp_path / "out", store=tmp_path / "s.sqlite", ocr=False,
+                  engine="pdfium")
+    assert (tmp_path / "out" / "report.xlsx").stat().st_size > 0
+    assert not any(re.search("[\x00-\x08\x0b\x0c\x0e-\x1f]", t) for t in result.tables["passages"]["text"])
+    assert neutralise("a\x0bb") == "ab"
