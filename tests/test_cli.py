@@ -88,6 +88,11 @@ def test_same_file_twice_is_one_document(tmp_path, small):
     result = _scan(tmp_path, small)
     assert result.exit_code == 0
     assert "Scanned 3 documents" in result.output
+    # The first name given is kept, on the first run and on a re-run (a copy once renamed the stored document).
+    for _ in range(2):
+        documents = pd.read_csv(tmp_path / "out" / "documents.csv")
+        assert "CAN_indc_2015.pdf" in set(documents["document"]) and "copy of CAN.pdf" not in set(documents["document"])
+        assert _scan(tmp_path, small).exit_code == 0
 
 
 def test_bad_file_is_listed_and_the_batch_carries_on(tmp_path, small):
