@@ -31,12 +31,16 @@ blockquote{margin:.3rem 0 .8rem 1rem;padding-left:.6rem;border-left:3px solid #6
 """
 
 
+def _ink(level_name: str) -> str:
+    """White text on the dark cell colour, dark text elsewhere."""
+    return "#fff" if level_name == "quantified_target" else "#1f2328"
+
+
 def _cell(level_name: str) -> str:
     colour = COLOURS.get(level_name, "#fff")
     short = {"quantified_target": "3", "commitment": "2", "mention": "1", "absent": "·", NO_TEXT: "n/t",
              FAILED: "err"}.get(level_name, "?")
-    ink = "#fff" if level_name == "quantified_target" else "#1f2328"
-    return f'<td style="background:{colour};color:{ink}" title="{escape(level_name)}">{short}</td>'
+    return f'<td style="background:{colour};color:{_ink(level_name)}" title="{escape(level_name)}">{short}</td>'
 
 
 def render(tables: dict, *, taxonomy: Taxonomy) -> str:
@@ -51,7 +55,8 @@ def render(tables: dict, *, taxonomy: Taxonomy) -> str:
         f'<p class=meta>{len(documents)} documents, {documents["iso3"].replace("", pd.NA).nunique()} countries. '
         f"Taxonomy {escape(taxonomy.short_hash)}. Levels are the strongest found in each document; "
         "labels come from keyword rules and are unreviewed.</p>",
-        '<p class=legend>' + "".join(f'<span style="background:{COLOURS[k]}">{escape(v)}</span>' for k, v in LEGEND) + "</p>",
+        '<p class=legend>' + "".join(f'<span style="background:{COLOURS[k]};color:{_ink(k)}">{escape(v)}</span>'
+                                     for k, v in LEGEND) + "</p>",
         _matrix(latest, coverage, taxonomy),
         _unread(documents, failures),
         "<h2>Countries</h2>",
@@ -85,9 +90,9 @@ def _unread(documents: pd.DataFrame, failures: pd.DataFrame) -> str:
                + ("OCR'd text may hold reading errors" if d.pages_ocr else "") + "</td></tr>"
                for d in documents.itertuples(index=False) if d.read_status.startswith("ok (")]
     if not rows and not partial:
-        return "<h2>Documents that could not be read, or only in part</h2><p>None: every document had a text layer.</p>"
-    return ("<h2>Documents that could not be read, or only in part</h2><table><tr><th>File</th><th>Country</th><th>Problem</th>"
-            f'<th>What to do</th></tr>{"".join(rows + partial)}</table>')
+        return "<h2>Documents not read, or read in part or with OCR</h2><p>None: every document had a text layer.</p>"
+    return ("<h2>Documents not read, or read in part or with OCR</h2><table><tr><th>File</th><th>Country</th>"
+            f'<th>Status</th><th>Note</th></tr>{"".join(rows + partial)}</table>')
 
 
 def _country_section(doc, documents: pd.DataFrame, coverage: pd.DataFrame, taxonomy: Taxonomy) -> str:
