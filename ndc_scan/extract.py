@@ -10,6 +10,7 @@ as soon as their words are read, so memory stays flat on long documents.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -136,7 +137,7 @@ def _read_pdfium(path: Path, password: Optional[str]) -> tuple:
 
 
 def _needs_ocr(raw: "_RawPage") -> bool:
-    return raw.n_chars < NO_TEXT_CHARS or ocr_stage.is_garbage(" ".join(line.text for line in raw.lines))
+    return raw.n_chars < NO_TEXT_CHARS or raw.garbage
 
 
 def _ocr_unreadable_pages(path: Path, raw_pages: list, password: Optional[str], settings) -> None:
@@ -203,6 +204,11 @@ class _RawPage:
     ocr: bool = False
     ocr_confidence: Optional[float] = None
 
+    @functools.cached_property
+    def garbage(self) -> bool:
+        """The text layer is nonsense (judged once per page; only meaningful before OCR)."""
+        return ocr_stage.is_garbage(" ".join(line.text for line in self.lines))
+
 
 def _read_page(plumber_page) -> _RawPage:
     # Splitting words on font size only: subset fonts often change mid-word. The
@@ -259,7 +265,7 @@ def build_pages(doc_id: str, raw_pages: list) -> list:
 def _quality(raw: _RawPage) -> str:
     if raw.n_chars < NO_TEXT_CHARS:
         return PAGE_NO_TEXT
-    if not raw.ocr and ocr_stage.is_garbage(" ".join(line.text for line in raw.lines)):
+    if not raw.ocr and raw.garbage:
         return PAGE_GARBAGE
     return PAGE_LOW_TEXT if raw.n_chars < LOW_TEXT_CHARS else PAGE_OK
 

@@ -30,13 +30,10 @@ class Reader:
     password: Optional[str] = None
     timeout: float = DEFAULT_TIMEOUT
     ocr: Optional[OcrSettings] = None
-    isolate: bool = True      # False: read in this process (debugging, profiling)
     engine: str = "pdfplumber"
 
     def read(self, path: Path, doc_id: str) -> tuple:
         """(pages, pdf info) of ``path``; raises an InputFileError naming the file."""
-        if not self.isolate:
-            return read_pdf(path, doc_id, password=self.password, ocr=self.ocr, engine=self.engine)
         for _, outcome in self.read_many([(None, path, doc_id)]):
             if isinstance(outcome, Exception):
                 raise outcome
