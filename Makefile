@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: setup demo test scan-corpus evaluate clean
+.PHONY: setup demo test scan-corpus train evaluate clean
 
 $(BIN)/ndc-scan: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,11 +26,15 @@ test: setup
 scan-corpus: setup
 	$(BIN)/ndc-scan scan $(SHARED)/corpora/ndc --out reports/corpus --store .ndc_scan/corpus.sqlite
 
-## Document-level precision/recall against the hand labels
+## Train the passage classifier on the labelled passages into models/ndc-soil
+train: setup
+	$(BIN)/ndc-scan train --labels corpora/labels/passages.jsonl --out models/ndc-soil
+
+## Rules, model and combination against the hand labels: passages of the test countries, and the 24 documents read in full
 evaluate: setup
 	$(BIN)/ndc-scan scan $$(cut -d, -f1 corpora/labels/documents.csv | tail -n +2 | sort -u | sed 's|^|$(SHARED)/corpora/ndc/|') \
 	    --out reports/eval --store .ndc_scan/eval.sqlite --quiet || true
-	$(BIN)/ndc-scan evaluate corpora/labels/documents.csv --coverage reports/eval/coverage.csv --out reports/eval/evaluation.csv
+	$(BIN)/ndc-scan evaluate --store .ndc_scan/eval.sqlite --out reports/eval
 
 clean:
 	rm -rf $(VENV) .ndc_scan reports/*.csv reports/*.xlsx reports/*.html *.egg-info

@@ -12,7 +12,7 @@ results.md next to --out.
   (c) ndc-scan scan, first run, per --jobs value (--no-ocr, like a and b)
   (d) re-scan with nothing changed
   (e) re-scan after a taxonomy change (one term added)
-  (f) tagging + classification alone, passages per second, one core
+  (f) tagging + classification alone, passages per second, one core: rules, and rules + model
   (g) peak resident memory of each run
   (h) OCR pages per second on the files without a text layer
   pdfium engine: ndc-scan scan --engine pdfium, and the share of document x
@@ -77,27 +77,30 @@ def stage_scan(folder: str, store: str, out: str, jobs: str, engine: str, taxono
 
 
 def stage_tagging(store: str) -> dict:
-    from ndc_scan.classify import RuleClassifier
+    """Passages per second for tagging + classification: rules alone, and rules + the shipped model."""
+    from ndc_scan.classify import HybridClassifier, RuleClassifier
+    from ndc_scan.model import load_model
     from ndc_scan.store import Store
     from ndc_scan.tag import Tagger
     from ndc_scan.taxonomy import load_taxonomy
 
-    tagger, classifier = Tagger(load_taxonomy()), RuleClassifier()
+    tagger = Tagger(load_taxonomy())
     with Store(store) as db:
         docs = db.query("SELECT doc_id, language FROM documents")
         batches = [(d["language"], [p for p in db.passages(d["doc_id"]) if p.kind in ("paragraph", "table")])
                    for d in docs]
     for lang in {lang for lang, _ in batches}:
         tagger._pipeline(lang)                      # load every language's matcher before timing
-    started, n = time.perf_counter(), 0
-    for lang, passages in batches:
-        found = tagger.tag(passages, lang)
-        for passage in passages:
-            if passage.passage_id in found:
-                classifier.predict(passage, found[passage.passage_id])
-        n += len(passages)
-    seconds = time.perf_counter() - started
-    return {"passages": n, "tag_seconds": round(seconds, 2), "passages_per_second": round(n / seconds)}
+    result = {}
+    for name, classifier in (("rules", RuleClassifier()), ("hybrid", HybridClassifier(load_model(ROOT / "models" / "ndc-soil")))):
+        started, n, labels = time.perf_counter(), 0, 0
+        for lang, passages in batches:
+            labels += len(classifier.predict_many(passages, tagger.tag(passages, lang)))
+            n += len(passages)
+        seconds = time.perf_counter() - started
+        result[name] = {"passages": n, "labels": labels, "seconds": round(seconds, 2),
+                        "passages_per_second": round(n / seconds)}
+    return {**result["rules"], "tag_seconds": result["rules"]["seconds"], "hybrid": result["hybrid"]}
 
 
 def stage_ocr(store: str, folder: str) -> dict:
@@ -162,7 +165,18 @@ def main() -> None:
     parser.add_argument("folder", nargs="?", default=str(DEFAULT_CORPUS))
     parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
     parser.add_argument("--jobs", nargs="+", type=int, default=[1, 2])
+    parser.add_argument("--tagging-only", metavar="STORE",
+                        help="Only measure (f) on the passages of an existing store; update --out's figure (f).")
     options = parser.parse_args()
+    if options.tagging_only:
+        out = Path(options.out)
+        results = json.loads(out.read_text(encoding="utf-8"))
+        results["f_tagging"] = measure("tagging", options.tagging_only)
+        results["f_tagging"]["date"] = time.strftime("%Y-%m-%d %H:%M")
+        out.write_text(json.dumps(results, indent=2), encoding="utf-8")
+        out.with_suffix(".md").write_text(markdown(results), encoding="utf-8")
+        print(markdown(results))
+        return
     folder = str(Path(options.folder).resolve())
     work = Path(tempfile.mkdtemp(prefix="ndc-bench-"))
     results: dict = {"folder": folder, "machine": {"cores": __import__("os").cpu_count(),
@@ -207,8 +221,10 @@ def markdown(r: dict) -> str:
              "| run | seconds | × (a) | peak memory (MB) |", "| --- | --- | --- | --- |"]
     lines += [f"| {label} | {v['seconds']} | {v['seconds'] / base:.3f} | {v['peak_rss_mb']} |" for label, v in rows]
     f, h, agree = r["f_tagging"], r["h_ocr"], r["pdfium_agreement"]
-    lines += ["", f"(f) tagging + classification alone: {f['passages_per_second']} passages/s "
-                  f"({f['passages']} passages in {f['tag_seconds']} s, one core)",
+    hybrid = f.get("hybrid")
+    lines += ["", f"(f) tagging + classification alone: rules {f['passages_per_second']} passages/s "
+                  f"({f['passages']} passages in {f['tag_seconds']} s, one core)"
+              + (f"; rules + model {hybrid['passages_per_second']} passages/s ({hybrid['seconds']} s)" if hybrid else ""),
               f"(h) OCR: {h['pages_per_second']} pages/s ({h['pages']} pages of {h['files']} scanned files in {h['ocr_seconds']} s)",
               f"pdfium engine vs pdfplumber: same coverage level in {agree['same_level']} of {agree['cells']} "
               f"document x concept cells ({agree['share']:.1%}); pdfium engine / (b) = "

@@ -15,7 +15,7 @@ import json
 
 import pandas as pd
 
-from .records import KINDS, LEVEL_NAMES
+from .records import KINDS, LEVEL_NAMES, REVIEW_REASONS
 from .taxonomy import CONCEPT_IDS, Taxonomy
 
 NO_TEXT = "no text layer"
@@ -87,12 +87,14 @@ def _read_status(row: dict) -> str:
 
 def _passages(db, doc_ids: list, taxonomy: Taxonomy, documents: pd.DataFrame) -> pd.DataFrame:
     columns = ["iso3", "country", "document", "doc_id", "page", "heading_path", "concept", "level", "level_name",
-               "confidence", "conditional", "component", "matched_terms", "method", "passage_id", "text_hash", "text"]
+               "counted", "review_reason", "confidence", "probability", "rule_level", "conditional", "component",
+               "matched_terms", "method", "passage_id", "text_hash", "text"]
     if not doc_ids:
         return pd.DataFrame(columns=columns)
     rows = db.query(
         f"""SELECT p.passage_id, p.doc_id, p.page_no, p.start, p.heading_path, p.text, p.text_hash,
-                   l.concept, l.level, l.confidence, l.conditional, l.component, l.terms, l.method
+                   l.concept, l.level, l.confidence, l.conditional, l.component, l.terms, l.method,
+                   l.rule_level, l.probability, l.kept, l.review
             FROM predictions l JOIN passages p ON p.passage_id = l.passage_id
             WHERE l.taxonomy_hash = ? AND l.doc_id IN ({_placeholders(doc_ids)})
             ORDER BY p.doc_id, p.page_no, p.start""",
@@ -102,7 +104,9 @@ def _passages(db, doc_ids: list, taxonomy: Taxonomy, documents: pd.DataFrame) ->
         "iso3": meta.at[r["doc_id"], "iso3"], "country": meta.at[r["doc_id"], "country"],
         "document": meta.at[r["doc_id"], "document"], "doc_id": r["doc_id"], "page": r["page_no"],
         "heading_path": r["heading_path"], "concept": r["concept"], "level": r["level"],
-        "level_name": LEVEL_NAMES[r["level"]], "confidence": r["confidence"], "conditional": r["conditional"],
+        "level_name": LEVEL_NAMES[r["level"]], "counted": bool(r["kept"]), "review_reason": review_words(r["review"]),
+        "confidence": r["confidence"], "probability": r["probability"], "rule_level": r["rule_level"],
+        "conditional": r["conditional"],
         "component": r["component"], "matched_terms": r["terms"], "method": r["method"],
         "passage_id": r["passage_id"], "text_hash": r["text_hash"], "text": r["text"],
     } for r in rows]
@@ -114,6 +118,11 @@ def _passages(db, doc_ids: list, taxonomy: Taxonomy, documents: pd.DataFrame) ->
                                   key=lambda s: s.map(doc_order) if s.name == "doc_id" else s.map(order) if s.name == "concept" else s,
                                   kind="stable").reset_index(drop=True)
     return frame
+
+
+def review_words(codes: str) -> str:
+    """Review codes ("disagree;target") as the words reports show."""
+    return "; ".join(REVIEW_REASONS[code] for code in codes.split(";") if code)
 
 
 def quote(text: str, terms: str, limit: int = QUOTE_CHARS) -> str:
@@ -137,7 +146,10 @@ def quote(text: str, terms: str, limit: int = QUOTE_CHARS) -> str:
 
 def _coverage(documents: pd.DataFrame, passages: pd.DataFrame, failures: list, taxonomy: Taxonomy) -> pd.DataFrame:
     records = []
-    grouped = {key: group for key, group in passages.groupby(["doc_id", "concept"])} if len(passages) else {}
+    counted = passages[passages["counted"].astype(bool)] if len(passages) else passages
+    grouped = {key: group for key, group in counted.groupby(["doc_id", "concept"])} if len(counted) else {}
+    flagged = passages[passages["review_reason"] != ""] if len(passages) else passages
+    to_review = flagged.groupby(["doc_id", "concept"]).size().to_dict() if len(flagged) else {}
     for doc in documents.itertuples(index=False):
         unread = doc.read_status == NO_TEXT
         for concept in CONCEPT_IDS:
@@ -147,6 +159,7 @@ def _coverage(documents: pd.DataFrame, passages: pd.DataFrame, failures: list, t
                 "kind": doc.kind, "year": doc.year, "language": doc.language, "concept": concept,
                 "concept_name": taxonomy.concept_name(concept), "read_status": doc.read_status,
                 "inferred": doc.inferred, "taxonomy_hash": taxonomy.short_hash,
+                "to_review": int(to_review.get((doc.doc_id, concept), 0)),
             }
             if group is None:
                 records.append({**base, "level": pd.NA if unread else 0, "level_name": NO_TEXT if unread else "absent",
@@ -171,12 +184,12 @@ def _coverage(documents: pd.DataFrame, passages: pd.DataFrame, failures: list, t
                             "kind": "", "year": pd.NA, "language": "", "concept": concept,
                             "concept_name": taxonomy.concept_name(concept),
                             "read_status": f"{FAILED}: {failure.problem}", "inferred": "",
-                            "taxonomy_hash": taxonomy.short_hash, "level": pd.NA, "level_name": FAILED,
+                            "taxonomy_hash": taxonomy.short_hash, "to_review": 0, "level": pd.NA, "level_name": FAILED,
                             "n_passages": 0, "pages": "", "top_quote": "", "top_quote_page": pd.NA,
                             "confidence": pd.NA, "conditional": "", "component": "", "matched_terms": ""})
     columns = ["iso3", "country", "document", "doc_id", "kind", "year", "language", "concept", "concept_name",
                "level", "level_name", "n_passages", "pages", "top_quote", "top_quote_page", "confidence",
-               "conditional", "component", "matched_terms", "read_status", "inferred", "taxonomy_hash"]
+               "conditional", "component", "matched_terms", "to_review", "read_status", "inferred", "taxonomy_hash"]
     frame = pd.DataFrame(records, columns=columns)
     for column in ("level", "year", "top_quote_page"):
         frame[column] = frame[column].astype("Int64")

@@ -110,29 +110,30 @@ class RuleClassifier:
 
     method = "rules"
 
+    def predict_many(self, passages: list, found: dict) -> list:
+        """Predictions for a document's passages; ``found`` maps passage ids to their matches."""
+        predictions = []
+        for passage in passages:
+            if found.get(passage.passage_id):
+                predictions += self.predict(passage, found[passage.passage_id])
+        return predictions
+
     def predict(self, passage: Passage, matches: list) -> list:
         by_concept = defaultdict(list)
         for match in matches:
             by_concept[match.concept].append(match)
         if not by_concept:
             return []
-        commits = bool(COMMITMENT.search(passage.text)) or (
-            passage.text.lstrip().startswith(("•", "-", "–", "*")) and bool(ACTION_HEADING.search(passage.heading_path)))
-        spans = quantities(passage.text)
-        bounds = sentences(passage.text) if spans else []
+        levels = Levels(passage)
         conditional = self._conditional(passage)
         component = self._component(passage)
         predictions = []
         for concept, concept_matches in sorted(by_concept.items()):
-            level = 1
-            if commits:
-                level = 2
-                if spans and _tied(concept_matches, spans, bounds):
-                    level = 3
+            level = levels.level(concept_matches)
             predictions.append(Prediction(
                 passage_id=passage.passage_id, concept=concept, level=level,
                 confidence=_confidence(concept_matches), conditional=conditional, component=component,
-                terms=tuple(sorted({m.term for m in concept_matches})), method=self.method,
+                terms=tuple(sorted({m.term for m in concept_matches})), method=self.method, rule_level=level,
             ))
         return predictions
 
@@ -154,6 +155,24 @@ class RuleClassifier:
         return ""
 
 
+class Levels:
+    """The commitment level of a concept in one passage (see the module docstring)."""
+
+    def __init__(self, passage: Passage):
+        self.commits = bool(COMMITMENT.search(passage.text)) or (
+            passage.text.lstrip().startswith(("•", "-", "–", "*")) and bool(ACTION_HEADING.search(passage.heading_path)))
+        self.spans = quantities(passage.text)
+        self.bounds = sentences(passage.text) if self.spans else []
+
+    def level(self, matches: list) -> int:
+        """Level for a concept with these matches; with none (a label from the model), any quantity counts."""
+        if not self.commits:
+            return 1
+        if self.spans and (not matches or _tied(matches, self.spans, self.bounds)):
+            return 3
+        return 2
+
+
 def _tied(matches: list, spans: list, bounds: list) -> bool:
     """True when a quantity sits in the same sentence as one of the matches."""
     for s_start, s_end in bounds:
@@ -169,3 +188,81 @@ def _confidence(matches: list) -> float:
         weight = WEIGHT_PREFERRED if match.preferred else WEIGHT_PHRASE if " " in match.term.strip() else WEIGHT_WORD
         remaining *= 1.0 - weight
     return round(1.0 - remaining, 3)
+
+
+#: Default uncertain band of the model probability: a label inside it is flagged for review.
+DEFAULT_BAND = (0.35, 0.65)
+#: Gate that reproduces the rules: never overrule a match, never add a label.
+RULES_GATE = {"veto": 0.0, "add": 1.01}
+
+
+def combine(rule_found: bool, probability: float, gate: dict) -> bool:
+    """The final label from the rules' finding and the model probability.
+
+    A rule match stands unless the model's probability falls below the concept's
+    ``veto`` threshold; without a match, the model adds the concept when its
+    probability reaches ``add``. Both thresholds are set per concept at training,
+    on held-out folds of the training countries (see ``train.fit_gates``).
+    """
+    return probability >= gate["veto"] if rule_found else probability >= gate["add"]
+
+
+def review_reasons(rule_found: bool, probability: float, kept: bool, level: int, band: tuple) -> str:
+    codes = []
+    if rule_found != (probability >= 0.5):
+        codes.append("disagree")
+    if band[0] <= probability < band[1]:
+        codes.append("uncertain")
+    if kept and level == 3:
+        codes.append("target")
+    return ";".join(codes)
+
+
+class HybridClassifier:
+    """Rules and a learned model together: each label keeps the rule evidence and the model probability.
+
+    Stored for each passage and concept: every rule match (kept, or overruled by
+    the model and kept for review), every label the model adds, and every concept
+    whose probability reaches the uncertain band without a match (not counted,
+    flagged). ``band`` is the uncertain band ``(low, high)``.
+    """
+
+    def __init__(self, model, band: tuple = DEFAULT_BAND):
+        low, high = band
+        if not 0.0 <= low <= high <= 1.0:
+            raise ValueError(f"uncertain band must satisfy 0 <= low <= high <= 1, got {band}")
+        self.model, self.band, self.rules = model, (float(low), float(high)), RuleClassifier()
+        self.method = f"{model.method}:band{self.band[0]:g}-{self.band[1]:g}"
+
+    def predict(self, passage: Passage, matches: list) -> list:
+        return self.predict_many([passage], {passage.passage_id: matches})
+
+    def predict_many(self, passages: list, found: dict) -> list:
+        from .model import evidence_tokens, model_text
+
+        passages = list(passages)
+        probabilities = self.model.predict_proba([model_text(p.heading_path, p.text) for p in passages],
+                                                 [evidence_tokens(found.get(p.passage_id, ())) for p in passages])
+        predictions = []
+        for passage, row in zip(passages, probabilities):
+            by_rules = {p.concept: p for p in self.rules.predict(passage, found.get(passage.passage_id, []))}
+            levels = None
+            for concept, probability in zip(self.model.labels, row):
+                probability = round(float(probability), 4)
+                rule = by_rules.get(concept)
+                kept = combine(rule is not None, probability, self.model.gate(concept))
+                if rule is None and not kept and probability < self.band[0]:
+                    continue
+                if rule is None:
+                    levels = levels or Levels(passage)
+                    level = levels.level([])
+                    conditional, component = self.rules._conditional(passage), self.rules._component(passage)
+                else:
+                    level, conditional, component = rule.level, rule.conditional, rule.component
+                predictions.append(Prediction(
+                    passage_id=passage.passage_id, concept=concept, level=level,
+                    confidence=round(probability if kept else 1.0 - probability, 4),
+                    conditional=conditional, component=component, terms=rule.terms if rule else (),
+                    method=self.method, rule_level=rule.level if rule else 0, probability=probability, kept=kept,
+                    review=review_reasons(rule is not None, probability, kept, level, self.band)))
+        return predictions

@@ -15,7 +15,11 @@ from collections import Counter
 import click
 
 from .errors import NdcScanError
+from .model import DEFAULT_MODEL_DIR
 from .store import DEFAULT_STORE
+
+DEFAULT_LABELS = "corpora/labels/passages.jsonl"
+DEFAULT_DOCUMENTS = "corpora/labels/documents.csv"
 
 STORE_HELP = f"SQLite store of this workspace (default {DEFAULT_STORE}); re-runs reuse what it holds."
 
@@ -72,9 +76,15 @@ def main(ctx: click.Context, verbose: bool):
 @click.option("--engine", type=click.Choice(["pdfplumber", "pdfium"]), default="pdfplumber", show_default=True,
               help="PDF text engine: pdfplumber (reference) or pdfium (several times faster, same records).")
 @click.option("--no-ocr", is_flag=True, help="Do not OCR pages without a text layer (they are reported as unread).")
+@click.option("--model", "model_dir", type=click.Path(file_okay=False),
+              help=f"Trained model folder that labels passages with the rules (default: {DEFAULT_MODEL_DIR} when it exists).")
+@click.option("--rules-only", is_flag=True, help="Label with the keyword rules alone, without the learned model.")
+@click.option("--review-band", default="0.35,0.65", show_default=True, callback=lambda c, p, v: _band(v),
+              help="LOW,HIGH: a model probability in [LOW, HIGH) flags the label for review.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @click.pass_context
-def scan(ctx, paths, out, store, metadata, lang, taxonomy, all_versions, password, strict, timeout, jobs, engine, no_ocr, quiet):
+def scan(ctx, paths, out, store, metadata, lang, taxonomy, all_versions, password, strict, timeout, jobs, engine, no_ocr,
+         model_dir, rules_only, review_band, quiet):
     """Scan NDC PDFs (files, folders searched recursively, or glob patterns) and write the reports.
 
     \b
@@ -89,6 +99,13 @@ def scan(ctx, paths, out, store, metadata, lang, taxonomy, all_versions, passwor
     if lang and lang not in ("en", "fr", "es", "pt", "ar", "ru"):
         click.echo(f"error: --lang {lang!r}: not one of en, fr, es, pt, ar, ru", err=True)
         ctx.exit(2)
+    if rules_only and model_dir:
+        click.echo("error: --rules-only and --model exclude each other", err=True)
+        ctx.exit(2)
+    model = None if rules_only else model_dir or (DEFAULT_MODEL_DIR if os.path.isdir(DEFAULT_MODEL_DIR) else None)
+    if model is None and not rules_only and not quiet:
+        click.echo(f"note: no model at {DEFAULT_MODEL_DIR}; labels come from the rules alone "
+                   "(train one with 'ndc-scan train', or pass --model)", err=True)
     total = len(_run(ctx, lambda: discover(paths)))
     show_bar = not quiet and sys.stderr.isatty()
     bar = click.progressbar(length=total, label="Scanning", file=sys.stderr, show_pos=True,
@@ -98,7 +115,7 @@ def scan(ctx, paths, out, store, metadata, lang, taxonomy, all_versions, passwor
         result = _run(ctx, lambda: run_scan(paths, out=out, store=store, metadata=metadata, lang=lang,
                                            taxonomy=taxonomy, all_versions=all_versions, password=password,
                                            strict=strict, ocr=not no_ocr, timeout=timeout, jobs=jobs, engine=engine,
-                                           progress=progress))
+                                           model=model, review_band=review_band, progress=progress))
     finally:
         if bar:
             bar.render_finish()
@@ -106,6 +123,16 @@ def scan(ctx, paths, out, store, metadata, lang, taxonomy, all_versions, passwor
         _summary(result, out)
     if result.failures:
         ctx.exit(3)
+
+
+def _band(value: str) -> tuple:
+    try:
+        low, high = (float(part) for part in value.split(","))
+    except ValueError:
+        raise click.BadParameter(f"{value!r}: give two numbers LOW,HIGH, e.g. 0.35,0.65") from None
+    if not 0.0 <= low <= high <= 1.0:
+        raise click.BadParameter(f"{value!r}: need 0 <= LOW <= HIGH <= 1")
+    return low, high
 
 
 def _summary(result, out) -> None:
@@ -129,6 +156,11 @@ def _summary(result, out) -> None:
     echo("Documents per concept (any level / commitment or target):")
     for concept in coverage["concept"].drop_duplicates():
         echo(f"  {concept:<28} {counts.get(concept, 0):>4} / {strong.get(concept, 0):>4}")
+    passages = result.tables["passages"]
+    if len(passages) and passages["method"].str.startswith("hybrid:").any():
+        flagged = passages[passages["review_reason"] != ""]
+        echo(f"Labels: rules + model {passages['method'].iloc[0].split(':')[1]}; {len(flagged)} label(s) flagged "
+             f"for review ({int((~passages['counted']).sum())} not counted), see review_reason in passages.csv.")
     if result.failures:
         echo(f"{len(result.failures)} file(s) failed:")
         for failure in result.failures:
@@ -155,22 +187,107 @@ def taxonomy(ctx, taxonomy):
 
 
 @main.command()
-@click.argument("labels", type=click.Path(exists=True, dir_okay=False))
-@click.option("--coverage", "coverage_path", required=True, type=click.Path(exists=True, dir_okay=False),
-              help="coverage.csv written by 'ndc-scan scan' over the labelled documents.")
-@click.option("--out", type=click.Path(dir_okay=False), help="Also write the per-concept table (CSV) and the errors here.")
+@click.option("--model", "model_dir", default=DEFAULT_MODEL_DIR, show_default=True, type=click.Path(file_okay=False),
+              help="Trained model folder to evaluate (rules, model and their combination).")
+@click.option("--passages", default=DEFAULT_LABELS, show_default=True, type=click.Path(dir_okay=False),
+              help="Labelled passages (JSONL); the test countries are scored.")
+@click.option("--documents", default=DEFAULT_DOCUMENTS, show_default=True, type=click.Path(dir_okay=False),
+              help="Document-level labels (documents read in full).")
+@click.option("--store", type=click.Path(dir_okay=False),
+              help="Store holding a scan of the labelled documents: adds document-level scores (make evaluate).")
+@click.option("--coverage", "coverage_path", type=click.Path(exists=True, dir_okay=False),
+              help="Instead: score a coverage.csv written by 'ndc-scan scan' against --documents.")
+@click.option("--out", type=click.Path(file_okay=False),
+              help="Folder for the score tables (CSV), all errors (CSV) and the worst errors (worst_errors.md).")
+@click.option("--record", is_flag=True, help="Also write the scores into the model card.")
 @click.pass_context
-def evaluate(ctx, labels, coverage_path, out):
-    """Compare document-level coverage with hand labels (e.g. corpora/labels/documents.csv).
+def evaluate(ctx, model_dir, passages, documents, store, coverage_path, out, record):
+    """Score rules alone, the model alone and their combination against hand labels.
 
-    Prints precision, recall and F1 per concept for "concept present" and the
-    share of exact level agreement.
+    Per concept: precision, recall and F1 at passage level (labelled passages of
+    the test countries) and, with --store, at document level (concept present in
+    a document read in full), plus exact level agreement.
+
+    \b
+    Examples:
+      ndc-scan evaluate --store .ndc_scan/eval.sqlite --out reports/eval
+      ndc-scan evaluate --coverage reports/eval/coverage.csv
     """
-    from .evaluate import evaluate_documents
+    from pathlib import Path
 
-    result = _run(ctx, lambda: evaluate_documents(labels, coverage_path))
-    click.echo(result.table.to_string(index=False))
-    click.echo(f"\n{result.summary}")
+    from .evaluate import evaluate_documents, evaluate_methods, write_errors_markdown
+
+    if coverage_path:
+        result = _run(ctx, lambda: evaluate_documents(documents, coverage_path))
+        click.echo(result.table.to_string(index=False))
+        click.echo(f"\n{result.summary}")
+        if out:
+            Path(out).mkdir(parents=True, exist_ok=True)
+            result.table.to_csv(Path(out) / "evaluation.csv", index=False)
+            result.errors.to_csv(Path(out) / "evaluation_errors.csv", index=False)
+        return
+    from .model import load_model, write_card
+
+    model = _run(ctx, lambda: load_model(model_dir))
+    result = _run(ctx, lambda: evaluate_methods(model, passages_path=passages, documents_path=documents, store=store))
+    for title, table in (("Passage level (test countries)", result.passages), ("Document level", result.documents)):
+        if len(table):
+            click.echo(f"{title}: F1 per concept")
+            click.echo(table.pivot(index="concept", columns="method", values="f1")
+                       .reindex(index=list(table["concept"].drop_duplicates()), columns=["rules", "model", "combination"])
+                       .to_string())
+            click.echo()
+    click.echo(result.summary)
     if out:
-        result.table.to_csv(out, index=False)
-        result.errors.to_csv(str(out).replace(".csv", "") + "_errors.csv", index=False)
+        folder = Path(out)
+        folder.mkdir(parents=True, exist_ok=True)
+        result.passages.to_csv(folder / "evaluation_passages.csv", index=False)
+        if len(result.documents):
+            result.documents.to_csv(folder / "evaluation_documents.csv", index=False)
+        result.errors.to_csv(folder / "passage_errors.csv", index=False)
+        write_errors_markdown(result.errors, folder / "worst_errors.md")
+        click.echo(f"Wrote {folder}/evaluation_passages.csv, passage_errors.csv, worst_errors.md"
+                   + (", evaluation_documents.csv" if len(result.documents) else ""))
+    if record:
+        model.card["metrics_test_passages"] = {m: g.drop(columns="method").to_dict(orient="records")
+                                               for m, g in result.passages.groupby("method", sort=False)}
+        if len(result.documents):
+            model.card["metrics_test_documents"] = {m: g.drop(columns="method").to_dict(orient="records")
+                                                    for m, g in result.documents.groupby("method", sort=False)}
+        write_card(model.card, model_dir)
+        click.echo(f"Recorded the scores in {model_dir}/card.json")
+
+
+@main.command()
+@click.option("--labels", default=DEFAULT_LABELS, show_default=True, type=click.Path(dir_okay=False),
+              help="Labelled passages (JSONL, split by country; see corpora/labels/README.md).")
+@click.option("--out", default=DEFAULT_MODEL_DIR, show_default=True, type=click.Path(file_okay=False),
+              help="Folder for model.skops and card.json.")
+@click.option("--name", help="Model name in the card (default: the folder name).")
+@click.option("--taxonomy", type=click.Path(dir_okay=False), help="Taxonomy CSV for the rule features (default: bundled).")
+@click.option("--seed", default=0, show_default=True, type=int, help="Random seed (training is deterministic for a seed).")
+@click.pass_context
+def train(ctx, labels, out, name, taxonomy, seed):
+    """Train the passage classifier on the train and dev countries; score it on the test countries.
+
+    Writes the model and its card (labels, data and taxonomy hashes, library
+    versions, gates, metrics) to --out; 'ndc-scan scan --model' uses it.
+    """
+    from pathlib import Path
+
+    from .train import train as run_train
+
+    result = _run(ctx, lambda: run_train(labels, out, name=name or Path(out).name, taxonomy=taxonomy, seed=seed))
+    card = result.model.card
+    click.echo(f"Trained {card['name']} on {card['training_data']['passages']['train'] + card['training_data']['passages']['dev']} "
+               f"passages ({card['training_data']['countries']['train'] + card['training_data']['countries']['dev']} countries) "
+               f"in {result.seconds:.0f} s; tested on {card['training_data']['passages']['test']} passages of "
+               f"{card['training_data']['countries']['test']} other countries.")
+    click.echo(f"{'concept':<28}{'rules':>7}{'model':>7}{'combined':>9}   gate (veto / add)")
+    for j, concept in enumerate(card["labels"] + ["macro"]):
+        f1 = {m: next(r["f1"] for r in card["metrics_test_passages"][m] if r["concept"] == concept)
+              for m in ("rules", "model", "combination")}
+        gate = card["gates"].get(concept)
+        gate_text = "" if gate is None else f"   {gate['veto']:.2f} / {'never' if gate['add'] > 1 else format(gate['add'], '.2f')}"
+        click.echo(f"{concept:<28}{f1['rules']:>7.3f}{f1['model']:>7.3f}{f1['combination']:>9.3f}{gate_text}")
+    click.echo(f"Model in {result.folder}/ (model.skops, card.json)")

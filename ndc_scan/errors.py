@@ -108,3 +108,13 @@ class StoreError(NdcScanError):
 
 class NoInputError(UsageError):
     """No PDF files found under the given paths."""
+
+
+class LabelsError(BadRowsError):
+    what = "the labelled passages"
+    readme_section = "Training a classifier"
+
+
+class ModelError(NdcScanError):
+    """A trained model cannot be used: missing, tampered with, or made with other library versions."""
+    exit_code = 7

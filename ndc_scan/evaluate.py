@@ -68,3 +68,173 @@ def _scores(part: pd.DataFrame) -> dict:
     agreement = float((part["level_gold"] == part["level_tool"].fillna(0)).mean()) if len(part) else 1.0
     return {"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3),
             "level_agreement": round(agreement, 3), "tp": tp, "fp": fp, "fn": fn, "tn": tn}
+
+
+def passage_scores(gold, predicted) -> pd.DataFrame:
+    """Per-concept precision, recall and F1 of boolean (passages × CONCEPT_IDS) matrices, with macro and micro rows."""
+    import numpy as np
+
+    gold, predicted = np.asarray(gold, dtype=bool), np.asarray(predicted, dtype=bool)
+    rows = []
+    for j, concept in enumerate(CONCEPT_IDS):
+        rows.append({"concept": concept, **_counts_scores(gold[:, j], predicted[:, j])})
+    table = pd.DataFrame(rows)
+    macro = {"concept": "macro", **{k: round(float(table[k].mean()), 3) for k in ("precision", "recall", "f1")},
+             **{k: int(table[k].sum()) for k in ("tp", "fp", "fn", "support")}}
+    micro = {"concept": "micro", **_counts_scores(gold.ravel(), predicted.ravel())}
+    return pd.concat([table, pd.DataFrame([macro, micro])], ignore_index=True)
+
+
+def _counts_scores(gold, predicted) -> dict:
+    tp, fp, fn = int((gold & predicted).sum()), int((~gold & predicted).sum()), int((gold & ~predicted).sum())
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3),
+            "tp": tp, "fp": fp, "fn": fn, "support": tp + fn}
+
+
+METHODS = ("rules", "model", "combination")
+
+
+@dataclass
+class MethodEvaluation:
+    """Rules alone, model alone and their combination, scored at passage and document level."""
+
+    passages: pd.DataFrame       # method, concept, precision, recall, f1, tp, fp, fn, support (test countries)
+    documents: pd.DataFrame      # the same per document ("concept present"), with level agreement; empty without a store
+    errors: pd.DataFrame         # every passage × concept the combination gets wrong, most confident first
+    summary: str
+
+
+def method_decisions(predictions: list) -> dict:
+    """{method: {concept: level}} from one passage's (or document's) hybrid predictions."""
+    found = {method: {} for method in METHODS}
+    for p in predictions:
+        for method, present, level in (("rules", p.rule_level > 0, p.rule_level),
+                                       ("model", p.probability is not None and p.probability >= 0.5, p.level),
+                                       ("combination", p.kept, p.level)):
+            if present:
+                found[method][p.concept] = max(level, found[method].get(p.concept, 0))
+    return found
+
+
+def evaluate_methods(model, *, passages_path, documents_path=None, store=None, taxonomy=None,
+                     band: tuple = None) -> MethodEvaluation:
+    """Score the three methods on the labelled passages of the test countries, and on whole documents.
+
+    Document level needs ``documents_path`` (documents read in full) and a ``store``
+    holding a scan of those documents (any method: passages are re-labelled here).
+    """
+    import numpy as np
+
+    from .classify import DEFAULT_BAND, HybridClassifier
+    from .tag import Tagger
+    from .taxonomy import Taxonomy, load_taxonomy
+    from .train import _as_passage, gold_matrix, load_labels
+
+    tax = taxonomy if isinstance(taxonomy, Taxonomy) else load_taxonomy(taxonomy)
+    tagger, hybrid = Tagger(tax), HybridClassifier(model, band or DEFAULT_BAND)
+    test = [item for item in load_labels(passages_path) if item.split == "test"]
+    decided = {method: np.zeros((len(test), len(CONCEPT_IDS)), dtype=bool) for method in METHODS}
+    detail: dict = {}
+    by_language: dict = {}
+    for i, item in enumerate(test):
+        by_language.setdefault(item.language, []).append(i)
+    for language, positions in by_language.items():
+        passages = [_as_passage(test[i]) for i in positions]
+        found = tagger.tag(passages, language)
+        predictions = hybrid.predict_many(passages, found)
+        per_passage: dict = {}
+        for p in predictions:
+            per_passage.setdefault(p.passage_id, []).append(p)
+        for i, passage in zip(positions, passages):
+            detail[i] = {p.concept: p for p in per_passage.get(passage.passage_id, [])}
+            for method, concepts in method_decisions(per_passage.get(passage.passage_id, [])).items():
+                for concept in concepts:
+                    decided[method][i, CONCEPT_IDS.index(concept)] = True
+    gold = gold_matrix(test)
+    passage_table = pd.concat([passage_scores(gold, decided[m]).assign(method=m) for m in METHODS], ignore_index=True)
+    errors = _passage_errors(test, gold, decided, detail)
+    documents = _document_scores(documents_path, store, tagger, hybrid) if documents_path and store else pd.DataFrame()
+    summary = _method_summary(passage_table, documents, len(test))
+    return MethodEvaluation(passages=passage_table[["method"] + [c for c in passage_table.columns if c != "method"]],
+                            documents=documents, errors=errors, summary=summary)
+
+
+def _passage_errors(test: list, gold, decided: dict, detail: dict) -> pd.DataFrame:
+    rows = []
+    for i, item in enumerate(test):
+        for j, concept in enumerate(CONCEPT_IDS):
+            if gold[i, j] == decided["combination"][i, j]:
+                continue
+            prediction = detail[i].get(concept)
+            probability = prediction.probability if prediction else None
+            rows.append({
+                "error": "false positive" if decided["combination"][i, j] else "false negative",
+                "concept": concept, "gold_level": item.concepts.get(concept, 0),
+                "rules": bool(decided["rules"][i, j]), "model_probability": probability,
+                "matched_terms": ";".join(prediction.terms) if prediction else "",
+                "file": item.file, "page": item.page, "language": item.language, "passage_id": item.passage_id,
+                "text": item.text,
+                # how sure the combination was of its wrong answer
+                "severity": abs((probability if probability is not None else 0.0) - float(gold[i, j])),
+            })
+    columns = ["error", "concept", "gold_level", "rules", "model_probability", "matched_terms", "file", "page",
+               "language", "passage_id", "text", "severity"]
+    return pd.DataFrame(rows, columns=columns).sort_values("severity", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _document_scores(documents_path, store_path, tagger, hybrid) -> pd.DataFrame:
+    from .store import Store
+
+    labels = pd.read_csv(documents_path)
+    rows = []
+    with Store(store_path) as db:
+        for file_name, gold_rows in labels.groupby("file", sort=True):
+            found = db.query("SELECT doc_id, language FROM documents WHERE file_name=?", (file_name,))
+            if not found:
+                raise UsageError(f"{store_path}: does not hold {file_name}",
+                                 remedy="scan the labelled documents into this store first (make evaluate)")
+            passages = [p for p in db.passages(found[0]["doc_id"]) if p.kind in ("paragraph", "table")]
+            decisions = method_decisions(hybrid.predict_many(passages, tagger.tag(passages, found[0]["language"])))
+            for row in gold_rows.itertuples(index=False):
+                for method in METHODS:
+                    rows.append({"method": method, "file": file_name, "concept": row.concept,
+                                 "level_gold": int(row.level), "level_tool": decisions[method].get(row.concept, 0)})
+    cells = pd.DataFrame(rows)
+    cells["gold"], cells["tool"] = cells["level_gold"] >= 1, cells["level_tool"] >= 1
+    table = []
+    for method in METHODS:
+        part = cells[cells["method"] == method]
+        per_concept = [{"method": method, "concept": c, **_scores(part[part["concept"] == c])} for c in CONCEPT_IDS]
+        frame = pd.DataFrame(per_concept)
+        macro = {"method": method, "concept": "macro",
+                 **{k: round(float(frame[k].mean()), 3) for k in ("precision", "recall", "f1", "level_agreement")},
+                 **{k: int(frame[k].sum()) for k in ("tp", "fp", "fn", "tn")}}
+        table += per_concept + [macro, {"method": method, "concept": "micro", **_scores(part)}]
+    return pd.DataFrame(table)
+
+
+def _method_summary(passages: pd.DataFrame, documents: pd.DataFrame, n_passages: int) -> str:
+    def macro(frame, method):
+        row = frame[(frame["method"] == method) & (frame["concept"] == "macro")]
+        return float(row["f1"].iloc[0]) if len(row) else float("nan")
+
+    text = f"{n_passages} test-country passages; passage macro F1 " + ", ".join(
+        f"{m} {macro(passages, m):.3f}" for m in METHODS)
+    if len(documents):
+        text += "; document macro F1 " + ", ".join(f"{m} {macro(documents, m):.3f}" for m in METHODS)
+    return text
+
+
+def write_errors_markdown(errors: pd.DataFrame, path, limit: int = 40) -> None:
+    """The worst errors as Markdown, to read: the combination's most confident mistakes first."""
+    lines = [f"# Worst passage errors of the combination ({min(limit, len(errors))} of {len(errors)})", "",
+             "Most confident first. `rules`: a taxonomy term matched; `model`: calibrated probability.", ""]
+    for n, row in enumerate(errors.head(limit).itertuples(index=False), 1):
+        probability = "—" if pd.isna(row.model_probability) else f"{row.model_probability:.2f}"
+        lines += [f"## {n}. {row.error}: {row.concept} (gold level {row.gold_level})",
+                  f"{row.file} p. {row.page} ({row.language}) · rules {'matched ' + row.matched_terms if row.rules else 'no match'}"
+                  f" · model {probability}", "", "> " + " ".join(str(row.text).split()), ""]
+    path.write_text("\n".join(lines), encoding="utf-8")

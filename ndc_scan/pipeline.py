@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Optional
 
 from . import aggregate, report
 from . import ocr as ocr_stage
-from .classify import RuleClassifier
+from .classify import DEFAULT_BAND, HybridClassifier, RuleClassifier
 from .documents import discover, fingerprint
 from .errors import InputFileError, OcrUnavailableError
 from .extract import extractor_id
@@ -70,6 +70,8 @@ def scan(
     timeout: float = DEFAULT_TIMEOUT,
     jobs: int = 1,
     engine: str = "pdfplumber",
+    model=None,
+    review_band: tuple = DEFAULT_BAND,
     classifier=None,
     progress: Optional[Callable[[str], None]] = None,
 ) -> ScanResult:
@@ -80,15 +82,20 @@ def scan(
     process only). ``engine`` is ``pdfplumber`` (reference) or ``pdfium`` (faster). Pages without a usable text layer are OCR'd with Tesseract when
     ``ocr`` is true and Tesseract is installed (otherwise they are reported as
     unread, with a warning). ``classifier`` replaces the rules: any object with
-    a ``method`` name and ``predict(passage, matches) -> [Prediction]``.
+    a ``method`` name and ``predict_many(passages, matches) -> [Prediction]``.
+    ``model`` (a folder made by ``ndc-scan train``, or a loaded ``Model``) adds
+    the learned classifier to the rules (``HybridClassifier``): labels keep the
+    rule evidence and the model probability, and are flagged for review when the
+    two disagree, when the probability lies in ``review_band``, or when they
+    carry a quantified target.
     ``progress`` is called with each file's name as it is finished.
     """
     started = time.perf_counter()
     tax = taxonomy if isinstance(taxonomy, Taxonomy) else load_taxonomy(taxonomy)
     overrides = load_metadata_csv(metadata) if metadata else {}
     files = discover(paths)
-    tagger, classifier = Tagger(tax), classifier or RuleClassifier()
     warnings: list = []
+    tagger, classifier = Tagger(tax), classifier or _classifier(model, review_band, tax, warnings)
     counts = {"extracted": 0, "reused": 0, "retagged": 0}
     reader = Reader(password=password, timeout=timeout, ocr=_ocr_settings(ocr, lang, warnings), engine=engine)
     with Store(store) as db, db.lock():
@@ -201,15 +208,24 @@ def _meta(path: Path, front: str, info: Optional[dict], overrides: dict, lang: O
     return meta
 
 
+def _classifier(model, band: tuple, tax: Taxonomy, warnings: list):
+    """The rules alone, or rules and a learned model (loaded and checked against its card)."""
+    if model is None:
+        return RuleClassifier()
+    from .model import Model, load_model
+
+    loaded = model if isinstance(model, Model) else load_model(model)
+    if loaded.card.get("taxonomy_sha256") not in (None, tax.hash):
+        warnings.append(f"model {loaded.name} was trained with taxonomy {loaded.card['taxonomy_sha256'][:12]}, "
+                        f"this scan uses {tax.short_hash}; retrain it (ndc-scan train) for labels that match")
+    return HybridClassifier(loaded, band)
+
+
 def _tag(db: Store, document: Document, tagger: Tagger, classifier, tax: Taxonomy) -> None:
     passages = [p for p in db.passages(document.doc_id) if p.kind in TAGGED_KINDS]
     found = tagger.tag(passages, document.meta.language)
-    matches, predictions = [], []
-    for passage in passages:
-        passage_matches = found.get(passage.passage_id, [])
-        if passage_matches:
-            matches += passage_matches
-            predictions += classifier.predict(passage, passage_matches)
+    matches = [match for passage in passages for match in found.get(passage.passage_id, [])]
+    predictions = classifier.predict_many(passages, found)
     db.save_tags(document.doc_id, tax.hash, classifier.method, matches, predictions)
 
 

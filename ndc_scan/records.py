@@ -200,16 +200,58 @@ class Prediction:
     component: str               # "adaptation", "mitigation", "both" or ""
     terms: tuple                 # matched taxonomy terms, sorted
     method: str = "rules"
+    rule_level: int = 0          # the rules' level (0: no taxonomy term of the concept matched)
+    probability: Optional[float] = None   # the learned model's calibrated probability; None with rules only
+    kept: bool = True            # the final label: False when the model overruled the rules (kept for review)
+    review: str = ""             # why a person should look: REVIEW_REASONS codes joined by ";", or ""
 
     def __post_init__(self):
         _check(self.level in (1, 2, 3), f"level must be 1, 2 or 3, got {self.level}")
         _check(0.0 <= self.confidence <= 1.0, f"confidence must be in [0, 1], got {self.confidence}")
+        _check(self.rule_level in (0, 1, 2, 3), f"rule_level must be 0..3, got {self.rule_level}")
+        _check(self.probability is None or 0.0 <= self.probability <= 1.0,
+               f"probability must be in [0, 1], got {self.probability}")
+        _check(all(code in REVIEW_REASONS for code in self.review.split(";") if code),
+               f"unknown review reason in {self.review!r}; known: {sorted(REVIEW_REASONS)}")
         _check(self.conditional in ("conditional", "unconditional", ""), f"bad conditional flag {self.conditional!r}")
         _check(self.component in ("adaptation", "mitigation", "both", ""), f"bad component flag {self.component!r}")
 
     @property
     def level_name(self) -> str:
         return LEVEL_NAMES[self.level]
+
+
+#: Why a prediction is flagged for review (``Prediction.review`` codes → the words reports show).
+REVIEW_REASONS = {
+    "disagree": "rules and model disagree",
+    "uncertain": "model probability in the uncertain band",
+    "target": "quantified target: check the figure",
+}
+
+
+@dataclass(frozen=True)
+class LabelledPassage:
+    """A passage read by a person against the concept definitions (corpora/labels/passages.jsonl)."""
+
+    passage_id: str
+    text_hash: str
+    file: str                    # file name in the corpus
+    iso3: str
+    language: str
+    page: int                    # 1-based
+    heading_path: str
+    text: str
+    concepts: dict               # {concept_id: level 1..3}; {} when the passage has none
+    split: str                   # "train", "dev" or "test" (by country)
+    labeller: str = ""
+    guideline: str = ""
+
+    def __post_init__(self):
+        _check(self.page >= 1, f"page is 1-based, got {self.page}")
+        _check(self.split in ("train", "dev", "test"), f"split must be train, dev or test, got {self.split!r}")
+        _check(bool(self.text.strip()), "passage text is empty")
+        _check(all(level in (1, 2, 3) for level in self.concepts.values()),
+               f"concept levels must be 1, 2 or 3, got {self.concepts}")
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,12 @@ from html import escape
 
 import pandas as pd
 
-from .aggregate import FAILED, NO_TEXT, latest_documents
+from .aggregate import FAILED, NO_TEXT, latest_documents, quote
 from .taxonomy import CONCEPT_IDS, Taxonomy
 
 COLOURS = {"quantified_target": "#1a7f37", "commitment": "#6cc070", "mention": "#f2d36b", "absent": "#f4f4f4",
            NO_TEXT: "#c9c9c9", FAILED: "#e88b8b"}
+REVIEW_SHOWN = 12
 LEGEND = (("quantified_target", "3 quantified target"), ("commitment", "2 commitment"), ("mention", "1 mention"),
           ("absent", "0 absent"), (NO_TEXT, "no text layer (scanned)"), (FAILED, "could not be read"))
 
@@ -27,6 +28,7 @@ th{background:#fafafa;text-align:left}.matrix td{text-align:center;min-width:2.2
 .legend span{display:inline-block;padding:.1rem .5rem;margin-right:.3rem;border:1px solid #ccc;font-size:.8rem}
 blockquote{margin:.3rem 0 .8rem 1rem;padding-left:.6rem;border-left:3px solid #6cc070;font-size:.9rem}
 .meta{color:#57606a;font-size:.85rem}.tag{font-size:.75rem;background:#eef;padding:0 .3rem;border-radius:3px}
+.flag{font-size:.75rem;background:#fff1c2;padding:0 .3rem;border-radius:3px}details{margin:.3rem 0 1rem}
 @media print{body{margin:0}h2{page-break-before:always}}
 """
 
@@ -54,7 +56,7 @@ def render(tables: dict, *, taxonomy: Taxonomy) -> str:
         "<h1>Soil and land in Nationally Determined Contributions</h1>",
         f'<p class=meta>{len(documents)} documents, {documents["iso3"].replace("", pd.NA).nunique()} countries. '
         f"Taxonomy {escape(taxonomy.short_hash)}. Levels are the strongest found in each document; "
-        "labels come from keyword rules and are unreviewed.</p>",
+        f"{_method_note(tables['passages'])}</p>",
         '<p class=legend>' + "".join(f'<span style="background:{COLOURS[k]};color:{_ink(k)}">{escape(v)}</span>'
                                      for k, v in LEGEND) + "</p>",
         _matrix(latest, coverage, taxonomy),
@@ -63,8 +65,43 @@ def render(tables: dict, *, taxonomy: Taxonomy) -> str:
     ]
     for doc in latest.sort_values("country").itertuples(index=False):
         parts.append(_country_section(doc, documents, coverage, taxonomy))
+        parts.append(_review_list(doc, tables["passages"], taxonomy))
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def _method_note(passages: pd.DataFrame) -> str:
+    methods = sorted(set(passages["method"])) if len(passages) else []
+    if not any(m.startswith("hybrid:") for m in methods):
+        return "labels come from keyword rules and are unreviewed."
+    name = next(m for m in methods if m.startswith("hybrid:")).split(":")[1]
+    flagged = int((passages["review_reason"] != "").sum())
+    return (f"labels combine keyword rules with the learned model {escape(name)} and are unreviewed; "
+            f"{flagged} passage label{'s' if flagged != 1 else ''} flagged for review (listed per country).")
+
+
+def _review_list(doc, passages: pd.DataFrame, taxonomy: Taxonomy, limit: int = REVIEW_SHOWN) -> str:
+    """The passages of this document flagged for review: quantified targets first, then disagreements."""
+    flagged = passages[(passages["doc_id"] == doc.doc_id) & (passages["review_reason"] != "")] if len(passages) else passages
+    if flagged.empty:
+        return ""
+    order = flagged.assign(_t=~flagged["review_reason"].str.contains("quantified"),
+                           _d=~flagged["review_reason"].str.contains("disagree"))
+    order = order.sort_values(["_t", "_d", "page"], kind="stable")
+    items = []
+    for row in order.head(limit).itertuples(index=False):
+        decision = "counted" if row.counted else "not counted"
+        probability = "" if pd.isna(row.probability) else f"model {row.probability:.2f}; "
+        evidence = f"rules: {escape(row.matched_terms)}" if row.matched_terms else "no taxonomy term"
+        items.append(f"<li><strong>{escape(taxonomy.concept_name(row.concept))}</strong> "
+                     f"({escape(row.level_name.replace('_', ' '))}, {decision}) · p. {row.page} · "
+                     f"<span class=flag>{escape(row.review_reason)}</span> "
+                     f"<span class=meta>({probability}{evidence})</span>"
+                     f"<blockquote>“{escape(quote(row.text, row.matched_terms or ''))}”</blockquote></li>")
+    more = len(flagged) - min(len(flagged), limit)
+    tail = f"<p class=meta>… and {more} more in passages.csv (column review_reason).</p>" if more else ""
+    return (f"<details><summary>To review: {len(flagged)} flagged label{'s' if len(flagged) != 1 else ''}</summary>"
+            f"<ul class=review>{''.join(items)}</ul>{tail}</details>")
 
 
 def _matrix(latest: pd.DataFrame, coverage: pd.DataFrame, taxonomy: Taxonomy) -> str:
@@ -114,6 +151,8 @@ def _country_section(doc, documents: pd.DataFrame, coverage: pd.DataFrame, taxon
     absent = [taxonomy.concept_name(c) for c in rows[rows["level"].fillna(0) == 0]["concept"]]
     for row in found.itertuples(index=False):
         flags = " ".join(f"<span class=tag>{escape(f)}</span>" for f in (row.conditional, row.component) if f)
+        if row.to_review:
+            flags += f" <span class=flag>{row.to_review} to review</span>"
         parts.append(f"<p><strong>{escape(row.concept_name)}</strong>: {escape(row.level_name.replace('_', ' '))} "
                      f"({row.n_passages} passage{'s' if row.n_passages != 1 else ''}; pages {escape(row.pages)}) {flags}</p>"
                      f"<blockquote>“{escape(row.top_quote)}” <span class=meta>(p. {row.top_quote_page}; "

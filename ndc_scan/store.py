@@ -32,7 +32,7 @@ from .records import (
     Prediction,
 )
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 DEFAULT_STORE = ".ndc_scan/store.sqlite"
 
 _SCHEMA = """
@@ -66,6 +66,8 @@ CREATE TABLE IF NOT EXISTS predictions (
     passage_id TEXT NOT NULL, doc_id TEXT NOT NULL, taxonomy_hash TEXT NOT NULL, concept TEXT NOT NULL,
     level INTEGER NOT NULL, confidence REAL NOT NULL, conditional TEXT NOT NULL, component TEXT NOT NULL,
     terms TEXT NOT NULL, method TEXT NOT NULL,
+    rule_level INTEGER NOT NULL DEFAULT 0, probability REAL, kept INTEGER NOT NULL DEFAULT 1,
+    review TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (passage_id, taxonomy_hash, concept)
 );
 CREATE INDEX IF NOT EXISTS predictions_doc ON predictions(doc_id, taxonomy_hash);
@@ -77,6 +79,17 @@ CREATE TABLE IF NOT EXISTS failures (
     path TEXT PRIMARY KEY, error TEXT NOT NULL, problem TEXT NOT NULL, remedy TEXT NOT NULL, failed_at REAL NOT NULL
 );
 """
+
+#: Statements that take a store from schema version N to N + 1.
+_MIGRATIONS = {
+    "1": [  # labels from a learned model: rule evidence, probability, final decision, review flags
+        "ALTER TABLE predictions ADD COLUMN rule_level INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE predictions ADD COLUMN probability REAL",
+        "ALTER TABLE predictions ADD COLUMN kept INTEGER NOT NULL DEFAULT 1",
+        "ALTER TABLE predictions ADD COLUMN review TEXT NOT NULL DEFAULT ''",
+        "UPDATE predictions SET rule_level = level WHERE method = 'rules'",
+    ],
+}
 
 
 class Store:
@@ -102,9 +115,20 @@ class Store:
         if found is None:
             with self.db:
                 self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+        elif found["value"] in _MIGRATIONS:
+            self._migrate(found["value"])
         elif found["value"] != SCHEMA_VERSION:
             raise StoreError(f"{self.path}: store schema {found['value']} is not {SCHEMA_VERSION}",
                              remedy="pass --store with a new path (results will be recomputed)")
+
+    def _migrate(self, version: str) -> None:
+        """Bring an older store up to SCHEMA_VERSION in one transaction; nothing stored is lost."""
+        with self.db:
+            while version != SCHEMA_VERSION:
+                for statement in _MIGRATIONS[version]:
+                    self.db.execute(statement)
+                version = str(int(version) + 1)
+            self.db.execute("UPDATE meta SET value=? WHERE key='schema'", (SCHEMA_VERSION,))
 
     def __enter__(self):
         return self
@@ -228,9 +252,10 @@ class Store:
                 [(m.passage_id, doc_id, taxonomy_hash, m.concept, m.term, m.matched_text, m.start, m.end,
                   int(m.preferred)) for m in matches])
             self.db.executemany(
-                "INSERT INTO predictions VALUES (?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO predictions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [(p.passage_id, doc_id, taxonomy_hash, p.concept, p.level, p.confidence, p.conditional,
-                  p.component, ";".join(p.terms), p.method) for p in predictions])
+                  p.component, ";".join(p.terms), p.method, p.rule_level, p.probability, int(p.kept), p.review)
+                 for p in predictions])
             self.db.execute("INSERT OR REPLACE INTO tagged VALUES (?,?,?,?)", (doc_id, taxonomy_hash, method, time.time()))
 
     # ------------------------------------------------------------------ failures

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ndc_scan.classify import RuleClassifier, quantities
+from ndc_scan.classify import RULES_GATE, HybridClassifier, RuleClassifier, combine, quantities, review_reasons
 from ndc_scan.records import Passage
 
 FAKE_ID = "0" * 64
@@ -77,3 +77,73 @@ def test_confidence_grows_with_evidence(tagger):
     one = _levels(tagger, "en", "We will promote agroforestry.")["agroforestry"].confidence
     two = _levels(tagger, "en", "We will promote agroforestry and silvopastoral systems.")["agroforestry"].confidence
     assert 0 < one < two <= 1
+
+
+# ---------------------------------------------------------------- rules + learned model
+
+
+@pytest.fixture(scope="module")
+def shipped_model():
+    from ndc_scan.model import load_model
+
+    from .conftest import ROOT
+
+    return load_model(ROOT / "models" / "ndc-soil")
+
+
+def test_combine_follows_the_gate():
+    gate = {"veto": 0.3, "add": 0.8}
+    assert combine(True, 0.31, gate) and not combine(True, 0.29, gate)
+    assert combine(False, 0.8, gate) and not combine(False, 0.79, gate)
+    assert combine(True, 0.0, RULES_GATE) and not combine(False, 1.0, RULES_GATE)
+
+
+@pytest.mark.parametrize("rule, probability, kept, level, band, expected", [
+    (True, 0.9, True, 2, (0.35, 0.65), ""),
+    (True, 0.2, False, 2, (0.35, 0.65), "disagree"),
+    (False, 0.55, False, 1, (0.35, 0.65), "disagree;uncertain"),
+    (False, 0.4, False, 1, (0.35, 0.65), "uncertain"),
+    (True, 0.95, True, 3, (0.35, 0.65), "target"),
+    (True, 0.5, True, 3, (0.0, 0.0), "target"),
+])
+def test_review_reasons(rule, probability, kept, level, band, expected):
+    assert review_reasons(rule, probability, kept, level, band) == expected
+
+
+def test_hybrid_keeps_rule_evidence_and_probability(tagger, shipped_model):
+    text = ("The country will restore 2 million hectares of degraded land by 2030 through sustainable land "
+            "management and agroforestry.")
+    passage = _passage(text)
+    predictions = {p.concept: p for p in HybridClassifier(shipped_model).predict(passage, _matches(tagger, passage))}
+    restoration = predictions["land_restoration"]
+    assert restoration.kept and restoration.rule_level == 3 and restoration.level == 3
+    assert 0.5 < restoration.probability <= 1.0
+    assert "target" in restoration.review and restoration.method.startswith("hybrid:ndc-soil:")
+    assert restoration.terms
+
+
+def test_hybrid_overrules_the_rules_on_a_methodology_title(tagger, shipped_model):
+    # MYS_ndc-updated_2021 p6: "Wetlands" ends the title of an IPCC methodology report (a rules false positive).
+    passage = _passage(("IPCC Methodologies: Malaysia uses the 2006 IPCC Guidelines for National GHG Inventories to estimate "
+                       "anthropogenic GHG emissions and removals, IPCC Good Practice Guidance and Uncertainty Management in National "
+                       "Greenhouse Gas Inventories, and the 2013 Supplement to the 2006 IPCC Guidelines for National Greenhouse Gas "
+                       "Inventories: Wetlands. Metrics: The 100-year time horizon GWP values from the IPCC's Fifth Assessment Report "
+                       "or any future updates will be used to calculate the CO 2 equivalent emissions and removals in accordance "
+                       "with Decision 18/CMA.1."), heading="5. Assumptions and methodological approaches")
+    wetlands = next(p for p in HybridClassifier(shipped_model).predict(passage, _matches(tagger, passage))
+                    if p.concept == "wetlands")
+    assert wetlands.rule_level >= 1 and not wetlands.kept and "disagree" in wetlands.review
+
+
+def test_band_must_be_ordered(shipped_model):
+    with pytest.raises(ValueError, match="0 <= low <= high <= 1"):
+        HybridClassifier(shipped_model, band=(0.7, 0.3))
+
+
+def _passage(text, heading=""):
+    return Passage(passage_id="p1", doc_id=FAKE_ID, page_no=1, start=0, end=len(text), text=text,
+                   heading_path=heading, kind="paragraph")
+
+
+def _matches(tagger, passage, lang="en"):
+    return tagger.tag([passage], lang).get(passage.passage_id, [])

@@ -166,14 +166,62 @@ def test_taxonomy_command(tmp_path):
     assert re.search(r"soil_carbon\s+\d+\s+\d+\s+\d+\s+\d+", result.output)
 
 
-def test_evaluate_command(tmp_path):
+def test_evaluate_command_on_a_coverage_file(tmp_path):
     coverage = tmp_path / "coverage.csv"
     labels = pd.read_csv(ROOT / "corpora" / "labels" / "documents.csv")
     kenya = labels[labels["file"] == "KEN_indc_2015.pdf"]
     kenya.rename(columns={"file": "document"}).assign(top_quote="", top_quote_page="", pages="").to_csv(coverage, index=False)
-    result = CliRunner().invoke(main, ["evaluate", str(ROOT / "corpora" / "labels" / "documents.csv"), "--coverage", str(coverage)])
+    result = CliRunner().invoke(main, ["evaluate", "--documents", str(ROOT / "corpora" / "labels" / "documents.csv"),
+                                       "--coverage", str(coverage)])
     assert result.exit_code == 2
     assert "no rows for 23 labelled document(s)" in result.output
+
+
+def test_evaluate_command_scores_three_methods(tmp_path):
+    out = tmp_path / "eval"
+    result = CliRunner().invoke(main, ["evaluate", "--model", str(ROOT / "models" / "ndc-soil"),
+                                       "--passages", str(ROOT / "corpora" / "labels" / "passages.jsonl"),
+                                       "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"518 test-country passages; passage macro F1 rules 0\.\d+, model 0\.\d+, combination 0\.\d+",
+                     result.output)
+    table = pd.read_csv(out / "evaluation_passages.csv")
+    assert set(table["method"]) == {"rules", "model", "combination"}
+    errors = pd.read_csv(out / "passage_errors.csv")
+    assert list(errors["severity"]) == sorted(errors["severity"], reverse=True)
+    assert (out / "worst_errors.md").read_text(encoding="utf-8").startswith("# Worst passage errors")
+
+
+def test_scan_with_the_model_flags_labels_for_review(tmp_path, small):
+    shutil.copy(SAMPLE / "TJK_indc_2015.pdf", small / "TJK_indc_2015.pdf")   # Russian; two labels flagged
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["scan", str(small), "--out", str(out), "--store", str(tmp_path / "s.sqlite"),
+                                       "--model", str(ROOT / "models" / "ndc-soil"), "--review-band", "0.2,0.8"])
+    assert result.exit_code == 0, result.output
+    assert "Labels: rules + model ndc-soil" in result.output
+    passages = pd.read_csv(out / "passages.csv", keep_default_na=False)
+    assert passages["method"].str.startswith("hybrid:ndc-soil:").all()
+    assert {"counted", "review_reason", "probability", "rule_level"} <= set(passages.columns)
+    assert (passages["review_reason"] != "").any()
+    assert "To review:" in (out / "report.html").read_text(encoding="utf-8")
+    rules = CliRunner().invoke(main, ["scan", str(small), "--out", str(tmp_path / "r"), "--store", str(tmp_path / "s.sqlite"),
+                                      "--rules-only"])
+    assert rules.exit_code == 0
+    assert set(pd.read_csv(tmp_path / "r" / "passages.csv")["method"]) == {"rules"}
+
+
+@pytest.mark.parametrize("band", ["0.7,0.3", "x", "0.2"])
+def test_bad_review_band(tmp_path, small, band):
+    result = CliRunner().invoke(main, ["scan", str(small), "--review-band", band, "--store", str(tmp_path / "s.sqlite")])
+    assert result.exit_code == 2
+    assert "--review-band" in result.output
+
+
+def test_missing_model_is_a_clear_error(tmp_path, small):
+    result = CliRunner().invoke(main, ["scan", str(small), "--model", str(tmp_path / "none"),
+                                       "--store", str(tmp_path / "s.sqlite"), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 7
+    assert "no such model folder" in result.output and "ndc-scan train" in result.output
 
 
 def _commands():

@@ -115,3 +115,26 @@ def test_store_in_an_unwritable_place(tmp_path):
     blocker.write_text("x")
     with pytest.raises(StoreError, match="cannot open the store"):
         Store(blocker / "sub" / "store.sqlite")
+
+
+def test_store_of_schema_1_is_migrated_without_loss(tmp_path):
+    """A store written before the learned model (schema 1) opens, keeps its labels and gains the new columns."""
+    import sqlite3
+
+    path = tmp_path / "old.sqlite"
+    db = sqlite3.connect(path)
+    db.executescript("""
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        INSERT INTO meta VALUES ('schema', '1');
+        CREATE TABLE predictions (
+            passage_id TEXT NOT NULL, doc_id TEXT NOT NULL, taxonomy_hash TEXT NOT NULL, concept TEXT NOT NULL,
+            level INTEGER NOT NULL, confidence REAL NOT NULL, conditional TEXT NOT NULL, component TEXT NOT NULL,
+            terms TEXT NOT NULL, method TEXT NOT NULL, PRIMARY KEY (passage_id, taxonomy_hash, concept));
+        INSERT INTO predictions VALUES ('p1', 'd1', 't1', 'wetlands', 2, 0.7, '', '', 'mangrove', 'rules');
+    """)
+    db.commit()
+    db.close()
+    with Store(path) as store:
+        row = store.query("SELECT * FROM predictions")[0]
+        assert store.query("SELECT value FROM meta WHERE key='schema'")[0]["value"] == "2"
+    assert (row["level"], row["rule_level"], row["probability"], row["kept"], row["review"]) == (2, 2, None, 1, "")

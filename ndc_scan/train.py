@@ -1,0 +1,301 @@
+"""Train the learned passage classifier from passages people labelled by reading them.
+
+Data: ``corpora/labels/passages.jsonl`` (format in corpora/labels/README.md), split by
+country into ``train``, ``dev`` and ``test``. The model is fitted on the train and dev
+countries; the test countries (those of the documents in ``documents.csv``) are only
+ever used to measure it.
+
+The pipeline is stock scikit-learn (see :func:`build_pipeline`): word 1–2-gram TF-IDF
+of the passage (with the end of its heading path) plus binary features of the rules'
+taxonomy matches, then one logistic regression per concept. Its scores are calibrated
+per concept with a sigmoid (Platt scaling) fitted on out-of-fold scores, folds by country,
+so that a probability means the same across concepts. It is deterministic for a given
+seed and labels file.
+
+The **gates** combine model and rules per concept (``classify.combine``): a threshold
+below which the model overrules a rule match (``veto``) and one above which it adds a
+label the rules missed (``add``). They are chosen on out-of-fold probabilities of the
+training countries (folds by country), maximising F1 and keeping the rules' own
+decision (veto 0, add never) unless a gate does strictly better.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+
+from .errors import LabelsError, UsageError
+from .model import Model, calibrate, evidence_tokens, library_versions, model_text, save_model
+from .records import LabelledPassage, Passage
+from .taxonomy import CONCEPT_IDS, Taxonomy, load_taxonomy
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LABELS = "corpora/labels/passages.jsonl"
+DEFAULT_C = 10.0
+GATE_FOLDS = 4
+VETO_GRID = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
+ADD_GRID = (1.01, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7)      # 1.01: never add
+_REQUIRED = ("passage_id", "text_hash", "file", "iso3", "language", "page", "heading_path", "text", "concepts", "split")
+
+
+@dataclass
+class Evidence:
+    """What the rules say about a list of labelled passages, in the model's input form."""
+
+    texts: list                  # model_text() per passage
+    evidence: list               # evidence_tokens() per passage
+    rule_found: np.ndarray       # bool (n, len(CONCEPT_IDS)): a taxonomy term of the concept matched
+    rule_level: np.ndarray       # int (n, len(CONCEPT_IDS)): the rules' level, 0 when no match
+
+
+@dataclass
+class TrainResult:
+    model: Model
+    folder: Optional[Path]
+    seconds: float
+    metrics: dict = field(default_factory=dict)
+
+
+def load_labels(path: str | Path = DEFAULT_LABELS) -> list:
+    """Read and check a labels file; every bad row is reported at once (LabelsError)."""
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError as exc:
+        raise UsageError(f"{path}: no such labels file",
+                         remedy="pass --labels with a JSONL file of labelled passages (see corpora/labels/README.md)") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot be read ({exc})", remedy="check the file is UTF-8 JSONL") from exc
+    labelled, problems, seen = [], [], {}
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems.append(f"line {number}: not JSON ({exc.msg})")
+            continue
+        missing = [key for key in _REQUIRED if key not in row]
+        unknown = [c for c in (row.get("concepts") or {}) if c not in CONCEPT_IDS]
+        if missing or unknown:
+            problems.append(f"line {number}: " + "; ".join(
+                ([f"missing {', '.join(missing)}"] if missing else []) +
+                ([f"unknown concept(s) {', '.join(unknown)} (known: {', '.join(CONCEPT_IDS)})"] if unknown else [])))
+            continue
+        try:
+            item = LabelledPassage(
+                passage_id=row["passage_id"], text_hash=row["text_hash"], file=row["file"], iso3=row["iso3"],
+                language=row["language"] or "", page=int(row["page"]), heading_path=row["heading_path"] or "",
+                text=row["text"], concepts={c: int(v) for c, v in row["concepts"].items()}, split=row["split"],
+                labeller=row.get("labeller", ""), guideline=row.get("guideline", ""))
+        except (ValueError, TypeError) as exc:
+            problems.append(f"line {number}: {exc}")
+            continue
+        if item.passage_id in seen:
+            problems.append(f"line {number}: passage {item.passage_id} already labelled on line {seen[item.passage_id]}")
+            continue
+        seen[item.passage_id] = number
+        labelled.append(item)
+    _check_split_by_country(labelled, problems)
+    if problems:
+        raise LabelsError(str(path), problems)
+    if not labelled:
+        raise UsageError(f"{path}: holds no labelled passages", remedy="label passages first (corpora/labels/README.md)")
+    return labelled
+
+
+def _check_split_by_country(labelled: list, problems: list) -> None:
+    splits: dict = {}
+    for item in labelled:
+        splits.setdefault(item.iso3, set()).add(item.split)
+    for iso3, found in sorted(splits.items()):
+        if len(found) > 1:
+            problems.append(f"country {iso3} is in several splits ({', '.join(sorted(found))}): the split must be by country")
+
+
+def rule_evidence(labelled: list, tagger) -> Evidence:
+    """Run the tagger and the rules over labelled passages (grouped by language, as a scan would)."""
+    from .classify import RuleClassifier
+
+    rules = RuleClassifier()
+    index = {c: j for j, c in enumerate(CONCEPT_IDS)}
+    found = np.zeros((len(labelled), len(CONCEPT_IDS)), dtype=bool)
+    levels = np.zeros((len(labelled), len(CONCEPT_IDS)), dtype=int)
+    evidence = [""] * len(labelled)
+    by_language: dict = {}
+    for i, item in enumerate(labelled):
+        by_language.setdefault(item.language, []).append(i)
+    for language, positions in sorted(by_language.items(), key=lambda kv: str(kv[0])):
+        passages = [_as_passage(labelled[i]) for i in positions]
+        matches = tagger.tag(passages, language)
+        for i, passage in zip(positions, passages):
+            passage_matches = matches.get(passage.passage_id, [])
+            evidence[i] = evidence_tokens(passage_matches)
+            for prediction in rules.predict(passage, passage_matches):
+                found[i, index[prediction.concept]] = True
+                levels[i, index[prediction.concept]] = prediction.level
+    texts = [model_text(item.heading_path, item.text) for item in labelled]
+    return Evidence(texts=texts, evidence=evidence, rule_found=found, rule_level=levels)
+
+
+def _as_passage(item: LabelledPassage) -> Passage:
+    return Passage(passage_id=item.passage_id, doc_id="0" * 64, page_no=item.page, start=0, end=len(item.text),
+                   text=item.text, heading_path=item.heading_path, kind="paragraph")
+
+
+def gold_matrix(labelled: list) -> np.ndarray:
+    return np.array([[concept in item.concepts for concept in CONCEPT_IDS] for item in labelled], dtype=bool)
+
+
+def build_pipeline(seed: int = 0, c: float = DEFAULT_C):
+    """The stock scikit-learn pipeline: TF-IDF + rule evidence → calibrated logistic regression per concept."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.pipeline import Pipeline
+
+    features = ColumnTransformer([
+        ("words", TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True), "text"),
+        ("rules", CountVectorizer(binary=True, lowercase=False, token_pattern=r"[^ ]+"), "evidence"),
+    ])
+    regression = LogisticRegression(C=c, class_weight="balanced", solver="liblinear", random_state=seed)
+    return Pipeline([
+        ("features", features),
+        ("classify", OneVsRestClassifier(regression)),
+    ])
+
+
+def _fit(texts: list, evidence: list, gold: np.ndarray, seed: int, c: float):
+    import pandas as pd
+
+    pipeline = build_pipeline(seed, c)
+    pipeline.fit(pd.DataFrame({"text": texts, "evidence": evidence}), gold.astype(int))
+    # The words dropped by min_df are kept only for inspection; they would double the file.
+    pipeline.named_steps["features"].named_transformers_["words"].stop_words_ = None
+    return pipeline
+
+
+def out_of_fold(texts: list, evidence: list, gold: np.ndarray, groups: list, seed: int, c: float) -> np.ndarray:
+    """Scores for each passage from a model fitted without its country (GroupKFold)."""
+    import warnings
+
+    import pandas as pd
+    from sklearn.model_selection import GroupKFold
+
+    scores = np.zeros(gold.shape)
+    for fit_rows, held_rows in GroupKFold(n_splits=GATE_FOLDS).split(texts, groups=groups):
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Label .* is present in all training examples")
+            pipeline = _fit([texts[i] for i in fit_rows], [evidence[i] for i in fit_rows], gold[fit_rows], seed, c)
+        scores[held_rows] = pipeline.decision_function(pd.DataFrame(
+            {"text": [texts[i] for i in held_rows], "evidence": [evidence[i] for i in held_rows]}))
+    return scores
+
+
+def fit_calibration(scores: np.ndarray, gold: np.ndarray) -> dict:
+    """Per concept, Platt scaling ``p = 1 / (1 + exp(-(a * score + b)))`` fitted on out-of-fold scores."""
+    from sklearn.linear_model import LogisticRegression
+
+    calibration = {}
+    for j, concept in enumerate(CONCEPT_IDS):
+        platt = LogisticRegression(C=1e4).fit(scores[:, [j]], gold[:, j].astype(int))
+        calibration[concept] = [round(float(platt.coef_[0, 0]), 6), round(float(platt.intercept_[0]), 6)]
+    return calibration
+
+
+def fit_gates(probabilities: np.ndarray, rule_found: np.ndarray, gold: np.ndarray) -> dict:
+    """Per concept, the (veto, add) pair with the best F1; the rules' own decision unless strictly beaten."""
+    from .classify import RULES_GATE
+
+    gates = {}
+    for j, concept in enumerate(CONCEPT_IDS):
+        best, best_f1 = dict(RULES_GATE), _f1(gold[:, j], rule_found[:, j])
+        for veto in VETO_GRID:
+            for add in ADD_GRID:
+                decided = np.where(rule_found[:, j], probabilities[:, j] >= veto, probabilities[:, j] >= add)
+                score = _f1(gold[:, j], decided)
+                if score > best_f1 + 1e-9:
+                    best, best_f1 = {"veto": veto, "add": add}, score
+        gates[concept] = {**best, "oof_f1": round(best_f1, 4),
+                          "rules_oof_f1": round(_f1(gold[:, j], rule_found[:, j]), 4)}
+    return gates
+
+
+def _f1(gold: np.ndarray, predicted: np.ndarray) -> float:
+    tp = int((gold & predicted).sum())
+    denominator = int(gold.sum()) + int(predicted.sum())
+    return 2 * tp / denominator if denominator else 1.0
+
+
+def data_hash(labelled: list) -> str:
+    """SHA-256 over what training reads of each labelled passage, in file order."""
+    digest = hashlib.sha256()
+    for item in labelled:
+        digest.update(json.dumps([item.passage_id, item.text, item.heading_path, item.language,
+                                  sorted(item.concepts.items()), item.split], ensure_ascii=False).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def train(labels: str | Path = DEFAULT_LABELS, out: str | Path | None = None, *, name: str = "ndc-soil",
+          taxonomy: str | Path | Taxonomy | None = None, seed: int = 0, c: float = DEFAULT_C) -> TrainResult:
+    """Fit the model on the train and dev countries, set its gates, measure it on the test countries.
+
+    Writes ``model.skops`` and ``card.json`` into ``out`` when given.
+    """
+    from .evaluate import passage_scores
+
+    started = time.perf_counter()
+    tax = taxonomy if isinstance(taxonomy, Taxonomy) else load_taxonomy(taxonomy)
+    labelled = load_labels(labels)
+    fit_items = [item for item in labelled if item.split in ("train", "dev")]
+    test_items = [item for item in labelled if item.split == "test"]
+    if not fit_items or not test_items:
+        raise UsageError(f"{labels}: needs passages in train/dev and in test countries",
+                         remedy="split the labels by country (corpora/labels/README.md)")
+    from .tag import Tagger
+
+    tagger = Tagger(tax)
+    fit_evidence, test_evidence = rule_evidence(fit_items, tagger), rule_evidence(test_items, tagger)
+    fit_gold, test_gold = gold_matrix(fit_items), gold_matrix(test_items)
+    groups = [item.iso3 for item in fit_items]
+    log.info("out-of-fold probabilities for the gates (%d folds by country)", GATE_FOLDS)
+    scores = out_of_fold(fit_evidence.texts, fit_evidence.evidence, fit_gold, groups, seed, c)
+    calibration = fit_calibration(scores, fit_gold)
+    gates = fit_gates(calibrate(scores, calibration), fit_evidence.rule_found, fit_gold)
+    pipeline = _fit(fit_evidence.texts, fit_evidence.evidence, fit_gold, seed, c)
+    model = Model(pipeline=pipeline, card={
+        "name": name, "labels": list(CONCEPT_IDS), "gates": gates, "calibration": calibration, "seed": seed,
+        "hyper_parameters": {"C": c, "ngram_range": [1, 2], "min_df": 2, "class_weight": "balanced",
+                             "solver": "liblinear", "folds_by_country": GATE_FOLDS},
+    })
+    from .classify import combine
+
+    probabilities = model.predict_proba(test_evidence.texts, test_evidence.evidence)
+    combined = np.array([[combine(test_evidence.rule_found[i, j], probabilities[i, j], gates[c_])
+                          for j, c_ in enumerate(CONCEPT_IDS)] for i in range(len(test_items))], dtype=bool)
+    metrics = {method: passage_scores(test_gold, decided).to_dict(orient="records") for method, decided in
+               (("rules", test_evidence.rule_found), ("model", probabilities >= 0.5), ("combination", combined))}
+    model.card.update({
+        "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "training_data": {"path": str(labels), "sha256": data_hash(labelled),
+                          "passages": {s: sum(i.split == s for i in labelled) for s in ("train", "dev", "test")},
+                          "countries": {s: len({i.iso3 for i in labelled if i.split == s}) for s in ("train", "dev", "test")},
+                          "positives_fit": {c_: int(fit_gold[:, j].sum()) for j, c_ in enumerate(CONCEPT_IDS)},
+                          "reviewed_decisions": 0},
+        "taxonomy_sha256": tax.hash, "versions": library_versions(),
+        "metrics_test_passages": metrics,
+    })
+    folder = save_model(model, out) if out is not None else None
+    return TrainResult(model=model, folder=folder, seconds=time.perf_counter() - started, metrics=metrics)
+
+
+__all__ = ["train", "load_labels", "build_pipeline", "fit_gates", "TrainResult"]

@@ -1,0 +1,169 @@
+"""The learned classifier: labels, training, the model card and its checks, the shipped model."""
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from ndc_scan.classify import RULES_GATE
+from ndc_scan.errors import LabelsError, ModelError
+from ndc_scan.model import CARD_FILE, MODEL_FILE, load_model, read_card, sha256_file
+from ndc_scan.taxonomy import CONCEPT_IDS
+from ndc_scan.train import fit_gates, load_labels, train
+
+from .conftest import ROOT
+
+PASSAGES = ROOT / "corpora" / "labels" / "passages.jsonl"
+SHIPPED = ROOT / "models" / "ndc-soil"
+
+
+@pytest.fixture(scope="module")
+def labelled():
+    return load_labels(PASSAGES)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """One training run on the real labels (about a minute)."""
+    return train(PASSAGES, tmp_path_factory.mktemp("model") / "ndc-soil", name="ndc-soil")
+
+
+def test_labels_meet_the_corpus_requirements(labelled):
+    assert len(labelled) >= 2000
+    assert len({item.file for item in labelled}) >= 60
+    assert sum(item.language in ("fr", "es", "ar", "ru") for item in labelled) >= 400
+    splits = {}
+    for item in labelled:
+        splits.setdefault(item.iso3, set()).add(item.split)
+    assert all(len(found) == 1 for found in splits.values()), "a country sits in two splits"
+    assert all(item.labeller and item.guideline for item in labelled)
+
+
+def test_evaluation_documents_are_in_test_countries_only(labelled):
+    import pandas as pd
+
+    documents = pd.read_csv(ROOT / "corpora" / "labels" / "documents.csv")
+    evaluation_countries = {name.split("_")[0] for name in documents["file"]}
+    fitted = {item.iso3 for item in labelled if item.split != "test"}
+    assert not evaluation_countries & fitted
+
+
+def test_bad_label_rows_are_all_reported(tmp_path, labelled):
+    good = json.loads(PASSAGES.read_text(encoding="utf-8").splitlines()[0])
+    rows = [
+        json.dumps(good),
+        "{not json",
+        json.dumps({**good, "passage_id": "x2", "concepts": {"soil_magic": 2}}),
+        json.dumps({**good, "passage_id": "x3", "split": "test" if good["split"] != "test" else "train"}),
+        json.dumps(good),
+        json.dumps({k: v for k, v in good.items() if k != "text"} | {"passage_id": "x5"}),
+    ]
+    path = tmp_path / "labels.jsonl"
+    path.write_text("\n".join(rows), encoding="utf-8")
+    with pytest.raises(LabelsError) as caught:
+        load_labels(path)
+    message = str(caught.value)
+    assert "line 2: not JSON" in message
+    assert "line 3: unknown concept(s) soil_magic" in message
+    assert "line 5: passage" in message and "already labelled on line 1" in message
+    assert "line 6: missing text" in message
+    assert f"country {good['iso3']} is in several splits" in message
+    assert caught.value.exit_code == 4
+
+
+def test_gates_keep_the_rules_unless_strictly_better():
+    gold = np.zeros((8, len(CONCEPT_IDS)), dtype=bool)
+    rules = np.zeros_like(gold)
+    probabilities = np.full(gold.shape, 0.5)
+    # soil_carbon: the rules match 4 passages, two of them wrong, and the model gives those 0.1.
+    rules[:4, 0] = True
+    gold[:2, 0] = True
+    probabilities[:2, 0], probabilities[2:4, 0] = 0.9, 0.1
+    gates = fit_gates(probabilities, rules, gold)
+    assert gates["soil_carbon"]["veto"] > 0.1 and gates["soil_carbon"]["oof_f1"] == 1.0
+    assert {k: gates["wetlands"][k] for k in RULES_GATE} == RULES_GATE
+
+
+def test_training_meets_the_goals_and_fills_the_card(trained):
+    card = trained.model.card
+    assert card["labels"] == list(CONCEPT_IDS)
+    assert card["training_data"]["passages"]["test"] >= 500
+    assert card["taxonomy_sha256"] and len(card["model_sha256"]) == 64
+    assert {"scikit-learn", "skops", "numpy", "python"} <= set(card["versions"])
+    scores = {m: {r["concept"]: r["f1"] for r in rows} for m, rows in card["metrics_test_passages"].items()}
+    assert scores["combination"]["macro"] >= 0.80
+    for concept in CONCEPT_IDS:
+        assert scores["combination"][concept] >= scores["rules"][concept], concept
+    assert trained.seconds < 120
+
+
+def test_the_shipped_model_is_this_training_run(trained):
+    """Same labels, same seed, same code: the shipped model must match a fresh training (retrain with make train)."""
+    shipped = load_model(SHIPPED)
+    assert shipped.card["training_data"]["sha256"] == trained.model.card["training_data"]["sha256"], \
+        "labels changed since the shipped model was trained: run make train"
+    assert shipped.card["gates"] == trained.model.card["gates"]
+    texts = ["Peatland rewetting on 20,000 ha by 2030.", "Restore 2 million hectares of degraded land by 2030."]
+    evidence = ["peatlands peatlands:preferred", "land_restoration land_restoration:preferred"]
+    assert np.allclose(shipped.predict_proba(texts, evidence), trained.model.predict_proba(texts, evidence), atol=1e-6)
+
+
+def test_model_overrules_a_methodology_title(trained):
+    """MYS_ndc-updated_2021 p6: '...Inventories: Wetlands' is an IPCC report title, not wetlands."""
+    from ndc_scan.model import model_text
+
+    text = ("IPCC Methodologies: Malaysia uses the 2006 IPCC Guidelines for National GHG Inventories to estimate "
+            "anthropogenic GHG emissions and removals, IPCC Good Practice Guidance and Uncertainty Management in National "
+            "Greenhouse Gas Inventories, and the 2013 Supplement to the 2006 IPCC Guidelines for National Greenhouse Gas "
+            "Inventories: Wetlands. Metrics: The 100-year time horizon GWP values from the IPCC's Fifth Assessment Report "
+            "or any future updates will be used to calculate the CO 2 equivalent emissions and removals in accordance "
+            "with Decision 18/CMA.1.")
+    p = trained.model.predict_proba([model_text("5. Assumptions and methodological approaches", text)], ["wetlands"])[0]
+    assert p[CONCEPT_IDS.index("wetlands")] < trained.model.gate("wetlands")["veto"]
+
+
+def _copy(tmp_path):
+    folder = tmp_path / "m"
+    shutil.copytree(SHIPPED, folder)
+    return folder
+
+
+def test_tampered_model_file_is_refused(tmp_path):
+    folder = _copy(tmp_path)
+    with open(folder / MODEL_FILE, "ab") as handle:
+        handle.write(b"\0")
+    with pytest.raises(ModelError, match="does not match the card"):
+        load_model(folder)
+
+
+def test_other_scikit_learn_version_is_refused(tmp_path):
+    folder = _copy(tmp_path)
+    card = read_card(folder)
+    card["versions"]["scikit-learn"] = "0.24.2"
+    (folder / CARD_FILE).write_text(json.dumps(card), encoding="utf-8")
+    with pytest.raises(ModelError, match="made with scikit-learn 0.24.2") as caught:
+        load_model(folder)
+    assert "retrain here: ndc-scan train" in str(caught.value)
+
+
+def test_model_file_with_code_is_refused(tmp_path):
+    """skops never rebuilds an untrusted type, even when the card's hash matches the file."""
+    import os
+
+    import skops.io as sio
+    from sklearn.preprocessing import FunctionTransformer
+
+    folder = _copy(tmp_path)
+    sio.dump(FunctionTransformer(func=os.system), folder / MODEL_FILE)
+    card = read_card(folder)
+    card["model_sha256"] = sha256_file(folder / MODEL_FILE)
+    (folder / CARD_FILE).write_text(json.dumps(card), encoding="utf-8")
+    with pytest.raises(ModelError, match="cannot be loaded"):
+        load_model(folder)
+
+
+def test_missing_model_folder(tmp_path):
+    with pytest.raises(ModelError, match="no such model folder") as caught:
+        load_model(tmp_path / "nowhere")
+    assert caught.value.exit_code == 7
