@@ -15,6 +15,7 @@ results.md next to --out.
   (f) tagging + classification alone, passages per second, one core: rules, and rules + model
   (g) peak resident memory of each run
   (h) OCR pages per second on the files without a text layer
+  (i) training the passage classifier (ndc-scan train) on the labelled passages
   pdfium engine: ndc-scan scan --engine pdfium, and the share of document x
   concept cells with the same level as the pdfplumber engine.
 """
@@ -93,13 +94,16 @@ def stage_tagging(store: str) -> dict:
         tagger._pipeline(lang)                      # load every language's matcher before timing
     result = {}
     for name, classifier in (("rules", RuleClassifier()), ("hybrid", HybridClassifier(load_model(ROOT / "models" / "ndc-soil")))):
-        started, n, labels = time.perf_counter(), 0, 0
+        started, cpu, n, labels = time.perf_counter(), time.process_time(), 0, 0
         for lang, passages in batches:
             labels += len(classifier.predict_many(passages, tagger.tag(passages, lang)))
             n += len(passages)
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        # Per CPU second as well: the loop is single-threaded, and CPU time does not count the
+        # time other processes take the core away (wall-clock figures drop on a busy machine).
         result[name] = {"passages": n, "labels": labels, "seconds": round(seconds, 2),
-                        "passages_per_second": round(n / seconds)}
+                        "passages_per_second": round(n / seconds), "cpu_seconds": round(cpu, 2),
+                        "passages_per_cpu_second": round(n / cpu)}
     return {**result["rules"], "tag_seconds": result["rules"]["seconds"], "hybrid": result["hybrid"]}
 
 
@@ -123,7 +127,18 @@ def stage_ocr(store: str, folder: str) -> dict:
             "pages_per_second": round(pages / seconds, 3) if seconds else None}
 
 
-STAGES = {"plumber": stage_plumber, "pdfium": stage_pdfium, "scan": stage_scan, "tagging": stage_tagging,
+def stage_train() -> dict:
+    """(i) ndc-scan train on corpora/labels/passages.jsonl, into a temporary folder."""
+    from ndc_scan.train import train
+
+    with tempfile.TemporaryDirectory() as folder:
+        cpu = time.process_time()
+        result = train(ROOT / "corpora" / "labels" / "passages.jsonl", Path(folder) / "m")
+        return {"train_seconds": round(result.seconds, 1), "cpu_seconds": round(time.process_time() - cpu, 1),
+                "passages": sum(result.model.card["training_data"]["passages"].values())}
+
+
+STAGES = {"train": stage_train, "plumber": stage_plumber, "pdfium": stage_pdfium, "scan": stage_scan, "tagging": stage_tagging,
           "ocr": stage_ocr}
 
 
@@ -165,14 +180,15 @@ def main() -> None:
     parser.add_argument("folder", nargs="?", default=str(DEFAULT_CORPUS))
     parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
     parser.add_argument("--jobs", nargs="+", type=int, default=[1, 2])
-    parser.add_argument("--tagging-only", metavar="STORE",
-                        help="Only measure (f) on the passages of an existing store; update --out's figure (f).")
+    parser.add_argument("--model-only", metavar="STORE",
+                        help="Only measure (f) on the passages of an existing store, and (i) training; update --out.")
     options = parser.parse_args()
-    if options.tagging_only:
+    if options.model_only:
         out = Path(options.out)
         results = json.loads(out.read_text(encoding="utf-8"))
-        results["f_tagging"] = measure("tagging", options.tagging_only)
+        results["f_tagging"] = measure("tagging", options.model_only)
         results["f_tagging"]["date"] = time.strftime("%Y-%m-%d %H:%M")
+        results["i_train"] = measure("train")
         out.write_text(json.dumps(results, indent=2), encoding="utf-8")
         out.with_suffix(".md").write_text(markdown(results), encoding="utf-8")
         print(markdown(results))
@@ -224,7 +240,11 @@ def markdown(r: dict) -> str:
     hybrid = f.get("hybrid")
     lines += ["", f"(f) tagging + classification alone: rules {f['passages_per_second']} passages/s "
                   f"({f['passages']} passages in {f['tag_seconds']} s, one core)"
-              + (f"; rules + model {hybrid['passages_per_second']} passages/s ({hybrid['seconds']} s)" if hybrid else ""),
+              + (f"; rules + model {hybrid['passages_per_second']} passages/s ({hybrid['seconds']} s); per CPU second: "
+                 f"rules {f['passages_per_cpu_second']}, rules + model {hybrid['passages_per_cpu_second']}"
+                 if hybrid and "passages_per_cpu_second" in hybrid else ""),
+              *([f"(i) ndc-scan train: {r['i_train']['train_seconds']} s ({r['i_train']['cpu_seconds']} s of CPU, "
+                 f"{r['i_train']['passages']} labelled passages)"] if "i_train" in r else []),
               f"(h) OCR: {h['pages_per_second']} pages/s ({h['pages']} pages of {h['files']} scanned files in {h['ocr_seconds']} s)",
               f"pdfium engine vs pdfplumber: same coverage level in {agree['same_level']} of {agree['cells']} "
               f"document x concept cells ({agree['share']:.1%}); pdfium engine / (b) = "

@@ -224,7 +224,8 @@ class HybridClassifier:
     Stored for each passage and concept: every rule match (kept, or overruled by
     the model and kept for review), every label the model adds, and every concept
     whose probability reaches the uncertain band without a match (not counted,
-    flagged). ``band`` is the uncertain band ``(low, high)``.
+    flagged). ``band`` is the uncertain band ``(low, high)``. The model reads the
+    passages with a taxonomy match or a soil/land cue word (``model.CUE``).
     """
 
     def __init__(self, model, band: tuple = DEFAULT_BAND):
@@ -238,9 +239,9 @@ class HybridClassifier:
         return self.predict_many([passage], {passage.passage_id: matches})
 
     def predict_many(self, passages: list, found: dict) -> list:
-        from .model import evidence_tokens, model_text
+        from .model import evidence_tokens, model_reads, model_text
 
-        passages = list(passages)
+        passages = [p for p in passages if model_reads(p.text, found.get(p.passage_id))]
         probabilities = self.model.predict_proba([model_text(p.heading_path, p.text) for p in passages],
                                                  [evidence_tokens(found.get(p.passage_id, ())) for p in passages])
         predictions = []

@@ -16,7 +16,8 @@ The **gates** combine model and rules per concept (``classify.combine``): a thre
 below which the model overrules a rule match (``veto``) and one above which it adds a
 label the rules missed (``add``). They are chosen on out-of-fold probabilities of the
 training countries (folds by country), maximising F1 and keeping the rules' own
-decision (veto 0, add never) unless a gate does strictly better.
+decision (veto 0, add never) unless a gate does strictly better and decides at least
+MIN_NET_FIXED more passages right than the rules.
 """
 
 from __future__ import annotations
@@ -41,6 +42,10 @@ log = logging.getLogger(__name__)
 DEFAULT_LABELS = "corpora/labels/passages.jsonl"
 DEFAULT_C = 10.0
 GATE_FOLDS = 4
+MIN_CALIBRATION_POSITIVES = 5
+#: A gate must decide at least this many more held-out passages right than the rules do (net),
+#: so that one or two lucky passages never move a concept away from the rules.
+MIN_NET_FIXED = 3
 VETO_GRID = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
 ADD_GRID = (1.01, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7)      # 1.01: never add
 _REQUIRED = ("passage_id", "text_hash", "file", "iso3", "language", "page", "heading_path", "text", "concepts", "split")
@@ -185,7 +190,11 @@ def _fit(texts: list, evidence: list, gold: np.ndarray, seed: int, c: float):
 
 
 def out_of_fold(texts: list, evidence: list, gold: np.ndarray, groups: list, seed: int, c: float) -> np.ndarray:
-    """Scores for each passage from a model fitted without its country (GroupKFold)."""
+    """Scores for each passage from a model fitted without its country (GroupKFold).
+
+    NaN where the fold's training part had no positive (or no negative) of the concept: the
+    fitted "model" is then a constant, whose score says nothing and would skew the calibration.
+    """
     import warnings
 
     import pandas as pd
@@ -196,8 +205,11 @@ def out_of_fold(texts: list, evidence: list, gold: np.ndarray, groups: list, see
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message="Label .* is present in all training examples")
             pipeline = _fit([texts[i] for i in fit_rows], [evidence[i] for i in fit_rows], gold[fit_rows], seed, c)
-        scores[held_rows] = pipeline.decision_function(pd.DataFrame(
+        fold_scores = pipeline.decision_function(pd.DataFrame(
             {"text": [texts[i] for i in held_rows], "evidence": [evidence[i] for i in held_rows]}))
+        constant = gold[fit_rows].all(axis=0) | ~gold[fit_rows].any(axis=0)
+        fold_scores[:, constant] = np.nan
+        scores[held_rows] = fold_scores
     return scores
 
 
@@ -207,7 +219,13 @@ def fit_calibration(scores: np.ndarray, gold: np.ndarray) -> dict:
 
     calibration = {}
     for j, concept in enumerate(CONCEPT_IDS):
-        platt = LogisticRegression(C=1e4).fit(scores[:, [j]], gold[:, j].astype(int))
+        valid = ~np.isnan(scores[:, j])
+        if gold[valid, j].sum() < MIN_CALIBRATION_POSITIVES or gold[valid, j].all():
+            # Too few held-out positives (e.g. all of a concept's countries fell in one fold):
+            # keep the regression's own probability, 1 / (1 + exp(-score)).
+            calibration[concept] = [1.0, 0.0]
+            continue
+        platt = LogisticRegression(C=1e4).fit(scores[valid][:, [j]], gold[valid, j].astype(int))
         calibration[concept] = [round(float(platt.coef_[0, 0]), 6), round(float(platt.intercept_[0]), 6)]
     return calibration
 
@@ -218,15 +236,18 @@ def fit_gates(probabilities: np.ndarray, rule_found: np.ndarray, gold: np.ndarra
 
     gates = {}
     for j, concept in enumerate(CONCEPT_IDS):
-        best, best_f1 = dict(RULES_GATE), _f1(gold[:, j], rule_found[:, j])
-        for veto in VETO_GRID:
+        valid = ~np.isnan(probabilities[:, j])          # rows whose fold could learn the concept
+        found, truth, p = rule_found[valid, j], gold[valid, j], probabilities[valid, j]
+        rules_correct = int((found == truth).sum())
+        best, best_f1, best_net = dict(RULES_GATE), _f1(truth, found), 0
+        for veto in VETO_GRID if truth.any() else ():
             for add in ADD_GRID:
-                decided = np.where(rule_found[:, j], probabilities[:, j] >= veto, probabilities[:, j] >= add)
-                score = _f1(gold[:, j], decided)
-                if score > best_f1 + 1e-9:
-                    best, best_f1 = {"veto": veto, "add": add}, score
-        gates[concept] = {**best, "oof_f1": round(best_f1, 4),
-                          "rules_oof_f1": round(_f1(gold[:, j], rule_found[:, j]), 4)}
+                decided = np.where(found, p >= veto, p >= add)
+                score, net = _f1(truth, decided), int((decided == truth).sum()) - rules_correct
+                if score > best_f1 + 1e-9 and net >= MIN_NET_FIXED:
+                    best, best_f1, best_net = {"veto": veto, "add": add}, score, net
+        gates[concept] = {**best, "oof_f1": round(best_f1, 4), "rules_oof_f1": round(_f1(truth, found), 4),
+                          "net_fixed": best_net, "oof_passages": int(valid.sum())}
     return gates
 
 

@@ -72,16 +72,22 @@ def test_bad_label_rows_are_all_reported(tmp_path, labelled):
     assert caught.value.exit_code == 4
 
 
-def test_gates_keep_the_rules_unless_strictly_better():
-    gold = np.zeros((8, len(CONCEPT_IDS)), dtype=bool)
+def test_gates_keep_the_rules_unless_clearly_better():
+    gold = np.zeros((10, len(CONCEPT_IDS)), dtype=bool)
     rules = np.zeros_like(gold)
     probabilities = np.full(gold.shape, 0.5)
-    # soil_carbon: the rules match 4 passages, two of them wrong, and the model gives those 0.1.
-    rules[:4, 0] = True
+    # soil_carbon: the rules match 6 passages, four of them wrong, and the model gives those 0.1.
+    rules[:6, 0] = True
     gold[:2, 0] = True
-    probabilities[:2, 0], probabilities[2:4, 0] = 0.9, 0.1
+    probabilities[:2, 0], probabilities[2:6, 0] = 0.9, 0.1
+    # soil_fertility: the same, with only two wrong matches: too small a gain to leave the rules.
+    rules[:4, 6] = True
+    gold[:2, 6] = True
+    probabilities[:2, 6], probabilities[2:4, 6] = 0.9, 0.1
     gates = fit_gates(probabilities, rules, gold)
     assert gates["soil_carbon"]["veto"] > 0.1 and gates["soil_carbon"]["oof_f1"] == 1.0
+    assert gates["soil_carbon"]["net_fixed"] == 4
+    assert {k: gates["soil_fertility"][k] for k in RULES_GATE} == RULES_GATE
     assert {k: gates["wetlands"][k] for k in RULES_GATE} == RULES_GATE
 
 
@@ -95,7 +101,6 @@ def test_training_meets_the_goals_and_fills_the_card(trained):
     assert scores["combination"]["macro"] >= 0.80
     for concept in CONCEPT_IDS:
         assert scores["combination"][concept] >= scores["rules"][concept], concept
-    assert trained.seconds < 120
 
 
 def test_the_shipped_model_is_this_training_run(trained):
