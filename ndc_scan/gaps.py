@@ -18,8 +18,9 @@ could not be read gets no score and no rank.
 ``soil_carbon_absent``     soil carbon is absent while land or agriculture is addressed
 ``soil_carbon_mention``    soil carbon is mentioned only (no measure)
 ``soil_carbon_no_target``  soil carbon measures without a quantity
-``slm_no_area_target``     land-management practices are named, but no area (ha or % of land) is tied to them
-``restoration_no_target``  restoration of degraded land is named without a quantified target
+``slm_no_area_target``     land-management practices are named, but none is quantified and no area (ha or % of
+                           land) is tied to them
+``restoration_no_target``  restoration of degraded land is named without a quantified target or a target row
 ``peat_wetland_no_measure``peatlands or wetlands are mentioned without measures
 ``no_soc_monitoring``      no passage on soil carbon speaks of monitoring, measurement or inventory
 ``targets_conditional``    every land and soil target depends on international support
@@ -101,11 +102,11 @@ def find_gaps(levels: dict, *, land_passages: int, concept_passages: int, pages:
         gaps.append(("soil_carbon_no_target", f"Soil carbon measures are planned (p. {pages['soil_carbon']}) but no "
                                               "quantity (tonnes, hectares) is given."))
     named = [c for c in PRACTICES if levels.get(c, 0) > 0]
-    if named and not _tied(targets, named, AREA_MEASURES):
+    if named and not _tied(targets, named, AREA_MEASURES) and not any(levels[c] == 3 for c in named):
         listing = ", ".join(name(c).lower() for c in named[:4]) + (" …" if len(named) > 4 else "")
         gaps.append(("slm_no_area_target", f"Land management practices are named ({listing}) but no area target "
                                            "(hectares or share of land) is given."))
-    if levels.get("land_restoration", 0) > 0 and not _tied(targets, ("land_restoration",)):
+    if levels.get("land_restoration", 0) in (1, 2) and not _tied(targets, ("land_restoration",)):
         gaps.append(("restoration_no_target", f"Restoring degraded land is named (p. {pages['land_restoration']}) "
                                               "but no area or quantity to restore is given."))
     mentioned = [c for c in ("peatlands", "wetlands") if levels.get(c, 0) == 1]
