@@ -111,9 +111,8 @@ def find_gaps(levels: dict, *, land_passages: int, concept_passages: int, pages:
                                               "but no area or quantity to restore is given."))
     mentioned = [c for c in ("peatlands", "wetlands") if levels.get(c, 0) == 1]
     if mentioned:
-        what = " and ".join(name(c).lower() for c in mentioned)
-        verb = "are" if len(mentioned) > 1 or what.endswith("s") else "is"
-        gaps.append(("peat_wetland_no_measure", f"{what[0].upper()}{what[1:]} {verb} mentioned "
+        what = " and ".join(mentioned)
+        gaps.append(("peat_wetland_no_measure", f"{what[0].upper()}{what[1:]} are mentioned "
                                                 f"(p. {'; '.join(pages[c] for c in mentioned)}) without measures."))
     if not soc_monitoring:
         gaps.append(("no_soc_monitoring", "No monitoring, measurement or inventory of soil carbon is mentioned."))
