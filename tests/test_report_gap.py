@@ -26,6 +26,13 @@ SCRIPT = "<script>window.__pwned=1</script>"
 IMG = '<img src=x onerror="window.__pwned=2">'
 
 
+def skip_or_fail(reason):
+    """Skip where the browser is missing, except in CI (CI=true), which installs it: there it is a failure."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (in CI the browser tests must run)")
+    pytest.skip(reason)
+
+
 def chromium_path():
     for candidate in (os.environ.get("NDC_SCAN_CHROMIUM"), shutil.which("chromium"), shutil.which("chromium-browser"),
                       shutil.which("google-chrome")):
@@ -49,8 +56,11 @@ def reports(tmp_path_factory):
 def browser():
     executable = chromium_path()
     if executable is None:
-        pytest.skip("Chromium not found (apt-get install chromium, or set NDC_SCAN_CHROMIUM); .ci/run installs it")
-    playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the test extra)")
+        skip_or_fail("Chromium not found (apt-get install chromium, or set NDC_SCAN_CHROMIUM); .ci/run installs it")
+    try:
+        import playwright.sync_api as playwright_api
+    except ImportError:
+        skip_or_fail("Playwright not installed: pip install -e '.[test]'")
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
         yield browser
@@ -119,7 +129,7 @@ def test_every_brief_renders_and_prints_on_one_page(browser, reports):
 def test_chromium_command_line_prints_a_brief_on_one_page(reports, tmp_path):
     executable = chromium_path()
     if executable is None:
-        pytest.skip("Chromium not found (apt-get install chromium); .ci/run installs it")
+        skip_or_fail("Chromium not found (apt-get install chromium); .ci/run installs it")
     out, _ = reports
     pdf = tmp_path / "NER.pdf"
     subprocess.run([executable, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
