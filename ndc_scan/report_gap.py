@@ -31,8 +31,10 @@ q{font-style:italic}
 
 
 def write(tables: dict, out: Path, *, taxonomy: Taxonomy) -> list:
-    """Write gap_report.html and one brief per country (latest document) into ``out``; return the paths."""
-    written = []
+    """Write gap_report.html and one brief per country (latest document) into ``out``.
+
+    Returns the report's path and the briefs folder's (not each brief: a corpus has hundreds).
+    """
     folder = out / "briefs"
     folder.mkdir(parents=True, exist_ok=True)
     for doc in latest_documents(tables["documents"]).itertuples(index=False):
@@ -40,10 +42,9 @@ def write(tables: dict, out: Path, *, taxonomy: Taxonomy) -> list:
         for suffix, renderer in ((".html", briefs.render_html), (".md", briefs.render_markdown)):
             path = folder / f"{brief.file_stem}{suffix}"
             path.write_text(renderer(brief, taxonomy_hash=taxonomy.short_hash), encoding="utf-8")
-            written.append(path)
     path = out / "gap_report.html"
     path.write_text(render(tables, taxonomy=taxonomy), encoding="utf-8")
-    return [path, *written]
+    return [path, folder]
 
 
 def render(tables: dict, *, taxonomy: Taxonomy) -> str:
