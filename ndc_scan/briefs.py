@@ -22,6 +22,8 @@ from .taxonomy import CONCEPT_IDS, Taxonomy
 MAX_QUOTES, QUOTE_CHARS, MAX_TARGETS, TARGET_QUOTE_CHARS = 4, 230, 4, 110
 LEVEL_SHORT = {0: "absent", 1: "mention", 2: "commitment", 3: "quantified target"}
 CHANGE_ORDER = ("added", "strengthened", "weakened", "dropped")
+UNCONFIRMED = ("Quantified target by the level rules, but no target was extracted for: {} (a number stands near the "
+               "concept; check the quote).")
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
 
 CSS = """
@@ -62,6 +64,7 @@ class Brief:
     previous: str = ""                              # "INDC 2015 (file.pdf)" or ""
     changes: list = field(default_factory=list)     # (change, concept name, from level, to level)
     relation: str = ""
+    unconfirmed: list = field(default_factory=list)  # concept names at level 3 with no row in targets.csv
 
     @property
     def file_stem(self) -> str:
@@ -117,6 +120,10 @@ def build(doc, tables: dict, taxonomy: Taxonomy) -> Brief:
         brief.ranked = int(gaps["rank"].notna().sum())
         brief.gaps = [g for g in str(row["gaps"]).split(" | ") if g]
     cells = coverage[coverage["doc_id"] == doc.doc_id].set_index("concept")
+    mine = targets[targets["doc_id"] == doc.doc_id]
+    with_target = {c for cs in mine["concepts"] for c in str(cs).split(";")}
+    brief.unconfirmed = [taxonomy.concept_name(c) for c in CONCEPT_IDS
+                         if c in cells.index and cells.at[c, "level"] == 3 and c not in with_target]
     for concept in CONCEPT_IDS:
         level = cells.at[concept, "level"] if concept in cells.index else pd.NA
         pages = str(cells.at[concept, "pages"]) if concept in cells.index else ""
@@ -126,7 +133,6 @@ def build(doc, tables: dict, taxonomy: Taxonomy) -> Brief:
     for concept, cell in found.head(MAX_QUOTES).iterrows():
         brief.quotes.append((taxonomy.concept_name(concept), LEVEL_SHORT[int(cell["level"])],
                              _cut(cell["top_quote"], QUOTE_CHARS), cell["top_quote_page"]))
-    mine = targets[targets["doc_id"] == doc.doc_id]
     brief.n_targets = len(mine)
     ranked = mine.assign(_area=mine["measure"].isin(["area", "share_of_area"]), _tie=mine["tie"] == "sentence")
     ranked = ranked.sort_values(["_tie", "_area", "level", "page"], ascending=[False, False, False, True])
@@ -174,8 +180,10 @@ def render_html(brief: Brief, *, taxonomy_hash: str) -> str:
                         f'{e(LEVEL_SHORT[level] if level is not None else "not read")}'
                         f'{"<br>p. " + e(pages) if pages else ""}</td>' for _, level, pages in brief.levels)
         names = "".join(f"<th>{e(name)}</th>" for name, _, _ in brief.levels)
-        parts += ["<h2>Level per concept</h2>", f"<table class=levels><tr>{names}</tr><tr>{cells}</tr></table>",
-                  "<h2>What the NDC says</h2>"]
+        parts += ["<h2>Level per concept</h2>", f"<table class=levels><tr>{names}</tr><tr>{cells}</tr></table>"]
+        if brief.unconfirmed:
+            parts.append(f"<p class=meta>{e(UNCONFIRMED.format(', '.join(brief.unconfirmed)))}</p>")
+        parts.append("<h2>What the NDC says</h2>")
         if brief.quotes:
             parts += [f"<p><strong>{e(c)}</strong> ({e(lv)}, p. {_year(p)})</p><blockquote>“{e(q)}”</blockquote>"
                       for c, lv, q, p in brief.quotes]
@@ -228,6 +236,8 @@ def render_markdown(brief: Brief, *, taxonomy_hash: str) -> str:
     if brief.read_status != NO_TEXT:
         lines += ["", "## Level per concept", "", "| concept | level | pages |", "| --- | --- | --- |"]
         lines += [f"| {m(n)} | {LEVEL_SHORT[lv] if lv is not None else 'not read'} | {m(p)} |" for n, lv, p in brief.levels]
+        if brief.unconfirmed:
+            lines += ["", m(UNCONFIRMED.format(", ".join(brief.unconfirmed)))]
         lines += ["", "## What the NDC says", ""]
         for c, lv, q, p in brief.quotes or []:
             lines += [f"**{m(c)}** ({lv}, p. {_year(p)})", "", f"> {m(q)}", ""]

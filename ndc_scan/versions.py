@@ -107,7 +107,7 @@ def progress_table(coverage: pd.DataFrame, documents: pd.DataFrame, taxonomy: Ta
         for _, old, new in pairs:
             a, b = levels.get((old, concept)), levels.get((new, concept))
             counts[change(a, b)] += 1
-            if counts and not (pd.isna(a) or pd.isna(b)):
+            if not (a is None or b is None or pd.isna(a) or pd.isna(b)):
                 before.append(int(a))
                 after.append(int(b))
         rows.append({"concept": concept, "concept_name": taxonomy.concept_name(concept), "countries": len(pairs),
