@@ -50,7 +50,7 @@ _SCALES = [  # (pattern, factor); longest first
 ]
 _SCALE = "|".join(p for p, _ in _SCALES)
 _RANGE = r"-|to|and|à|a|y|e|et|до|إلى|و"
-_CO2 = r"(?:co2|carbon dioxide|dioxyde de carbone|di[óo]xido de carbono|углекислого газа)"
+_CO2 = r"(?:co\s?2|carbon dioxide|dioxyde de carbone|di[óo]xido de carbono|углекислого газа)"
 _EQ = r"(?:\s*-?\s*(?:eq\b\.?|e\b|equivalent|équivalent|equivalente|экв\w*\.?))?"
 _TONNE = r"(?:tonnes?|tons?|toneladas?|тонн\w*|т\b|t\b|t(?=co2|c\b|e?q?co2)|mg(?=\s?c\b))"
 _PER_HA = r"(?:\s*(?:/|per|par|por|на)\s*(?:ha\b|hectares?|hect[áa]reas?|га\b))"
@@ -58,7 +58,7 @@ _PER_YEAR = (r"(?:\s*(?:/|per|par|por|в)\s*(?:yr|year|an|année|a[ñn]o|год)
              r"yearly|par an|chaque année|al año|por año|por ano|cada año|cada ano|в год|ежегодно))")
 _UNITS = {  # measure: pattern. Tried in this order.
     "emissions": (rf"(?:(?P<ep>k|m|g|kilo|mega|giga)\s?)?{_TONNE}\s*(?:of\s+|de\s+|d')?(?:(?:équivalent|equivalente?|eq\.?)\s+)?"
-                  rf"{_CO2}{_EQ}|(?P<ep2>k|m)?t\s?(?:e|éq|eq)\.?\s?co2|gg\s?{_CO2}{_EQ}"),
+                  rf"{_CO2}{_EQ}|(?P<ep2>k|m)?t\s?(?:e|éq|eq)\.?\s?co2|(?P<ep3>k|m)?t-\s?{_CO2}{_EQ}|gg\s?{_CO2}{_EQ}"),
     "carbon": rf"(?:(?P<cp>k|m|g)\s?)?{_TONNE}\s*(?:of\s+|de\s+|d')?(?:carbon|carbone|carbono|углерода|c)\b",
     "area": (r"mha\b|ha\b|hectares?\b|hect[áa]reas?\b|hectars?\b|hect\.|га\b|гектар\w*|هكتار\w*|"
              r"(?P<km2>km\s?2\b|sq\.?\s?km\b|square kilomet\w+|kilom[èe]tres? carr[ée]s|kil[óo]metros? cuadrados)|(?P<acre>acres?\b)"),
@@ -69,10 +69,17 @@ _UNIT = "|".join(f"(?P<u_{m}>{p})" for m, p in _UNITS.items())
 _QUANTITY = re.compile(
     rf"(?P<n1>{_NUM}|{_WORDNUM})(?:\s*(?P<s1>{_SCALE}))?"
     rf"(?:\s*(?:{_RANGE})\s*(?P<n2>{_NUM}|{_WORDNUM})(?:\s*(?P<s2>{_SCALE}))?)?"
-    rf"\s*(?:(?:of|de|d'|des|de la)\s*)?(?:{_UNIT})(?P<rate>{_PER_HA}?{_PER_YEAR}?)",
+    rf"\s*(?:(?:of|de|d'|des|de la)\s*)?(?:{_UNIT})(?P<rate>{_PER_HA}?(?:(?:\s+(?:of|de|d')\s*\w+)?{_PER_YEAR})?)",
     re.IGNORECASE,
 )
 _MONEY = re.compile(r"us\$|usd|\$|€|eur\b|euros?\b|fcfa|cfa|dollars?|d[óo]lares|долл\w*|دولار|xof|£|₹", re.IGNORECASE)
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+#: Just before a number: it is a status or an estimate, not an aim ("has established 14%", "could yield").
+_LOCAL_STATUS = re.compile(
+    r"\b(?:has|have|had) (?:already )?(?:been )?\w+ed\b|\b(?:was|were|currently|already|could|potential(?:ly)?|"
+    r"estimated?|a été|ont été|était|actuellement|déjà|potentiel\w*|fue|fueron|ha sido|actualmente|podría\w*|"
+    r"potencial\w*|se estima|было|были)\b", re.IGNORECASE)
+LOCAL = 60                    # characters before the number searched for a status or estimate
 _PER = re.compile(r"(?:\bper|\bpar|\bpor|\bна|/)\s*$", re.IGNORECASE)
 _SHARE_OF = re.compile(
     r"^\s*(?:of(?: the)?|des?|du|de la|del|de los|de las|da|do|das|dos|от|من)\s+((?:total\s+)?[^,.;:()|\n]{3,70})", re.IGNORECASE)
@@ -145,7 +152,12 @@ def extract(text: str, *, lang: str = "en", conditional: str = "") -> list:
         strong = bool(year_hits or _STRONG_CUE.search(sentence))
         if _STATUS.search(sentence) and not year_hits:
             continue
+        urls = [m.span() for m in _URL.finditer(sentence)]
         for found in _QUANTITY.finditer(sentence):
+            if any(a <= found.start() < b for a, b in urls):
+                continue                                  # "...%20Plan%2016%2004..." in a link
+            if _LOCAL_STATUS.search(sentence, max(0, found.start() - LOCAL), found.start()):
+                continue
             if not (strong or _NEAR_CUE.search(sentence, max(0, found.start() - NEAR), found.start())):
                 continue
             target = _target(found, sentence, s_start, text, lang, year_hits, conditional)
@@ -274,7 +286,7 @@ def _normalisation(found: re.Match, measure: str) -> tuple:
         factor = 100.0 if found.group("km2") else 0.404686 if found.group("acre") else 1e6 if unit == "mha" else 1.0
         return factor, "ha" + per_year
     if measure in ("emissions", "carbon"):
-        prefix = (found.group("ep") or found.group("ep2") or found.group("cp") or "").lower()
+        prefix = (found.group("ep") or found.group("ep2") or found.group("ep3") or found.group("cp") or "").lower()
         unit = found.group(f"u_{measure}").lower()
         factor = 1e3 if unit.startswith("gg") else _PREFIX.get(prefix, 1.0)
         if measure == "carbon":

@@ -164,3 +164,32 @@ def test_real_sentences_are_on_their_page(file, page, lang, sentence, quantity, 
     pdf = pypdfium2.PdfDocument(corpus_pdf(file))
     text = " ".join(pdf[page - 1].get_textpage().get_text_range().split()).replace("’", "'")
     assert re.sub(r"\s", "", quantity) in re.sub(r"\s", "", text)
+
+
+# Regressions found in the sample of 30 targets.csv rows checked by hand on the full corpus.
+def test_regression_japanese_t_co2_with_hyphen_and_split_subscript():
+    # JPN_ndc-updated_2020 p. 10: "approximately 37 million t-CO 2"
+    assert one("The target for removals is set as approximately 37 million t-CO 2 by FY 2030.").norm_value == 37e6
+
+
+def test_regression_rate_after_what_is_planted():
+    # HTI_indc_2015 p. 13: "plantation de 2500ha de forêt par an de 2016 - 2030"
+    target = one("Boiser/reboiser: plantation de 2500ha de forêt par an de 2016 - 2030", "fr")
+    assert (target.norm_unit, target.year) == ("ha/yr", 2030)
+
+
+def test_regression_status_and_estimates_next_to_a_target_year_are_not_targets():
+    # SUR_ndc2_2019 p. 24: "has established 14% … to at least 17% of the terrestrial area by 2030"
+    text = ("Suriname has established 14% of its total land area under a national protection system and will "
+            "increase the percentage of forests and wetlands under protection to at least 17% of the terrestrial "
+            "area by 2030.")
+    assert [t.quantity for t in extract(text)] == ["17%"]
+    # JAM_ndc-updated_2020 p. 4: an estimate of a project's outcome
+    assert extract("sustainable land management outcomes of the project could yield emission reductions of more "
+                   "than 550,000tCO2e for the 4 years of the project.") == []
+
+
+def test_regression_percent_encoded_links_are_not_shares():
+    # GBR_ndc-updated_2020 p. 17: ".../Marine%20Plan%20for%20NI%20final%2016%2004%2018.PDF"
+    assert extract("Draft Marine Plan https://www.daera-ni.gov.uk/Marine%20Plan%20for%20NI%20final%2016%2004%2018.PDF "
+                   "targets wetlands by 2030") == []
