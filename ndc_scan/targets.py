@@ -32,7 +32,7 @@ from .records import Target
 # Arabic-Indic and Persian digits, Arabic decimal and thousands marks → ASCII, one character for one.
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬٪", "01234567890123456789.,%")
 
-_NUM = r"(?<![\w.,/])(?:\d{1,3}(?:[,.' ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?![\d])"
+_NUM = r"(?<![\w.,/])(?:\d{1,3}(?:(?:[,.']\s?| )\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?![\d])"
 _WORDNUMS = {
     "one": 1, "a": 1, "un": 1, "une": 1, "uno": 1, "una": 1, "um": 1, "uma": 1, "half a": 0.5, "medio": 0.5,
     "two": 2, "deux": 2, "dos": 2, "dois": 2, "duas": 2, "три": 3, "два": 2, "две": 2,
@@ -133,6 +133,15 @@ _CONDITIONAL = re.compile(
     r"apoyo internacional|financiamiento internacional|условн|مشروط", re.IGNORECASE)
 _UNCONDITIONAL = re.compile(r"unconditional|inconditionn|incondicional|sans condition|безусловн|غير مشروط", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-ZÀ-ÝА-Я\u0600-\u06ff•\-])|\n")
+#: A line that starts a new item: a bullet, a dash, "(cid:1)" (an unmapped bullet glyph), "1." or "a)".
+_ITEM_START = re.compile(r"\s*(?:[•\-–*\u2022\uf0b7]|\(cid:\d+\)|\(?[0-9a-z]{1,2}[.)]\s)")
+#: Just before a share: a restatement of a figure, not a separate target ("corresponding to 2.6%").
+_RESTATEMENT = re.compile(r"(?:corresponding to|equivalent to|correspondant à|équivalent à|correspondiente a|"
+                          r"equivalente a|i\.e\.|soit)\s*(?:about |approximately |environ )?$", re.IGNORECASE)
+#: "from 30% to 20%", "de 30 % du territoire à 20 %": the first figure is the starting point, not the aim.
+_FROM = re.compile(r"\b(?:from|de|desde|от)\s*$", re.IGNORECASE)
+_TO = re.compile(r"^[^.;]{0,45}?\s(?:to|à|a|hasta|до)\s+\d", re.IGNORECASE)
+_RATE_AFTER = re.compile(r"^\s*(?:survival|success|germination|rate|taux|tasa)", re.IGNORECASE)
 NORM_UNITS = {"area": "ha", "emissions": "tCO2e", "carbon": "tCO2e", "share": "%", "length": "km"}
 _PREFIX = {"k": 1e3, "kilo": 1e3, "m": 1e6, "mega": 1e6, "g": 1e9, "giga": 1e9}
 CARBON_TO_CO2 = 44 / 12
@@ -147,7 +156,7 @@ def extract(text: str, *, lang: str = "en", conditional: str = "") -> list:
     plain = text.translate(_DIGITS)
     targets = []
     for s_start, s_end in sentence_bounds(plain):
-        sentence = plain[s_start:s_end]
+        sentence = plain[s_start:s_end].replace("\n", " ")
         year_hits = [(m.start(), _last_year(m)) for m in _TARGET_YEAR.finditer(sentence)]
         strong = bool(year_hits or _STRONG_CUE.search(sentence))
         if _STATUS.search(sentence) and not year_hits:
@@ -169,15 +178,29 @@ def extract(text: str, *, lang: str = "en", conditional: str = "") -> list:
 
 
 def sentence_bounds(text: str) -> list:
-    """(start, end) of the sentences (and table rows) of ``text``."""
+    """(start, end) of the sentences, list items and table rows of ``text``.
+
+    A line break ends a sentence only after . ; : ! ?, before a list item, or next to a table row
+    (cells joined with " | "); elsewhere it is a wrapped line ("(19\\n500 ha)" is one number).
+    """
     bounds, start = [], 0
     for found in _SENTENCE_END.finditer(text):
+        if found.group(0) == "\n" and not _line_break_ends(text, found.start()):
+            continue
         if found.start() > start:
             bounds.append((start, found.start()))
         start = found.end()
     if start < len(text):
         bounds.append((start, len(text)))
     return bounds
+
+
+def _line_break_ends(text: str, at: int) -> bool:
+    before = text[text.rfind("\n", 0, at) + 1:at]
+    after_end = text.find("\n", at + 1)
+    after = text[at + 1:after_end if after_end >= 0 else len(text)]
+    return (before.rstrip().endswith((".", ";", ":", "!", "?")) or bool(_ITEM_START.match(after))
+            or " | " in before or " | " in after or not before.strip() or not after.strip())
 
 
 def _last_year(found: re.Match) -> int:
@@ -194,6 +217,9 @@ def _target(found: re.Match, sentence: str, offset: int, original: str, lang: st
     if _PER.search(before):
         return None                                       # a rate's denominator: "US$ 2 million per 1000 ha"
     share_of = ""
+    if measure == "share" and (_RESTATEMENT.search(sentence, max(0, start - 40), start) or _RATE_AFTER.match(after)
+                               or (_FROM.search(sentence, max(0, start - 12), start) and _TO.match(after))):
+        return None
     if measure == "share":
         of = _SHARE_OF.match(after)
         share_of = " ".join(of.group(1).split()) if of else ""

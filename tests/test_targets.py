@@ -193,3 +193,29 @@ def test_regression_percent_encoded_links_are_not_shares():
     # GBR_ndc-updated_2020 p. 17: ".../Marine%20Plan%20for%20NI%20final%2016%2004%2018.PDF"
     assert extract("Draft Marine Plan https://www.daera-ni.gov.uk/Marine%20Plan%20for%20NI%20final%2016%2004%2018.PDF "
                    "targets wetlands by 2030") == []
+
+
+def test_regression_wrapped_line_inside_a_number():
+    # HTI_indc_2015 p. 12: "forêts de mangroves existantes (19\n500ha) d'ici 2030."
+    text = "(cid:1) Protéger, conserver et étendre des forêts de mangroves existantes (19\n500ha) d'ici 2030."
+    target = one(text, "fr")
+    assert (target.quantity, target.norm_value, target.year) == ("19\n500ha", 19500, 2030)
+
+
+def test_regression_space_after_thousands_comma():
+    # ERI_ndc_2018 p. 22: "Development and promotion of irrigation scheme by 170, 000 ha;"
+    assert one("Development and promotion of irrigation scheme by 170, 000 ha;").norm_value == 170000
+
+
+@pytest.mark.parametrize("text, expected", [
+    # JPN_indc_2015 p. 7: shares restating a tonnage are not targets of their own
+    ("approximately 9.1 million t-CO 2 by cropland management, grazing land management and revegetation "
+     "(corresponding to 0.6% reduction of total emissions in FY 2013) are the target", ["9.1 million t-CO 2"]),
+    # IDN_ndc_2016 p. 16: a survival rate is not an area
+    ("Peat restoration achieves 90% survival rate and the area of peat restoration reaches 2 Mha by 2030", ["2 Mha"]),
+    # BFA_indc_2015 p. 9: "from 30% to 20%" aims at 20%
+    ("Objectif : la réduction des superficies des forêts brûlées de 30 % du territoire national à 20 %", ["20 %"]),
+    ("Réduire les émissions de 30% d'ici 2030", ["30%"]),
+])
+def test_regression_restated_starting_and_rate_shares(text, expected):
+    assert [t.quantity for t in extract(text, lang="fr" if "Réduire" in text or "Objectif" in text else "en")] == expected
