@@ -139,7 +139,11 @@ _ITEM_START = re.compile(r"\s*(?:[•\-–*\u2022\uf0b7]|\(cid:\d+\)|\(?[0-9a-z]
 _RESTATEMENT = re.compile(r"(?:corresponding to|equivalent to|correspondant à|équivalent à|correspondiente a|"
                           r"equivalente a|i\.e\.|soit)\s*(?:about |approximately |environ )?$", re.IGNORECASE)
 #: "from 30% to 20%", "de 30 % du territoire à 20 %": the first figure is the starting point, not the aim.
-_FROM = re.compile(r"\b(?:from|de|desde|от)\s*$", re.IGNORECASE)
+_FROM = re.compile(r"\b(?:from|de|desde|от)\s*(?:about |approximately |around |environ |aproximadamente )?$",
+                   re.IGNORECASE)
+#: Before "de 68 000 à 100 000 ha": a change from one figure to another, not a range.
+_CHANGE = re.compile(r"\b(?:accroissement|augment\w*|increas\w*|réduction|reduc\w*|passer|porter|aumentar|"
+                     r"incrementar|expan\w*|extension|rise|raise)\b[^.;]{0,50}$", re.IGNORECASE)
 _TO = re.compile(r"^[^.;]{0,45}?\s(?:to|à|a|hasta|до)\s+\d", re.IGNORECASE)
 _RATE_AFTER = re.compile(r"^\s*(?:survival|success|germination|rate|taux|tasa)", re.IGNORECASE)
 NORM_UNITS = {"area": "ha", "emissions": "tCO2e", "carbon": "tCO2e", "share": "%", "length": "km"}
@@ -218,7 +222,7 @@ def _target(found: re.Match, sentence: str, offset: int, original: str, lang: st
         return None                                       # a rate's denominator: "US$ 2 million per 1000 ha"
     share_of = ""
     if measure == "share" and (_RESTATEMENT.search(sentence, max(0, start - 40), start) or _RATE_AFTER.match(after)
-                               or (_FROM.search(sentence, max(0, start - 12), start) and _TO.match(after))):
+                               or _starting_point(sentence, start, after)):
         return None
     if measure == "share":
         of = _SHARE_OF.match(after)
@@ -235,6 +239,9 @@ def _target(found: re.Match, sentence: str, offset: int, original: str, lang: st
     if value_max is not None and value_max < value:        # "by 2030 - 30%": not a range
         start = found.start("n2")
         value, value_max = value_max, None
+    elif value_max is not None and (_FROM.search(sentence, max(0, start - 20), start)
+                                    or _CHANGE.search(sentence, max(0, start - 70), start)):
+        value, value_max = value_max, None                 # "increase from 68 000 to 100 000 ha": the aim is 100 000
     factor, norm_unit = _normalisation(found, measure)
     unit = sentence[found.start(f"u_{measure if measure != 'share_of_area' else 'share'}"):end].strip()
     year = _year(sentence, start, end, year_hits)
@@ -256,6 +263,12 @@ def _target(found: re.Match, sentence: str, offset: int, original: str, lang: st
         baseline="BAU" if _BAU.search(sentence) else ("base year" if base_year else ""),
         conditional=conditional, share_of=share_of, sentence=" ".join(original[offset:offset + len(sentence)].split()),
     )
+
+
+def _starting_point(sentence: str, start: int, after: str) -> bool:
+    """"from 10.9%" (English, Spanish, Russian: always), "de 30 % … à 20 %" (French: when "à N" follows)."""
+    found = _FROM.search(sentence, max(0, start - 30), start)
+    return bool(found) and (not found.group(0).lower().startswith("de") or bool(_TO.match(after)))
 
 
 def _value(number: Optional[str], scale: Optional[str], lang: str) -> Optional[float]:

@@ -44,7 +44,7 @@ def test_area_formats_are_normalised_to_hectares(lang, text, quantity, value):
 @pytest.mark.parametrize("text, low, high", [
     ("Restore between 1 and 2 million ha of land by 2030.", 1e6, 2e6),
     ("Restore 1-2 million ha of land by 2030.", 1e6, 2e6),
-    ("Restaurer de 68 000 à 100 000 ha de terres d'ici 2030.", 68000, 100000),
+    ("Restaurer entre 68 000 et 100 000 ha de terres d'ici 2030.", 68000, 100000),
     ("Restaurar entre 1 y 2 millones de hectáreas al 2030.", 1e6, 2e6),
 ])
 def test_ranges(text, low, high):
@@ -219,3 +219,15 @@ def test_regression_space_after_thousands_comma():
 ])
 def test_regression_restated_starting_and_rate_shares(text, expected):
     assert [t.quantity for t in extract(text, lang="fr" if "Réduire" in text or "Objectif" in text else "en")] == expected
+
+
+@pytest.mark.parametrize("text, lang, value", [
+    # BFA_indc_2015 p. 9: "l'accroissement des superficies des plantations de 68 000 à 100 000 ha/an"
+    ("objectifs du Gouvernement : l'accroissement des superficies des plantations de 68 000 à 100 000 ha/an", "fr",
+     100000),
+    ("Increase wetland coverage to 12% by 2030, from approximately 10.9% in 2014.", "en", 12),
+])
+def test_regression_from_one_figure_to_another_keeps_the_aim(text, lang, value):
+    # UGA_indc_2015 p. 9: 10.9% is where Uganda starts from, 12% by 2030 is the target
+    found = extract(text, lang=lang)
+    assert [(t.norm_value, t.norm_value_max) for t in found] == [(value, None)]
