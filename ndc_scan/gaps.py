@@ -85,16 +85,15 @@ def find_gaps(levels: dict, *, land_passages: int, concept_passages: int, pages:
     name = taxonomy.concept_name
     gaps = []
     if not found:
-        addressed = f", although agriculture and land use are addressed ({land_passages} passages)" if land_passages else ""
+        addressed = f", although agriculture and land use are addressed ({_n(land_passages)})" if land_passages else ""
         gaps.append(("nothing_on_land", f"The NDC says nothing about soils or land management: none of the 10 "
                                         f"concepts is found{addressed}."))
     soc = levels.get("soil_carbon", 0)
     if soc == 0 and found:
-        gaps.append(("soil_carbon_absent", f"Agriculture and land use are addressed ({land_passages} passages; "
+        gaps.append(("soil_carbon_absent", f"Agriculture and land use are addressed ({_n(land_passages)}; "
                                            f"{concept_passages} on soil and land practices) but soil carbon is absent."))
-    elif soc == 0 and land_passages:
-        gaps.append(("soil_carbon_absent", f"Agriculture and land use are addressed ({land_passages} passages) "
-                                           "but soil carbon is absent."))
+    elif soc == 0:
+        gaps.append(("soil_carbon_absent", "Soil carbon is absent."))
     elif soc == 1:
         gaps.append(("soil_carbon_mention", f"Soil carbon is mentioned (p. {pages['soil_carbon']}) but no measure "
                                             "commits to it."))
@@ -120,6 +119,10 @@ def find_gaps(levels: dict, *, land_passages: int, concept_passages: int, pages:
         gaps.append(("targets_conditional", f"Every land and soil target ({len(targets)}) depends on international "
                                             "support (conditional)."))
     return gaps
+
+
+def _n(count: int, noun: str = "passage") -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _tied(targets: pd.DataFrame, concepts, measures=None) -> bool:

@@ -32,6 +32,7 @@ def test_nothing_on_land_names_the_agriculture_passages(taxonomy):
                       soc_monitoring=False, taxonomy=taxonomy)
     assert rules(found) == ["nothing_on_land", "soil_carbon_absent", "no_soc_monitoring"]
     assert "addressed (7 passages)" in found[0][1]
+    assert found[1][1] == "Soil carbon is absent."               # not the agriculture count a second time
 
 
 def test_soil_carbon_absent_while_land_is_addressed(taxonomy):
