@@ -123,7 +123,8 @@ def build(doc, tables: dict, taxonomy: Taxonomy) -> Brief:
     mine = targets[targets["doc_id"] == doc.doc_id]
     with_target = {c for cs in mine["concepts"] for c in str(cs).split(";")}
     brief.unconfirmed = [taxonomy.concept_name(c) for c in CONCEPT_IDS
-                         if c in cells.index and cells.at[c, "level"] == 3 and c not in with_target]
+                         if c in cells.index and pd.notna(cells.at[c, "level"]) and cells.at[c, "level"] == 3
+                         and c not in with_target]
     for concept in CONCEPT_IDS:
         level = cells.at[concept, "level"] if concept in cells.index else pd.NA
         pages = str(cells.at[concept, "pages"]) if concept in cells.index else ""
