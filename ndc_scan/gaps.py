@@ -90,8 +90,9 @@ def find_gaps(levels: dict, *, land_passages: int, concept_passages: int, pages:
                                         f"concepts is found{addressed}."))
     soc = levels.get("soil_carbon", 0)
     if soc == 0 and found:
-        gaps.append(("soil_carbon_absent", f"Agriculture and land use are addressed ({_n(land_passages)}; "
-                                           f"{concept_passages} on soil and land practices) but soil carbon is absent."))
+        gaps.append(("soil_carbon_absent", f"Agriculture and land use are addressed ({_n(land_passages)}), the 10 "
+                                           f"soil and land concepts in {_n(concept_passages)}, but soil carbon is "
+                                           "absent."))
     elif soc == 0:
         gaps.append(("soil_carbon_absent", "Soil carbon is absent."))
     elif soc == 1:

@@ -39,8 +39,8 @@ def test_soil_carbon_absent_while_land_is_addressed(taxonomy):
     found = find_gaps(levels(agroforestry=2, wetlands=1), land_passages=12, concept_passages=5, pages=PAGES,
                       targets=NO_TARGETS, soc_monitoring=False, taxonomy=taxonomy)
     assert rules(found) == ["soil_carbon_absent", "slm_no_area_target", "peat_wetland_no_measure", "no_soc_monitoring"]
-    assert found[0][1] == ("Agriculture and land use are addressed (12 passages; 5 on soil and land practices) but "
-                           "soil carbon is absent.")
+    assert found[0][1] == ("Agriculture and land use are addressed (12 passages), the 10 soil and land concepts in "
+                           "5 passages, but soil carbon is absent.")
     assert found[1][1] == ("Land management practices are named (agroforestry) but no area target (hectares or "
                            "share of land) is given.")
     assert found[2][1] == "Wetlands are mentioned (p. 4) without measures."
