@@ -6,7 +6,8 @@ Tables (all keyed by document and concept where relevant):
 * ``coverage``  — one row per document × concept: the strongest level and its evidence;
 * ``countries`` — one row per country (latest document, or every document), a column per concept;
 * ``passages``  — one row per passage × concept found;
-* ``failures``  — files that could not be read, with the reason and the remedy.
+* ``failures``  — files that could not be read, with the reason and the remedy;
+* ``targets``, ``gaps``, ``versions``, ``progress`` — the advocacy tables (see ``advocacy.py``).
 """
 
 from __future__ import annotations
@@ -28,13 +29,17 @@ def build_tables(db, doc_ids: list, failures: list, taxonomy: Taxonomy, *, all_v
     documents = _documents(db, doc_ids, taxonomy)
     passages = _passages(db, doc_ids, taxonomy, documents)
     coverage = _coverage(documents, passages, failures, taxonomy)
-    return {
+    tables = {
         "documents": documents,
         "coverage": coverage,
         "countries": _countries(coverage, documents, all_versions=all_versions),
         "passages": passages,
         "failures": pd.DataFrame([f.__dict__ for f in failures], columns=["path", "error", "problem", "remedy"]),
     }
+    from . import advocacy                      # targets, gaps, versions, progress (they import this module)
+
+    tables.update(advocacy.build(db, tables, taxonomy, all_versions=all_versions))
+    return tables
 
 
 def _placeholders(items: list) -> str:

@@ -59,7 +59,8 @@ def main(ctx: click.Context, verbose: bool):
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--out", default="reports", show_default=True, type=click.Path(file_okay=False),
-              help="Folder for coverage.csv, countries.csv, passages.csv, documents.csv, failures.csv, report.xlsx, report.html.")
+              help="Folder for coverage.csv, countries.csv, passages.csv, documents.csv, failures.csv, targets.csv, "
+                   "gaps.csv, versions.csv, progress.csv, report.xlsx, report.html, gap_report.html, briefs/.")
 @click.option("--store", default=DEFAULT_STORE, show_default=True, type=click.Path(dir_okay=False), help=STORE_HELP)
 @click.option("--metadata", type=click.Path(dir_okay=False),
               help="CSV that overrides inferred country/kind/year/language: columns file or sha256 plus any of "

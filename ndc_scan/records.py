@@ -262,3 +262,56 @@ class Failure:
     problem: str
     remedy: str
     error: str                   # the NdcScanError class name
+
+
+#: What a target's quantity measures (``Target.measure``) and the normalised units.
+TARGET_MEASURES = ("area", "emissions", "carbon", "share", "share_of_area", "length")
+TARGET_UNITS = ("ha", "ha/yr", "tCO2e", "tCO2e/yr", "tCO2e/ha", "tCO2e/ha/yr", "%", "km")
+
+
+@dataclass(frozen=True)
+class Target:
+    """A quantified target found in a text (see ``targets.extract``).
+
+    ``start``/``end`` are offsets of the quantity in the text that was read (0-based, end-exclusive);
+    ``quantity`` is those characters as written. ``norm_value`` is in ``norm_unit``: hectares,
+    tonnes of CO2 equivalent (carbon × 44/12), per hectare and/or per year, percent or kilometres.
+    """
+
+    start: int
+    end: int
+    quantity: str                # as written, e.g. "2 millions d'hectares"
+    value: float                 # the number as written, scale word applied (2 millions → 2000000)
+    value_max: Optional[float]   # upper end of a range, else None
+    unit: str                    # the unit as written, e.g. "d'hectares", "MtCO2e"
+    measure: str                 # one of TARGET_MEASURES
+    norm_value: float
+    norm_value_max: Optional[float]
+    norm_unit: str               # one of TARGET_UNITS
+    year: Optional[int]          # target year ("by 2030"), None when not stated
+    base_year: Optional[int]     # reference year ("compared to 2010"), None when not stated
+    baseline: str                # "BAU", "base year" or ""
+    conditional: str             # "conditional", "unconditional" or ""
+    share_of: str                # for a percentage: what it is a share of ("of degraded land"), else ""
+    sentence: str                # the sentence that states it, whitespace collapsed
+
+    def __post_init__(self):
+        _check(0 <= self.start < self.end, f"target offsets must satisfy 0 <= start < end, got {self.start}, {self.end}")
+        _check(len(self.quantity) == self.end - self.start,
+               f"target quantity {self.quantity!r} does not match offsets {self.start}..{self.end}")
+        _check(self.value >= 0, f"target value must be >= 0, got {self.value}")
+        _check(self.value_max is None or self.value_max >= self.value,
+               f"range upper end {self.value_max} is below its lower end {self.value}")
+        _check(self.measure in TARGET_MEASURES, f"measure must be one of {TARGET_MEASURES}, got {self.measure!r}")
+        _check(self.norm_unit in TARGET_UNITS, f"norm_unit must be one of {TARGET_UNITS}, got {self.norm_unit!r}")
+        for name in ("year", "base_year"):
+            value = getattr(self, name)
+            _check(value is None or 1950 <= value <= 2100, f"{name} out of range: {value!r}")
+        _check(self.base_year is None or self.year is None or self.base_year < self.year,
+               f"base year {self.base_year} is not before the target year {self.year}")
+        _check(self.baseline in ("BAU", "base year", ""), f"bad baseline {self.baseline!r}")
+        _check(self.conditional in ("conditional", "unconditional", ""), f"bad conditional flag {self.conditional!r}")
+
+    @property
+    def is_range(self) -> bool:
+        return self.value_max is not None

@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import report_html
+from . import report_gap, report_html
 from .taxonomy import Taxonomy
 
 CSV_TABLES = {"coverage": "coverage.csv", "countries": "countries.csv", "passages": "passages.csv",
-              "documents": "documents.csv", "failures": "failures.csv"}
-SHEETS = ("countries", "coverage", "passages", "documents", "failures")
+              "documents": "documents.csv", "failures": "failures.csv",
+              "targets": "targets.csv", "gaps": "gaps.csv", "versions": "versions.csv", "progress": "progress.csv"}
+SHEETS = ("countries", "coverage", "passages", "documents", "failures", "targets", "gaps", "versions", "progress")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")     # what Excel files cannot hold
 
@@ -32,6 +33,7 @@ def write_all(tables: dict, out: Path, *, taxonomy: Taxonomy) -> list:
     path = out / "report.html"
     path.write_text(report_html.render(tables, taxonomy=taxonomy), encoding="utf-8")
     written.append(path)
+    written += report_gap.write(tables, out, taxonomy=taxonomy)      # gap_report.html, briefs/
     return written
 
 

@@ -1,0 +1,233 @@
+"""Quantified targets: every number format of the issue, real NDC sentences, money and status figures left out."""
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ndc_scan.records import Target
+from ndc_scan.targets import extract, parse_number
+
+from .conftest import corpus_pdf
+
+
+def one(text, lang="en", **kwargs):
+    found = extract(text, lang=lang, **kwargs)
+    assert len(found) == 1, [t.quantity for t in found]
+    return found[0]
+
+
+@pytest.mark.parametrize("lang, text, quantity, value", [
+    ("en", "The country will restore 2 million hectares of degraded land by 2030.", "2 million hectares", 2e6),
+    ("en", "Restore 2,000,000 ha of degraded land by 2030.", "2,000,000 ha", 2e6),
+    ("es", "Se restaurarán 2.000.000 ha de tierras degradadas para 2030.", "2.000.000 ha", 2e6),
+    ("fr", "Restaurer 2 millions d'hectares de terres dégradées d'ici 2030.", "2 millions d'hectares", 2e6),
+    ("es", "La meta es restaurar dos millones de hectáreas al 2030.", "dos millones de hectáreas", 2e6),
+    ("fr", "Objectif : porter à 2,5 millions d'hectares les terres en gestion durable d'ici 2030.",
+     "2,5 millions d'hectares", 2.5e6),
+    ("fr", "Restaurer 2 000 000 ha de terres dégradées d'ici 2030.", "2 000 000 ha", 2e6),
+    ("ru", "Планируется восстановить 1,5 млн га деградированных земель к 2030 году.", "1,5 млн га", 1.5e6),
+    ("ar", "سوف يتم استصلاح ٢٠٠٠ هكتار بحلول عام 2030", "٢٠٠٠ هكتار", 2000),
+    ("ar", "تستهدف الخطة إعادة تأهيل 2 مليون هكتار من الأراضي المتدهورة بحلول عام 2030", "2 مليون هكتار", 2e6),
+    ("pt", "A meta é recuperar 15 milhões de hectares de pastagens degradadas até 2030.",
+     "15 milhões de hectares", 15e6),
+    ("es", "Se restaurarán 500 mil hectáreas para 2030.", "500 mil hectáreas", 5e5),
+    ("en", "Restore 20 km2 of wetlands by 2030.", "20 km2", 2000),
+])
+def test_area_formats_are_normalised_to_hectares(lang, text, quantity, value):
+    target = one(text, lang)
+    assert (target.quantity, target.norm_value, target.norm_unit, target.measure) == (quantity, value, "ha", "area")
+    assert target.year == 2030
+
+
+@pytest.mark.parametrize("text, low, high", [
+    ("Restore between 1 and 2 million ha of land by 2030.", 1e6, 2e6),
+    ("Restore 1-2 million ha of land by 2030.", 1e6, 2e6),
+    ("Restaurer entre 68 000 et 100 000 ha de terres d'ici 2030.", 68000, 100000),
+    ("Restaurar entre 1 y 2 millones de hectáreas al 2030.", 1e6, 2e6),
+])
+def test_ranges(text, low, high):
+    target = one(text, "fr" if "Restaurer" in text else "es" if "Restaurar" in text else "en")
+    assert (target.norm_value, target.norm_value_max) == (low, high)
+    assert target.is_range
+
+
+def test_share_of_an_area():
+    target = one("Objectif : 20% des terres agricoles en agriculture de conservation d'ici 2030.", "fr")
+    assert (target.measure, target.norm_value, target.norm_unit) == ("share_of_area", 20, "%")
+    assert target.share_of.startswith("terres agricoles")
+
+
+@pytest.mark.parametrize("text, value, unit", [
+    ("Sequester 5 MtCO2e per year by 2030 in agricultural soils.", 5e6, "tCO2e/yr"),
+    ("Reduce emissions by 1.2 million tonnes of CO2 equivalent by 2030.", 1.2e6, "tCO2e"),
+    ("Reduce emissions from land use by 300 GgCO2e by 2030.", 3e5, "tCO2e"),
+    ("Réduire de 2 millions de tonnes équivalent CO2 les émissions d'ici 2030.", 2e6, "tCO2e"),
+    ("Increase soil organic carbon by 0.3 t C/ha by 2030.", 1.1, "tCO2e/ha"),
+])
+def test_emissions_and_carbon_are_normalised_to_tco2e(text, value, unit):
+    target = one(text, "fr" if text.startswith("Réduire") else "en")
+    assert target.norm_unit == unit
+    assert target.norm_value == pytest.approx(value)
+
+
+def test_target_and_base_year_and_conditionality():
+    target = one("Reduce emissions from agriculture by 30% compared to 2010 levels by 2030, "
+                 "conditional on international support.")
+    assert (target.year, target.base_year, target.baseline, target.conditional) == (2030, 2010, "base year", "conditional")
+    unconditional = one("Unconditionally, restore 10 000 ha of degraded land by 2025.")
+    assert unconditional.conditional == "unconditional"
+    assert one("Restore 10 000 ha of degraded land by 2025.", conditional="conditional").conditional == "conditional"
+    assert one("Reduce emissions by 2 MtCO2e by 2030 relative to business as usual.").baseline == "BAU"
+
+
+@pytest.mark.parametrize("text", [
+    "The programme will cost US$ 2 million by 2030.",
+    "The programme will cost US$ 2 million per 1000 ha by 2030.",
+    "L'État financera 10% des coûts du programme d'ici 2030.",
+    "Investment will reach 2% of GDP by 2030.",
+    "In 2010, 500,000 ha were degraded.",
+    "Results also show a reduction in annual average precipitation of about 2%.",
+    "Algeria is an African and a Mediterranean country covering 2 381 741 km 2 .",
+])
+def test_money_and_status_figures_are_not_targets(text):
+    assert extract(text, lang="fr" if "État" in text else "en") == []
+
+
+@pytest.mark.parametrize("number, lang, scaled, expected", [
+    ("2,000,000", "en", False, 2e6), ("2.000.000", "es", False, 2e6), ("2 000 000", "fr", False, 2e6),
+    ("2'000'000", "fr", False, 2e6), ("2,5", "fr", True, 2.5), ("2.5", "en", True, 2.5), ("1,500", "en", False, 1500),
+    ("2,500", "fr", True, 2.5), ("2,500", "en", True, 2500), ("1.234,5", "es", False, 1234.5),
+])
+def test_parse_number(number, lang, scaled, expected):
+    assert parse_number(number, lang=lang, scaled=scaled) == expected
+
+
+@given(st.integers(min_value=1000, max_value=10**9), st.sampled_from([",", ".", " ", "'"]),
+       st.sampled_from(["en", "fr", "es", "ru"]))
+def test_thousands_separators_round_trip(value, separator, lang):
+    written = f"{value:,}".replace(",", separator)
+    assert parse_number(written, lang=lang) == value
+
+
+def test_offsets_point_at_the_quantity_as_written():
+    text = "Context first. Then we will restore 2.000.000 ha by 2030, and 20 km2 of wetlands by 2030."
+    for target in extract(text, lang="es"):
+        assert text[target.start:target.end] == target.quantity
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"value_max": 1.0}, "below its lower end"), ({"norm_unit": "acres"}, "norm_unit"),
+    ({"quantity": "2 ha!"}, "does not match offsets"), ({"base_year": 2030}, "not before the target year"),
+])
+def test_target_checks_its_invariants(change, message):
+    fields = dict(start=0, end=4, quantity="2 ha", value=2.0, value_max=None, unit="ha", measure="area",
+                  norm_value=2.0, norm_value_max=None, norm_unit="ha", year=2030, base_year=None, baseline="",
+                  conditional="", share_of="", sentence="2 ha")
+    Target(**fields)
+    with pytest.raises(ValueError, match=message):
+        Target(**{**fields, **change})
+
+
+# Sentences as the scan reads them from real NDCs (file, page), with the target a reader finds there.
+REAL = [
+    ("BFA_indc_2015.pdf", 49, "fr", "Un troisième scénario Adaptation(annexe 2) qui vise entre autres àrestaurer et "
+     "aménager 5,055 millions d'ha de terres dégradées à l'horizon 2030, correspondant à 55% de la superficie totale "
+     "actuelle des terres dégradées au pays", "5,055 millions d'ha", 5055000, "ha", 2030),
+    ("BRA_indc_2015.pdf", 8, "en", "degraded pasturelands by 2030 and enhancing 5 million hectares of integrated "
+     "cropland-livestock-forestry systems (ICLFS) by 2030;", "5 million hectares", 5e6, "ha", 2030),
+    ("CPV_ndc-updated_2021.pdf", 34, "en", "• By 2025, deliminate priority areas, accounting for 6 000 hectares, which "
+     "contribute to the conservation and protection of soils, wetlands, headwaters, ribeiras and water bodies",
+     "6 000 hectares", 6000, "ha", 2025),
+    ("ERI_indc_2015.pdf", 11, "en", "• Sustainable Land Management practice will be implemented in 15% of Eritrean "
+     "total land covered;", "15%", 15, "%", None),
+    ("ERI_indc_2015.pdf", 11, "en", "• Rehabilitations degraded land program for agriculture over 250,000 ha;",
+     "250,000 ha", 250000, "ha", None),
+    ("CHL_indc_2016.pdf", 12, "es", "En relación al segundo compromiso del sector UTCUTS, éste se lograría por medio de "
+     "plantaciones (forestación) en tierras degradadas en una superficie aproximada a 100.000 hectáreas, con especies "
+     "en su mayoría nativas.", "100.000 hectáreas", 100000, "ha", None),
+]
+
+
+@pytest.mark.parametrize("file, page, lang, sentence, quantity, value, unit, year", REAL)
+def test_real_ndc_sentences(file, page, lang, sentence, quantity, value, unit, year):
+    found = {t.quantity: t for t in extract(sentence, lang=lang)}
+    assert quantity in found, list(found)
+    assert (found[quantity].norm_value, found[quantity].norm_unit, found[quantity].year) == (value, unit, year)
+
+
+@pytest.mark.parametrize("file, page, lang, sentence, quantity, value, unit, year", REAL)
+def test_real_sentences_are_on_their_page(file, page, lang, sentence, quantity, value, unit, year):
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(corpus_pdf(file))
+    text = " ".join(pdf[page - 1].get_textpage().get_text_range().split()).replace("’", "'")
+    assert re.sub(r"\s", "", quantity) in re.sub(r"\s", "", text)
+
+
+# Regressions found in the sample of 30 targets.csv rows checked by hand on the full corpus.
+def test_regression_japanese_t_co2_with_hyphen_and_split_subscript():
+    # JPN_ndc-updated_2020 p. 10: "approximately 37 million t-CO 2"
+    assert one("The target for removals is set as approximately 37 million t-CO 2 by FY 2030.").norm_value == 37e6
+
+
+def test_regression_rate_after_what_is_planted():
+    # HTI_indc_2015 p. 13: "plantation de 2500ha de forêt par an de 2016 - 2030"
+    target = one("Boiser/reboiser: plantation de 2500ha de forêt par an de 2016 - 2030", "fr")
+    assert (target.norm_unit, target.year) == ("ha/yr", 2030)
+
+
+def test_regression_status_and_estimates_next_to_a_target_year_are_not_targets():
+    # SUR_ndc2_2019 p. 24: "has established 14% … to at least 17% of the terrestrial area by 2030"
+    text = ("Suriname has established 14% of its total land area under a national protection system and will "
+            "increase the percentage of forests and wetlands under protection to at least 17% of the terrestrial "
+            "area by 2030.")
+    assert [t.quantity for t in extract(text)] == ["17%"]
+    # JAM_ndc-updated_2020 p. 4: an estimate of a project's outcome
+    assert extract("sustainable land management outcomes of the project could yield emission reductions of more "
+                   "than 550,000tCO2e for the 4 years of the project.") == []
+
+
+def test_regression_percent_encoded_links_are_not_shares():
+    # GBR_ndc-updated_2020 p. 17: ".../Marine%20Plan%20for%20NI%20final%2016%2004%2018.PDF"
+    assert extract("Draft Marine Plan https://www.daera-ni.gov.uk/Marine%20Plan%20for%20NI%20final%2016%2004%2018.PDF "
+                   "targets wetlands by 2030") == []
+
+
+def test_regression_wrapped_line_inside_a_number():
+    # HTI_indc_2015 p. 12: "forêts de mangroves existantes (19\n500ha) d'ici 2030."
+    text = "(cid:1) Protéger, conserver et étendre des forêts de mangroves existantes (19\n500ha) d'ici 2030."
+    target = one(text, "fr")
+    assert (target.quantity, target.norm_value, target.year) == ("19\n500ha", 19500, 2030)
+
+
+def test_regression_space_after_thousands_comma():
+    # ERI_ndc_2018 p. 22: "Development and promotion of irrigation scheme by 170, 000 ha;"
+    assert one("Development and promotion of irrigation scheme by 170, 000 ha;").norm_value == 170000
+
+
+@pytest.mark.parametrize("text, expected", [
+    # JPN_indc_2015 p. 7: shares restating a tonnage are not targets of their own
+    ("approximately 9.1 million t-CO 2 by cropland management, grazing land management and revegetation "
+     "(corresponding to 0.6% reduction of total emissions in FY 2013) are the target", ["9.1 million t-CO 2"]),
+    # IDN_ndc_2016 p. 16: a survival rate is not an area
+    ("Peat restoration achieves 90% survival rate and the area of peat restoration reaches 2 Mha by 2030", ["2 Mha"]),
+    # BFA_indc_2015 p. 9: "from 30% to 20%" aims at 20%
+    ("Objectif : la réduction des superficies des forêts brûlées de 30 % du territoire national à 20 %", ["20 %"]),
+    ("Réduire les émissions de 30% d'ici 2030", ["30%"]),
+])
+def test_regression_restated_starting_and_rate_shares(text, expected):
+    assert [t.quantity for t in extract(text, lang="fr" if "Réduire" in text or "Objectif" in text else "en")] == expected
+
+
+@pytest.mark.parametrize("text, lang, value", [
+    # BFA_indc_2015 p. 9: "l'accroissement des superficies des plantations de 68 000 à 100 000 ha/an"
+    ("objectifs du Gouvernement : l'accroissement des superficies des plantations de 68 000 à 100 000 ha/an", "fr",
+     100000),
+    ("Increase wetland coverage to 12% by 2030, from approximately 10.9% in 2014.", "en", 12),
+])
+def test_regression_from_one_figure_to_another_keeps_the_aim(text, lang, value):
+    # UGA_indc_2015 p. 9: 10.9% is where Uganda starts from, 12% by 2030 is the target
+    found = extract(text, lang=lang)
+    assert [(t.norm_value, t.norm_value_max) for t in found] == [(value, None)]
