@@ -125,6 +125,13 @@ def _passages(db, doc_ids: list, taxonomy: Taxonomy, documents: pd.DataFrame) ->
     return frame
 
 
+def label_source(passages: pd.DataFrame) -> str:
+    """Where the labels of a scan come from, in words for report footers."""
+    methods = set(passages["method"]) if len(passages) else set()
+    hybrid = sorted(m.split(":")[1] for m in methods if m.startswith("hybrid:"))
+    return f"keyword rules and the learned model {hybrid[0]}" if hybrid else "keyword rules"
+
+
 def review_words(codes: str) -> str:
     """Review codes ("disagree;target") as the words reports show."""
     return "; ".join(REVIEW_REASONS[code] for code in codes.split(";") if code)

@@ -164,7 +164,7 @@ def _year(value) -> str:
     return "" if value is None or pd.isna(value) else str(int(value))
 
 
-def render_html(brief: Brief, *, taxonomy_hash: str) -> str:
+def render_html(brief: Brief, *, taxonomy_hash: str, source: str = "keyword rules") -> str:
     e = escape
     head = (f"<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>{e(brief.country)}: soils and land in "
             f"the NDC (brief)</title><style>{CSS}</style></head><body>")
@@ -204,7 +204,7 @@ def render_html(brief: Brief, *, taxonomy_hash: str) -> str:
         parts += ["<h2>Gaps</h2>", "<ul>" + "".join(f"<li>{e(g)}</li>" for g in brief.gaps) + "</ul>"
                   if brief.gaps else "<p>No gap found by the rules.</p>"]
     parts.append("<h2>Since the previous NDC</h2>" + _changes_html(brief))
-    parts.append(f"<footer>ndc_scan · taxonomy {e(taxonomy_hash)} · levels from keyword rules, unreviewed · "
+    parts.append(f"<footer>ndc_scan · taxonomy {e(taxonomy_hash)} · levels from {e(source)}, unreviewed · "
                  "quotes and pages can be checked in the PDF · gap score: see the README</footer></body></html>")
     return "\n".join(parts)
 
@@ -227,7 +227,7 @@ def md_escape(text) -> str:
     return re.sub(r"([\\`*_\[\]{}#|!~])", r"\\\1", text)
 
 
-def render_markdown(brief: Brief, *, taxonomy_hash: str) -> str:
+def render_markdown(brief: Brief, *, taxonomy_hash: str, source: str = "keyword rules") -> str:
     m = md_escape
     lines = [f"# {m(brief.country)} ({m(brief.iso3 or '?')}): soils and land in the NDC", "",
              f"{m(brief.document)} · {m(brief.kind_name)} {_year(brief.year)} · language {m(brief.language or '?')} · "
@@ -260,7 +260,7 @@ def render_markdown(brief: Brief, *, taxonomy_hash: str) -> str:
         lines.append(f"Compared with {m(brief.previous)}{note}:" if brief.changes else
                      f"Compared with {m(brief.previous)}{note}: no concept changed level.")
         lines += [f"- **{c}**: {m(n)} ({a.replace('_', ' ')} → {b.replace('_', ' ')})" for c, n, a, b in brief.changes]
-    lines += ["", f"_ndc\\_scan · taxonomy {m(taxonomy_hash)} · levels from keyword rules, unreviewed · quotes and pages "
+    lines += ["", f"_ndc\\_scan · taxonomy {m(taxonomy_hash)} · levels from {m(source)}, unreviewed · quotes and pages "
                   "can be checked in the PDF_", ""]
     return "\n".join(lines)
 

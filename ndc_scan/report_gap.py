@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import briefs, charts
-from .aggregate import latest_documents
+from .aggregate import label_source, latest_documents
 from .taxonomy import CONCEPT_IDS, Taxonomy
 
 QUOTE_CHARS = 220
@@ -41,7 +41,8 @@ def write(tables: dict, out: Path, *, taxonomy: Taxonomy) -> list:
         brief = briefs.build(doc, tables, taxonomy)
         for suffix, renderer in ((".html", briefs.render_html), (".md", briefs.render_markdown)):
             path = folder / f"{brief.file_stem}{suffix}"
-            path.write_text(renderer(brief, taxonomy_hash=taxonomy.short_hash), encoding="utf-8")
+            path.write_text(renderer(brief, taxonomy_hash=taxonomy.short_hash, source=label_source(tables["passages"])),
+                            encoding="utf-8")
     path = out / "gap_report.html"
     path.write_text(render(tables, taxonomy=taxonomy), encoding="utf-8")
     return [path, folder]
@@ -59,7 +60,7 @@ def render(tables: dict, *, taxonomy: Taxonomy) -> str:
         "<h1>Soils and land in NDCs: advocacy gap report</h1>",
         f"<p class=meta>{len(documents)} documents from {latest['iso3'].replace('', pd.NA).nunique()} countries; "
         f"latest document per country unless said otherwise. Taxonomy {escape(taxonomy.short_hash)}. Levels come "
-        "from keyword rules and are unreviewed: check each quote on its page.</p>",
+        f"from {escape(label_source(tables['passages']))} and are unreviewed: check each quote on its page.</p>",
         _figures(tables, latest, readable),
         "<h2>Coverage: countries × concepts</h2>", charts.heatmap(latest, coverage, taxonomy),
         "<h2>Levels per concept</h2>", charts.levels_per_concept(readable, coverage, taxonomy),
