@@ -120,13 +120,17 @@ def _selected(row: dict, filters: Filters) -> bool:
     return bool(codes) or filters.all_labels
 
 
-def load_queue(db, reviewer: str, filters: Filters = Filters()) -> list:
-    """The items ``reviewer`` has still to decide, in priority order (see the module docstring)."""
+def load_queue(db, reviewer: Optional[str], filters: Filters = Filters()) -> list:
+    """The items ``reviewer`` has still to decide, in priority order (see the module docstring).
+
+    ``reviewer`` None: leave nothing out for a reviewer (an export for someone outside the team).
+    """
     rows = latest_labels(db)
     by_passage: dict = {}
     for row in rows:
         by_passage.setdefault(row["passage_id"], []).append(row)
-    decided = {d.key for d in db.decisions(reviewer=None if filters.undecided else reviewer)}
+    decided = ({d.key for d in db.decisions()} if filters.undecided else
+               {d.key for d in db.decisions(reviewer=reviewer)} if reviewer is not None else set())
     chosen = [r for r in rows if _selected(r, filters) and (r["text_hash"], r["concept"]) not in decided]
     spans = _spans(db, {(r["doc_id"], r["taxonomy_hash"]) for r in chosen}, {r["passage_id"] for r in chosen})
     items = []
