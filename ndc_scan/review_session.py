@@ -96,7 +96,7 @@ class Session:
         """Read keys until one moves on; return the next index, or None to quit."""
         item = self.queue[index]
         while True:
-            key = self._key("> ")
+            key = self._key("decision> ")
             if key == "q":
                 return None
             if key == "?":
