@@ -350,10 +350,15 @@ def _added_rows(db, frame, documents, table: dict) -> list:
     hashes = {h for h, concepts in table.items() if any(level > 0 for level, _ in concepts.values())}
     if not hashes:
         return []
-    found = [r for r in db.query(
-        f"SELECT passage_id, doc_id, page_no, start, heading_path, text, text_hash FROM passages "
-        f"WHERE doc_id IN ({','.join('?' * len(doc_ids))}) AND kind IN ('paragraph', 'table') ORDER BY page_no, start",
-        tuple(doc_ids)) if r["text_hash"] in hashes]
+    wanted, found = set(doc_ids), []
+    ordered = sorted(hashes)
+    for i in range(0, len(ordered), 500):                  # the reviewed passages only, in chunks of SQL parameters
+        chunk = ordered[i:i + 500]
+        found += [r for r in db.query(
+            f"SELECT passage_id, doc_id, page_no, start, heading_path, text, text_hash FROM passages "
+            f"WHERE text_hash IN ({','.join('?' * len(chunk))}) AND kind IN ('paragraph', 'table')", tuple(chunk))
+            if r["doc_id"] in wanted]
+    found.sort(key=lambda r: (r["page_no"], r["start"]))
     have = set(zip(frame["passage_id"], frame["concept"]))
     flags = {pid: (c, k) for pid, c, k in zip(frame["passage_id"], frame["conditional"], frame["component"])}
     meta = documents.set_index("doc_id")
