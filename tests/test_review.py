@@ -446,3 +446,10 @@ def test_kappa_on_two_reviewers(tmp_path):
     printed = CliRunner().invoke(main, ["review", "stats", "--store", str(path)])
     assert printed.exit_code == 0
     assert "0.50" in printed.output and "n/a" in printed.output and "10 decisions stored" in printed.output
+
+
+@pytest.mark.parametrize("command", ["export", "import", "stats"])
+def test_every_review_subcommand_has_help_and_is_in_the_readme(command):
+    result = CliRunner().invoke(main, ["review", command, "--help"])
+    assert result.exit_code == 0 and len(result.output.splitlines()) > 5
+    assert f"ndc-scan review {command}" in (ROOT / "README.md").read_text(encoding="utf-8")
