@@ -26,9 +26,9 @@ test: setup
 scan-corpus: setup
 	$(BIN)/ndc-scan scan $(SHARED)/corpora/ndc --out reports/corpus --store .ndc_scan/corpus.sqlite
 
-## Train the passage classifier on the labelled passages into models/ndc-soil
+## Train the passage classifier on the labelled passages into models/ndc-soil (without local review decisions: reproducible)
 train: setup
-	$(BIN)/ndc-scan train --labels corpora/labels/passages.jsonl --out models/ndc-soil
+	$(BIN)/ndc-scan train --labels corpora/labels/passages.jsonl --out models/ndc-soil --no-reviews
 
 ## Rules, model and combination against the hand labels: passages of the test countries, and the 24 documents read in full
 evaluate: setup

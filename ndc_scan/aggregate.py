@@ -17,6 +17,7 @@ import json
 import pandas as pd
 
 from .records import KINDS, LEVEL_NAMES, REVIEW_REASONS
+from .review import apply_decisions, mark_coverage
 from .taxonomy import CONCEPT_IDS, Taxonomy
 
 NO_TEXT = "no text layer"
@@ -27,8 +28,8 @@ _KIND_ORDER = {kind: i for i, kind in enumerate(KINDS)}
 
 def build_tables(db, doc_ids: list, failures: list, taxonomy: Taxonomy, *, all_versions: bool = False) -> dict:
     documents = _documents(db, doc_ids, taxonomy)
-    passages = _passages(db, doc_ids, taxonomy, documents)
-    coverage = _coverage(documents, passages, failures, taxonomy)
+    passages = apply_decisions(db, _passages(db, doc_ids, taxonomy, documents), documents)   # reviewers' decisions win
+    coverage = mark_coverage(_coverage(documents, passages, failures, taxonomy), passages)
     tables = {
         "documents": documents,
         "coverage": coverage,

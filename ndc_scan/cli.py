@@ -267,8 +267,12 @@ def evaluate(ctx, model_dir, passages, documents, store, coverage_path, out, rec
 @click.option("--name", help="Model name in the card (default: the folder name).")
 @click.option("--taxonomy", type=click.Path(dir_okay=False), help="Taxonomy CSV for the rule features (default: bundled).")
 @click.option("--seed", default=0, show_default=True, type=int, help="Random seed (training is deterministic for a seed).")
+@click.option("--store", type=click.Path(dir_okay=False),
+              help=f"Add the passages reviewed in this store (ndc-scan review; default {DEFAULT_STORE} when it exists); "
+                   "those of test countries are left out.")
+@click.option("--no-reviews", is_flag=True, help="Train on the labels file alone (how the shipped model is made).")
 @click.pass_context
-def train(ctx, labels, out, name, taxonomy, seed):
+def train(ctx, labels, out, name, taxonomy, seed, store, no_reviews):
     """Train the passage classifier on the train and dev countries; score it on the test countries.
 
     Writes the model and its card (labels, data and taxonomy hashes, library
@@ -278,8 +282,21 @@ def train(ctx, labels, out, name, taxonomy, seed):
 
     from .train import train as run_train
 
-    result = _run(ctx, lambda: run_train(labels, out, name=name or Path(out).name, taxonomy=taxonomy, seed=seed))
+    if store and no_reviews:
+        click.echo("error: --store and --no-reviews exclude each other", err=True)
+        ctx.exit(2)
+    if store and not Path(store).is_file():
+        click.echo(f"error: {store}: no such store: pass --store with the store of your reviews", err=True)
+        ctx.exit(2)
+    store = None if no_reviews else store or (DEFAULT_STORE if Path(DEFAULT_STORE).is_file() else None)
+    result = _run(ctx, lambda: run_train(labels, out, name=name or Path(out).name, taxonomy=taxonomy, seed=seed,
+                                         store=store))
     card = result.model.card
+    data = card["training_data"]
+    if store:
+        click.echo(f"Reviewed in {store}: {data['reviewed_passages']} passage(s) with {data['reviewed_decisions']} "
+                   f"reviewed label(s) added to the training data; {data['reviewed_left_out']} reviewed label(s) "
+                   "of test countries left out.")
     click.echo(f"Trained {card['name']} on {card['training_data']['passages']['train'] + card['training_data']['passages']['dev']} "
                f"passages ({card['training_data']['countries']['train'] + card['training_data']['countries']['dev']} countries) "
                f"in {result.seconds:.0f} s; tested on {card['training_data']['passages']['test']} passages of "
@@ -292,3 +309,8 @@ def train(ctx, labels, out, name, taxonomy, seed):
         gate_text = "" if gate is None else f"   {gate['veto']:.2f} / {'never' if gate['add'] > 1 else format(gate['add'], '.2f')}"
         click.echo(f"{concept:<28}{f1['rules']:>7.3f}{f1['model']:>7.3f}{f1['combination']:>9.3f}{gate_text}")
     click.echo(f"Model in {result.folder}/ (model.skops, card.json)")
+
+
+from .cli_review import review  # noqa: E402  (the review commands live in their own module)
+
+main.add_command(review)

@@ -118,3 +118,9 @@ class LabelsError(BadRowsError):
 class ModelError(NdcScanError):
     """A trained model cannot be used: missing, tampered with, or made with other library versions."""
     exit_code = 7
+
+
+class ReviewSheetError(BadRowsError):
+    """A filled-in review sheet (or a decisions backup) has bad rows; nothing is imported until all are fixed."""
+    what = "the review sheet"
+    readme_section = "Review"

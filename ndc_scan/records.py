@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
+from .taxonomy import CONCEPT_IDS
+
 LEVEL_NAMES = {0: "absent", 1: "mention", 2: "commitment", 3: "quantified_target"}
 LEVELS = {name: level for level, name in LEVEL_NAMES.items()}
 
@@ -252,6 +254,80 @@ class LabelledPassage:
         _check(bool(self.text.strip()), "passage text is empty")
         _check(all(level in (1, 2, 3) for level in self.concepts.values()),
                f"concept levels must be 1, 2 or 3, got {self.concepts}")
+
+
+#: What a reviewer can decide about a label (``Decision.decision``).
+DECISIONS = {
+    "accept": "the label is right (concept and level)",
+    "reject": "the passage does not have this concept",
+    "correct": "the passage has other concept(s) or another level",
+    "ignore": "not judged (unclear, unreadable): answered, but changes nothing",
+}
+_HEX24 = re.compile(r"^[0-9a-f]{24}$")
+_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A reviewer's decision about one label: a concept of a passage.
+
+    Keyed by ``(text_hash, concept)``: the hash of the passage's whitespace-normalised
+    text (``Passage.text_hash``), so a decision survives re-extraction, re-segmentation,
+    a changed taxonomy and retraining. ``level`` is the level the reviewer settled on
+    (for ``accept``, the level shown; for ``correct``, the corrected one; None for
+    ``reject`` and ``ignore``). ``concepts`` (``correct`` only) are the concepts the
+    passage has in place of ``concept``: ``(concept,)`` for a level correction,
+    ``("land_restoration",)`` to move the label, ``(concept, "wetlands")`` to add one.
+    ``passage_id``, ``document`` and ``page`` (1-based) say where it was decided.
+    """
+
+    text_hash: str
+    concept: str
+    decision: str                # one of DECISIONS
+    reviewer: str
+    decided_at: str              # ISO 8601 UTC, e.g. "2026-11-30T09:15:02Z"
+    level: Optional[int] = None
+    concepts: tuple = ()
+    passage_id: str = ""
+    document: str = ""
+    page: Optional[int] = None
+    note: str = ""
+
+    def __post_init__(self):
+        _check(bool(_HEX24.match(self.text_hash)), f"text_hash must be 24 hex digits, got {self.text_hash!r}")
+        _check(self.concept in CONCEPT_IDS, f"unknown concept {self.concept!r}; known: {', '.join(CONCEPT_IDS)}")
+        _check(self.decision in DECISIONS, f"decision must be one of {', '.join(DECISIONS)}, got {self.decision!r}")
+        _check(bool(self.reviewer.strip()) and len(self.reviewer) <= 80 and self.reviewer.isprintable(),
+               f"reviewer must be a printable name of 1 to 80 characters, got {self.reviewer!r}")
+        _check(bool(_TIMESTAMP.match(self.decided_at)), f"decided_at must be ISO 8601 UTC, got {self.decided_at!r}")
+        _check(self.level is None or self.level in (1, 2, 3), f"level must be 1, 2 or 3, got {self.level!r}")
+        if self.decision in ("accept", "correct"):
+            _check(self.level is not None, f"a decision to {self.decision} needs a level (1, 2 or 3)")
+        else:
+            _check(self.level is None, f"a decision to {self.decision} has no level, got {self.level!r}")
+        unknown = [c for c in self.concepts if c not in CONCEPT_IDS]
+        _check(not unknown, f"unknown corrected concept(s) {', '.join(map(repr, unknown))}; known: {', '.join(CONCEPT_IDS)}")
+        _check(len(set(self.concepts)) == len(self.concepts), f"corrected concepts repeat: {self.concepts}")
+        if self.decision == "correct":
+            _check(bool(self.concepts), "a correction needs the concept(s) the passage has (the same one for a level correction)")
+        else:
+            _check(not self.concepts, f"only a correction has corrected concepts, got {self.concepts} with {self.decision!r}")
+        _check(self.page is None or self.page >= 1, f"page is 1-based, got {self.page}")
+
+    @property
+    def key(self) -> tuple:
+        return (self.text_hash, self.concept)
+
+    @property
+    def outcome(self) -> dict:
+        """{concept: level} this decision asserts for the passage; a concept mapped to 0 is absent."""
+        if self.decision == "accept":
+            return {self.concept: self.level}
+        if self.decision == "reject":
+            return {self.concept: 0}
+        if self.decision == "correct":
+            return {self.concept: 0, **{c: self.level for c in self.concepts}}
+        return {}
 
 
 @dataclass(frozen=True)

@@ -72,17 +72,22 @@ def render(tables: dict, *, taxonomy: Taxonomy) -> str:
 
 def _method_note(passages: pd.DataFrame) -> str:
     methods = sorted(set(passages["method"])) if len(passages) else []
+    reviewed = int((passages["reviewed"] != "").sum()) if "reviewed" in passages else 0
+    state = (f"{reviewed} label{'s' if reviewed != 1 else ''} reviewed by people (their decisions override the "
+             "rules and the model; marked “reviewed”)") if reviewed else "unreviewed"
     if not any(m.startswith("hybrid:") for m in methods):
-        return "labels come from keyword rules and are unreviewed."
+        return f"labels come from keyword rules; {state}."
     name = next(m for m in methods if m.startswith("hybrid:")).split(":")[1]
-    flagged = int((passages["review_reason"] != "").sum())
-    return (f"labels combine keyword rules with the learned model {escape(name)} and are unreviewed; "
+    flagged = int(((passages["review_reason"] != "") & (passages.get("reviewed", "") == "")).sum())
+    return (f"labels combine keyword rules with the learned model {escape(name)}; {state}; "
             f"{flagged} passage label{'s' if flagged != 1 else ''} flagged for review (listed per country).")
 
 
 def _review_list(doc, passages: pd.DataFrame, taxonomy: Taxonomy, limit: int = REVIEW_SHOWN) -> str:
     """The passages of this document flagged for review: quantified targets first, then disagreements."""
     flagged = passages[(passages["doc_id"] == doc.doc_id) & (passages["review_reason"] != "")] if len(passages) else passages
+    if "reviewed" in flagged:
+        flagged = flagged[flagged["reviewed"] == ""]          # decided labels are no longer to review
     if flagged.empty:
         return ""
     order = flagged.assign(_t=~flagged["review_reason"].str.contains("quantified"),
@@ -153,6 +158,8 @@ def _country_section(doc, documents: pd.DataFrame, coverage: pd.DataFrame, taxon
         flags = " ".join(f"<span class=tag>{escape(f)}</span>" for f in (row.conditional, row.component) if f)
         if row.to_review:
             flags += f" <span class=flag>{row.to_review} to review</span>"
+        if getattr(row, "reviewed", ""):
+            flags += f" <span class=tag title=\"{escape(row.reviewed)}\">reviewed: {escape(row.reviewed)}</span>"
         parts.append(f"<p><strong>{escape(row.concept_name)}</strong>: {escape(row.level_name.replace('_', ' '))} "
                      f"({row.n_passages} passage{'s' if row.n_passages != 1 else ''}; pages {escape(row.pages)}) {flags}</p>"
                      f"<blockquote>“{escape(row.top_quote)}” <span class=meta>(p. {row.top_quote_page}; "

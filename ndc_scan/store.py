@@ -4,7 +4,8 @@ Documents are keyed by the SHA-256 of their bytes, so an unchanged file is
 never extracted twice; tags and labels are keyed by the taxonomy hash, so a
 changed taxonomy re-tags stored passages without re-reading any PDF. Each
 document is written in one transaction (WAL journal): an interrupted scan
-leaves whole documents or nothing.
+leaves whole documents or nothing. Review decisions are keyed by passage text
+hash and concept, committed one by one, and never touched by a re-scan.
 """
 
 from __future__ import annotations
@@ -28,11 +29,12 @@ from .records import (
     Failure,
     Match,
     Page,
+    Decision,
     Passage,
     Prediction,
 )
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 DEFAULT_STORE = ".ndc_scan/store.sqlite"
 
 _SCHEMA = """
@@ -78,6 +80,14 @@ CREATE TABLE IF NOT EXISTS tagged (
 CREATE TABLE IF NOT EXISTS failures (
     path TEXT PRIMARY KEY, error TEXT NOT NULL, problem TEXT NOT NULL, remedy TEXT NOT NULL, failed_at REAL NOT NULL
 );
+-- Review decisions: keyed by passage text hash and concept, never deleted by a re-scan; every decision is kept.
+CREATE TABLE IF NOT EXISTS decisions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, text_hash TEXT NOT NULL, concept TEXT NOT NULL, decision TEXT NOT NULL,
+    level INTEGER, concepts TEXT NOT NULL DEFAULT '', reviewer TEXT NOT NULL, decided_at TEXT NOT NULL,
+    passage_id TEXT NOT NULL DEFAULT '', document TEXT NOT NULL DEFAULT '', page INTEGER,
+    note TEXT NOT NULL DEFAULT '', source TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS decisions_key ON decisions(text_hash, concept);
 """
 
 #: Statements that take a store from schema version N to N + 1.
@@ -89,6 +99,7 @@ _MIGRATIONS = {
         "ALTER TABLE predictions ADD COLUMN review TEXT NOT NULL DEFAULT ''",
         "UPDATE predictions SET rule_level = level WHERE method = 'rules'",
     ],
+    "2": [],  # review decisions: the decisions table (created by the schema script, which runs first)
 }
 
 
@@ -264,6 +275,33 @@ class Store:
         with self.db:
             self.db.execute("INSERT OR REPLACE INTO failures VALUES (?,?,?,?,?)",
                             (failure.path, failure.error, failure.problem, failure.remedy, time.time()))
+
+    # ------------------------------------------------------------------ review decisions
+
+    def save_decision(self, decision: Decision, *, source: str = "") -> int:
+        """Store one decision in its own transaction (a crash loses nothing already decided); return its id."""
+        with self.db:
+            cursor = self.db.execute(
+                "INSERT INTO decisions (text_hash, concept, decision, level, concepts, reviewer, decided_at, passage_id, "
+                "document, page, note, source) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (decision.text_hash, decision.concept, decision.decision, decision.level, ";".join(decision.concepts),
+                 decision.reviewer, decision.decided_at, decision.passage_id, decision.document, decision.page,
+                 decision.note, source))
+        return int(cursor.lastrowid)
+
+    def delete_decision(self, decision_id: int) -> None:
+        """Withdraw a decision (undo in a review session)."""
+        with self.db:
+            self.db.execute("DELETE FROM decisions WHERE id=?", (decision_id,))
+
+    def decisions(self, *, reviewer: Optional[str] = None) -> list:
+        """Every stored decision (of one reviewer, or all), oldest first."""
+        where, params = ("WHERE reviewer=?", (reviewer,)) if reviewer is not None else ("", ())
+        rows = self.db.execute(f"SELECT * FROM decisions {where} ORDER BY decided_at, id", params)
+        return [Decision(text_hash=r["text_hash"], concept=r["concept"], decision=r["decision"], reviewer=r["reviewer"],
+                         decided_at=r["decided_at"], level=r["level"],
+                         concepts=tuple(c for c in r["concepts"].split(";") if c), passage_id=r["passage_id"],
+                         document=r["document"], page=r["page"], note=r["note"]) for r in rows]
 
     # ------------------------------------------------------------------ queries for aggregate
 

@@ -267,9 +267,12 @@ def data_hash(labelled: list) -> str:
 
 
 def train(labels: str | Path = DEFAULT_LABELS, out: str | Path | None = None, *, name: str = "ndc-soil",
-          taxonomy: str | Path | Taxonomy | None = None, seed: int = 0, c: float = DEFAULT_C) -> TrainResult:
+          taxonomy: str | Path | Taxonomy | None = None, seed: int = 0, c: float = DEFAULT_C,
+          store: str | Path | None = None) -> TrainResult:
     """Fit the model on the train and dev countries, set its gates, measure it on the test countries.
 
+    With ``store``, passages people reviewed there (``ndc-scan review``) are added to the
+    fitted data (see :func:`reviewed_examples`); those of test countries are left out.
     Writes ``model.skops`` and ``card.json`` into ``out`` when given.
     """
     from .evaluate import passage_scores
@@ -277,7 +280,9 @@ def train(labels: str | Path = DEFAULT_LABELS, out: str | Path | None = None, *,
     started = time.perf_counter()
     tax = taxonomy if isinstance(taxonomy, Taxonomy) else load_taxonomy(taxonomy)
     labelled = load_labels(labels)
-    fit_items = [item for item in labelled if item.split in ("train", "dev")]
+    reviewed = reviewed_examples(store, labelled) if store is not None else Reviewed()
+    fit_items = [item for item in labelled if item.split in ("train", "dev") and item.text_hash not in reviewed.replaced]
+    fit_items += reviewed.items
     test_items = [item for item in labelled if item.split == "test"]
     if not fit_items or not test_items:
         raise UsageError(f"{labels}: needs passages in train/dev and in test countries",
@@ -307,11 +312,12 @@ def train(labels: str | Path = DEFAULT_LABELS, out: str | Path | None = None, *,
                (("rules", test_evidence.rule_found), ("model", probabilities >= 0.5), ("combination", combined))}
     model.card.update({
         "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "training_data": {"path": str(labels), "sha256": data_hash(labelled),
+        "training_data": {"path": str(labels), "sha256": data_hash(labelled + reviewed.items),
                           "passages": {s: sum(i.split == s for i in labelled) for s in ("train", "dev", "test")},
                           "countries": {s: len({i.iso3 for i in labelled if i.split == s}) for s in ("train", "dev", "test")},
                           "positives_fit": {c_: int(fit_gold[:, j].sum()) for j, c_ in enumerate(CONCEPT_IDS)},
-                          "reviewed_decisions": 0},
+                          "reviewed_decisions": reviewed.used, "reviewed_passages": len(reviewed.items),
+                          "reviewed_left_out": reviewed.left_out, "reviewed_store": str(store) if store else None},
         "taxonomy_sha256": tax.hash, "versions": library_versions(),
         "metrics_test_passages": metrics,
     })
@@ -319,4 +325,70 @@ def train(labels: str | Path = DEFAULT_LABELS, out: str | Path | None = None, *,
     return TrainResult(model=model, folder=folder, seconds=time.perf_counter() - started, metrics=metrics)
 
 
-__all__ = ["train", "load_labels", "build_pipeline", "fit_gates", "TrainResult"]
+@dataclass
+class Reviewed:
+    """Passages people reviewed in a store, as training examples."""
+
+    items: list = field(default_factory=list)      # LabelledPassage, split "train"
+    replaced: set = field(default_factory=set)     # text hashes of labelled passages the reviews update
+    used: int = 0                # reviewed labels (passage × concept, the decision that counts) in ``items``
+    left_out: int = 0            # reviewed labels of test countries (or of test passages, or of an unknown country)
+    missing: int = 0             # reviewed labels whose passage is not in the store (a restored backup)
+
+
+def reviewed_examples(store: str | Path, labelled: list) -> Reviewed:
+    """Reviewed passages of ``store`` as training examples, never from a test country.
+
+    A passage's concepts: those of its labelled passage (same text) when there is one, else
+    the labels the scan counts for it; then every reviewed label of it applied (accepted
+    or corrected: that level; rejected: removed). Passages of test countries, the test
+    passages themselves and passages of an unknown country are left out (and counted).
+    """
+    from .review import latest_labels, outcomes
+    from .store import Store
+
+    result = Reviewed()
+    with Store(store) as db:
+        decided = outcomes(db.decisions())
+        if not decided:
+            return result
+        test_countries = {item.iso3 for item in labelled if item.split == "test"}
+        test_hashes = {item.text_hash for item in labelled if item.split == "test"}
+        fitted = {item.text_hash: item for item in labelled if item.split != "test"}
+        found = {}
+        for row in db.query("SELECT p.passage_id, p.page_no, p.heading_path, p.text, p.text_hash, d.file_name, d.iso3, "
+                            "d.language FROM passages p JOIN documents d ON d.doc_id = p.doc_id "
+                            "WHERE p.kind IN ('paragraph', 'table') ORDER BY d.file_name, p.page_no, p.start"):
+            if row["text_hash"] in decided:
+                found.setdefault(row["text_hash"], row)
+        counted: dict = {}
+        for row in latest_labels(db):
+            if row["kept"] and row["text_hash"] in decided:
+                counted.setdefault(row["text_hash"], {})[row["concept"]] = row["level"]
+    for text_hash in sorted(decided):
+        reviews, row = decided[text_hash], found.get(text_hash)
+        if row is None:
+            result.missing += len(reviews)
+            continue
+        if not row["iso3"] or row["iso3"] in test_countries or text_hash in test_hashes:
+            result.left_out += len(reviews)
+            continue
+        concepts = dict(fitted[text_hash].concepts) if text_hash in fitted else dict(counted.get(text_hash, {}))
+        for concept, (level, _) in reviews.items():
+            if level:
+                concepts[concept] = level
+            else:
+                concepts.pop(concept, None)
+        reviewers = sorted({resolution.decision.reviewer for _, resolution in reviews.values()})
+        result.items.append(LabelledPassage(
+            passage_id=row["passage_id"], text_hash=text_hash, file=row["file_name"], iso3=row["iso3"],
+            language=row["language"] or "", page=row["page_no"], heading_path=row["heading_path"], text=row["text"],
+            concepts={c: concepts[c] for c in CONCEPT_IDS if c in concepts}, split="train",
+            labeller="review: " + ", ".join(reviewers), guideline="ndc-scan review"))
+        result.used += len(reviews)
+        if text_hash in fitted:
+            result.replaced.add(text_hash)
+    return result
+
+
+__all__ = ["train", "load_labels", "build_pipeline", "fit_gates", "reviewed_examples", "TrainResult"]

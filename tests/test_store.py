@@ -136,5 +136,26 @@ def test_store_of_schema_1_is_migrated_without_loss(tmp_path):
     db.close()
     with Store(path) as store:
         row = store.query("SELECT * FROM predictions")[0]
-        assert store.query("SELECT value FROM meta WHERE key='schema'")[0]["value"] == "2"
+        assert store.query("SELECT value FROM meta WHERE key='schema'")[0]["value"] == "3"
     assert (row["level"], row["rule_level"], row["probability"], row["kept"], row["review"]) == (2, 2, None, 1, "")
+
+
+def test_store_of_schema_2_gains_the_decisions_table(tmp_path):
+    """A store written before review (schema 2) opens with its labels and can keep decisions."""
+    import sqlite3
+
+    from ndc_scan.records import Decision
+
+    path = tmp_path / "old.sqlite"
+    with Store(path) as store:
+        store.db.execute("DROP TABLE decisions")
+        store.db.execute("UPDATE meta SET value='2' WHERE key='schema'")
+        store.db.commit()
+    assert "decisions" not in {r[0] for r in sqlite3.connect(path).execute("SELECT name FROM sqlite_master")}
+    decision = Decision(text_hash="a" * 24, concept="wetlands", decision="accept", reviewer="ana",
+                        decided_at="2026-11-30T09:00:00Z", level=2)
+    with Store(path) as store:
+        assert store.query("SELECT value FROM meta WHERE key='schema'")[0]["value"] == "3"
+        store.save_decision(decision)
+    with Store(path) as store:
+        assert store.decisions() == [decision]

@@ -172,3 +172,62 @@ def test_missing_model_folder(tmp_path):
     with pytest.raises(ModelError, match="no such model folder") as caught:
         load_model(tmp_path / "nowhere")
     assert caught.value.exit_code == 7
+
+
+@pytest.fixture(scope="module")
+def reviewed_store(tmp_path_factory):
+    """CAN (a train country) and TJK (a test country) scanned with the rules, and three reviewed labels."""
+    from ndc_scan.pipeline import scan
+    from ndc_scan.records import Decision
+    from ndc_scan.store import Store
+
+    from .conftest import SAMPLE
+
+    path = tmp_path_factory.mktemp("reviewed") / "store.sqlite"
+    scan([SAMPLE / "CAN_indc_2015.pdf", SAMPLE / "TJK_indc_2015.pdf"], out=None, store=path, ocr=False, jobs=2)
+    with Store(path) as db:
+        hashes = {r["text_hash"]: r["iso3"] for r in db.query(
+            "SELECT p.text_hash, d.iso3 FROM passages p JOIN documents d USING (doc_id) WHERE p.kind = 'paragraph'")}
+        labelled = {item.text_hash for item in load_labels(PASSAGES)}
+        can_labelled = next(h for h, iso3 in hashes.items() if iso3 == "CAN" and h in labelled)
+        can_new = next(h for h, iso3 in hashes.items() if iso3 == "CAN" and h not in labelled)
+        tjk = next(h for h, iso3 in hashes.items() if iso3 == "TJK")
+        for text_hash, concept, decision, level in ((can_labelled, "wetlands", "accept", 1),
+                                                    (can_new, "agroforestry", "accept", 2),
+                                                    (tjk, "grazing_management", "reject", None)):
+            db.save_decision(Decision(text_hash=text_hash, concept=concept, decision=decision, reviewer="ana",
+                                      decided_at="2026-11-30T09:00:00Z", level=level))
+    return path, can_labelled, can_new
+
+
+def test_reviewed_passages_become_examples_but_never_from_test_countries(reviewed_store, labelled):
+    from ndc_scan.train import reviewed_examples
+
+    path, can_labelled, can_new = reviewed_store
+    reviewed = reviewed_examples(path, labelled)
+    assert (reviewed.used, reviewed.left_out, reviewed.missing) == (2, 1, 0)
+    examples = {item.text_hash: item for item in reviewed.items}
+    assert examples[can_labelled].concepts == {"wetlands": 1}            # the labelled passage, updated by the review
+    assert examples[can_new].concepts == {"agroforestry": 2}
+    assert reviewed.replaced == {can_labelled}
+    assert all(item.iso3 == "CAN" and item.split == "train" for item in reviewed.items)
+
+
+def test_train_with_a_store_counts_the_reviews_in_the_card(reviewed_store, labelled, tmp_path):
+    """A smaller training run (every labelled passage with a concept, a quarter of the others) through the CLI."""
+    from click.testing import CliRunner
+
+    from ndc_scan.cli import main
+
+    lines = PASSAGES.read_text(encoding="utf-8").splitlines()
+    small = tmp_path / "labels.jsonl"
+    small.write_text("\n".join(line for i, (line, item) in enumerate(zip(lines, labelled))
+                               if item.concepts or item.split == "test" or i % 4 == 0), encoding="utf-8")
+    result = CliRunner().invoke(main, ["train", "--labels", str(small), "--out", str(tmp_path / "m"),
+                                       "--store", str(reviewed_store[0])])
+    assert result.exit_code == 0, result.output
+    assert "2 reviewed label(s) added to the training data; 1 reviewed label(s) of test countries left out" in result.output
+    data = read_card(tmp_path / "m")["training_data"]
+    assert (data["reviewed_decisions"], data["reviewed_passages"], data["reviewed_left_out"]) == (2, 2, 1)
+    both = CliRunner().invoke(main, ["train", "--labels", str(small), "--store", str(reviewed_store[0]), "--no-reviews"])
+    assert both.exit_code == 2 and "--store and --no-reviews exclude each other" in both.output

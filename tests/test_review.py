@@ -1,0 +1,455 @@
+"""Review: the queue, the terminal session (in-process and in a real terminal), the spreadsheet round trip,
+decisions that persist through re-scans, backup and restore, agreement between reviewers.
+
+Runs on a scan of two real sample NDCs (NER: many flagged labels; TJK: two) with the shipped model.
+"""
+
+import csv
+import os
+import shutil
+import signal
+import sys
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from ndc_scan.cli import main
+from ndc_scan.records import Decision
+from ndc_scan.review import Filters, decide, load_queue, resolve
+from ndc_scan.review_stats import review_stats
+from ndc_scan.store import Store
+
+from .conftest import ROOT, SAMPLE
+
+MODEL = ROOT / "models" / "ndc-soil"
+FILES = ("NER_indc_2015.pdf", "TJK_indc_2015.pdf")
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory):
+    """One scan of the two documents with rules + model (about half a minute); tests work on copies of its store."""
+    from ndc_scan.pipeline import scan
+
+    folder = tmp_path_factory.mktemp("review")
+    inputs = folder / "in"
+    inputs.mkdir()
+    for name in FILES:
+        shutil.copy(SAMPLE / name, inputs / name)
+    scan([inputs], out=None, store=folder / "scan.sqlite", model=MODEL, ocr=False, jobs=2)
+    return folder / "scan.sqlite", inputs
+
+
+@pytest.fixture
+def store(scanned, tmp_path):
+    path = tmp_path / "store.sqlite"
+    shutil.copy(scanned[0], path)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def no_config(tmp_path, monkeypatch):
+    """No reviewer name from the machine's config files: run in an empty folder with an empty config home."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config-home"))
+    monkeypatch.chdir(tmp_path)
+
+
+def _queue(store, reviewer="ana", **filters):
+    with Store(store) as db:
+        return load_queue(db, reviewer, Filters(**filters))
+
+
+def _first_term_word(item):
+    """The first word of the first term of the item's concept matched in its passage."""
+    start, end = next((s, e) for s, e, concept in item.spans if concept == item.concept)
+    return item.text[start:end].split()[0]
+
+
+def _decisions(store, reviewer=None):
+    with Store(store) as db:
+        return db.decisions(reviewer=reviewer)
+
+
+# ---------------------------------------------------------------------------------------------- queue
+
+
+def test_queue_holds_flagged_labels_targets_first(store):
+    queue = _queue(store)
+    assert len(queue) == 26
+    assert all(item.review for item in queue)
+    tiers = [item.priority[0] for item in queue]
+    assert tiers == sorted(tiers) and tiers[0] == 1             # quantified targets first (no soil carbon here)
+    assert "target" in queue[0].review
+    assert len(_queue(store, all_labels=True)) > len(queue)
+    assert {i.iso3 for i in _queue(store, countries=("TJK",))} == {"TJK"}
+    assert all("target" in i.review for i in _queue(store, reasons=("target",)))
+    assert {i.concept for i in _queue(store, concepts=("grazing_management",), all_labels=True)} == {"grazing_management"}
+    assert {i.document for i in _queue(store, documents=("TJK_indc_2015.pdf",))} == {"TJK_indc_2015.pdf"}
+
+
+def test_answered_labels_leave_the_reviewers_queue_only(store):
+    first = _queue(store)[0]
+    with Store(store) as db:
+        decide(db, first, "accept", "ana")
+    assert first.key not in {i.key for i in _queue(store, "ana")}
+    assert first.key in {i.key for i in _queue(store, "ben")}        # a second reviewer sees it (blind double review)
+    assert first.key not in {i.key for i in _queue(store, "ben", undecided=True)}
+
+
+# ---------------------------------------------------------------------------------------------- the session, in-process
+
+
+def _review(store, keys, *args):
+    return CliRunner().invoke(main, ["review", "--store", str(store), *args], input=keys)
+
+
+def test_session_in_process_with_a_scripted_key_sequence(store):
+    queue = _queue(store)
+    # accept; level 2; correct the concepts to soil_carbon + land_restoration at level 3; skip; undo the skip;
+    # reject; quit.
+    result = _review(store, "a" "l2" "c0 7\n3" "s" "u" "r" "q", "--reviewer", "ana")
+    assert result.exit_code == 0, result.output
+    assert "26 label(s) to review for ana" in result.output
+    assert "1/26 · decided 0 · skipped 0 · left 26" in result.output
+    assert "5/26 · decided 3 · skipped 1 · left 22" in result.output
+    assert result.output.count("4/26 · decided 3 · skipped 0 · left 23") == 2         # before the skip, after the undo
+    assert "Undone: skip of item 4." in result.output
+    assert ("Review session of ana: 4 decisions stored (accept 1, reject 1, correct 2, ignore 0); 0 skipped, 1 undone; "
+            "22 of 26 left in this queue.") in result.output
+    assert f"**{_first_term_word(queue[0])}" in result.output and "\x1b[" not in result.output   # no colour in a pipe
+    stored = _decisions(store)
+    assert [(d.key, d.decision, d.level, d.concepts) for d in stored] == [
+        (queue[0].key, "accept", queue[0].level, ()),
+        (queue[1].key, "correct", 2, (queue[1].concept,)),
+        (queue[2].key, "correct", 3, ("soil_carbon", "land_restoration")),
+        (queue[3].key, "reject", None, ()),
+    ]
+    assert {d.reviewer for d in stored} == {"ana"} and all(d.document == "NER_indc_2015.pdf" for d in stored)
+    again = _review(store, "q", "--reviewer", "ana")
+    assert "22 label(s) to review for ana" in again.output                       # answered items are skipped
+
+
+def test_undo_withdraws_the_stored_decision(store):
+    queue = _queue(store)
+    result = _review(store, "a" "u" "r" "q", "--reviewer", "ana")
+    assert result.exit_code == 0, result.output
+    assert "Undone: accept of item 1." in result.output
+    assert [(d.key, d.decision) for d in _decisions(store)] == [(queue[0].key, "reject")]
+
+
+def test_neighbours_help_and_unknown_keys(store):
+    result = _review(store, "n" "?" "x" "q", "--reviewer", "ana")
+    assert "Before (page" in result.output and "After (page" in result.output
+    assert "s  skip: decide later" in result.output
+    assert "Unknown key 'x'" in result.output
+    assert _decisions(store) == []
+
+
+def test_end_of_input_quits_keeping_the_decisions(store):
+    result = _review(store, "ar", "--reviewer", "ana")                # no q: the input just ends
+    assert result.exit_code == 0
+    assert "2 decisions stored" in result.output
+    assert len(_decisions(store)) == 2
+
+
+def test_reviewer_comes_from_the_option_or_the_config(store, tmp_path):
+    refused = _review(store, "q")
+    assert refused.exit_code == 2
+    assert "no reviewer name" in refused.output and "pass --reviewer NAME" in refused.output
+    (tmp_path / ".ndc_scan").mkdir()
+    (tmp_path / ".ndc_scan" / "config.toml").write_text('reviewer = "Ana Diallo"\n', encoding="utf-8")
+    assert "label(s) to review for Ana Diallo" in _review(store, "q").output
+    assert "label(s) to review for Ben" in _review(store, "q", "--reviewer", "Ben").output
+    (tmp_path / ".ndc_scan" / "config.toml").write_text('reviewer = \n', encoding="utf-8")
+    broken = _review(store, "q")
+    assert broken.exit_code == 2 and "config.toml: cannot be read as TOML" in broken.output
+
+
+def test_nothing_to_review_and_missing_store(store, tmp_path):
+    result = _review(store, "", "--reviewer", "ana", "--country", "FRA")
+    assert result.exit_code == 0 and "Nothing to review for ana" in result.output
+    missing = _review(tmp_path / "none.sqlite", "", "--reviewer", "ana")
+    assert missing.exit_code == 2 and "none.sqlite: no such store" in missing.output
+
+
+# ---------------------------------------------------------------------------------------------- a real terminal
+
+
+def _spawn(store, cwd):
+    pexpect = pytest.importorskip("pexpect")
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    env.update(TERM="xterm", COLUMNS="100", LINES="40", XDG_CONFIG_HOME=str(cwd / "config-home"))
+    return pexpect.spawn(sys.executable, ["-m", "ndc_scan", "review", "--store", str(store), "--reviewer", "ana"],
+                         cwd=str(cwd), env=env, dimensions=(40, 100), encoding="utf-8", timeout=60)
+
+
+def test_session_in_a_real_terminal(store, tmp_path):
+    queue = _queue(store)
+    child = _spawn(store, tmp_path)
+    child.expect("1/26 · decided 0 · skipped 0 · left 26")
+    child.expect("decision> ")
+    screen = child.before
+    assert f"\x1b[1;33m{_first_term_word(queue[0])}" in screen                  # the matched term, highlighted
+    assert f"Label:   \x1b[1m{queue[0].concept}\x1b[0m" in screen
+    child.send("a")
+    child.expect("2/26 · decided 1 · skipped 0 · left 25")
+    child.send("l")
+    child.expect("level> ")
+    child.send("1")
+    child.expect("3/26 · decided 2")
+    child.expect("decision> ")
+    child.send("q")                                     # quit mid-queue
+    child.expect("Review session of ana: 2 decisions stored")
+    child.expect("24 of 26 left")
+    child.expect(r"reports show them after the next 'ndc-scan scan'")
+    child.close()
+    assert [(d.key, d.decision, d.level) for d in _decisions(store)] == [
+        (queue[0].key, "accept", queue[0].level), (queue[1].key, "correct" if queue[1].level != 1 else "accept", 1)]
+
+
+def test_crash_mid_session_loses_no_decision_and_resumes_after_them(store, tmp_path):
+    queue = _queue(store)
+    child = _spawn(store, tmp_path)
+    child.expect("1/26")
+    child.expect("decision> ")
+    child.send("a")
+    child.expect("2/26")
+    child.expect("decision> ")
+    child.send("r")
+    child.expect("3/26")
+    child.expect("decision> ")
+    os.kill(child.pid, signal.SIGKILL)                  # no chance to clean up
+    child.close(force=True)
+    assert [(d.key, d.decision) for d in _decisions(store)] == [(queue[0].key, "accept"), (queue[1].key, "reject")]
+    again = _spawn(store, tmp_path)
+    again.expect("24 label\\(s\\) to review for ana")
+    again.expect("1/24 · decided 0")
+    again.expect("decision> ")
+    assert f"page {queue[2].page}" in again.before and queue[2].concept in again.before
+    again.send("q")
+    again.expect("0 decisions stored")
+    again.close()
+
+
+# ---------------------------------------------------------------------------------------------- spreadsheets
+
+
+def _sheet(path):
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    sheet = book["review"]
+    header = [c.value for c in sheet[1]]
+    return book, sheet, {name: i + 1 for i, name in enumerate(header)}
+
+
+def test_xlsx_round_trip_edited_with_openpyxl(store, tmp_path):
+    path = tmp_path / "niger.xlsx"
+    exported = CliRunner().invoke(main, ["review", "export", str(path), "--store", str(store), "--country", "NER"])
+    assert exported.exit_code == 0, exported.output
+    assert "Wrote 24 label(s) to review" in exported.output
+    book, sheet, col = _sheet(path)
+    assert sheet.max_row == 25
+    lists = {dv.formula1 for dv in sheet.data_validations.dataValidation}
+    assert '"accept,reject,correct,ignore,skip"' in lists and '"1,2,3"' in lists
+    assert sheet.column_dimensions[sheet.cell(1, col["text_hash"]).column_letter].hidden
+    assert sheet.cell(2, col["context_before"]).value and sheet.cell(2, col["page"]).value >= 1
+    sheet.cell(2, col["decision"]).value = "accept"
+    sheet.cell(3, col["decision"]).value = "reject"
+    sheet.cell(4, col["decision"]).value = "correct"
+    sheet.cell(4, col["corrected_level"]).value = 2
+    sheet.cell(5, col["decision"]).value = "Correct"
+    sheet.cell(5, col["corrected_concepts"]).value = "soil_carbon; land_restoration"
+    sheet.cell(5, col["corrected_level"]).value = "3"
+    sheet.cell(5, col["reviewer"]).value = "Moussa"
+    sheet.cell(6, col["decision"]).value = "skip"
+    sheet.cell(7, col["note"]).value = "no decision, just a note"
+    book.save(path)
+    result = CliRunner().invoke(main, ["review", "import", str(path), "--store", str(store), "--reviewer", "Focal point"])
+    assert result.exit_code == 0, result.output
+    assert "Imported 4 decision(s) (accept 1, reject 1, correct 2, ignore 0)" in result.output
+    assert "20 row(s) without a decision" in result.output
+    stored = {d.passage_id + d.concept: d for d in _decisions(store)}
+    row = lambda r: stored[sheet.cell(r, col["passage_id"]).value + sheet.cell(r, col["concept"]).value]  # noqa: E731
+    assert (row(2).decision, row(2).reviewer) == ("accept", "Focal point")
+    assert (row(4).decision, row(4).level) == ("correct", 2)
+    assert (row(5).concepts, row(5).level, row(5).reviewer) == (("soil_carbon", "land_restoration"), 3, "Moussa")
+    again = CliRunner().invoke(main, ["review", "import", str(path), "--store", str(store), "--reviewer", "Focal point"])
+    assert "Imported 0 decision(s)" in again.output and "4 already stored" in again.output
+
+
+def test_xlsx_with_every_kind_of_bad_row_is_refused_whole(store, tmp_path):
+    path = tmp_path / "bad.xlsx"
+    assert CliRunner().invoke(main, ["review", "export", str(path), "--store", str(store)]).exit_code == 0
+    book, sheet, col = _sheet(path)
+    letter = {name: sheet.cell(1, i).column_letter for name, i in col.items()}
+
+    def put(row, **values):
+        for name, value in values.items():
+            sheet.cell(row, col[name]).value = value
+
+    put(2, decision="maybe", reviewer="x")
+    put(3, decision="accept", reviewer="x", passage_id="f" * 24)
+    put(4, decision="accept", reviewer="x", passage=sheet.cell(4, col["passage"]).value + " (edited)")
+    put(5, decision="correct", reviewer="x", corrected_concepts="soil_magic")
+    put(6, decision="correct", reviewer="x", corrected_level=5)
+    put(7, decision="correct", reviewer="x")
+    put(8, decision="accept", reviewer="x", corrected_level=2)
+    put(9, decision="accept", reviewer="x", text_hash="0" * 24)
+    put(10, decision="accept", reviewer="x", concept="wetlands")
+    put(11, decision="accept")                                        # no reviewer, and none given
+    put(12, decision="reject", reviewer="x")
+    for name in ("passage_id", "text_hash", "concept", "passage"):
+        put(13, **{name: sheet.cell(12, col[name]).value})
+    put(13, decision="accept", reviewer="x")                          # the same label twice
+    put(14, decision="accept", reviewer="x")                          # a good row: still nothing is stored
+    book.save(path)
+    result = CliRunner().invoke(main, ["review", "import", str(path), "--store", str(store)])
+    assert result.exit_code == 4, result.output
+    expected = [
+        f"row 2, column decision ({letter['decision']}): 'maybe' is not one of accept, reject, correct, ignore, skip",
+        f"row 3, column passage_id ({letter['passage_id']}): unknown passage 'ffffffffffffffffffffffff'",
+        f"row 4, column passage ({letter['passage']}): the passage text was edited",
+        f"row 5, column corrected_concepts ({letter['corrected_concepts']}): unknown concept(s) 'soil_magic'",
+        f"row 6, column corrected_level ({letter['corrected_level']}): '5' is not a level (1, 2 or 3)",
+        f"row 7, column decision ({letter['decision']}): 'correct' needs corrected_level and/or corrected_concepts",
+        f"row 8, column decision ({letter['decision']}): 'accept' with a correction filled in",
+        f"row 9, column text_hash ({letter['text_hash']}): '000000000000000000000000' is not the hash of passage",
+        f"row 10, column concept ({letter['concept']}): passage",
+        f"row 11, column reviewer ({letter['reviewer']}): empty, and no --reviewer given",
+        f"row 13, column concept ({letter['concept']}): the same label is decided on row 12 too",
+    ]
+    for line in expected:
+        assert line in result.output, line
+    assert "11 problem(s) in the review sheet" in result.output
+    assert "fix these rows and run again (see 'Review' in the README)" in result.output
+    assert _decisions(store) == []
+
+
+def test_csv_round_trip(store, tmp_path):
+    path = tmp_path / "tjk.csv"
+    result = CliRunner().invoke(main, ["review", "--store", str(store), "--country", "tjk", "export", str(path)])
+    assert result.exit_code == 0 and "Wrote 2 label(s)" in result.output
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    rows[0]["decision"] = "reject"
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    imported = CliRunner().invoke(main, ["review", "import", str(path), "--store", str(store), "--reviewer", "ana"])
+    assert imported.exit_code == 0, imported.output
+    assert [(d.passage_id, d.decision, d.reviewer) for d in _decisions(store)] == [(rows[0]["passage_id"], "reject", "ana")]
+
+
+def test_jsonl_backup_and_restore(store, tmp_path):
+    assert _review(store, "arl1i" "q", "--reviewer", "ana").exit_code == 0
+    backup = tmp_path / "decisions.jsonl"
+    result = CliRunner().invoke(main, ["review", "export", str(backup), "--store", str(store)])
+    assert "Wrote 4 decision(s)" in result.output
+    fresh = tmp_path / "fresh.sqlite"                                 # e.g. the store was deleted
+    restored = CliRunner().invoke(main, ["review", "import", str(backup), "--store", str(fresh)])
+    assert restored.exit_code == 0, restored.output
+    assert "Restored 4 decision(s)" in restored.output
+    assert _decisions(fresh) == _decisions(store)
+    again = CliRunner().invoke(main, ["review", "import", str(backup), "--store", str(fresh)])
+    assert "Restored 0 decision(s)" in again.output and "4 already stored" in again.output
+    backup.write_text(backup.read_text(encoding="utf-8") + '{"text_hash": "xyz"}\nnot json\n', encoding="utf-8")
+    bad = CliRunner().invoke(main, ["review", "import", str(backup), "--store", str(fresh)])
+    assert bad.exit_code == 4
+    assert "line 5: " in bad.output and "line 6: " in bad.output
+
+
+# ---------------------------------------------------------------------------------------------- reports
+
+
+def test_decisions_survive_a_rescan_with_a_changed_taxonomy(scanned, store, tmp_path):
+    from ndc_scan.pipeline import scan
+
+    tjk = _queue(store, countries=("TJK",))
+    assert [i.concept for i in tjk] == ["grazing_management", "sustainable_land_management"]
+    with Store(store) as db:
+        decide(db, tjk[0], "reject", "ana")
+        decide(db, tjk[1], "correct", "ana", concepts=("land_restoration",), level=2)
+    taxonomy = tmp_path / "taxonomy.csv"
+    text = (ROOT / "ndc_scan" / "data" / "taxonomy.csv").read_text(encoding="utf-8")
+    taxonomy.write_text(text + "soil_carbon,ru,alternative,углерод почвенного покрова,test\n", encoding="utf-8")
+    result = scan([scanned[1] / "TJK_indc_2015.pdf"], out=tmp_path / "out", store=store, taxonomy=taxonomy,
+                  model=MODEL, ocr=False)
+    assert result.retagged == 1 and result.extracted == 0              # new labels, same passages
+    passages = pd.read_csv(tmp_path / "out" / "passages.csv", keep_default_na=False)
+    rows = {r.concept: r for r in passages.itertuples()}
+    assert rows["grazing_management"].reviewed == "rejected by ana" and rows["grazing_management"].counted == False  # noqa: E712
+    assert rows["sustainable_land_management"].counted == False  # noqa: E712
+    assert rows["sustainable_land_management"].reviewed == "corrected by ana (land_restoration 2)"
+    added = rows["land_restoration"]
+    assert (added.level, added.counted, added.method, added.reviewed) == (
+        2, True, "review", "added: corrected by ana (land_restoration 2)")
+    coverage = pd.read_csv(tmp_path / "out" / "coverage.csv", keep_default_na=False).set_index("concept")
+    assert coverage.at["grazing_management", "level_name"] == "absent"
+    assert coverage.at["grazing_management", "reviewed"] == "1 of 1 labels reviewed"
+    assert coverage.at["land_restoration", "level_name"] == "commitment"
+    assert coverage.at["land_restoration", "reviewed"].startswith("1 of 1 labels reviewed; top quote added: corrected")
+    assert coverage.at["grazing_management", "to_review"] == 0
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "reviewed: 1 of 1 labels reviewed" in html and "3 labels reviewed by people" in html
+
+
+def test_reviewers_disagree_the_latest_wins_and_both_are_kept():
+    def made(reviewer, decision, at, level=None):
+        return Decision(text_hash="a" * 24, concept="wetlands", decision=decision, reviewer=reviewer,
+                        decided_at=f"2026-11-30T09:00:0{at}Z", level=level)
+
+    history = [made("ana", "accept", 1, 2), made("ben", "reject", 2), made("ana", "ignore", 3)]
+    assert resolve(history)[("a" * 24, "wetlands")].words == "rejected by ben"          # ana withdrew (ignore)
+    history = [made("ana", "reject", 1), made("ana", "accept", 2, 2), made("ben", "reject", 3)]
+    resolution = resolve(history)[("a" * 24, "wetlands")]
+    assert resolution.disputed and resolution.words == "rejected by ben; disputed: accepted by ana"
+
+
+def test_decision_record_checks_its_invariants():
+    good = dict(text_hash="a" * 24, concept="wetlands", decision="accept", reviewer="ana",
+                decided_at="2026-11-30T09:00:00Z", level=2)
+    Decision(**good)
+    for change, message in ((dict(text_hash="abc"), "'abc'"), (dict(concept="soil"), "'soil'"),
+                            (dict(decision="maybe"), "'maybe'"), (dict(reviewer=" "), "' '"),
+                            (dict(level=None), "needs a level"), (dict(level=4), "4"),
+                            (dict(decision="reject"), "has no level"),
+                            (dict(decision="correct", concepts=("nope",)), "'nope'"),
+                            (dict(decided_at="yesterday"), "'yesterday'")):
+        with pytest.raises(ValueError, match=message):
+            Decision(**{**good, **change})
+
+
+# ---------------------------------------------------------------------------------------------- stats
+
+
+def test_kappa_on_two_reviewers(tmp_path):
+    """ana and ben on 4 soil-carbon labels: agree on 3 (kappa 0.5); on wetlands they always agree (kappa n/a)."""
+    path = tmp_path / "s.sqlite"
+    with Store(path) as db:
+        for i, (a, b) in enumerate([("accept", "accept"), ("accept", "reject"), ("reject", "reject"),
+                                    ("reject", "reject")]):
+            for reviewer, decision in (("ana", a), ("ben", b)):
+                db.save_decision(Decision(text_hash=f"{i:024x}", concept="soil_carbon", decision=decision,
+                                          reviewer=reviewer, decided_at="2026-11-30T09:00:00Z",
+                                          level=2 if decision == "accept" else None))
+        for reviewer in ("ana", "ben"):
+            db.save_decision(Decision(text_hash="f" * 24, concept="wetlands", decision="accept", reviewer=reviewer,
+                                      decided_at="2026-11-30T09:00:00Z", level=1))
+        stats = review_stats(db)
+    table = stats.concepts.set_index("concept")
+    assert table.at["soil_carbon", "kappa"] == 0.5 and table.at["soil_carbon", "agreement"] == 0.75
+    assert table.at["soil_carbon", "labels_2_reviewers"] == 4 and table.at["soil_carbon", "accept"] == 3
+    assert pd.isna(table.at["wetlands", "kappa"]) and pd.isna(table.at["peatlands", "kappa"])
+    assert list(stats.reviewers["decisions"]) == [5, 5]
+    printed = CliRunner().invoke(main, ["review", "stats", "--store", str(path)])
+    assert printed.exit_code == 0
+    assert "0.50" in printed.output and "n/a" in printed.output and "10 decisions stored" in printed.output
+
+
+@pytest.mark.parametrize("command", ["export", "import", "stats"])
+def test_every_review_subcommand_has_help_and_is_in_the_readme(command):
+    result = CliRunner().invoke(main, ["review", command, "--help"])
+    assert result.exit_code == 0 and len(result.output.splitlines()) > 5
+    assert f"ndc-scan review {command}" in (ROOT / "README.md").read_text(encoding="utf-8")
