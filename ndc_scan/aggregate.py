@@ -161,8 +161,9 @@ def _coverage(documents: pd.DataFrame, passages: pd.DataFrame, failures: list, t
     records = []
     counted = passages[passages["counted"].astype(bool)] if len(passages) else passages
     grouped = {key: group for key, group in counted.groupby(["doc_id", "concept"])} if len(counted) else {}
-    flagged = passages[passages["review_reason"] != ""] if len(passages) else passages
-    to_review = flagged.groupby(["doc_id", "concept"]).size().to_dict() if len(flagged) else {}
+    # Flags a reviewer has not decided yet (``reviewed`` comes from review.apply_decisions).
+    pending = passages[(passages["review_reason"] != "") & (passages.get("reviewed", "") == "")] if len(passages) else passages
+    to_review = pending.groupby(["doc_id", "concept"]).size().to_dict() if len(pending) else {}
     for doc in documents.itertuples(index=False):
         unread = doc.read_status == NO_TEXT
         for concept in CONCEPT_IDS:

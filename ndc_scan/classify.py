@@ -36,7 +36,8 @@ WORD_QUANTITY = re.compile(
 SHARE_OF_MONEY = re.compile(
     r"^\s*(?:of|des?|du|del|da|do|of the)?\s*(?:total\s+)?(?:co[uû]ts?|costs?|budget\w*|gdp|pib|financ\w*|"
     r"investment\w*|investissement\w*|inversi[oó]n\w*|presupuesto|funding|fonds|recursos)", re.IGNORECASE)
-MONEY = re.compile(r"(?:us\$|usd|\$|€|eur\b|euros?|fcfa|cfa|dollars?|dólares|dolares|долл\w*|دولار|xof|£)", re.IGNORECASE)
+#: A currency (also used by targets.py: money is never a target).
+MONEY = re.compile(r"us\$|usd|\$|€|eur\b|euros?\b|fcfa|cfa|dollars?|d[óo]lares|долл\w*|دولار|xof|£|₹", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-ZÀ-ÝА-Я\u0600-\u06ff•\-])|\n")
 
 COMMITMENT = re.compile(
@@ -225,7 +226,7 @@ class HybridClassifier:
     the model and kept for review), every label the model adds, and every concept
     whose probability reaches the uncertain band without a match (not counted,
     flagged). ``band`` is the uncertain band ``(low, high)``. The model reads the
-    passages with a taxonomy match or a soil/land cue word (``model.CUE``).
+    passages with a taxonomy match or a soil/land cue word (``model.CUES``).
     """
 
     def __init__(self, model, band: tuple = DEFAULT_BAND):

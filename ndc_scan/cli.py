@@ -15,10 +15,9 @@ from collections import Counter
 import click
 
 from .errors import NdcScanError
-from .model import DEFAULT_MODEL_DIR
+from .model import DEFAULT_LABELS, DEFAULT_MODEL_DIR
 from .store import DEFAULT_STORE
 
-DEFAULT_LABELS = "corpora/labels/passages.jsonl"
 DEFAULT_DOCUMENTS = "corpora/labels/documents.csv"
 
 STORE_HELP = f"SQLite store of this workspace (default {DEFAULT_STORE}); re-runs reuse what it holds."

@@ -58,16 +58,10 @@ def evaluate_documents(labels_path, coverage_path) -> Evaluation:
 
 
 def _scores(part: pd.DataFrame) -> dict:
-    tp = int((part["gold"] & part["tool"]).sum())
-    fp = int((~part["gold"] & part["tool"]).sum())
-    fn = int((part["gold"] & ~part["tool"]).sum())
-    tn = int((~part["gold"] & ~part["tool"]).sum())
-    precision = tp / (tp + fp) if tp + fp else 1.0
-    recall = tp / (tp + fn) if tp + fn else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    found = _counts_scores(part["gold"].to_numpy(bool), part["tool"].to_numpy(bool))
     agreement = float((part["level_gold"] == part["level_tool"].fillna(0)).mean()) if len(part) else 1.0
-    return {"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3),
-            "level_agreement": round(agreement, 3), "tp": tp, "fp": fp, "fn": fn, "tn": tn}
+    return {**{k: found[k] for k in ("precision", "recall", "f1")}, "level_agreement": round(agreement, 3),
+            **{k: found[k] for k in ("tp", "fp", "fn")}, "tn": int((~part["gold"] & ~part["tool"]).sum())}
 
 
 def passage_scores(gold, predicted) -> pd.DataFrame:
@@ -131,17 +125,14 @@ def evaluate_methods(model, *, passages_path, documents_path=None, store=None, t
     from .classify import DEFAULT_BAND, HybridClassifier
     from .tag import Tagger
     from .taxonomy import Taxonomy, load_taxonomy
-    from .train import _as_passage, gold_matrix, load_labels
+    from .train import _as_passage, by_language, gold_matrix, load_labels
 
     tax = taxonomy if isinstance(taxonomy, Taxonomy) else load_taxonomy(taxonomy)
     tagger, hybrid = Tagger(tax), HybridClassifier(model, band or DEFAULT_BAND)
     test = [item for item in load_labels(passages_path) if item.split == "test"]
     decided = {method: np.zeros((len(test), len(CONCEPT_IDS)), dtype=bool) for method in METHODS}
     detail: dict = {}
-    by_language: dict = {}
-    for i, item in enumerate(test):
-        by_language.setdefault(item.language, []).append(i)
-    for language, positions in by_language.items():
+    for language, positions in by_language(test).items():
         passages = [_as_passage(test[i]) for i in positions]
         found = tagger.tag(passages, language)
         predictions = hybrid.predict_many(passages, found)
@@ -186,6 +177,7 @@ def _passage_errors(test: list, gold, decided: dict, detail: dict) -> pd.DataFra
 
 
 def _document_scores(documents_path, store_path, tagger, hybrid) -> pd.DataFrame:
+    from .pipeline import TAGGED_KINDS
     from .store import Store
 
     labels = pd.read_csv(documents_path)
@@ -196,7 +188,7 @@ def _document_scores(documents_path, store_path, tagger, hybrid) -> pd.DataFrame
             if not found:
                 raise UsageError(f"{store_path}: does not hold {file_name}",
                                  remedy="scan the labelled documents into this store first (make evaluate)")
-            passages = [p for p in db.passages(found[0]["doc_id"]) if p.kind in ("paragraph", "table")]
+            passages = [p for p in db.passages(found[0]["doc_id"]) if p.kind in TAGGED_KINDS]
             decisions = method_decisions(hybrid.predict_many(passages, tagger.tag(passages, found[0]["language"])))
             for row in gold_rows.itertuples(index=False):
                 for method in METHODS:

@@ -34,6 +34,7 @@ from .errors import ModelError
 MODEL_FILE = "model.skops"
 CARD_FILE = "card.json"
 DEFAULT_MODEL_DIR = "models/ndc-soil"
+DEFAULT_LABELS = "corpora/labels/passages.jsonl"
 HEADING_CHARS = 80
 #: Libraries whose versions the card records; the first must match to the minor version.
 LIBRARIES = ("scikit-learn", "skops", "numpy", "scipy", "pandas", "spacy")

@@ -10,7 +10,7 @@ from html import escape
 
 import pandas as pd
 
-from .aggregate import FAILED, NO_TEXT, latest_documents, quote
+from .aggregate import FAILED, NO_TEXT, label_source, latest_documents, quote
 from .taxonomy import CONCEPT_IDS, Taxonomy
 
 COLOURS = {"quantified_target": "#1a7f37", "commitment": "#6cc070", "mention": "#f2d36b", "absent": "#f4f4f4",
@@ -71,15 +71,14 @@ def render(tables: dict, *, taxonomy: Taxonomy) -> str:
 
 
 def _method_note(passages: pd.DataFrame) -> str:
-    methods = sorted(set(passages["method"])) if len(passages) else []
+    source = label_source(passages)
     reviewed = int((passages["reviewed"] != "").sum()) if "reviewed" in passages else 0
     state = (f"{reviewed} label{'s' if reviewed != 1 else ''} reviewed by people (their decisions override the "
              "rules and the model; marked “reviewed”)") if reviewed else "unreviewed"
-    if not any(m.startswith("hybrid:") for m in methods):
+    if source == "keyword rules":
         return f"labels come from keyword rules; {state}."
-    name = next(m for m in methods if m.startswith("hybrid:")).split(":")[1]
     flagged = int(((passages["review_reason"] != "") & (passages.get("reviewed", "") == "")).sum())
-    return (f"labels combine keyword rules with the learned model {escape(name)}; {state}; "
+    return (f"labels come from {escape(source)}; {state}; "
             f"{flagged} passage label{'s' if flagged != 1 else ''} flagged for review (listed per country).")
 
 

@@ -381,13 +381,11 @@ def _added_rows(db, frame, documents, table: dict) -> list:
 
 
 def mark_coverage(coverage, passages):
-    """The coverage table with ``to_review`` counting only undecided flags, and a ``reviewed`` column."""
+    """The coverage table with a ``reviewed`` column (``to_review`` already counts only undecided flags)."""
     frame = coverage.copy()
     if "reviewed" not in passages.columns or not len(passages):
         frame.insert(list(frame.columns).index("to_review") + 1, "reviewed", "")
         return frame
-    pending = passages[(passages["review_reason"] != "") & (passages["reviewed"] == "")]
-    to_review = pending.groupby(["doc_id", "concept"]).size().to_dict()
     totals = passages.groupby(["doc_id", "concept"]).size().to_dict()
     done = passages[passages["reviewed"] != ""].groupby(["doc_id", "concept"]).size().to_dict()
     counted = passages[passages["counted"].astype(bool)]
@@ -400,6 +398,5 @@ def mark_coverage(coverage, passages):
             continue
         text = f"{done[key]} of {totals[key]} labels reviewed"
         words.append(text + (f"; top quote {top[key]}" if top.get(key) else ""))
-    frame["to_review"] = [int(to_review.get(key, 0)) for key in zip(frame["doc_id"], frame["concept"])]
     frame.insert(list(frame.columns).index("to_review") + 1, "reviewed", words)
     return frame

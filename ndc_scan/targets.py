@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from .classify import MONEY as _MONEY
 from .records import Target
 
 # Arabic-Indic and Persian digits, Arabic decimal and thousands marks → ASCII, one character for one.
@@ -72,7 +73,6 @@ _QUANTITY = re.compile(
     rf"\s*(?:(?:of|de|d'|des|de la)\s*)?(?:{_UNIT})(?P<rate>{_PER_HA}?(?:(?:\s+(?:of|de|d')\s*\w+)?{_PER_YEAR})?)",
     re.IGNORECASE,
 )
-_MONEY = re.compile(r"us\$|usd|\$|€|eur\b|euros?\b|fcfa|cfa|dollars?|d[óo]lares|долл\w*|دولار|xof|£|₹", re.IGNORECASE)
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 #: Just before a number: it is a status or an estimate, not an aim ("has established 14%", "could yield").
 _LOCAL_STATUS = re.compile(

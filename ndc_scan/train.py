@@ -33,13 +33,12 @@ from typing import Optional
 import numpy as np
 
 from .errors import LabelsError, UsageError
-from .model import Model, calibrate, evidence_tokens, library_versions, model_text, save_model
+from .model import DEFAULT_LABELS, Model, calibrate, evidence_tokens, library_versions, model_text, save_model
 from .records import LabelledPassage, Passage
 from .taxonomy import CONCEPT_IDS, Taxonomy, load_taxonomy
 
 log = logging.getLogger(__name__)
 
-DEFAULT_LABELS = "corpora/labels/passages.jsonl"
 DEFAULT_C = 10.0
 GATE_FOLDS = 4
 MIN_CALIBRATION_POSITIVES = 5
@@ -135,10 +134,7 @@ def rule_evidence(labelled: list, tagger) -> Evidence:
     found = np.zeros((len(labelled), len(CONCEPT_IDS)), dtype=bool)
     levels = np.zeros((len(labelled), len(CONCEPT_IDS)), dtype=int)
     evidence = [""] * len(labelled)
-    by_language: dict = {}
-    for i, item in enumerate(labelled):
-        by_language.setdefault(item.language, []).append(i)
-    for language, positions in sorted(by_language.items(), key=lambda kv: str(kv[0])):
+    for language, positions in by_language(labelled).items():
         passages = [_as_passage(labelled[i]) for i in positions]
         matches = tagger.tag(passages, language)
         for i, passage in zip(positions, passages):
@@ -149,6 +145,14 @@ def rule_evidence(labelled: list, tagger) -> Evidence:
                 levels[i, index[prediction.concept]] = prediction.level
     texts = [model_text(item.heading_path, item.text) for item in labelled]
     return Evidence(texts=texts, evidence=evidence, rule_found=found, rule_level=levels)
+
+
+def by_language(labelled: list) -> dict:
+    """{language: [positions in ``labelled``]}: passages are tagged per language, as a scan tags a document."""
+    groups: dict = {}
+    for i, item in enumerate(labelled):
+        groups.setdefault(item.language, []).append(i)
+    return dict(sorted(groups.items()))
 
 
 def _as_passage(item: LabelledPassage) -> Passage:
