@@ -6,28 +6,40 @@ lower-case forms only). Two matchers run on every passage: one on ``LOWER``
 (exact forms, in the document's language and in English, since NDCs quote
 English names), one on ``LEMMA`` (inflections: "sols dégradés" ~ "sol dégradé").
 A negative term cancels the matches of its concept that it overlaps.
+
+Near terms (``carbon ~ soil|soils``) are checked on the same tokens: a word of
+each side at most ``NEAR_WINDOW`` tokens apart, with no sentence end or table
+cell border between them, on the lower-case form or the lemma. They add a match
+only where no phrase of the same concept already matched, so "soil organic
+carbon" stays a preferred-term match.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Iterable, Optional
 
 from .records import Match, Passage
-from .taxonomy import Taxonomy
+from .taxonomy import Taxonomy, near_sides
 from .textnorm import lower_same_length
 
 log = logging.getLogger(__name__)
 
 LEMMA_LANGS = ("en", "fr", "es", "pt", "ru")
 SPACY_LANGS = LEMMA_LANGS + ("ar",)
-_ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي"})
+# Arabic letter folding, and line breaks inside table cells as spaces (else "beach\nerosion"
+# is three tokens and the phrase "beach erosion" cannot match).
+_ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "\n": " ", "\t": " ", "\r": " "})
 _SEP = "\x1f"
 BATCH_SIZE = 512
+#: Most tokens between the two words of a near term ("soil management leading to the increase of carbon": 7).
+NEAR_WINDOW = 8
+_NEAR_STOPS = frozenset({".", ";", "!", "?", "؛", "|", "•", ":"})
 
 
 def _prepare(text: str) -> str:
-    """Same-length lower-casing and Arabic letter folding: match offsets stay valid."""
+    """Same-length lower-casing, Arabic letter folding, line breaks as spaces: match offsets stay valid."""
     return lower_same_length(text).translate(_ARABIC_FOLD)
 
 
@@ -43,14 +55,14 @@ class Tagger:
         passages = list(passages)
         if not passages:
             return {}
-        nlp, lower_matcher, lemma_matcher = self._pipeline(lang)
+        nlp, lower_matcher, lemma_matcher, near = self._pipeline(lang)
         texts = (_prepare(p.text) for p in passages)
         found = {}
         for passage, doc in zip(passages, nlp.pipe(texts, batch_size=BATCH_SIZE)):
             spans = [(nlp.vocab.strings[key], doc[start:end]) for key, start, end in lower_matcher(doc)]
             if lemma_matcher is not None:
                 spans += [(nlp.vocab.strings[key], doc[start:end]) for key, start, end in lemma_matcher(doc)]
-            matches = _resolve(passage, spans)
+            matches = _resolve(passage, spans, near.find(doc) if near else [])
             if matches:
                 found[passage.passage_id] = matches
         return found
@@ -71,7 +83,8 @@ class Tagger:
         by_key: dict = {}
         for term in terms:
             by_key.setdefault(_SEP.join((term.concept, term.kind, term.term)), term)
-        keys = list(by_key)
+        near = _NearMatcher([(k, by_key[k]) for k in by_key if by_key[k].kind == "near"], nlp.vocab)
+        keys = [k for k in by_key if by_key[k].kind != "near"]
         for match_key, pattern in zip(keys, nlp.tokenizer.pipe(_prepare(by_key[k].term) for k in keys)):
             lower_matcher.add(match_key, [pattern])
         lemma_matcher = None
@@ -81,7 +94,72 @@ class Tagger:
             for match_key, pattern in zip(own, nlp.pipe(_prepare(by_key[k].term) for k in own)):
                 lemma_matcher.add(match_key, [pattern])
         log.debug("built %s matcher with %d terms", key, len(keys))
-        return nlp, lower_matcher, lemma_matcher
+        return nlp, lower_matcher, lemma_matcher, near if near.rules else None
+
+
+@dataclass(frozen=True)
+class _NearSide:
+    words: frozenset
+    prefixes: tuple          # from "почв*"
+    suffixes: tuple          # from "*تربه"
+
+    @classmethod
+    def parse(cls, words: tuple) -> "_NearSide":
+        words = [_prepare(w) for w in words]
+        return cls(frozenset(w for w in words if "*" not in w),
+                   tuple(w[:-1] for w in words if w.endswith("*")),
+                   tuple(w[1:] for w in words if w.startswith("*")))
+
+    def hit(self, form: str) -> bool:
+        return (form in self.words or (bool(self.prefixes) and form.startswith(self.prefixes))
+                or (bool(self.suffixes) and form.endswith(self.suffixes)))
+
+
+class _NearMatcher:
+    """Finds near terms: a word of each side within NEAR_WINDOW tokens in one sentence."""
+
+    def __init__(self, terms: list, vocab):
+        self.rules = []
+        for key, term in terms:
+            first, second = near_sides(term.term)
+            self.rules.append((key, _NearSide.parse(first), _NearSide.parse(second)))
+        sides = [side for _, a, b in self.rules for side in (a, b)]
+        self._words = frozenset().union(*(s.words for s in sides)) if sides else frozenset()
+        self._prefixes = tuple(p for s in sides for p in s.prefixes)
+        self._suffixes = tuple(x for s in sides for x in s.suffixes)
+        # Without '*' words, candidates are found on the token table's string hashes (fast path).
+        self._hashes = frozenset(vocab.strings.add(w) for w in self._words)
+        self._stop_hashes = frozenset(vocab.strings.add(w) for w in _NEAR_STOPS)
+
+    def _candidate(self, form: str) -> bool:
+        return (form in self._words or (bool(self._prefixes) and form.startswith(self._prefixes))
+                or (bool(self._suffixes) and form.endswith(self._suffixes)))
+
+    def find(self, doc) -> list:
+        """``[(match_key, span), ...]`` for each near term, its closest pairs of words."""
+        from spacy.attrs import LEMMA, LOWER
+
+        table = doc.to_array([LOWER, LEMMA]).tolist()
+        if self._prefixes or self._suffixes:
+            hits = [t.i for t in doc if self._candidate(t.lower_) or (t.lemma_ and self._candidate(t.lemma_))]
+        else:
+            wanted = self._hashes
+            hits = [i for i, (lower, lemma) in enumerate(table) if lower in wanted or lemma in wanted]
+        if len(hits) < 2:
+            return []
+        forms = {i: {doc[i].lower_, doc[i].lemma_} - {""} for i in hits}
+        stops = [i for i, (lower, _) in enumerate(table) if lower in self._stop_hashes]
+        spans = []
+        for key, first, second in self.rules:
+            left = [i for i, f in forms.items() if any(first.hit(x) for x in f)]
+            right = [i for i, f in forms.items() if any(second.hit(x) for x in f)]
+            for i in left:
+                near = [j for j in right if j != i and abs(j - i) <= NEAR_WINDOW
+                        and not any(min(i, j) < s < max(i, j) for s in stops)]
+                if near:
+                    j = min(near, key=lambda j: (abs(j - i), j))
+                    spans.append((key, doc[min(i, j):max(i, j) + 1]))
+        return spans
 
 
 def _blank(key: str):
@@ -94,19 +172,25 @@ def _blank(key: str):
     return nlp
 
 
-def _resolve(passage: Passage, spans: list) -> list:
-    """Drop positives overlapped by a negative of their concept; keep the longest of overlapping positives."""
-    positives, negatives = {}, {}
-    for key, span in spans:
+def _resolve(passage: Passage, spans: list, near_spans: list = ()) -> list:
+    """Drop positives overlapped by a negative of their concept; keep the longest of overlapping positives.
+
+    Near-term spans come after the phrases: kept only where they overlap no kept phrase.
+    """
+    positives, negatives, near = {}, {}, {}
+    for key, span in list(spans) + list(near_spans):
         concept, kind, term = key.split(_SEP)
-        target = negatives if kind == "negative" else positives
+        target = negatives if kind == "negative" else near if kind == "near" else positives
         target.setdefault(concept, set()).add((span.start_char, span.end_char, term, kind == "preferred"))
     matches = []
-    for concept, found in positives.items():
+    for concept in sorted(set(positives) | set(near)):
         blocked = negatives.get(concept, set())
         kept = []
         # Longest first, then preferred, then position and term: deterministic whatever the hash seed.
-        for start, end, term, preferred in sorted(found, key=lambda s: (-(s[1] - s[0]), -s[3], s[0], s[2])):
+        # Near spans are sorted after every phrase.
+        ranked = sorted(positives.get(concept, ()), key=lambda s: (-(s[1] - s[0]), -s[3], s[0], s[2]))
+        ranked += sorted(near.get(concept, ()), key=lambda s: (s[1] - s[0], s[0], s[2]))
+        for start, end, term, preferred in ranked:
             if any(start < n_end and n_start < end for n_start, n_end, _, _ in blocked):
                 continue
             if any(start < k_end and k_start < end for k_start, k_end, _, _ in kept):

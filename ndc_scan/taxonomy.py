@@ -4,8 +4,12 @@ Two CSV files (UTF-8), both checked on load with every bad row reported at once:
 
 * ``concepts.csv`` — ``id,name,definition``: the 10 concepts of the spec;
 * ``taxonomy.csv`` — ``concept,lang,kind,term,note``: one term per row; ``kind``
-  is ``preferred``, ``alternative`` or ``negative`` (a phrase that cancels an
-  overlapping match of the same concept, e.g. "coastal erosion").
+  is ``preferred``, ``alternative``, ``negative`` (a phrase that cancels an
+  overlapping match of the same concept, e.g. "coastal erosion") or ``near``: two
+  words close together in one sentence, written ``carbon ~ soil|soils`` (each side
+  one word or several separated by ``|``; ``*`` at the end or start of a word
+  matches any ending or beginning, e.g. ``почв*``, ``*تربه``). A near term finds
+  paraphrases a phrase cannot ("increase of carbon stock in cropland soils").
 
 The taxonomy hash (SHA-256 of both files' normalised rows) is written into
 every output, so a report says which taxonomy produced it.
@@ -33,7 +37,7 @@ CONCEPT_IDS = (
     "peatlands", "wetlands",
 )
 LANGUAGES = ("en", "fr", "es", "pt", "ar", "ru")
-KINDS = ("preferred", "alternative", "negative")
+KINDS = ("preferred", "alternative", "negative", "near")
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,10 @@ def load_taxonomy(path: Optional[str | Path] = None, concepts_path: Optional[str
         if not term:
             problems.append(f"{where}, column term: empty term")
             continue
+        if kind == "near" and near_sides(term) is None:
+            problems.append(f"{where}, column term: near term {term!r} must be two sides of single words "
+                            "separated by '~', e.g. 'carbon ~ soil|soils'")
+            continue
         key = (concept, lang, term.lower())
         polarity = "negative" if kind == "negative" else "positive"
         if key in seen:
@@ -113,6 +121,18 @@ def load_taxonomy(path: Optional[str | Path] = None, concepts_path: Optional[str
     for item in sorted(terms, key=lambda t: (t.concept, t.lang, t.kind, t.term)):
         digest.update(f"{item.concept}\x1f{item.lang}\x1f{item.kind}\x1f{item.term}\n".encode())
     return Taxonomy(concepts=concepts, terms=tuple(terms), hash=digest.hexdigest(), path=str(path))
+
+
+def near_sides(term: str) -> Optional[tuple]:
+    """Split a near term ``"a|b ~ c"`` into ``(("a", "b"), ("c",))``; None when it is malformed."""
+    parts = term.split("~")
+    if len(parts) != 2:
+        return None
+    sides = tuple(tuple(word.strip() for word in part.split("|")) for part in parts)
+    for side in sides:
+        if any(not word or " " in word or word.strip("*") == "" or "*" in word.strip("*") for word in side):
+            return None
+    return sides
 
 
 def _load_concepts(path: Path) -> tuple:

@@ -44,17 +44,21 @@ def test_every_bad_row_is_reported_at_once(tmp_path):
         ["wetlands", "en", "alternative", "", ""],                              # row 45: empty term
         ["soil_conservation", "en", "negative", "soil conservation en", ""],    # row 46: positive and negative
         ["peatlands", "en", "alternative", "peatlands en", ""],                 # row 47: duplicate
+        ["soil_carbon", "en", "near", "carbon soil", ""],                      # row 48: near without '~'
+        ["soil_carbon", "en", "near", "carbon ~ top soil|soils", ""],          # row 49: a side with two words
     ]
     with pytest.raises(TaxonomyError) as caught:
         load_taxonomy(_write(tmp_path / "bad.csv", rows))
     message = str(caught.value)
-    assert "6 problem(s)" in message
+    assert "8 problem(s)" in message
     assert "row 42, column concept: 'soil_karbon' is not a concept id" in message
     assert "row 43, column lang: 'de' is not one of en, fr, es, pt, ar, ru" in message
-    assert "row 44, column kind: 'synonym' is not one of preferred, alternative, negative" in message
+    assert "row 44, column kind: 'synonym' is not one of preferred, alternative, negative, near" in message
     assert "row 45, column term: empty term" in message
     assert "row 46, column term: 'soil conservation en' is both positive and negative for soil_conservation/en" in message
     assert "row 47, column term: duplicate of row" in message
+    assert "row 48, column term: near term 'carbon soil' must be two sides" in message
+    assert "row 49, column term: near term 'carbon ~ top soil|soils' must be two sides" in message
     assert "README" in message
 
 
@@ -75,3 +79,13 @@ def test_wrong_header_and_missing_file(tmp_path):
 
 def test_default_path_points_into_the_package():
     assert DEFAULT_TAXONOMY.name == "taxonomy.csv" and DEFAULT_TAXONOMY.parent.name == "data"
+
+
+def test_near_term_sides_are_parsed():
+    from ndc_scan.taxonomy import near_sides
+
+    assert near_sides("carbon ~ soil|soils") == (("carbon",), ("soil", "soils"))
+    assert near_sides("углерод* ~ почв*") == (("углерод*",), ("почв*",))
+    assert near_sides("carbon ~ ") is None
+    assert near_sides("a ~ b ~ c") is None
+    assert near_sides("car*bon ~ soil") is None   # '*' only at a word's start or end
