@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: setup demo test scan-corpus train evaluate clean
+.PHONY: setup demo test scan-corpus train evaluate evaluate-dev clean
 
 $(BIN)/ndc-scan: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,12 @@ evaluate: setup
 	$(BIN)/ndc-scan scan $$(cut -d, -f1 corpora/labels/documents.csv | tail -n +2 | sort -u | sed 's|^|$(SHARED)/corpora/ndc/|') \
 	    --out reports/eval --store .ndc_scan/eval.sqlite --quiet || true
 	$(BIN)/ndc-scan evaluate --store .ndc_scan/eval.sqlite --out reports/eval
+
+## The same on 12 documents of train/dev countries read in full (a second check, not the goal's test set)
+evaluate-dev: setup
+	$(BIN)/ndc-scan scan $$(cut -d, -f1 corpora/labels/documents_dev.csv | tail -n +2 | sort -u | sed 's|^|$(SHARED)/corpora/ndc/|') \
+	    --out reports/eval-dev --store .ndc_scan/eval-dev.sqlite --quiet || true
+	$(BIN)/ndc-scan evaluate --store .ndc_scan/eval-dev.sqlite --documents corpora/labels/documents_dev.csv --out reports/eval-dev
 
 clean:
 	rm -rf $(VENV) .ndc_scan reports/*.csv reports/*.xlsx reports/*.html *.egg-info

@@ -1,0 +1,72 @@
+"""The hand labels themselves: document labels are well formed and quote the PDFs they cite;
+the evaluation documents never share a country with the training passages."""
+
+import re
+
+import pandas as pd
+import pytest
+
+from ndc_scan.taxonomy import CONCEPT_IDS
+from ndc_scan.train import load_labels
+
+from .conftest import ROOT, corpus_pdf
+
+LABELS_DIR = ROOT / "corpora" / "labels"
+DOCUMENT_LABELS = ["documents.csv", "documents_dev.csv"]
+LEVEL_NAMES = {0: "absent", 1: "mention", 2: "commitment", 3: "quantified_target"}
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text or "").strip()
+
+
+@pytest.mark.parametrize("name", DOCUMENT_LABELS)
+def test_document_labels_are_well_formed(name):
+    labels = pd.read_csv(LABELS_DIR / name, keep_default_na=False)
+    for file, rows in labels.groupby("file"):
+        assert sorted(rows["concept"]) == sorted(CONCEPT_IDS), file
+    for row in labels.itertuples():
+        where = f"{name}: {row.file} {row.concept}"
+        assert LEVEL_NAMES[int(row.level)] == row.level_name, where
+        assert bool(str(row.pages)) == (int(row.level) > 0), where
+        assert bool(row.quote) == (int(row.level) > 0), where
+        assert len(row.quote) <= 300, where
+        assert row.labeller and row.labelled_at and row.guideline, where
+
+
+@pytest.mark.parametrize("name", DOCUMENT_LABELS)
+def test_every_quote_is_on_a_page_it_cites(name):
+    import pdfplumber
+    import pypdfium2
+
+    labels = pd.read_csv(LABELS_DIR / name, keep_default_na=False)
+    missing = []
+    for file, rows in labels[labels["level"] > 0].groupby("file"):
+        path = corpus_pdf(file)            # skips when ../shared is absent
+        pdfium, plumber = pypdfium2.PdfDocument(str(path)), pdfplumber.open(path)
+        try:
+            for row in rows.itertuples():
+                quote = _squash(row.quote)
+                pages = [int(p) for p in str(row.pages).split(";")]
+                texts = [_squash(pdfium[p - 1].get_textpage().get_text_range()) for p in pages]
+                if not any(quote in text for text in texts):
+                    texts = [_squash(plumber.pages[p - 1].extract_text()) for p in pages]
+                if not any(quote in text for text in texts):
+                    missing.append(f"{file} {row.concept} pages {row.pages}: {quote[:60]!r}")
+        finally:
+            pdfium.close()
+            plumber.close()
+    assert not missing, "\n".join(missing)
+
+
+def test_no_evaluation_document_is_trained_on():
+    passages = load_labels(LABELS_DIR / "passages.jsonl")
+    test_countries = {p.iso3 for p in passages if p.split == "test"}
+    trained_files = {p.file for p in passages if p.split in ("train", "dev")}
+    test_documents = set(pd.read_csv(LABELS_DIR / "documents.csv")["file"])
+    # The 24 evaluation documents: their countries are test countries, none of their passages is fitted.
+    assert {f[:3] for f in test_documents} <= test_countries
+    assert not test_documents & trained_files
+    # The 12 documents of the second check come from train/dev countries (stated in the README).
+    dev_documents = set(pd.read_csv(LABELS_DIR / "documents_dev.csv")["file"])
+    assert len(dev_documents) == 12 and not {f[:3] for f in dev_documents} & test_countries
