@@ -139,12 +139,17 @@ def review_words(codes: str) -> str:
 
 
 def quote(text: str, terms: str, limit: int = QUOTE_CHARS) -> str:
-    """A quote of at most ``limit`` characters around the first matched term."""
+    """A quote of at most ``limit`` characters around the first matched term.
+
+    A near term ("carbon ~ soil|soils") is looked for by its words: the quote starts near the
+    first of them in the passage.
+    """
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
     lowered = text.lower()
-    positions = [lowered.find(t.lower()) for t in terms.split(";") if t and lowered.find(t.lower()) >= 0]
+    words = [w.strip("* ").lower() for t in terms.split(";") for w in (t.replace("~", "|").split("|") if "~" in t else [t])]
+    positions = [lowered.find(w) for w in words if w and lowered.find(w) >= 0]
     centre = min(positions) if positions else 0
     start = max(0, min(centre - limit // 3, len(text) - limit))
     end = start + limit

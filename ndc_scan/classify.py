@@ -186,7 +186,9 @@ def _confidence(matches: list) -> float:
     """1 - Π(1 - w): more and stronger terms, more confidence."""
     remaining = 1.0
     for match in matches:
-        weight = WEIGHT_PREFERRED if match.preferred else WEIGHT_PHRASE if " " in match.term.strip() else WEIGHT_WORD
+        # A near term ("carbon ~ soil") weighs like a phrase: two words of the concept together.
+        several_words = " " in match.term.strip() or "~" in match.term
+        weight = WEIGHT_PREFERRED if match.preferred else WEIGHT_PHRASE if several_words else WEIGHT_WORD
         remaining *= 1.0 - weight
     return round(1.0 - remaining, 3)
 

@@ -138,11 +138,15 @@ class Model:
     def predict_proba(self, texts: list, evidence: list):
         """Probabilities, shape (len(texts), len(labels)), for passages given as model_text() and evidence_tokens()."""
         import pandas as pd
+        from sklearn import config_context
 
         if not texts:
             import numpy as np
             return np.zeros((0, len(self.labels)))
-        scores = self.pipeline.decision_function(pd.DataFrame({"text": texts, "evidence": evidence}))
+        # The input is built here, never by a user: skip scikit-learn's per-call checks (a scan
+        # calls this once per document, and the checks cost more than the arithmetic).
+        with config_context(assume_finite=True, skip_parameter_validation=True):
+            scores = self.pipeline.decision_function(pd.DataFrame({"text": texts, "evidence": evidence}))
         return calibrate(scores.reshape(len(texts), -1), self.card["calibration"])
 
 

@@ -8,10 +8,12 @@ English names), one on ``LEMMA`` (inflections: "sols dégradés" ~ "sol dégrad�
 A negative term cancels the matches of its concept that it overlaps.
 
 Near terms (``carbon ~ soil|soils``) are checked on the same tokens: a word of
-each side at most ``NEAR_WINDOW`` tokens apart, with no sentence end or table
-cell border between them, on the lower-case form or the lemma. They add a match
-only where no phrase of the same concept already matched, so "soil organic
-carbon" stays a preferred-term match.
+each side at most ``NEAR_WINDOW`` tokens apart, with no sentence end, table cell
+border or list bullet between them, on the lower-case form or the lemma. A near
+match is dropped where it overlaps a phrase match of its concept (so "soil organic
+carbon" stays a preferred-term match), and a negative cancels it only when it
+covers one of its two words ("soils emit carbon dioxide" is not soil carbon,
+"soils emit carbon dioxide but store carbon" is).
 """
 
 from __future__ import annotations
@@ -33,9 +35,13 @@ SPACY_LANGS = LEMMA_LANGS + ("ar",)
 _ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "\n": " ", "\t": " ", "\r": " "})
 _SEP = "\x1f"
 BATCH_SIZE = 512
-#: Most tokens between the two words of a near term ("soil management leading to the increase of carbon": 7).
+#: Largest distance in tokens between the two words of a near term, i.e. at most 7 tokens between
+#: them ("soil management leading to the increase of carbon": distance 7).
 NEAR_WINDOW = 8
-_NEAR_STOPS = frozenset({".", ";", "!", "?", "؛", "|", "•", ":"})
+#: Tokens a near term never spans: sentence ends, table cell borders, bullets.
+_NEAR_STOPS = frozenset({".", ";", "!", "?", "؛", "؟", "|", "•", ":", "…", "...", "▪", "■", "➢", "►", "◦", "●", "\uf0b7", "·"})
+#: Dashes and letters used as bullets: a stop only at the start of a line.
+_LINE_BULLETS = frozenset({"-", "–", "—", "o", "*"})
 
 
 def _prepare(text: str) -> str:
@@ -56,13 +62,14 @@ class Tagger:
         if not passages:
             return {}
         nlp, lower_matcher, lemma_matcher, near = self._pipeline(lang)
-        texts = (_prepare(p.text) for p in passages)
+        texts = [_prepare(p.text) for p in passages]
         found = {}
-        for passage, doc in zip(passages, nlp.pipe(texts, batch_size=BATCH_SIZE)):
+        for passage, text, doc in zip(passages, texts, nlp.pipe(texts, batch_size=BATCH_SIZE)):
             spans = [(nlp.vocab.strings[key], doc[start:end]) for key, start, end in lower_matcher(doc)]
             if lemma_matcher is not None:
                 spans += [(nlp.vocab.strings[key], doc[start:end]) for key, start, end in lemma_matcher(doc)]
-            matches = _resolve(passage, spans, near.find(doc) if near else [])
+            near_spans = near.find(doc, passage.text) if near and near.may_match(text) else ()
+            matches = _resolve(passage, spans, near_spans)
             if matches:
                 found[passage.passage_id] = matches
         return found
@@ -116,9 +123,12 @@ class _NearSide:
 
 
 class _NearMatcher:
-    """Finds near terms: a word of each side within NEAR_WINDOW tokens in one sentence."""
+    """Finds near terms: a word of each side within NEAR_WINDOW tokens, no stop token between."""
 
     def __init__(self, terms: list, vocab):
+        from spacy.attrs import LEMMA, LOWER
+
+        self._attrs = [LOWER, LEMMA]
         self.rules = []
         for key, term in terms:
             first, second = near_sides(term.term)
@@ -130,16 +140,29 @@ class _NearMatcher:
         # Without '*' words, candidates are found on the token table's string hashes (fast path).
         self._hashes = frozenset(vocab.strings.add(w) for w in self._words)
         self._stop_hashes = frozenset(vocab.strings.add(w) for w in _NEAR_STOPS)
+        self._bullet_hashes = frozenset(vocab.strings.add(w) for w in _LINE_BULLETS)
+        self._stems = [tuple(side.words | set(side.prefixes) | set(side.suffixes) for side in (a, b))
+                       for _, a, b in self.rules]
+
+    def may_match(self, text: str) -> bool:
+        """A cheap test on the prepared text: some near term has a word of each side in it.
+
+        Words are looked for as substrings, which every form and lemma match contains
+        ("soils" holds "soil", "почвах" holds "почв").
+        """
+        return any(any(w in text for w in first) and any(w in text for w in second) for first, second in self._stems)
 
     def _candidate(self, form: str) -> bool:
         return (form in self._words or (bool(self._prefixes) and form.startswith(self._prefixes))
                 or (bool(self._suffixes) and form.endswith(self._suffixes)))
 
-    def find(self, doc) -> list:
-        """``[(match_key, span), ...]`` for each near term, its closest pairs of words."""
-        from spacy.attrs import LEMMA, LOWER
+    def find(self, doc, text: str) -> list:
+        """``[(match_key, span, anchors), ...]``: for each near term, the closest pairs of words.
 
-        table = doc.to_array([LOWER, LEMMA]).tolist()
+        ``text`` is the passage as written (line breaks kept): a dash or "o" that starts a
+        line is a bullet. ``anchors`` are the character spans of the two words.
+        """
+        table = doc.to_array(self._attrs).tolist()
         if self._prefixes or self._suffixes:
             hits = [t.i for t in doc if self._candidate(t.lower_) or (t.lemma_ and self._candidate(t.lemma_))]
         else:
@@ -148,7 +171,8 @@ class _NearMatcher:
         if len(hits) < 2:
             return []
         forms = {i: {doc[i].lower_, doc[i].lemma_} - {""} for i in hits}
-        stops = [i for i, (lower, _) in enumerate(table) if lower in self._stop_hashes]
+        stops = [i for i, (lower, _) in enumerate(table) if lower in self._stop_hashes
+                 or (lower in self._bullet_hashes and _starts_line(text, doc[i].idx))]
         spans = []
         for key, first, second in self.rules:
             left = [i for i, f in forms.items() if any(first.hit(x) for x in f)]
@@ -158,8 +182,15 @@ class _NearMatcher:
                         and not any(min(i, j) < s < max(i, j) for s in stops)]
                 if near:
                     j = min(near, key=lambda j: (abs(j - i), j))
-                    spans.append((key, doc[min(i, j):max(i, j) + 1]))
+                    anchors = tuple((doc[k].idx, doc[k].idx + len(doc[k])) for k in sorted((i, j)))
+                    spans.append((key, doc[min(i, j):max(i, j) + 1], anchors))
         return spans
+
+
+def _starts_line(text: str, offset: int) -> bool:
+    """True when only spaces stand between the start of the line and ``offset``."""
+    before = text[:offset].rstrip(" \t")
+    return not before or before.endswith("\n")
 
 
 def _blank(key: str):
@@ -172,31 +203,37 @@ def _blank(key: str):
     return nlp
 
 
-def _resolve(passage: Passage, spans: list, near_spans: list = ()) -> list:
+def _resolve(passage: Passage, spans: list, near_spans: tuple = ()) -> list:
     """Drop positives overlapped by a negative of their concept; keep the longest of overlapping positives.
 
-    Near-term spans come after the phrases: kept only where they overlap no kept phrase.
+    Near spans come after the phrases: dropped where they overlap a kept phrase or another
+    near span of the concept, cancelled by a negative only where it covers one of their words.
     """
     positives, negatives, near = {}, {}, {}
-    for key, span in list(spans) + list(near_spans):
+    for key, span in spans:
         concept, kind, term = key.split(_SEP)
-        target = negatives if kind == "negative" else near if kind == "near" else positives
-        target.setdefault(concept, set()).add((span.start_char, span.end_char, term, kind == "preferred"))
+        target = negatives if kind == "negative" else positives
+        target.setdefault(concept, set()).add((span.start_char, span.end_char, term, kind == "preferred", ()))
+    for key, span, anchors in near_spans:
+        concept, _, term = key.split(_SEP)
+        near.setdefault(concept, set()).add((span.start_char, span.end_char, term, False, anchors))
     matches = []
     for concept in sorted(set(positives) | set(near)):
         blocked = negatives.get(concept, set())
         kept = []
         # Longest first, then preferred, then position and term: deterministic whatever the hash seed.
-        # Near spans are sorted after every phrase.
+        # Near spans are sorted after every phrase, shortest first.
         ranked = sorted(positives.get(concept, ()), key=lambda s: (-(s[1] - s[0]), -s[3], s[0], s[2]))
         ranked += sorted(near.get(concept, ()), key=lambda s: (s[1] - s[0], s[0], s[2]))
-        for start, end, term, preferred in ranked:
-            if any(start < n_end and n_start < end for n_start, n_end, _, _ in blocked):
+        for start, end, term, preferred, anchors in ranked:
+            guarded = anchors or ((start, end),)
+            if any(a_start < n_end and n_start < a_end
+                   for a_start, a_end in guarded for n_start, n_end, *_ in blocked):
                 continue
-            if any(start < k_end and k_start < end for k_start, k_end, _, _ in kept):
+            if any(start < k_end and k_start < end for k_start, k_end, *_ in kept):
                 continue
-            kept.append((start, end, term, preferred))
-        for start, end, term, preferred in sorted(kept):
+            kept.append((start, end, term, preferred, anchors))
+        for start, end, term, preferred, _ in sorted(kept):
             matches.append(Match(passage_id=passage.passage_id, concept=concept, term=term,
                                  matched_text=passage.text[start:end], start=start, end=end, preferred=preferred))
     return matches

@@ -94,8 +94,9 @@ def load_taxonomy(path: Optional[str | Path] = None, concepts_path: Optional[str
             problems.append(f"{where}, column term: empty term")
             continue
         if kind == "near" and near_sides(term) is None:
-            problems.append(f"{where}, column term: near term {term!r} must be two sides of single words "
-                            "separated by '~', e.g. 'carbon ~ soil|soils'")
+            problems.append(f"{where}, column term: near term {term!r} must be two sides separated by '~', "
+                            "each one word or several separated by '|' (letters and digits, one optional '*' "
+                            "at the start or end), e.g. 'carbon ~ soil|soils'")
             continue
         key = (concept, lang, term.lower())
         polarity = "negative" if kind == "negative" else "positive"
@@ -124,14 +125,21 @@ def load_taxonomy(path: Optional[str | Path] = None, concepts_path: Optional[str
 
 
 def near_sides(term: str) -> Optional[tuple]:
-    """Split a near term ``"a|b ~ c"`` into ``(("a", "b"), ("c",))``; None when it is malformed."""
+    """Split a near term ``"a|b ~ c"`` into ``(("a", "b"), ("c",))``; None when it is malformed.
+
+    Each word is one token as the tagger sees it: letters and digits only (a hyphen or an
+    apostrophe splits a word into several tokens, so it could never match), with at most
+    one ``*`` at its start or its end.
+    """
     parts = term.split("~")
     if len(parts) != 2:
         return None
     sides = tuple(tuple(word.strip() for word in part.split("|")) for part in parts)
     for side in sides:
-        if any(not word or " " in word or word.strip("*") == "" or "*" in word.strip("*") for word in side):
-            return None
+        for word in side:
+            stem = word[1:] if word.startswith("*") else word[:-1] if word.endswith("*") else word
+            if not stem.isalnum():
+                return None
     return sides
 
 

@@ -65,30 +65,75 @@ def test_carbon_sink_without_soil_is_not_soil_carbon(tagger):
     assert "soil_carbon" not in _concepts(tagger, "en", text)
 
 
-# Paraphrases found by near terms (two words within tagger.NEAR_WINDOW tokens, one sentence),
-# quoted from NDCs of the train countries whose labels showed the phrases missing them.
-NEAR = [
+def _near_concepts(tagger, lang, text):
+    """Concepts found by a near term (the matched term holds '~'), not by a phrase."""
+    return sorted({m.concept for m in tagger.tag([_passage(text)], lang).get("p1", []) if "~" in m.term})
+
+
+# Paraphrases only near terms find (two words within tag.NEAR_WINDOW tokens, no stop between).
+# The first four are quoted from NDCs of train countries whose labels showed the phrases missing them.
+NEAR_FOUND = [
     ("en", "JPN_indc_2015 p17", "• Promotion of soil management leading to the increase of carbon stock in cropland",
-     "soil_carbon", True),
+     "soil_carbon"),
     ("en", "PSE_ndc_2017 p17", "practices that reduce greenhouse gas emissions and increase carbon sequestration in "
-     "plant biomass and soil organic matter.", "soil_carbon", True),
-    ("en", "MDA_indc_2015 p20", "planting protection forestry strips (buffer zones) for agricultural lands protection, "
-     "anti-erosional purpose", "soil_conservation", False),   # 'anti-erosional' is one token: not 'erosion'
-    ("en", "MLI_ndc_2016 p24 (en)", "protect agricultural lands from erosion", "soil_conservation", True),
-    ("fr", "constructed", "accroître le stockage de carbone organique dans les sols agricoles", "soil_carbon", True),
-    ("ru", "constructed", "накопление углерода в почвах пахотных земель", "soil_carbon", True),
-    ("ar", "constructed", "زيادة مخزون الكربون في التربة الزراعية", "soil_carbon", True),
-    # Not paraphrases: the words are too far apart, in two sentences, or about emissions.
-    ("en", "constructed", "Reduce soil erosion. Increase carbon sinks in forests.", "soil_carbon", False),
-    ("en", "constructed", "Drained soils release carbon dioxide.", "soil_carbon", False),
+     "plant biomass and soil organic matter.", "soil_carbon"),
+    ("en", "MLI_ndc_2016 p24 (en)", "protect agricultural lands from erosion", "soil_conservation"),
+    ("en", "GIN_ndc_2016 p8", "Better management of pastoralism so as to limit degradation of grazing and soil",
+     "land_restoration"),
+    ("en", "constructed", "soils emit carbon dioxide but can store carbon", "soil_carbon"),
+    ("fr", "constructed", "le carbone stocké dans les sols agricoles", "soil_carbon"),
+    ("es", "constructed", "aumentar el carbono almacenado en los suelos agrícolas", "soil_carbon"),
+    ("pt", "constructed", "aumentar o carbono armazenado nos solos agrícolas", "soil_carbon"),
+    ("ru", "constructed", "увеличение запасов углерода пахотных почв", "soil_carbon"),           # prefix words
+    ("ar", "constructed", "زيادة مخزون الكربون العضوي في تربة المزارع", "soil_carbon"),           # suffix words, folding
+    ("ru", "constructed", "сохранение плодородия сельскохозяйственных земель", "soil_fertility"),
+]
+
+# Two words near each other that are not the concept: every one must stay unfound.
+NEAR_NOT_FOUND = [
+    ("en", "constructed", "Reduce soil erosion. Increase carbon sinks in forests.", "soil_carbon"),
+    ("en", "constructed", "Drained soils release carbon dioxide.", "soil_carbon"),
     ("en", "constructed", "soil is named here and then after many many other words we finally name carbon",
-     "soil_carbon", False),
+     "soil_carbon"),
+    ("en", "constructed", "- improved soil management\n- carbon markets for energy", "soil_carbon"),
+    ("en", "constructed", "▪ soil management ▪ carbon markets", "soil_carbon"),
+    ("en", "constructed", "soils... carbon markets", "soil_carbon"),
+    ("en", "constructed", "soils and a low carbon development path", "soil_carbon"),
+    ("es", "constructed", "emisiones de carbono del sector uso del suelo", "soil_carbon"),
+    ("pt", "constructed", "carbono por mudança de uso do solo", "soil_carbon"),
+    ("fr", "constructed", "le carbone lié à l'occupation des sols", "soil_carbon"),
+    ("ru", "constructed", "выбросы диоксида углерода из почв", "soil_carbon"),
+    ("ar", "constructed", "انبعاثات ثاني أكسيد الكربون من التربة", "soil_carbon"),
+    ("ar", "constructed", "الكربون ؟ التربة", "soil_carbon"),
+    ("ru", "constructed", "плодородие и землетрясения", "soil_fertility"),
+    ("en", "constructed", "the fertility rate is high and land is scarce", "soil_fertility"),
+    ("en", "constructed", "sea level rise and erosion threaten low-lying land", "soil_conservation"),
+    ("en", "ZMB-like", "deforestation and forest degradation through land clearing", "land_restoration"),
 ]
 
 
-@pytest.mark.parametrize("lang, source, text, concept, found", NEAR, ids=[f"{r[0]}-{r[1]}-{i}" for i, r in enumerate(NEAR)])
-def test_near_terms_find_paraphrases_and_only_those(tagger, lang, source, text, concept, found):
-    assert (concept in _concepts(tagger, lang, text)) is found
+@pytest.mark.parametrize("lang, source, text, concept", NEAR_FOUND, ids=[f"{r[0]}-{r[1]}-{i}" for i, r in enumerate(NEAR_FOUND)])
+def test_near_terms_find_paraphrases(tagger, lang, source, text, concept):
+    assert concept not in _concepts(tagger.__class__(_phrases_only(tagger.taxonomy)), lang, text)   # no phrase does
+    assert concept in _near_concepts(tagger, lang, text)
+
+
+@pytest.mark.parametrize("lang, source, text, concept", NEAR_NOT_FOUND, ids=[f"{r[0]}-{i}" for i, r in enumerate(NEAR_NOT_FOUND)])
+def test_near_terms_skip_words_that_merely_meet(tagger, lang, source, text, concept):
+    assert concept not in _concepts(tagger, lang, text)
+
+
+@pytest.mark.xfail(strict=True, reason="known miss: 'anti-erosional' is one token, neither 'erosion' nor a near word "
+                                       "(MDA_indc_2015 p20, labelled soil_conservation)")
+def test_known_miss_anti_erosional(tagger):
+    text = "planting protection forestry strips (buffer zones) for agricultural lands protection, anti-erosional purpose"
+    assert "soil_conservation" in _concepts(tagger, "en", text)
+
+
+def _phrases_only(taxonomy):
+    from dataclasses import replace
+
+    return replace(taxonomy, terms=tuple(t for t in taxonomy.terms if t.kind != "near"))
 
 
 def test_near_term_gives_way_to_a_phrase_of_its_concept(tagger):
@@ -98,11 +143,29 @@ def test_near_term_gives_way_to_a_phrase_of_its_concept(tagger):
     assert [(m.term, m.preferred) for m in carbon] == [("soil organic carbon", True)]
 
 
-def test_line_breaks_inside_a_table_cell_do_not_hide_a_negative(tagger):
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["soil", "soils", "carbon", "the", "of", "increase", ".", ";", "|", "and", "\n-"]),
+                min_size=2, max_size=30))
+def test_property_near_matches_stay_inside_one_sentence_and_the_window(tagger, words):
+    from ndc_scan.tag import NEAR_WINDOW
+
+    text = " ".join(words)
+    for match in tagger.tag([_passage(text)], "en").get("p1", []):
+        if "~" not in match.term:
+            continue
+        inside = text[match.start:match.end].split()
+        assert match.matched_text == text[match.start:match.end]
+        assert inside[0] in ("soil", "soils", "carbon") and inside[-1] in ("soil", "soils", "carbon")
+        assert not set(inside) & {".", ";", "|", "-"}
+        assert len(inside) - 1 <= NEAR_WINDOW
+
+
+def test_regression_line_break_inside_a_table_cell_hid_a_negative(tagger):
     # MDV_indc_2015, a table cell: "beach\nerosion is widespread causing significant loss of land".
     text = "Coastal Protection | The islands are low lying and beach\nerosion is widespread causing significant loss of land"
     assert "soil_conservation" not in _concepts(tagger, "en", text)
-    assert "soil_conservation" in _concepts(tagger, "en", "soil\nerosion threatens yields")
+    matches = tagger.tag([_passage("soil\nerosion threatens yields")], "en")["p1"]
+    assert [m.term for m in matches if m.concept == "soil_conservation"] == ["soil erosion"]
 
 
 def test_match_offsets_point_at_the_matched_words(tagger):

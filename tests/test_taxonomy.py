@@ -46,11 +46,13 @@ def test_every_bad_row_is_reported_at_once(tmp_path):
         ["peatlands", "en", "alternative", "peatlands en", ""],                 # row 47: duplicate
         ["soil_carbon", "en", "near", "carbon soil", ""],                      # row 48: near without '~'
         ["soil_carbon", "en", "near", "carbon ~ top soil|soils", ""],          # row 49: a side with two words
+        ["soil_carbon", "en", "near", "low-carbon ~ soil", ""],                # row 50: a hyphen is two tokens
+        ["soil_carbon", "en", "near", "*topsoil* ~ humus", ""],                # row 51: '*' at both ends
     ]
     with pytest.raises(TaxonomyError) as caught:
         load_taxonomy(_write(tmp_path / "bad.csv", rows))
     message = str(caught.value)
-    assert "8 problem(s)" in message
+    assert "10 problem(s)" in message
     assert "row 42, column concept: 'soil_karbon' is not a concept id" in message
     assert "row 43, column lang: 'de' is not one of en, fr, es, pt, ar, ru" in message
     assert "row 44, column kind: 'synonym' is not one of preferred, alternative, negative, near" in message
@@ -59,6 +61,8 @@ def test_every_bad_row_is_reported_at_once(tmp_path):
     assert "row 47, column term: duplicate of row" in message
     assert "row 48, column term: near term 'carbon soil' must be two sides" in message
     assert "row 49, column term: near term 'carbon ~ top soil|soils' must be two sides" in message
+    assert "row 50, column term: near term 'low-carbon ~ soil' must be two sides" in message
+    assert "row 51, column term: near term '*topsoil* ~ humus' must be two sides" in message
     assert "README" in message
 
 
@@ -89,3 +93,5 @@ def test_near_term_sides_are_parsed():
     assert near_sides("carbon ~ ") is None
     assert near_sides("a ~ b ~ c") is None
     assert near_sides("car*bon ~ soil") is None   # '*' only at a word's start or end
+    assert near_sides("**soil ~ carbon") is None
+    assert near_sides("l'érosion ~ sol") is None  # an apostrophe splits the word into two tokens
