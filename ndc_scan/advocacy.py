@@ -18,6 +18,7 @@ import pandas as pd
 from . import gaps as gaps_stage
 from . import targets as targets_stage
 from . import versions as versions_stage
+from .aggregate import counted
 from .taxonomy import CONCEPT_IDS, Taxonomy
 
 #: Targets of these measures count when the passage has a concept, even if no term is in their sentence.
@@ -31,8 +32,7 @@ TARGET_COLUMNS = [
 
 def build(db, tables: dict, taxonomy: Taxonomy, *, all_versions: bool = False) -> dict:
     documents, coverage, passages = tables["documents"], tables["coverage"], tables["passages"]
-    if len(passages):                           # labels the model overruled, or only flagged, do not count
-        passages = passages[passages["counted"].astype(bool)]
+    passages = counted(passages)                # labels the model overruled or a reviewer rejected do not count
     doc_ids = list(documents["doc_id"])
     matches = _matches(db, doc_ids, taxonomy)
     targets = targets_table(passages, documents, matches, taxonomy)

@@ -16,7 +16,7 @@ import json
 
 import pandas as pd
 
-from .records import KINDS, LEVEL_NAMES, REVIEW_REASONS
+from .records import KINDS, LEVEL_NAMES, review_words
 from .review import apply_decisions, mark_coverage
 from .taxonomy import CONCEPT_IDS, Taxonomy
 
@@ -126,16 +126,16 @@ def _passages(db, doc_ids: list, taxonomy: Taxonomy, documents: pd.DataFrame) ->
     return frame
 
 
+def counted(passages: pd.DataFrame) -> pd.DataFrame:
+    """The passage labels reports count (not overruled by the model or rejected by a reviewer)."""
+    return passages[passages["counted"].astype(bool)] if len(passages) else passages
+
+
 def label_source(passages: pd.DataFrame) -> str:
     """Where the labels of a scan come from, in words for report footers."""
     methods = set(passages["method"]) if len(passages) else set()
     hybrid = sorted(m.split(":")[1] for m in methods if m.startswith("hybrid:"))
     return f"keyword rules and the learned model {hybrid[0]}" if hybrid else "keyword rules"
-
-
-def review_words(codes: str) -> str:
-    """Review codes ("disagree;target") as the words reports show."""
-    return "; ".join(REVIEW_REASONS[code] for code in codes.split(";") if code)
 
 
 def quote(text: str, terms: str, limit: int = QUOTE_CHARS) -> str:
@@ -164,8 +164,8 @@ def quote(text: str, terms: str, limit: int = QUOTE_CHARS) -> str:
 
 def _coverage(documents: pd.DataFrame, passages: pd.DataFrame, failures: list, taxonomy: Taxonomy) -> pd.DataFrame:
     records = []
-    counted = passages[passages["counted"].astype(bool)] if len(passages) else passages
-    grouped = {key: group for key, group in counted.groupby(["doc_id", "concept"])} if len(counted) else {}
+    kept = counted(passages)
+    grouped = {key: group for key, group in kept.groupby(["doc_id", "concept"])} if len(kept) else {}
     # Flags a reviewer has not decided yet (``reviewed`` comes from review.apply_decisions).
     pending = passages[(passages["review_reason"] != "") & (passages.get("reviewed", "") == "")] if len(passages) else passages
     to_review = pending.groupby(["doc_id", "concept"]).size().to_dict() if len(pending) else {}

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from .model import DEFAULT_BAND
 from .records import Passage, Prediction
 
 _NUMBER = r"\d{1,3}(?:[ ,.\u00a0]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
@@ -193,8 +194,6 @@ def _confidence(matches: list) -> float:
     return round(1.0 - remaining, 3)
 
 
-#: Default uncertain band of the model probability: a label inside it is flagged for review.
-DEFAULT_BAND = (0.35, 0.65)
 #: Gate that reproduces the rules: never overrule a match, never add a label.
 RULES_GATE = {"veto": 0.0, "add": 1.01}
 
@@ -250,7 +249,7 @@ class HybridClassifier:
         predictions = []
         for passage, row in zip(passages, probabilities):
             by_rules = {p.concept: p for p in self.rules.predict(passage, found.get(passage.passage_id, []))}
-            levels = None
+            context = None                      # level and flags of a label the model adds: the same for every concept
             for concept, probability in zip(self.model.labels, row):
                 probability = round(float(probability), 4)
                 rule = by_rules.get(concept)
@@ -258,9 +257,9 @@ class HybridClassifier:
                 if rule is None and not kept and probability < self.band[0]:
                     continue
                 if rule is None:
-                    levels = levels or Levels(passage)
-                    level = levels.level([])
-                    conditional, component = self.rules._conditional(passage), self.rules._component(passage)
+                    context = context or (Levels(passage).level([]), self.rules._conditional(passage),
+                                          self.rules._component(passage))
+                    level, conditional, component = context
                 else:
                     level, conditional, component = rule.level, rule.conditional, rule.component
                 predictions.append(Prediction(

@@ -15,7 +15,7 @@ from collections import Counter
 import click
 
 from .errors import NdcScanError
-from .model import DEFAULT_LABELS, DEFAULT_MODEL_DIR
+from .model import DEFAULT_BAND, DEFAULT_LABELS, DEFAULT_MODEL_DIR
 from .store import DEFAULT_STORE
 
 DEFAULT_DOCUMENTS = "corpora/labels/documents.csv"
@@ -79,7 +79,7 @@ def main(ctx: click.Context, verbose: bool):
 @click.option("--model", "model_dir", type=click.Path(file_okay=False),
               help=f"Trained model folder that labels passages with the rules (default: {DEFAULT_MODEL_DIR} when it exists).")
 @click.option("--rules-only", is_flag=True, help="Label with the keyword rules alone, without the learned model.")
-@click.option("--review-band", default="0.35,0.65", show_default=True, callback=lambda c, p, v: _band(v),
+@click.option("--review-band", default=",".join(map(str, DEFAULT_BAND)), show_default=True, callback=lambda c, p, v: _band(v),
               help="LOW,HIGH: a model probability in [LOW, HIGH) flags the label for review.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @click.pass_context
@@ -283,9 +283,6 @@ def train(ctx, labels, out, name, taxonomy, seed, store, no_reviews):
 
     if store and no_reviews:
         click.echo("error: --store and --no-reviews exclude each other", err=True)
-        ctx.exit(2)
-    if store and not Path(store).is_file():
-        click.echo(f"error: {store}: no such store: pass --store with the store of your reviews", err=True)
         ctx.exit(2)
     store = None if no_reviews else store or (DEFAULT_STORE if Path(DEFAULT_STORE).is_file() else None)
     result = _run(ctx, lambda: run_train(labels, out, name=name or Path(out).name, taxonomy=taxonomy, seed=seed,

@@ -121,12 +121,11 @@ def review(ctx, store, reviewer, countries, concepts, documents, reasons, all_la
     """
     import time
 
-    from .review import Filters, load_queue, reviewer_name
+    from .review import load_queue, reviewer_name
     from .review_session import Session
     from .taxonomy import load_taxonomy
 
-    filters = Filters(countries=tuple(c.upper() for c in countries), concepts=tuple(concepts),
-                      documents=tuple(documents), reasons=tuple(reasons), all_labels=all_labels, undecided=undecided)
+    filters = _filters(ctx, countries, concepts, documents, reasons, all_labels, undecided)   # none given before
     ctx.obj.update(review_store=store, review_reviewer=reviewer, review_filters=filters)
     if ctx.invoked_subcommand is not None:
         return

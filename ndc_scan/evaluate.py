@@ -40,21 +40,22 @@ def evaluate_documents(labels_path, coverage_path) -> Evaluation:
                          remedy="scan the labelled documents first, then evaluate their coverage.csv")
     merged["gold"] = merged["level_gold"] >= 1
     merged["tool"] = merged["level_tool"].fillna(0) >= 1
-    rows = []
-    for concept in CONCEPT_IDS:
-        part = merged[merged["concept"] == concept]
-        rows.append({"concept": concept, **_scores(part)})
-    table = pd.DataFrame(rows)
-    macro = {"concept": "macro", **{k: round(table[k].mean(), 3) for k in ("precision", "recall", "f1", "level_agreement")},
-             **{k: int(table[k].sum()) for k in ("tp", "fp", "fn", "tn")}}
-    micro = {"concept": "micro", **_scores(merged)}
-    table = pd.concat([table, pd.DataFrame([macro, micro])], ignore_index=True)
+    table = _score_table(merged)
+    macro, micro = (table[table["concept"] == name].iloc[0] for name in ("macro", "micro"))
     errors = merged[merged["gold"] != merged["tool"]].assign(
         error=lambda f: f["tool"].map({True: "false positive", False: "false negative"}))
     summary = (f"{merged['file'].nunique()} documents, {len(merged)} document x concept cells; "
                f"macro F1 {macro['f1']:.3f}, micro F1 {micro['f1']:.3f}, exact level agreement {micro['level_agreement']:.3f}")
     return Evaluation(table=table, errors=errors[["file", "concept", "level_gold", "level_tool", "error",
                                                  "top_quote_page", "top_quote"]], summary=summary)
+
+
+def _score_table(cells: pd.DataFrame) -> pd.DataFrame:
+    """Document × concept cells (``gold``, ``tool``, levels) → one row per concept, then macro and micro."""
+    frame = pd.DataFrame([{"concept": c, **_scores(cells[cells["concept"] == c])} for c in CONCEPT_IDS])
+    macro = {"concept": "macro", **{k: round(float(frame[k].mean()), 3) for k in ("precision", "recall", "f1", "level_agreement")},
+             **{k: int(frame[k].sum()) for k in ("tp", "fp", "fn", "tn")}}
+    return pd.concat([frame, pd.DataFrame([macro, {"concept": "micro", **_scores(cells)}])], ignore_index=True)
 
 
 def _scores(part: pd.DataFrame) -> dict:
@@ -196,16 +197,8 @@ def _document_scores(documents_path, store_path, tagger, hybrid) -> pd.DataFrame
                                  "level_gold": int(row.level), "level_tool": decisions[method].get(row.concept, 0)})
     cells = pd.DataFrame(rows)
     cells["gold"], cells["tool"] = cells["level_gold"] >= 1, cells["level_tool"] >= 1
-    table = []
-    for method in METHODS:
-        part = cells[cells["method"] == method]
-        per_concept = [{"method": method, "concept": c, **_scores(part[part["concept"] == c])} for c in CONCEPT_IDS]
-        frame = pd.DataFrame(per_concept)
-        macro = {"method": method, "concept": "macro",
-                 **{k: round(float(frame[k].mean()), 3) for k in ("precision", "recall", "f1", "level_agreement")},
-                 **{k: int(frame[k].sum()) for k in ("tp", "fp", "fn", "tn")}}
-        table += per_concept + [macro, {"method": method, "concept": "micro", **_scores(part)}]
-    return pd.DataFrame(table)
+    tables = [_score_table(cells[cells["method"] == m]).assign(method=m) for m in METHODS]
+    return pd.concat(tables, ignore_index=True)[["method", *tables[0].columns.drop("method")]]
 
 
 def _method_summary(passages: pd.DataFrame, documents: pd.DataFrame, n_passages: int) -> str:

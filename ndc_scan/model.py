@@ -31,6 +31,9 @@ from typing import Iterable, Optional
 
 from .errors import ModelError
 
+#: Default uncertain band of the model probability: a label inside it is flagged for review.
+DEFAULT_BAND = (0.35, 0.65)
+
 MODEL_FILE = "model.skops"
 CARD_FILE = "card.json"
 DEFAULT_MODEL_DIR = "models/ndc-soil"
@@ -200,6 +203,13 @@ def read_card(folder: str | Path) -> dict:
     missing = {"name", "labels", "model_sha256", "versions", "gates", "calibration"} - set(card)
     if missing:
         raise ModelError(f"{path}: missing {', '.join(sorted(missing))}", remedy="train the model again with 'ndc-scan train'")
+    from .taxonomy import CONCEPT_IDS
+
+    # Probabilities and calibration are laid out in CONCEPT_IDS order: a card with other labels
+    # (or another order) would pair each column with the wrong concept.
+    if list(card["labels"]) != list(CONCEPT_IDS):
+        raise ModelError(f"{path}: labels {card['labels']} are not this version's concepts in order "
+                         f"({', '.join(CONCEPT_IDS)})", remedy="train the model again with 'ndc-scan train'")
     return card
 
 

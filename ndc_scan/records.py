@@ -231,6 +231,11 @@ REVIEW_REASONS = {
 }
 
 
+def review_words(codes: str) -> str:
+    """Review codes ("disagree;target") as the words reports show."""
+    return "; ".join(REVIEW_REASONS[code] for code in codes.split(";") if code)
+
+
 @dataclass(frozen=True)
 class LabelledPassage:
     """A passage read by a person against the concept definitions (corpora/labels/passages.jsonl)."""

@@ -37,11 +37,12 @@ def write(tables: dict, out: Path, *, taxonomy: Taxonomy) -> list:
     """
     folder = out / "briefs"
     folder.mkdir(parents=True, exist_ok=True)
+    source = label_source(tables["passages"])
     for doc in latest_documents(tables["documents"]).itertuples(index=False):
         brief = briefs.build(doc, tables, taxonomy)
         for suffix, renderer in ((".html", briefs.render_html), (".md", briefs.render_markdown)):
             path = folder / f"{brief.file_stem}{suffix}"
-            path.write_text(renderer(brief, taxonomy_hash=taxonomy.short_hash, source=label_source(tables["passages"])),
+            path.write_text(renderer(brief, taxonomy_hash=taxonomy.short_hash, source=source),
                             encoding="utf-8")
     path = out / "gap_report.html"
     path.write_text(render(tables, taxonomy=taxonomy), encoding="utf-8")

@@ -90,10 +90,9 @@ def now() -> str:
 # ---------------------------------------------------------------------------------------------- queue
 
 
-def latest_labels(db, doc_ids: Optional[list] = None) -> list:
+def latest_labels(db) -> list:
     """Stored labels of each document's latest labelling, with passage and document fields (dict rows)."""
-    where = f"AND l.doc_id IN ({','.join('?' * len(doc_ids))})" if doc_ids else ""
-    return db.query(f"""
+    return db.query("""
         WITH latest AS (
             SELECT t.doc_id, t.taxonomy_hash FROM tagged t
             WHERE t.tagged_at = (SELECT MAX(t2.tagged_at) FROM tagged t2 WHERE t2.doc_id = t.doc_id))
@@ -102,8 +101,7 @@ def latest_labels(db, doc_ids: Optional[list] = None) -> list:
                d.file_name, d.path, d.iso3, d.country
         FROM predictions l JOIN latest ON latest.doc_id = l.doc_id AND latest.taxonomy_hash = l.taxonomy_hash
         JOIN passages p ON p.passage_id = l.passage_id JOIN documents d ON d.doc_id = l.doc_id
-        WHERE 1 = 1 {where}
-        ORDER BY d.file_name, p.page_no, p.start""", tuple(doc_ids or ()))
+        ORDER BY d.file_name, p.page_no, p.start""")
 
 
 def _selected(row: dict, filters: Filters) -> bool:
@@ -388,9 +386,11 @@ def mark_coverage(coverage, passages):
         return frame
     totals = passages.groupby(["doc_id", "concept"]).size().to_dict()
     done = passages[passages["reviewed"] != ""].groupby(["doc_id", "concept"]).size().to_dict()
-    counted = passages[passages["counted"].astype(bool)]
+    from .aggregate import counted              # aggregate imports this module
+
+    kept = counted(passages)
     top = {key: group.sort_values(["level", "confidence", "page"], ascending=[False, False, True]).iloc[0]["reviewed"]
-           for key, group in counted.groupby(["doc_id", "concept"])} if len(counted) else {}
+           for key, group in kept.groupby(["doc_id", "concept"])} if len(kept) else {}
     words = []
     for key in zip(frame["doc_id"], frame["concept"]):
         if not done.get(key):

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
-from .records import LEVEL_NAMES, REVIEW_REASONS
+from .records import LEVEL_NAMES, review_words
 from .review import ReviewItem, decide, neighbours
 from .taxonomy import CONCEPT_IDS
 
@@ -153,7 +153,7 @@ class Session:
                 return key.lower()
 
     def _store(self, index: int, decision: str, *, level: Optional[int] = None, concepts: tuple = ()) -> int:
-        decision_id, made = decide(self.db, self.queue[index], decision, self.reviewer, level=level, concepts=concepts)
+        decision_id, _ = decide(self.db, self.queue[index], decision, self.reviewer, level=level, concepts=concepts)
         self.history.append((index, decision_id, decision))
         self.summary.decided[decision] += 1
         return index + 1
@@ -206,8 +206,7 @@ class Session:
         name = self.names.get(item.concept, "")
         self.write(f"Label:   {self._bold(item.concept)}{f' ({name})' if name else ''} · level {item.level} "
                    f"{LEVEL_NAMES[item.level]} · {'counted' if item.counted else 'NOT counted (the model overruled the rules)'}")
-        reasons = [REVIEW_REASONS[c] for c in item.review.split(";") if c]
-        self.write(f"Flagged: {'; '.join(reasons) if reasons else 'not flagged (reviewing every label)'}")
+        self.write(f"Flagged: {review_words(item.review) or 'not flagged (reviewing every label)'}")
         evidence = (f"rules matched {', '.join(repr(t) for t in item.terms)} (level {item.rule_level})" if item.terms
                     else "no taxonomy term matched (label from the model)")
         if item.probability is not None:

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import csv
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Optional
 
 from .errors import ReviewSheetError, UsageError
-from .records import DECISIONS, LEVEL_NAMES, REVIEW_REASONS, Decision
+from .records import DECISIONS, LEVEL_NAMES, Decision, review_words
 from .report import neutralise
 from .review import Filters, load_queue, neighbours, now
 from .taxonomy import CONCEPT_IDS
@@ -38,7 +38,7 @@ class ImportResult:
     stored: int = 0              # decisions written
     unchanged: int = 0           # rows (or lines) already in the store as they are
     blank: int = 0               # rows without a decision (empty or skip)
-    by_decision: dict = None
+    by_decision: dict = field(default_factory=dict)
 
 
 def sheet_format(path, given: Optional[str] = None) -> str:
@@ -63,7 +63,7 @@ def sheet_rows(db, filters: Filters = Filters(), reviewer: Optional[str] = None)
             "country": item.country, "iso3": item.iso3, "document": item.document, "page": item.page,
             "heading_path": item.heading_path, "concept": item.concept, "level": item.level,
             "level_name": LEVEL_NAMES[item.level], "counted": "yes" if item.counted else "no",
-            "flagged": "; ".join(REVIEW_REASONS[c] for c in item.review.split(";") if c),
+            "flagged": review_words(item.review),
             "probability": "" if item.probability is None else item.probability, "matched_terms": "; ".join(item.terms),
             "passage": item.text, "context_before": context(before), "context_after": context(after),
             "passage_id": item.passage_id, "text_hash": item.text_hash,

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Iterable, Optional
 
 from .records import Match, Passage
@@ -117,6 +118,20 @@ class _NearSide:
                    tuple(w[:-1] for w in words if w.endswith("*")),
                    tuple(w[1:] for w in words if w.startswith("*")))
 
+    @classmethod
+    def union(cls, sides: list) -> "_NearSide":
+        return cls(frozenset().union(*(s.words for s in sides)), tuple(p for s in sides for p in s.prefixes),
+                   tuple(x for s in sides for x in s.suffixes))
+
+    @property
+    def wildcard(self) -> bool:
+        return bool(self.prefixes or self.suffixes)
+
+    @cached_property
+    def stems(self) -> frozenset:
+        """What every form this side matches contains as a substring ("soils" holds "soil")."""
+        return self.words | set(self.prefixes) | set(self.suffixes)
+
     def hit(self, form: str) -> bool:
         return (form in self.words or (bool(self.prefixes) and form.startswith(self.prefixes))
                 or (bool(self.suffixes) and form.endswith(self.suffixes)))
@@ -133,16 +148,12 @@ class _NearMatcher:
         for key, term in terms:
             first, second = near_sides(term.term)
             self.rules.append((key, _NearSide.parse(first), _NearSide.parse(second)))
-        sides = [side for _, a, b in self.rules for side in (a, b)]
-        self._words = frozenset().union(*(s.words for s in sides)) if sides else frozenset()
-        self._prefixes = tuple(p for s in sides for p in s.prefixes)
-        self._suffixes = tuple(x for s in sides for x in s.suffixes)
-        # Without '*' words, candidates are found on the token table's string hashes (fast path).
-        self._hashes = frozenset(vocab.strings.add(w) for w in self._words)
+        # Every word of every side: without '*' words, candidates are found on the token
+        # table's string hashes (fast path).
+        self._any = _NearSide.union([side for _, a, b in self.rules for side in (a, b)])
+        self._hashes = frozenset(vocab.strings.add(w) for w in self._any.words)
         self._stop_hashes = frozenset(vocab.strings.add(w) for w in _NEAR_STOPS)
         self._bullet_hashes = frozenset(vocab.strings.add(w) for w in _LINE_BULLETS)
-        self._stems = [tuple(side.words | set(side.prefixes) | set(side.suffixes) for side in (a, b))
-                       for _, a, b in self.rules]
 
     def may_match(self, text: str) -> bool:
         """A cheap test on the prepared text: some near term has a word of each side in it.
@@ -150,11 +161,8 @@ class _NearMatcher:
         Words are looked for as substrings, which every form and lemma match contains
         ("soils" holds "soil", "почвах" holds "почв").
         """
-        return any(any(w in text for w in first) and any(w in text for w in second) for first, second in self._stems)
-
-    def _candidate(self, form: str) -> bool:
-        return (form in self._words or (bool(self._prefixes) and form.startswith(self._prefixes))
-                or (bool(self._suffixes) and form.endswith(self._suffixes)))
+        return any(any(w in text for w in first.stems) and any(w in text for w in second.stems)
+                   for _, first, second in self.rules)
 
     def find(self, doc, text: str) -> list:
         """``[(match_key, span, anchors), ...]``: for each near term, the closest pairs of words.
@@ -163,8 +171,8 @@ class _NearMatcher:
         line is a bullet. ``anchors`` are the character spans of the two words.
         """
         table = doc.to_array(self._attrs).tolist()
-        if self._prefixes or self._suffixes:
-            hits = [t.i for t in doc if self._candidate(t.lower_) or (t.lemma_ and self._candidate(t.lemma_))]
+        if self._any.wildcard:
+            hits = [t.i for t in doc if self._any.hit(t.lower_) or (t.lemma_ and self._any.hit(t.lemma_))]
         else:
             wanted = self._hashes
             hits = [i for i, (lower, lemma) in enumerate(table) if lower in wanted or lemma in wanted]

@@ -57,7 +57,6 @@ class Evidence:
     texts: list                  # model_text() per passage
     evidence: list               # evidence_tokens() per passage
     rule_found: np.ndarray       # bool (n, len(CONCEPT_IDS)): a taxonomy term of the concept matched
-    rule_level: np.ndarray       # int (n, len(CONCEPT_IDS)): the rules' level, 0 when no match
 
 
 @dataclass
@@ -65,7 +64,6 @@ class TrainResult:
     model: Model
     folder: Optional[Path]
     seconds: float
-    metrics: dict = field(default_factory=dict)
 
 
 def load_labels(path: str | Path = DEFAULT_LABELS) -> list:
@@ -132,19 +130,17 @@ def rule_evidence(labelled: list, tagger) -> Evidence:
     rules = RuleClassifier()
     index = {c: j for j, c in enumerate(CONCEPT_IDS)}
     found = np.zeros((len(labelled), len(CONCEPT_IDS)), dtype=bool)
-    levels = np.zeros((len(labelled), len(CONCEPT_IDS)), dtype=int)
     evidence = [""] * len(labelled)
     for language, positions in by_language(labelled).items():
         passages = [_as_passage(labelled[i]) for i in positions]
         matches = tagger.tag(passages, language)
-        for i, passage in zip(positions, passages):
-            passage_matches = matches.get(passage.passage_id, [])
-            evidence[i] = evidence_tokens(passage_matches)
-            for prediction in rules.predict(passage, passage_matches):
-                found[i, index[prediction.concept]] = True
-                levels[i, index[prediction.concept]] = prediction.level
+        row = {passage.passage_id: i for i, passage in zip(positions, passages)}
+        for passage in passages:
+            evidence[row[passage.passage_id]] = evidence_tokens(matches.get(passage.passage_id, []))
+        for prediction in rules.predict_many(passages, matches):
+            found[row[prediction.passage_id], index[prediction.concept]] = True
     texts = [model_text(item.heading_path, item.text) for item in labelled]
-    return Evidence(texts=texts, evidence=evidence, rule_found=found, rule_level=levels)
+    return Evidence(texts=texts, evidence=evidence, rule_found=found)
 
 
 def by_language(labelled: list) -> dict:
@@ -326,7 +322,7 @@ def train(labels: str | Path = DEFAULT_LABELS, out: str | Path | None = None, *,
         "metrics_test_passages": metrics,
     })
     folder = save_model(model, out) if out is not None else None
-    return TrainResult(model=model, folder=folder, seconds=time.perf_counter() - started, metrics=metrics)
+    return TrainResult(model=model, folder=folder, seconds=time.perf_counter() - started)
 
 
 @dataclass
@@ -351,6 +347,9 @@ def reviewed_examples(store: str | Path, labelled: list) -> Reviewed:
     from .review import latest_labels, outcomes
     from .store import Store
 
+    if not Path(store).is_file():                # Store() would create an empty one
+        raise UsageError(f"{store}: no such store", remedy="pass --store with the store of your reviews, "
+                                                           "or --no-reviews")
     result = Reviewed()
     with Store(store) as db:
         decided = outcomes(db.decisions())

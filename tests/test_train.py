@@ -152,6 +152,16 @@ def test_other_scikit_learn_version_is_refused(tmp_path):
     assert "retrain here: ndc-scan train" in str(caught.value)
 
 
+def test_card_with_labels_in_another_order_is_refused(tmp_path):
+    # Probabilities are laid out in CONCEPT_IDS order: a card listing them otherwise would mislabel columns.
+    folder = _copy(tmp_path)
+    card = read_card(folder)
+    card["labels"] = list(reversed(card["labels"]))
+    (folder / CARD_FILE).write_text(json.dumps(card), encoding="utf-8")
+    with pytest.raises(ModelError, match="are not this version's concepts in order"):
+        load_model(folder)
+
+
 def test_model_file_with_code_is_refused(tmp_path):
     """skops never rebuilds an untrusted type, even when the card's hash matches the file."""
     import os
