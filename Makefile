@@ -4,12 +4,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: setup demo test scan-corpus train evaluate evaluate-dev clean
+.PHONY: setup demo test test-fast lint scan-corpus train evaluate evaluate-dev clean
 
 $(BIN)/ndc-scan: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,lint]'
 	touch $@
 
 setup: $(BIN)/ndc-scan
@@ -21,6 +21,15 @@ demo: setup
 ## Run the test suite
 test: setup
 	$(BIN)/python -m pytest -q
+
+## The tests without OCR, browsers, terminals, training and whole-document accuracy (about 2 minutes)
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not slow"
+
+## Style (ruff) and types (mypy) of the package; the import-structure test is part of make test
+lint: setup
+	$(BIN)/ruff check ndc_scan tests bench corpora
+	$(BIN)/mypy ndc_scan
 
 ## Scan the whole shared corpus (178 NDCs) into reports/corpus
 scan-corpus: setup

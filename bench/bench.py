@@ -83,17 +83,17 @@ def stage_tagging(store: str, which: str = "rules,hybrid") -> dict:
     Run each in its own process (``which``) so both start with spaCy's vocabulary as a scan
     does: the first pass over a text adds its words to the vocabulary and is the slower one.
     """
-    from ndc_scan.classify import HybridClassifier, RuleClassifier
-    from ndc_scan.model import load_model
+    from ndc_scan.classify.hybrid import HybridClassifier
+    from ndc_scan.classify.model import load_model
+    from ndc_scan.classify.rules import RuleClassifier
+    from ndc_scan.passages.tag import Tagger
     from ndc_scan.store import Store
-    from ndc_scan.tag import Tagger
     from ndc_scan.taxonomy import load_taxonomy
 
     tagger = Tagger(load_taxonomy())
     with Store(store) as db:
-        docs = db.query("SELECT doc_id, language FROM documents")
-        batches = [(d["language"], [p for p in db.passages(d["doc_id"]) if p.kind in ("paragraph", "table")])
-                   for d in docs]
+        docs = db.document_rows(db.document_ids()).values()
+        batches = [(d["language"], db.tagged_passages(d["doc_id"])) for d in docs]
     for lang in {lang for lang, _ in batches}:
         tagger._pipeline(lang)                      # load every language's matcher before timing
     result = {}
@@ -116,11 +116,12 @@ def stage_tagging(store: str, which: str = "rules,hybrid") -> dict:
 def stage_ocr(store: str, folder: str) -> dict:
     import pypdfium2
 
-    from ndc_scan import ocr
+    from ndc_scan.read import ocr
     from ndc_scan.store import Store
 
     with Store(store) as db:
-        scanned = db.query("SELECT file_name FROM documents WHERE pages_no_text >= n_pages")
+        scanned = [row for row in db.document_rows(db.document_ids()).values()
+                   if row["pages_no_text"] >= row["n_pages"]]
     started, pages = time.perf_counter(), 0
     for row in scanned:
         pdf = pypdfium2.PdfDocument(str(Path(folder) / row["file_name"]))
@@ -135,7 +136,7 @@ def stage_ocr(store: str, folder: str) -> dict:
 
 def stage_train() -> dict:
     """(i) ndc-scan train on corpora/labels/passages.jsonl, into a temporary folder."""
-    from ndc_scan.train import train
+    from ndc_scan.learn.train import train
 
     with tempfile.TemporaryDirectory() as folder:
         cpu = time.process_time()
@@ -184,7 +185,7 @@ def agreement(first: Path, second: Path) -> dict:
     b = pd.read_csv(second / "coverage.csv")[["doc_id", "concept", "level"]]
     both = a.merge(b, on=["doc_id", "concept"], suffixes=("_plumber", "_pdfium"))
     same = (both["level_plumber"].fillna(-1) == both["level_pdfium"].fillna(-1))
-    return {"cells": int(len(both)), "same_level": int(same.sum()), "share": round(float(same.mean()), 4)}
+    return {"cells": len(both), "same_level": int(same.sum()), "share": round(float(same.mean()), 4)}
 
 
 def main() -> None:

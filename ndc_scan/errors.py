@@ -106,6 +106,10 @@ class StoreError(NdcScanError):
     exit_code = 5
 
 
+class NoStoreError(UsageError):
+    """A command that reads a store was given one that does not exist."""
+
+
 class NoInputError(UsageError):
     """No PDF files found under the given paths."""
 

@@ -53,7 +53,7 @@ class DocumentMeta:
 
     iso3: Optional[str]          # ISO 3166-1 alpha-3, upper case; None if unknown
     country: Optional[str]       # English short name
-    kind: Optional[str]          # one of KINDS
+    kind: Optional[str]          # one of DOCUMENT_KINDS
     year: Optional[int]
     language: Optional[str]      # ISO 639-1 code of the main language
     sources: dict = field(default_factory=dict, compare=False, hash=False)
@@ -62,14 +62,14 @@ class DocumentMeta:
     def __post_init__(self):
         _check(self.iso3 is None or bool(_ISO3.match(self.iso3)),
                f"iso3 must be three upper-case letters, got {self.iso3!r}")
-        _check(self.kind is None or self.kind in KINDS,
-               f"kind must be one of {sorted(KINDS)}, got {self.kind!r}")
+        _check(self.kind is None or self.kind in DOCUMENT_KINDS,
+               f"kind must be one of {sorted(DOCUMENT_KINDS)}, got {self.kind!r}")
         _check(self.year is None or 1990 <= self.year <= 2100,
                f"year out of range: {self.year!r}")
 
 
 #: Document kinds, in the order a country submits them.
-KINDS = {
+DOCUMENT_KINDS = {
     "indc": "INDC",
     "ndc": "first NDC",
     "ndc-updated": "updated NDC",
@@ -142,6 +142,11 @@ class Page:
                f"ocr_confidence must be in [0, 1], got {self.ocr_confidence}")
 
 
+#: What a passage is (``Passage.kind``); only the TAGGED_KINDS are tagged and classified.
+PASSAGE_KINDS = ("paragraph", "table", "heading", "toc", "reference")
+TAGGED_KINDS = ("paragraph", "table")
+
+
 @dataclass(frozen=True)
 class Passage:
     """A paragraph or sentence group: the unit that is tagged and classified.
@@ -156,7 +161,7 @@ class Passage:
     end: int
     text: str
     heading_path: str            # e.g. "4. Adaptation > 4.2 Agriculture"; "" before any heading
-    kind: str                    # "paragraph", "table", "heading", "toc", "reference"
+    kind: str                    # one of PASSAGE_KINDS
 
     def __post_init__(self):
         _check(self.page_no >= 1, f"page_no is 1-based, got {self.page_no}")
@@ -204,7 +209,7 @@ class Prediction:
     method: str = "rules"
     rule_level: int = 0          # the rules' level (0: no taxonomy term of the concept matched)
     probability: Optional[float] = None   # the learned model's calibrated probability; None with rules only
-    kept: bool = True            # the final label: False when the model overruled the rules (kept for review)
+    counted: bool = True         # the final label counts: False when the model overruled the rules (stored for review)
     review: str = ""             # why a person should look: REVIEW_REASONS codes joined by ";", or ""
 
     def __post_init__(self):
@@ -269,6 +274,13 @@ DECISIONS = {
     "ignore": "not judged (unclear, unreadable): answered, but changes nothing",
 }
 _HEX24 = re.compile(r"^[0-9a-f]{24}$")
+REVIEWER_RULE = "1 to 80 printable characters"
+
+
+def usable_reviewer(name: str) -> bool:
+    """Whether ``name`` can be stored as a reviewer: 1 to 80 printable characters, not only spaces."""
+    return bool(name.strip()) and len(name) <= 80 and name.isprintable()
+
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$")
 
 
@@ -302,8 +314,7 @@ class Decision:
         _check(bool(_HEX24.match(self.text_hash)), f"text_hash must be 24 hex digits, got {self.text_hash!r}")
         _check(self.concept in CONCEPT_IDS, f"unknown concept {self.concept!r}; known: {', '.join(CONCEPT_IDS)}")
         _check(self.decision in DECISIONS, f"decision must be one of {', '.join(DECISIONS)}, got {self.decision!r}")
-        _check(bool(self.reviewer.strip()) and len(self.reviewer) <= 80 and self.reviewer.isprintable(),
-               f"reviewer must be a printable name of 1 to 80 characters, got {self.reviewer!r}")
+        _check(usable_reviewer(self.reviewer), f"reviewer must be a name of {REVIEWER_RULE}, got {self.reviewer!r}")
         _check(bool(_TIMESTAMP.match(self.decided_at)), f"decided_at must be ISO 8601 UTC, got {self.decided_at!r}")
         _check(self.level is None or self.level in (1, 2, 3), f"level must be 1, 2 or 3, got {self.level!r}")
         if self.decision in ("accept", "correct"):
@@ -320,18 +331,19 @@ class Decision:
         _check(self.page is None or self.page >= 1, f"page is 1-based, got {self.page}")
 
     @property
-    def key(self) -> tuple:
+    def key(self) -> tuple[str, str]:
         return (self.text_hash, self.concept)
 
     @property
-    def outcome(self) -> dict:
+    def outcome(self) -> dict[str, int]:
         """{concept: level} this decision asserts for the passage; a concept mapped to 0 is absent."""
+        level = self.level or 0                  # accept and correct always carry a level (checked above)
         if self.decision == "accept":
-            return {self.concept: self.level}
+            return {self.concept: level}
         if self.decision == "reject":
             return {self.concept: 0}
         if self.decision == "correct":
-            return {self.concept: 0, **{c: self.level for c in self.concepts}}
+            return {self.concept: 0, **dict.fromkeys(self.concepts, level)}
         return {}
 
 

@@ -23,12 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from .defaults import DEFAULT_CONCEPTS, DEFAULT_TAXONOMY
 from .errors import TaxonomyError
 from .textnorm import normalise
-
-DATA_DIR = Path(__file__).parent / "data"
-DEFAULT_TAXONOMY = DATA_DIR / "taxonomy.csv"
-DEFAULT_CONCEPTS = DATA_DIR / "concepts.csv"
 
 #: The concept ids of the spec, in report order. They are a contract: never rename.
 CONCEPT_IDS = (
@@ -37,7 +34,7 @@ CONCEPT_IDS = (
     "peatlands", "wetlands",
 )
 LANGUAGES = ("en", "fr", "es", "pt", "ar", "ru")
-KINDS = ("preferred", "alternative", "negative", "near")
+TERM_KINDS = ("preferred", "alternative", "negative", "near")
 
 
 @dataclass(frozen=True)
@@ -62,7 +59,7 @@ class Taxonomy:
     hash: str                # hex SHA-256, first 16 characters shown in reports
     path: str
 
-    def terms_for(self, lang: str) -> list:
+    def terms_for(self, lang: str) -> list[Term]:
         return [t for t in self.terms if t.lang == lang]
 
     @property
@@ -79,7 +76,9 @@ def load_taxonomy(path: Optional[str | Path] = None, concepts_path: Optional[str
     concepts_path = Path(concepts_path) if concepts_path else DEFAULT_CONCEPTS
     concepts = _load_concepts(concepts_path)
     rows = _read_csv(path, ("concept", "lang", "kind", "term"))
-    problems, terms, seen = [], [], {}
+    problems: list[str] = []
+    terms: list[Term] = []
+    seen: dict[tuple[str, str, str], tuple[int, str]] = {}
     for number, row in rows:
         concept, lang = (row.get("concept") or "").strip(), (row.get("lang") or "").strip()
         kind, term = (row.get("kind") or "").strip(), normalise((row.get("term") or "").strip())
@@ -88,8 +87,8 @@ def load_taxonomy(path: Optional[str | Path] = None, concepts_path: Optional[str
             problems.append(f"{where}, column concept: {concept!r} is not a concept id ({', '.join(CONCEPT_IDS)})")
         if lang not in LANGUAGES:
             problems.append(f"{where}, column lang: {lang!r} is not one of {', '.join(LANGUAGES)}")
-        if kind not in KINDS:
-            problems.append(f"{where}, column kind: {kind!r} is not one of {', '.join(KINDS)}")
+        if kind not in TERM_KINDS:
+            problems.append(f"{where}, column kind: {kind!r} is not one of {', '.join(TERM_KINDS)}")
         if not term:
             problems.append(f"{where}, column term: empty term")
             continue
@@ -119,8 +118,8 @@ def load_taxonomy(path: Optional[str | Path] = None, concepts_path: Optional[str
     digest = hashlib.sha256()
     for item in concepts:
         digest.update(f"{item.id}\x1f{item.name}\x1f{item.definition}\n".encode())
-    for item in sorted(terms, key=lambda t: (t.concept, t.lang, t.kind, t.term)):
-        digest.update(f"{item.concept}\x1f{item.lang}\x1f{item.kind}\x1f{item.term}\n".encode())
+    for term_row in sorted(terms, key=lambda t: (t.concept, t.lang, t.kind, t.term)):
+        digest.update(f"{term_row.concept}\x1f{term_row.lang}\x1f{term_row.kind}\x1f{term_row.term}\n".encode())
     return Taxonomy(concepts=concepts, terms=tuple(terms), hash=digest.hexdigest(), path=str(path))
 
 
@@ -143,7 +142,7 @@ def near_sides(term: str) -> Optional[tuple]:
     return sides
 
 
-def _load_concepts(path: Path) -> tuple:
+def _load_concepts(path: Path) -> tuple[Concept, ...]:
     rows = _read_csv(path, ("id", "name", "definition"))
     by_id, problems = {}, []
     for number, row in rows:
@@ -161,7 +160,7 @@ def _load_concepts(path: Path) -> tuple:
     return tuple(by_id[c] for c in CONCEPT_IDS)
 
 
-def _read_csv(path: Path, required: tuple) -> list:
+def _read_csv(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle)

@@ -50,7 +50,7 @@ def is_rtl(word: str) -> bool:
     return sum(1 for c in letters if _ARABIC_LETTER.match(c)) * 2 > len(letters)
 
 
-def logical_order(word: str) -> str:
+def word_in_reading_order(word: str) -> str:
     """Turn a right-to-left word read in visual (left-to-right) order into reading order.
 
     Characters are reversed, but runs of digits keep their left-to-right order.

@@ -1,5 +1,6 @@
 """Shared fixtures: the real NDC corpus beside the repository and the bundled sample."""
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,13 @@ SAMPLE = ROOT / "corpora" / "sample"
 CORPUS = ROOT.parent / "shared" / "corpora" / "ndc"
 LABELS = ROOT / "corpora" / "labels" / "documents.csv"
 FAKE_ID = "0" * 64
+
+
+def sql(store, query: str, params: tuple = ()) -> list:
+    """Rows of a raw SQL query on an open Store, as dicts: tests look inside; the package calls named methods."""
+    cursor = store.db.execute(query, params)
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row)) for row in cursor]
 
 
 def corpus_pdf(name: str) -> Path:
@@ -28,6 +36,36 @@ def taxonomy():
 
 @pytest.fixture(scope="session")
 def tagger(taxonomy):
-    from ndc_scan.tag import Tagger
+    from ndc_scan.passages.tag import Tagger
 
     return Tagger(taxonomy)
+
+
+#: Three small sample NDCs: French text layer (CAN), Spanish (PRY), scanned (SRB).
+SMALL = ("CAN_indc_2015.pdf", "PRY_indc_2015.pdf", "SRB_indc_2015.pdf")
+
+
+@pytest.fixture(scope="session")
+def small_scan(tmp_path_factory):
+    """One scan of the three SMALL sample NDCs as `ndc-scan scan` runs it by default (shipped model), without OCR.
+
+    Tests copy its store (``small_store``) so that a re-scan of the same files reads nothing again.
+    """
+    from ndc_scan import scan
+    from ndc_scan.defaults import DEFAULT_MODEL_DIR
+
+    folder = tmp_path_factory.mktemp("small-scan")
+    inputs = folder / "in"
+    inputs.mkdir()
+    for name in SMALL:
+        shutil.copy(SAMPLE / name, inputs / name)
+    scan([inputs], out=None, store=folder / "store.sqlite", model=DEFAULT_MODEL_DIR, ocr=False, jobs=2)
+    return folder / "store.sqlite"
+
+
+@pytest.fixture
+def small_store(small_scan, tmp_path):
+    """A copy of the session's scan of SMALL, at tmp_path/store.sqlite (where test_cli's scans write)."""
+    path = tmp_path / "store.sqlite"
+    shutil.copy(small_scan, path)
+    return path

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from ndc_scan.aggregate import NO_TEXT, latest_documents, quote
+from ndc_scan.aggregate.coverage import NO_TEXT, latest_documents, quote
 
 
 def test_quote_is_centred_on_the_term_and_cut_at_words():

@@ -2,7 +2,8 @@
 
 import pytest
 
-from ndc_scan.classify import RULES_GATE, HybridClassifier, RuleClassifier, combine, quantities, review_reasons
+from ndc_scan.classify.hybrid import RULES_GATE, HybridClassifier, combine, review_reasons
+from ndc_scan.classify.rules import RuleClassifier, quantities
 from ndc_scan.records import Passage
 
 FAKE_ID = "0" * 64
@@ -84,7 +85,7 @@ def test_confidence_grows_with_evidence(tagger):
 
 @pytest.fixture(scope="module")
 def shipped_model():
-    from ndc_scan.model import load_model
+    from ndc_scan.classify.model import load_model
 
     from .conftest import ROOT
 
@@ -116,7 +117,7 @@ def test_hybrid_keeps_rule_evidence_and_probability(tagger, shipped_model):
     passage = _passage(text)
     predictions = {p.concept: p for p in HybridClassifier(shipped_model).predict(passage, _matches(tagger, passage))}
     restoration = predictions["land_restoration"]
-    assert restoration.kept and restoration.rule_level == 3 and restoration.level == 3
+    assert restoration.counted and restoration.rule_level == 3 and restoration.level == 3
     assert 0.5 < restoration.probability <= 1.0
     assert "target" in restoration.review and restoration.method.startswith("hybrid:ndc-soil:")
     assert restoration.terms
@@ -132,7 +133,7 @@ def test_hybrid_overrules_the_rules_on_a_methodology_title(tagger, shipped_model
                        "with Decision 18/CMA.1."), heading="5. Assumptions and methodological approaches")
     wetlands = next(p for p in HybridClassifier(shipped_model).predict(passage, _matches(tagger, passage))
                     if p.concept == "wetlands")
-    assert wetlands.rule_level >= 1 and not wetlands.kept and "disagree" in wetlands.review
+    assert wetlands.rule_level >= 1 and not wetlands.counted and "disagree" in wetlands.review
 
 
 def test_band_must_be_ordered(shipped_model):

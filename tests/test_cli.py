@@ -9,9 +9,7 @@ from click.testing import CliRunner
 
 from ndc_scan.cli import main
 
-from .conftest import ROOT, SAMPLE
-
-SMALL = ["CAN_indc_2015.pdf", "PRY_indc_2015.pdf", "SRB_indc_2015.pdf"]
+from .conftest import ROOT, SAMPLE, SMALL
 
 
 @pytest.fixture
@@ -44,6 +42,7 @@ def test_scan_writes_every_report_and_a_summary(tmp_path, small):
 
 
 @pytest.mark.skipif(shutil.which("tesseract") is None, reason="Tesseract is not installed (.ci/run installs it)")
+@pytest.mark.slow
 def test_scanned_document_is_read_with_ocr_and_a_rescan_uses_it(tmp_path, small):
     first = _scan(tmp_path, small / "SRB_indc_2015.pdf", "--no-ocr")
     assert "1 document(s) have no usable text layer" in first.output
@@ -56,6 +55,7 @@ def test_scanned_document_is_read_with_ocr_and_a_rescan_uses_it(tmp_path, small)
     assert 0.8 < documents.at[0, "ocr_confidence"] <= 1
 
 
+@pytest.mark.slow
 def test_parallel_jobs_give_the_same_reports(tmp_path, small):
     one = CliRunner().invoke(main, ["scan", str(small), "--no-ocr", "-j", "1", "--out", str(tmp_path / "one"),
                                     "--store", str(tmp_path / "one.sqlite")])
@@ -66,15 +66,13 @@ def test_parallel_jobs_give_the_same_reports(tmp_path, small):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
 
 
-def test_rescan_reuses_the_store(tmp_path, small):
-    assert _scan(tmp_path, small).exit_code == 0
+def test_rescan_reuses_the_store(tmp_path, small, small_store):
     again = _scan(tmp_path, small)
     assert again.exit_code == 0
     assert "0 extracted, 3 unchanged, 0 tagged" in again.output
 
 
-def test_changed_taxonomy_retags_without_reextracting(tmp_path, small):
-    assert _scan(tmp_path, small).exit_code == 0
+def test_changed_taxonomy_retags_without_reextracting(tmp_path, small, small_store):
     taxonomy = tmp_path / "taxonomy.csv"
     text = (ROOT / "ndc_scan" / "data" / "taxonomy.csv").read_text(encoding="utf-8")
     taxonomy.write_text(text + "soil_carbon,es,alternative,carbono del subsuelo,test\n", encoding="utf-8")
@@ -83,7 +81,7 @@ def test_changed_taxonomy_retags_without_reextracting(tmp_path, small):
     assert "0 extracted, 3 unchanged, 3 tagged" in result.output
 
 
-def test_same_file_twice_is_one_document(tmp_path, small):
+def test_same_file_twice_is_one_document(tmp_path, small, small_store):
     shutil.copy(small / "CAN_indc_2015.pdf", small / "copy of CAN.pdf")
     result = _scan(tmp_path, small)
     assert result.exit_code == 0
@@ -95,7 +93,7 @@ def test_same_file_twice_is_one_document(tmp_path, small):
         assert _scan(tmp_path, small).exit_code == 0
 
 
-def test_bad_file_is_listed_and_the_batch_carries_on(tmp_path, small):
+def test_bad_file_is_listed_and_the_batch_carries_on(tmp_path, small, small_store):
     (small / "KEN_2020.pdf").write_text("<!DOCTYPE html><html>404</html>")
     result = _scan(tmp_path, small)
     assert result.exit_code == 3
@@ -107,7 +105,7 @@ def test_bad_file_is_listed_and_the_batch_carries_on(tmp_path, small):
     assert set(coverage[coverage["document"] == "KEN_2020.pdf"]["level_name"]) == {"could not be read"}
 
 
-def test_strict_stops_at_first_failure(tmp_path, small):
+def test_strict_stops_at_first_failure(tmp_path, small, small_store):
     (small / "AAA_broken.pdf").write_bytes(b"")
     result = _scan(tmp_path, small, "--strict")
     assert result.exit_code == 3
@@ -142,7 +140,7 @@ def test_bad_taxonomy_reports_rows(tmp_path, small):
     assert "row 2, column concept: 'soil_karbon' is not a concept id" in result.output
 
 
-def test_metadata_file_overrides_inference(tmp_path, small):
+def test_metadata_file_overrides_inference(tmp_path, small, small_store):
     metadata = tmp_path / "meta.csv"
     metadata.write_text("file,iso3,kind,year\nPRY_indc_2015.pdf,PRY,ndc,2016\n", encoding="utf-8")
     result = _scan(tmp_path, small, "--metadata", metadata)
@@ -154,7 +152,7 @@ def test_metadata_file_overrides_inference(tmp_path, small):
     assert "kind" in documents.at["CAN_indc_2015.pdf", "inferred"].split(",")
 
 
-def test_glob_pattern(tmp_path, small):
+def test_glob_pattern(tmp_path, small, small_store):
     result = _scan(tmp_path, str(small / "C*.pdf"))
     assert result.exit_code == 0
     assert "Scanned 1 documents" in result.output
@@ -177,6 +175,7 @@ def test_evaluate_command_on_a_coverage_file(tmp_path):
     assert "no rows for 23 labelled document(s)" in result.output
 
 
+@pytest.mark.slow
 def test_evaluate_command_scores_three_methods(tmp_path):
     out = tmp_path / "eval"
     result = CliRunner().invoke(main, ["evaluate", "--model", str(ROOT / "models" / "ndc-soil"),
@@ -192,6 +191,7 @@ def test_evaluate_command_scores_three_methods(tmp_path):
     assert (out / "worst_errors.md").read_text(encoding="utf-8").startswith("# Worst passage errors")
 
 
+@pytest.mark.slow
 def test_scan_with_the_model_flags_labels_for_review(tmp_path, small):
     shutil.copy(SAMPLE / "TJK_indc_2015.pdf", small / "TJK_indc_2015.pdf")   # Russian; two labels flagged
     out = tmp_path / "out"

@@ -13,6 +13,8 @@ from ndc_scan import scan
 
 from .conftest import LABELS, SAMPLE, corpus_pdf
 
+pytestmark = pytest.mark.slow       # see setup.cfg: make test-fast leaves these out
+
 DOCUMENTS = ["KEN_indc_2015.pdf", "NER_indc_2015.pdf", "PRY_indc_2015.pdf", "MNG_indc_2015.pdf",
              "TJK_indc_2015.pdf", "HND_indc_2015.pdf", "FJI_indc_2015.pdf"]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from ndc_scan.errors import CorruptPdfError, EmptyFileError, NotAPdfError
-from ndc_scan.extract import join_lines, read_pdf
+from ndc_scan.read.pages import join_lines, read_pdf
 from ndc_scan.records import PAGE_NO_TEXT, PAGE_OK
 
 from .conftest import FAKE_ID, SAMPLE, corpus_pdf

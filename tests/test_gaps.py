@@ -3,11 +3,11 @@
 import pandas as pd
 import pytest
 
-from ndc_scan.gaps import RULES, WEIGHTS, find_gaps, gap_score
+from ndc_scan.aggregate.gaps import RULES, WEIGHTS, find_gaps, gap_score
 from ndc_scan.taxonomy import CONCEPT_IDS
 
 NO_TARGETS = pd.DataFrame(columns=["concepts", "measure", "conditional"])
-PAGES = {c: "4" for c in CONCEPT_IDS}
+PAGES = dict.fromkeys(CONCEPT_IDS, "4")
 
 
 def levels(**given):
@@ -20,7 +20,7 @@ def rules(found):
 
 def test_gap_score_bounds_and_weights():
     assert gap_score(levels()) == 100.0
-    assert gap_score({c: 3 for c in CONCEPT_IDS}) == 0.0
+    assert gap_score(dict.fromkeys(CONCEPT_IDS, 3)) == 0.0
     assert sum(WEIGHTS.values()) == 13
     # Soil carbon weighs 3 of 13: quantifying it alone closes 3×3 of the 39 points.
     assert gap_score(levels(soil_carbon=3)) == round(100 * 30 / 39, 1)

@@ -6,8 +6,8 @@ import re
 import pandas as pd
 import pytest
 
+from ndc_scan.learn.labels import load_labels
 from ndc_scan.taxonomy import CONCEPT_IDS
-from ndc_scan.train import load_labels
 
 from .conftest import ROOT, corpus_pdf
 

@@ -1,4 +1,4 @@
-"""Tests of ndc_scan.metadata (and ndc_scan.countries) on real NDC file names, texts and catalogs.
+"""Tests of ndc_scan.read.metadata (and ndc_scan.read.countries) on real NDC file names, texts and catalogs.
 
 The PDFs are read from ../shared/corpora/ndc (first three pages, pdfplumber);
 tests that need them are skipped when the corpus is absent.
@@ -13,18 +13,18 @@ import csv
 import subprocess
 import sys
 import urllib.parse
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ndc_scan.countries import country_from_file_name, find_countries, fold
 from ndc_scan.errors import MetadataError
-from ndc_scan.metadata import infer_meta
-from ndc_scan.metadata_file import apply_overrides, load_metadata_csv
-from ndc_scan.records import GIVEN, INFERRED, KINDS, DocumentMeta
+from ndc_scan.read.countries import country_from_file_name, find_countries, fold
+from ndc_scan.read.metadata import infer_meta
+from ndc_scan.read.overrides import apply_overrides, load_metadata_csv
+from ndc_scan.records import DOCUMENT_KINDS, GIVEN, INFERRED, DocumentMeta
 
 CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 CORPUS = CORPORA / "ndc"
@@ -33,13 +33,13 @@ needs_corpus = pytest.mark.skipif(not (CORPUS / "MANIFEST.csv").exists(),
                                   reason=f"NDC corpus not found at {CORPUS}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def manifest() -> dict:
     with open(CORPUS / "MANIFEST.csv", encoding="utf-8") as f:
         return {row["file"]: row for row in csv.DictReader(f)}
 
 
-@lru_cache(maxsize=None)
+@cache
 def front(file: str) -> tuple[str, dict]:
     """Text of the first three pages, joined by form feeds, and the PDF's metadata."""
     import pdfplumber
@@ -217,7 +217,7 @@ def test_too_little_text_has_no_language():
 @given(st.text(max_size=40), st.text(max_size=600))
 def test_any_input_gives_a_valid_record(file_name, text):
     meta = infer_meta(file_name, text)
-    assert isinstance(meta, DocumentMeta) and (meta.kind is None or meta.kind in KINDS)
+    assert isinstance(meta, DocumentMeta) and (meta.kind is None or meta.kind in DOCUMENT_KINDS)
     assert set(meta.sources) == set(meta.evidence)
     assert all(getattr(meta, f) is not None for f in meta.sources)
 
@@ -230,7 +230,7 @@ def test_fold_maps_every_character_back(text):
 
 
 def test_nothing_is_built_at_import():
-    code = ("import ndc_scan.metadata, ndc_scan.countries as c, langdetect;"
+    code = ("import ndc_scan.read.metadata, ndc_scan.read.countries as c, langdetect;"
             "assert c._index.cache_info().currsize == 0")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[1])
 
@@ -248,7 +248,7 @@ def test_load_registry_catalog():
     assert overrides["CDN Algeria.pdf"] == {"iso3": "DZA", "year": 2026, "kind": "ndc3", "language": "fr"}
     # the EU's NDC is listed under every member state: it is the EU's, and the rows' dates disagree
     assert overrides["LV-03-06-EU INDC.pdf"] == {"iso3": "EUU", "kind": "ndc", "language": "en"}
-    assert all(v.get("kind") in (None, *KINDS) for v in overrides.values())
+    assert all(v.get("kind") in (None, *DOCUMENT_KINDS) for v in overrides.values())
 
 
 @needs_corpus

@@ -5,10 +5,10 @@ import shutil
 import pypdfium2
 import pytest
 
-from ndc_scan import ocr
 from ndc_scan.errors import OcrUnavailableError
-from ndc_scan.extract import read_pdf
-from ndc_scan.ocr import OcrSettings, is_garbage, text_quality
+from ndc_scan.read import ocr
+from ndc_scan.read.ocr import OcrSettings, is_garbage, text_quality
+from ndc_scan.read.pages import read_pdf
 
 from .conftest import FAKE_ID, SAMPLE, corpus_pdf
 
@@ -30,6 +30,7 @@ def test_real_text_layers_are_not_garbage(name):
 
 
 @needs_tesseract
+@pytest.mark.slow
 def test_scanned_page_is_read_with_the_expected_words():
     document = pypdfium2.PdfDocument(str(SAMPLE / "SRB_indc_2015.pdf"))
     words, confidence, _ = ocr.read_page(document[0], OcrSettings("eng"))
@@ -40,6 +41,7 @@ def test_scanned_page_is_read_with_the_expected_words():
 
 
 @needs_tesseract
+@pytest.mark.slow
 def test_arabic_garbage_page_is_read_again_in_arabic():
     document = pypdfium2.PdfDocument(str(corpus_pdf("OMN_indc_2015.pdf")))
     words, confidence, _ = ocr.read_page(document[1], OcrSettings())   # script detected: Arabic
@@ -49,6 +51,7 @@ def test_arabic_garbage_page_is_read_again_in_arabic():
 
 
 @needs_tesseract
+@pytest.mark.slow
 def test_scanned_document_pages_carry_ocr_flag_and_confidence():
     pages, _ = read_pdf(SAMPLE / "SRB_indc_2015.pdf", FAKE_ID, ocr=OcrSettings("eng"))
     assert all(page.ocr and page.quality == "ok" and 0.8 < page.ocr_confidence <= 1 for page in pages)

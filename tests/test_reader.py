@@ -9,7 +9,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ndc_scan import reader as reader_module
 from ndc_scan import scan
 from ndc_scan.errors import (
     CorruptPdfError,
@@ -19,7 +18,8 @@ from ndc_scan.errors import (
     InputFileError,
     NotAPdfError,
 )
-from ndc_scan.reader import Reader
+from ndc_scan.read import reader as reader_module
+from ndc_scan.read.reader import Reader
 
 from .conftest import FAKE_ID, SAMPLE, corpus_pdf
 
@@ -65,13 +65,14 @@ def test_bad_files(tmp_path, make, error, message):
         Reader().read(path, FAKE_ID)
 
 
+@pytest.mark.slow
 def test_absurdly_large_blank_page_is_read_without_exhausting_memory(tmp_path):
     writer = pypdf.PdfWriter()
     writer.add_blank_page(width=200_000, height=200_000)      # 70 m square
     path = tmp_path / "huge.pdf"
     with path.open("wb") as handle:
         writer.write(handle)
-    from ndc_scan.ocr import OcrSettings
+    from ndc_scan.read.ocr import OcrSettings
     pages, _ = Reader(ocr=OcrSettings("eng"), timeout=120).read(path, FAKE_ID)
     assert pages[0].quality == "no text"
 

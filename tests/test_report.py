@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from ndc_scan import scan
-from ndc_scan.report import neutralise
+from ndc_scan.report.files import neutralise
 
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile.pdf"
 

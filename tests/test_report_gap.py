@@ -17,7 +17,7 @@ import pytest
 from pypdf import PdfReader
 
 from ndc_scan import scan
-from ndc_scan.briefs import md_escape
+from ndc_scan.report.briefs import md_escape
 
 from .conftest import CORPUS, SAMPLE
 
@@ -78,6 +78,7 @@ def open_page(browser, path):
     return page, errors, requests
 
 
+@pytest.mark.slow
 def test_gap_report_renders_without_errors_or_requests(browser, reports):
     out, _ = reports
     path = out / "gap_report.html"
@@ -91,6 +92,7 @@ def test_gap_report_renders_without_errors_or_requests(browser, reports):
     page.close()
 
 
+@pytest.mark.slow
 def test_gap_report_shows_every_country(browser, reports):
     out, tables = reports
     page, _, _ = open_page(browser, out / "gap_report.html")
@@ -103,6 +105,7 @@ def test_gap_report_shows_every_country(browser, reports):
 
 
 @pytest.mark.parametrize("name", ["gap_report.html", "briefs/hostile_script.html"])
+@pytest.mark.slow
 def test_text_with_script_from_a_pdf_is_shown_not_run(browser, reports, name):
     out, _ = reports
     page, errors, requests = open_page(browser, out / name)
@@ -113,6 +116,7 @@ def test_text_with_script_from_a_pdf_is_shown_not_run(browser, reports, name):
     page.close()
 
 
+@pytest.mark.slow
 def test_every_brief_renders_and_prints_on_one_page(browser, reports):
     out, tables = reports
     briefs = sorted((out / "briefs").glob("*.html"))
@@ -126,6 +130,7 @@ def test_every_brief_renders_and_prints_on_one_page(browser, reports):
         page.close()
 
 
+@pytest.mark.slow
 def test_chromium_command_line_prints_a_brief_on_one_page(reports, tmp_path):
     executable = chromium_path()
     if executable is None:

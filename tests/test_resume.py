@@ -10,6 +10,8 @@ import pytest
 
 from .conftest import ROOT, SAMPLE
 
+pytestmark = pytest.mark.slow       # see setup.cfg: make test-fast leaves these out
+
 DOCS = ["KEN_indc_2015.pdf", "CAN_indc_2015.pdf", "PRY_indc_2015.pdf", "NER_indc_2015.pdf", "MNG_indc_2015.pdf",
         "TJK_indc_2015.pdf"]
 

@@ -14,10 +14,11 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from ndc_scan.aggregate.decisions import resolve
 from ndc_scan.cli import main
 from ndc_scan.records import Decision
-from ndc_scan.review import Filters, decide, load_queue, resolve
-from ndc_scan.review_stats import review_stats
+from ndc_scan.review.queue import Filters, decide, load_queue
+from ndc_scan.review.stats import review_stats
 from ndc_scan.store import Store
 
 from .conftest import ROOT, SAMPLE
@@ -184,6 +185,7 @@ def _spawn(store, cwd):
                          cwd=str(cwd), env=env, dimensions=(40, 100), encoding="utf-8", timeout=60)
 
 
+@pytest.mark.slow
 def test_session_in_a_real_terminal(store, tmp_path):
     queue = _queue(store)
     child = _spawn(store, tmp_path)
@@ -208,6 +210,7 @@ def test_session_in_a_real_terminal(store, tmp_path):
         (queue[0].key, "accept", queue[0].level), (queue[1].key, "correct" if queue[1].level != 1 else "accept", 1)]
 
 
+@pytest.mark.slow
 def test_crash_mid_session_loses_no_decision_and_resumes_after_them(store, tmp_path):
     queue = _queue(store)
     child = _spawn(store, tmp_path)
@@ -271,7 +274,7 @@ def test_xlsx_round_trip_edited_with_openpyxl(store, tmp_path):
     assert "Imported 4 decision(s) (accept 1, reject 1, correct 2, ignore 0)" in result.output
     assert "20 row(s) without a decision" in result.output
     stored = {d.passage_id + d.concept: d for d in _decisions(store)}
-    row = lambda r: stored[sheet.cell(r, col["passage_id"]).value + sheet.cell(r, col["concept"]).value]  # noqa: E731
+    row = lambda r: stored[sheet.cell(r, col["passage_id"]).value + sheet.cell(r, col["concept"]).value]
     assert (row(2).decision, row(2).reviewer) == ("accept", "Focal point")
     assert (row(4).decision, row(4).level) == ("correct", 2)
     assert (row(5).concepts, row(5).level, row(5).reviewer) == (("soil_carbon", "land_restoration"), 3, "Moussa")

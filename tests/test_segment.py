@@ -4,9 +4,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ndc_scan.extract import read_pdf
+from ndc_scan.passages.segment import MAX_CHARS, PAGE_BLOCK_SEPARATOR, segment
+from ndc_scan.read.pages import read_pdf
 from ndc_scan.records import PAGE_OK, Block, Page
-from ndc_scan.segment import MAX_CHARS, PAGE_BLOCK_SEPARATOR, segment
 
 from .conftest import FAKE_ID, SAMPLE
 

@@ -7,12 +7,13 @@ import sys
 import pytest
 
 from ndc_scan.errors import StoreError
-from ndc_scan.extract import read_pdf
+from ndc_scan.passages.segment import segment
+from ndc_scan.read.pages import read_pdf
 from ndc_scan.records import Document, DocumentMeta, Prediction
-from ndc_scan.segment import segment
 from ndc_scan.store import Store
+from ndc_scan.store.schema import SCHEMA_VERSION
 
-from .conftest import ROOT, SAMPLE
+from .conftest import ROOT, SAMPLE, sql
 
 DOC_ID = "b4e977902ec03faea1dfb9f1061e4a0ab4357d425fdc0d11cbcc057ac92dde05"
 
@@ -49,7 +50,7 @@ def test_tags_are_replaced_per_taxonomy(tmp_path, canada):
         db.save_tags(DOC_ID, "tax-a", "rules", [], [label])
         db.save_tags(DOC_ID, "tax-a", "model", [], [])
         assert db.is_tagged(DOC_ID, "tax-a", "model") and not db.is_tagged(DOC_ID, "tax-a", "rules")
-        assert db.query("SELECT COUNT(*) AS n FROM predictions")[0]["n"] == 0
+        assert sql(db, "SELECT COUNT(*) AS n FROM predictions")[0]["n"] == 0
         db.save_tags(DOC_ID, "tax-b", "rules", [], [label])
         assert db.is_tagged(DOC_ID, "tax-a", "model") and db.is_tagged(DOC_ID, "tax-b", "rules")
 
@@ -135,9 +136,9 @@ def test_store_of_schema_1_is_migrated_without_loss(tmp_path):
     db.commit()
     db.close()
     with Store(path) as store:
-        row = store.query("SELECT * FROM predictions")[0]
-        assert store.query("SELECT value FROM meta WHERE key='schema'")[0]["value"] == "3"
-    assert (row["level"], row["rule_level"], row["probability"], row["kept"], row["review"]) == (2, 2, None, 1, "")
+        row = sql(store, "SELECT * FROM predictions")[0]
+        assert sql(store, "SELECT value FROM meta WHERE key='schema'")[0]["value"] == SCHEMA_VERSION
+    assert (row["level"], row["rule_level"], row["probability"], row["counted"], row["review"]) == (2, 2, None, 1, "")
 
 
 def test_store_of_schema_2_gains_the_decisions_table(tmp_path):
@@ -155,7 +156,35 @@ def test_store_of_schema_2_gains_the_decisions_table(tmp_path):
     decision = Decision(text_hash="a" * 24, concept="wetlands", decision="accept", reviewer="ana",
                         decided_at="2026-11-30T09:00:00Z", level=2)
     with Store(path) as store:
-        assert store.query("SELECT value FROM meta WHERE key='schema'")[0]["value"] == "3"
+        assert sql(store, "SELECT value FROM meta WHERE key='schema'")[0]["value"] == SCHEMA_VERSION
         store.save_decision(decision)
     with Store(path) as store:
         assert store.decisions() == [decision]
+
+
+def test_a_reader_never_creates_a_store(tmp_path):
+    from ndc_scan.errors import NoStoreError
+
+    path = tmp_path / "missing" / "store.sqlite"
+    with pytest.raises(NoStoreError, match="no such store"):
+        Store(path, create=False)
+    assert not path.exists() and not path.parent.exists()
+
+
+def test_labels_that_count_are_those_of_the_latest_scan(tmp_path, canada):
+    """One definition: per document, the labelling the latest scan used (even when it was stored earlier)."""
+    document, pages, passages, info = canada
+    first = passages[0]
+
+    def label(level):
+        return Prediction(passage_id=first.passage_id, concept="wetlands", level=level, confidence=0.5,
+                          conditional="", component="", terms=("wetland",))
+
+    with Store(tmp_path / "s.sqlite") as db:
+        db.save_document(document, pages, passages, "plumber-1", info)
+        db.save_tags(DOC_ID, "tax-a", "rules", [], [label(1)])
+        db.save_tags(DOC_ID, "tax-b", "rules", [], [label(2)])
+        assert [r["level"] for r in db.labels_that_count()] == [2]          # tax-b was labelled last
+        db.use_labelling([DOC_ID], "tax-a")                                  # a scan with tax-a reuses its labels
+        assert [r["level"] for r in db.labels_that_count([DOC_ID])] == [1]
+        assert db.labels_that_count(["0" * 64]) == []

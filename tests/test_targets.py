@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ndc_scan.classify.targets import extract, parse_number
 from ndc_scan.records import Target
-from ndc_scan.targets import extract, parse_number
 
 from .conftest import corpus_pdf
 

@@ -6,13 +6,14 @@ import shutil
 import numpy as np
 import pytest
 
-from ndc_scan.classify import RULES_GATE
+from ndc_scan.classify.hybrid import RULES_GATE
+from ndc_scan.classify.model import CARD_FILE, MODEL_FILE, load_model, read_card, sha256_file
 from ndc_scan.errors import LabelsError, ModelError
-from ndc_scan.model import CARD_FILE, MODEL_FILE, load_model, read_card, sha256_file
+from ndc_scan.learn.labels import load_labels
+from ndc_scan.learn.train import fit_gates, train
 from ndc_scan.taxonomy import CONCEPT_IDS
-from ndc_scan.train import fit_gates, load_labels, train
 
-from .conftest import ROOT
+from .conftest import ROOT, sql
 
 PASSAGES = ROOT / "corpora" / "labels" / "passages.jsonl"
 SHIPPED = ROOT / "models" / "ndc-soil"
@@ -91,6 +92,7 @@ def test_gates_keep_the_rules_unless_clearly_better():
     assert {k: gates["wetlands"][k] for k in RULES_GATE} == RULES_GATE
 
 
+@pytest.mark.slow
 def test_training_meets_the_goals_and_fills_the_card(trained):
     card = trained.model.card
     assert card["labels"] == list(CONCEPT_IDS)
@@ -103,6 +105,7 @@ def test_training_meets_the_goals_and_fills_the_card(trained):
         assert scores["combination"][concept] >= scores["rules"][concept], concept
 
 
+@pytest.mark.slow
 def test_the_shipped_model_is_this_training_run(trained):
     """Same labels, same seed, same code: the shipped model must match a fresh training (retrain with make train)."""
     shipped = load_model(SHIPPED)
@@ -114,9 +117,10 @@ def test_the_shipped_model_is_this_training_run(trained):
     assert np.allclose(shipped.predict_proba(texts, evidence), trained.model.predict_proba(texts, evidence), atol=1e-6)
 
 
+@pytest.mark.slow
 def test_model_overrules_a_methodology_title(trained):
     """MYS_ndc-updated_2021 p6: '...Inventories: Wetlands' is an IPCC report title, not wetlands."""
-    from ndc_scan.model import model_text
+    from ndc_scan.classify.features import model_text
 
     text = ("IPCC Methodologies: Malaysia uses the 2006 IPCC Guidelines for National GHG Inventories to estimate "
             "anthropogenic GHG emissions and removals, IPCC Good Practice Guidance and Uncertainty Management in National "
@@ -196,7 +200,7 @@ def reviewed_store(tmp_path_factory):
     path = tmp_path_factory.mktemp("reviewed") / "store.sqlite"
     scan([SAMPLE / "CAN_indc_2015.pdf", SAMPLE / "TJK_indc_2015.pdf"], out=None, store=path, ocr=False, jobs=2)
     with Store(path) as db:
-        hashes = {r["text_hash"]: r["iso3"] for r in db.query(
+        hashes = {r["text_hash"]: r["iso3"] for r in sql(db,
             "SELECT p.text_hash, d.iso3 FROM passages p JOIN documents d USING (doc_id) WHERE p.kind = 'paragraph'")}
         labelled = {item.text_hash for item in load_labels(PASSAGES)}
         can_labelled = next(h for h, iso3 in hashes.items() if iso3 == "CAN" and h in labelled)
@@ -210,8 +214,9 @@ def reviewed_store(tmp_path_factory):
     return path, can_labelled, can_new
 
 
+@pytest.mark.slow
 def test_reviewed_passages_become_examples_but_never_from_test_countries(reviewed_store, labelled):
-    from ndc_scan.train import reviewed_examples
+    from ndc_scan.learn.reviews import reviewed_examples
 
     path, can_labelled, can_new = reviewed_store
     reviewed = reviewed_examples(path, labelled)
@@ -223,6 +228,7 @@ def test_reviewed_passages_become_examples_but_never_from_test_countries(reviewe
     assert all(item.iso3 == "CAN" and item.split == "train" for item in reviewed.items)
 
 
+@pytest.mark.slow
 def test_train_with_a_store_counts_the_reviews_in_the_card(reviewed_store, labelled, tmp_path):
     """A smaller training run (every labelled passage with a concept, a quarter of the others) through the CLI."""
     from click.testing import CliRunner

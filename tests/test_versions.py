@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from ndc_scan import scan
-from ndc_scan.versions import TRANSLATION, change
+from ndc_scan.aggregate.versions import TRANSLATION, change
 
 from .conftest import SAMPLE, corpus_pdf
 

@@ -1,0 +1,1 @@
+"""Stage 4, classify: matches → ``Prediction`` per passage and concept (rules, learned model, both), and targets."""

@@ -1,0 +1,93 @@
+"""Rules and a learned model together: the label the scan counts, with both kinds of evidence.
+
+The rules find and grade (``rules.py``); the model (``model.py``, reading ``features.py``)
+gives a calibrated probability per concept; per-concept **gates** set at training decide
+when the model overrules a rule match or adds a label the rules missed (:func:`combine`);
+labels are flagged for review when rules and model disagree, when the probability is
+uncertain, or when they carry a quantified target.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from ..records import Match, Passage, Prediction
+from .features import evidence_tokens, model_reads, model_text
+from .model import Model
+from .rules import Levels, RuleClassifier, component_flag, conditional_flag
+
+#: Default uncertain band of the model probability: a label inside it is flagged for review.
+DEFAULT_BAND = (0.35, 0.65)
+
+#: Gate that reproduces the rules: never overrule a match, never add a label.
+RULES_GATE = {"veto": 0.0, "add": 1.01}
+
+
+def combine(rule_found: bool, probability: float, gate: Mapping[str, float]) -> bool:
+    """The final label from the rules' finding and the model probability.
+
+    A rule match stands unless the model's probability falls below the concept's
+    ``veto`` threshold; without a match, the model adds the concept when its
+    probability reaches ``add``. Both thresholds are set per concept at training,
+    on held-out folds of the training countries (see ``learn.train.fit_gates``).
+    """
+    return probability >= gate["veto"] if rule_found else probability >= gate["add"]
+
+
+def review_reasons(rule_found: bool, probability: float, counted: bool, level: int, band: tuple[float, float]) -> str:
+    codes = []
+    if rule_found != (probability >= 0.5):
+        codes.append("disagree")
+    if band[0] <= probability < band[1]:
+        codes.append("uncertain")
+    if counted and level == 3:
+        codes.append("target")
+    return ";".join(codes)
+
+
+class HybridClassifier:
+    """Rules and a learned model together: each label keeps the rule evidence and the model probability.
+
+    Stored for each passage and concept: every rule match (kept, or overruled by
+    the model and kept for review), every label the model adds, and every concept
+    whose probability reaches the uncertain band without a match (not counted,
+    flagged). ``band`` is the uncertain band ``(low, high)``. The model reads the
+    passages with a taxonomy match or a soil/land cue word (``features.CUES``).
+    """
+
+    def __init__(self, model: Model, band: tuple[float, float] = DEFAULT_BAND):
+        low, high = band
+        if not 0.0 <= low <= high <= 1.0:
+            raise ValueError(f"uncertain band must satisfy 0 <= low <= high <= 1, got {band}")
+        self.model, self.band, self.rules = model, (float(low), float(high)), RuleClassifier()
+        self.method = f"{model.method}:band{self.band[0]:g}-{self.band[1]:g}"
+
+    def predict(self, passage: Passage, matches: Sequence[Match]) -> list[Prediction]:
+        return self.predict_many([passage], {passage.passage_id: list(matches)})
+
+    def predict_many(self, passages: Sequence[Passage], found: Mapping[str, list[Match]]) -> list[Prediction]:
+        passages = [p for p in passages if model_reads(p.text, found.get(p.passage_id))]
+        probabilities = self.model.predict_proba([model_text(p.heading_path, p.text) for p in passages],
+                                                 [evidence_tokens(found.get(p.passage_id, ())) for p in passages])
+        predictions = []
+        for passage, row in zip(passages, probabilities):
+            by_rules = {p.concept: p for p in self.rules.predict(passage, found.get(passage.passage_id, []))}
+            context = None                      # level and flags of a label the model adds: the same for every concept
+            for concept, probability in zip(self.model.labels, row):
+                probability = round(float(probability), 4)
+                rule = by_rules.get(concept)
+                counted = combine(rule is not None, probability, self.model.gate(concept))
+                if rule is None and not counted and probability < self.band[0]:
+                    continue
+                if rule is None:
+                    context = context or (Levels(passage).level([]), conditional_flag(passage), component_flag(passage))
+                    level, conditional, component = context
+                else:
+                    level, conditional, component = rule.level, rule.conditional, rule.component
+                predictions.append(Prediction(
+                    passage_id=passage.passage_id, concept=concept, level=level,
+                    confidence=round(probability if counted else 1.0 - probability, 4),
+                    conditional=conditional, component=component, terms=rule.terms if rule else (),
+                    method=self.method, rule_level=rule.level if rule else 0, probability=probability, counted=counted,
+                    review=review_reasons(rule is not None, probability, counted, level, self.band)))
+        return predictions

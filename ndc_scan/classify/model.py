@@ -1,0 +1,184 @@
+"""The learned classifier as an artefact: a scikit-learn pipeline saved with skops, and its card.
+
+A model lives in a folder (``models/<name>/``):
+
+* ``model.skops`` — the fitted pipeline in skops' safe format: loading only rebuilds
+  scikit-learn objects from a list of trusted types, it never runs code from the file;
+* ``card.json`` — what the model is: the concept labels, the SHA-256 of the training
+  data, of the taxonomy and of ``model.skops``, the library versions it was made with,
+  its hyper-parameters, the per-concept gates that combine it with the rules, and its
+  metrics on the test countries.
+
+:func:`load_model` reads the card first and refuses a model file whose hash differs
+from the card's, or a model made with another scikit-learn minor version (pickled
+estimators are only guaranteed to load in the version that made them).
+
+What the model reads of a passage is defined in ``features.py``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional
+
+from ..errors import ModelError
+from ..taxonomy import CONCEPT_IDS
+
+MODEL_FILE = "model.skops"
+CARD_FILE = "card.json"
+#: Libraries whose versions the card records; the first must match to the minor version.
+LIBRARIES = ("scikit-learn", "skops", "numpy", "scipy", "pandas", "spacy")
+
+
+def library_versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {"python": platform.python_version()}
+    for name in LIBRARIES:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass
+class Model:
+    """A fitted pipeline and its card. ``predict_proba`` gives one column per concept of ``card['labels']``."""
+
+    pipeline: Any                # a fitted scikit-learn Pipeline
+    card: dict
+    path: Optional[Path] = None
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(self.card["labels"])
+
+    @property
+    def name(self) -> str:
+        return self.card["name"]
+
+    @property
+    def method(self) -> str:
+        """Names the labels in the store: another model (or the same name retrained) re-labels passages."""
+        return f"hybrid:{self.name}:{self.card['model_sha256'][:12]}"
+
+    def gate(self, concept: str) -> dict[str, float]:
+        return self.card["gates"][concept]
+
+    def predict_proba(self, texts: list, evidence: list):
+        """Probabilities, shape (len(texts), len(labels)), for passages given as model_text() and evidence_tokens()."""
+        import pandas as pd
+        from sklearn import config_context
+
+        if not texts:
+            import numpy as np
+            return np.zeros((0, len(self.labels)))
+        # The input is built here, never by a user: skip scikit-learn's per-call checks (a scan
+        # calls this once per document, and the checks cost more than the arithmetic).
+        with config_context(assume_finite=True, skip_parameter_validation=True):
+            scores = self.pipeline.decision_function(pd.DataFrame({"text": texts, "evidence": evidence}))
+        return calibrate(scores.reshape(len(texts), -1), self.card["calibration"])
+
+
+def calibrate(scores, calibration: dict):
+    """Scores (passages × concepts, in CONCEPT_IDS order) → probabilities, with the card's Platt parameters."""
+    import numpy as np
+
+    a = np.array([calibration[c][0] for c in CONCEPT_IDS])
+    b = np.array([calibration[c][1] for c in CONCEPT_IDS])
+    return 1.0 / (1.0 + np.exp(-(scores * a + b)))
+
+
+def save_model(model: Model, folder: str | Path) -> Path:
+    """Write ``model.skops`` and ``card.json`` into ``folder``; the card gets the file's hash."""
+    import zipfile
+
+    import skops.io as sio
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    model_path = folder / MODEL_FILE
+    sio.dump(model.pipeline, model_path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+    model.card["model_file"] = MODEL_FILE
+    model.card["model_sha256"] = sha256_file(model_path)
+    write_card(model.card, folder)
+    model.path = folder
+    return folder
+
+
+def write_card(card: dict, folder: str | Path) -> Path:
+    path = Path(folder) / CARD_FILE
+    path.write_text(json.dumps(card, indent=2, ensure_ascii=False, sort_keys=False) + "\n", encoding="utf-8")
+    return path
+
+
+def read_card(folder: str | Path) -> dict[str, Any]:
+    folder = Path(folder)
+    path = folder / CARD_FILE
+    if not folder.is_dir():
+        raise ModelError(f"{folder}: no such model folder",
+                         remedy="pass --model with a folder made by 'ndc-scan train', or train one: ndc-scan train")
+    if not path.is_file():
+        raise ModelError(f"{folder}: has no {CARD_FILE}", remedy="train the model again with 'ndc-scan train --out FOLDER'")
+    try:
+        card = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelError(f"{path}: cannot be read ({exc})",
+                         remedy="restore it from git (git checkout -- FILE) or train again") from exc
+    missing = {"name", "labels", "model_sha256", "versions", "gates", "calibration"} - set(card)
+    if missing:
+        raise ModelError(f"{path}: missing {', '.join(sorted(missing))}", remedy="train the model again with 'ndc-scan train'")
+    # Probabilities and calibration are laid out in CONCEPT_IDS order: a card with other labels
+    # (or another order) would pair each column with the wrong concept.
+    if list(card["labels"]) != list(CONCEPT_IDS):
+        raise ModelError(f"{path}: labels {card['labels']} are not this version's concepts in order "
+                         f"({', '.join(CONCEPT_IDS)})", remedy="train the model again with 'ndc-scan train'")
+    return card
+
+
+def load_model(folder: str | Path) -> Model:
+    """Load a model after checking its card: file hash and scikit-learn version must match."""
+    import skops.io as sio
+
+    folder = Path(folder)
+    card = read_card(folder)
+    model_path = folder / card.get("model_file", MODEL_FILE)
+    if not model_path.is_file():
+        raise ModelError(f"{folder}: {model_path.name} is missing", remedy="train the model again with 'ndc-scan train'")
+    found = sha256_file(model_path)
+    if found != card["model_sha256"]:
+        raise ModelError(f"{model_path}: SHA-256 {found[:12]}… does not match the card ({card['model_sha256'][:12]}…); "
+                         "the file was changed or belongs to another card",
+                         remedy="restore both files from the same training run, or train again with 'ndc-scan train'")
+    installed = library_versions()
+    wanted = card["versions"].get("scikit-learn", "?")
+    if _minor(wanted) != _minor(installed["scikit-learn"]):
+        raise ModelError(f"{folder}: made with scikit-learn {wanted}, this is {installed['scikit-learn']}",
+                         remedy=f"install scikit-learn=={wanted}, or retrain here: ndc-scan train --out {folder}")
+    try:
+        pipeline = sio.load(model_path, trusted=TRUSTED_TYPES)
+    except Exception as exc:  # skops raises bare exceptions for untrusted types and broken files
+        raise ModelError(f"{model_path}: cannot be loaded ({type(exc).__name__}: {exc})",
+                         remedy="train the model again with 'ndc-scan train'") from exc
+    return Model(pipeline=pipeline, card=card, path=folder)
+
+
+def _minor(version: str) -> str:
+    return ".".join(version.split(".")[:2])
+
+
+#: Types skops may rebuild beyond its defaults (none: the pipeline is made of stock, trusted estimators).
+TRUSTED_TYPES: list = []

@@ -1,0 +1,23 @@
+"""The classify stage's contract: what a scan needs of a classifier."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Protocol
+
+from ..records import Match, Passage, Prediction
+
+
+class Classifier(Protocol):
+    """Labels a document's passages from the taxonomy matches found in them.
+
+    ``method`` names the labels in the store (another method re-labels stored passages);
+    ``predict_many`` gets every tagged passage of one document and ``{passage_id: matches}``
+    for those with a match, and returns one ``Prediction`` per passage and concept it labels.
+    ``RuleClassifier`` and ``HybridClassifier`` fit; so does any object with these two members.
+    """
+
+    method: str
+
+    def predict_many(self, passages: Sequence[Passage], found: Mapping[str, list[Match]]) -> list[Prediction]:
+        ...

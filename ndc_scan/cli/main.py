@@ -1,0 +1,305 @@
+"""The ``ndc-scan`` command line: thin wrappers around the library.
+
+Each command checks its arguments, calls one public function and formats the
+result. Errors become one readable line and the error's exit code;
+``--verbose`` shows tracebacks.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Optional
+
+import click
+
+from ..classify.hybrid import DEFAULT_BAND
+from ..classify.model import load_model, write_card
+from ..defaults import DEFAULT_DOCUMENTS, DEFAULT_LABELS, DEFAULT_MODEL_DIR, DEFAULT_STORE, shown
+from ..learn.evaluate import evaluate_documents, evaluate_methods, write_errors_markdown
+from ..learn.train import train as run_train
+from ..pipeline import ScanResult
+from ..pipeline import scan as run_scan
+from ..taxonomy import CONCEPT_IDS, LANGUAGES, load_taxonomy
+from .common import STORE_HELP
+from .common import run as _run
+from .review import review
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", is_flag=True, help="Show debug logging and full tracebacks.")
+@click.version_option(package_name="ndc-scan")
+@click.pass_context
+def main(ctx: click.Context, verbose: bool):
+    """Find what countries' climate pledges (NDCs) say about soil carbon and land management.
+
+    Scan a folder of NDC PDFs in any UN language; get per-country coverage of
+    10 soil and land concepts (CSV, Excel, HTML), each finding with its page
+    and quote. Start with:  ndc-scan scan corpora/sample --out reports
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["verbose"] = verbose
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.ERROR,
+                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--out", default="reports", show_default=True, type=click.Path(file_okay=False),
+              help="Folder for coverage.csv, countries.csv, passages.csv, documents.csv, failures.csv, targets.csv, "
+                   "gaps.csv, versions.csv, progress.csv, report.xlsx, report.html, gap_report.html, briefs/.")
+@click.option("--store", default=str(DEFAULT_STORE), show_default=True, type=click.Path(dir_okay=False), help=STORE_HELP)
+@click.option("--metadata", type=click.Path(dir_okay=False),
+              help="CSV that overrides inferred country/kind/year/language: columns file or sha256 plus any of "
+                   "iso3,country,kind,year,language; the UNFCCC registry catalog format is accepted too.")
+@click.option("--lang", help="Force the document language (en, fr, es, pt, ar, ru) instead of detecting it.")
+@click.option("--taxonomy", type=click.Path(dir_okay=False), help="Taxonomy CSV to use instead of the bundled one.")
+@click.option("--all-versions", is_flag=True, help="countries.csv: one row per document instead of the latest per country.")
+@click.option("--password", help="Password for encrypted PDFs.")
+@click.option("--strict", is_flag=True, help="Stop at the first file that cannot be read.")
+@click.option("--timeout", default=600.0, show_default=True, type=click.FloatRange(min=1),
+              help="Seconds allowed to read one file (OCR included); a file that takes longer is reported and skipped.")
+@click.option("--jobs", "-j", default=os.cpu_count() or 1, show_default="number of cores", type=click.IntRange(min=1),
+              help="Files read at once, each in its own process (the store is written by one process).")
+@click.option("--engine", type=click.Choice(["pdfplumber", "pdfium"]), default="pdfplumber", show_default=True,
+              help="PDF text engine: pdfplumber (reference) or pdfium (several times faster, same records).")
+@click.option("--no-ocr", is_flag=True, help="Do not OCR pages without a text layer (they are reported as unread).")
+@click.option("--model", "model_dir", type=click.Path(file_okay=False),
+              help="Trained model folder that labels passages with the rules (default: the shipped model, "
+                   "models/ndc-soil beside the ndc_scan package, found from any folder).")
+@click.option("--rules-only", is_flag=True, help="Label with the keyword rules alone, without the learned model.")
+@click.option("--review-band", default=",".join(map(str, DEFAULT_BAND)), show_default=True, callback=lambda c, p, v: _band(v),
+              help="LOW,HIGH: a model probability in [LOW, HIGH) flags the label for review.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+@click.pass_context
+def scan(ctx, paths, out, store, metadata, lang, taxonomy, all_versions, password, strict, timeout, jobs, engine, no_ocr,
+         model_dir, rules_only, review_band, quiet):
+    """Scan NDC PDFs (files, folders searched recursively, or glob patterns) and write the reports.
+
+    \b
+    Examples:
+      ndc-scan scan corpora/sample
+      ndc-scan scan ndcs/ --metadata unfccc_ndc_registry_catalog.csv --out reports/2025
+      ndc-scan scan 'downloads/*.pdf' --lang fr
+    """
+    if lang and lang not in ("en", "fr", "es", "pt", "ar", "ru"):
+        click.echo(f"error: --lang {lang!r}: not one of en, fr, es, pt, ar, ru", err=True)
+        ctx.exit(2)
+    if rules_only and model_dir:
+        click.echo("error: --rules-only and --model exclude each other", err=True)
+        ctx.exit(2)
+    model = None if rules_only else model_dir or (DEFAULT_MODEL_DIR if DEFAULT_MODEL_DIR.is_dir() else None)
+    if model is None and not rules_only and not quiet:
+        click.echo(f"note: no model at {DEFAULT_MODEL_DIR}; labels come from the rules alone "
+                   "(train one with 'ndc-scan train', or pass --model)", err=True)
+    bar = _Bar() if not quiet and sys.stderr.isatty() else None
+    try:
+        result = _run(ctx, lambda: run_scan(paths, out=out, store=store, metadata=metadata, lang=lang,
+                                           taxonomy=taxonomy, all_versions=all_versions, password=password,
+                                           strict=strict, ocr=not no_ocr, timeout=timeout, jobs=jobs, engine=engine,
+                                           model=model, review_band=review_band, progress=bar))
+    finally:
+        if bar:
+            bar.finish()
+    if not quiet:
+        _summary(result, out, model)
+    if result.failures:
+        ctx.exit(3)
+
+
+class _Bar:
+    """The scan's progress bar on standard error (``pipeline.Progress``)."""
+
+    def __init__(self) -> None:
+        self.bar: Optional[click._termui_impl.ProgressBar] = None
+
+    def start(self, total: int) -> None:
+        self.bar = click.progressbar(length=total, label="Scanning", file=sys.stderr, show_pos=True,
+                                     item_show_func=lambda name: name)
+
+    def advance(self, name: str) -> None:
+        if self.bar is not None:
+            self.bar.update(1, name)
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.render_finish()
+
+
+def _band(value: str) -> tuple[float, float]:
+    try:
+        low, high = (float(part) for part in value.split(","))
+    except ValueError:
+        raise click.BadParameter(f"{value!r}: give two numbers LOW,HIGH, e.g. 0.35,0.65") from None
+    if not 0.0 <= low <= high <= 1.0:
+        raise click.BadParameter(f"{value!r}: need 0 <= LOW <= HIGH <= 1")
+    return low, high
+
+
+def _summary(result: ScanResult, out: str, model: Optional[str | Path]) -> None:
+    docs = result.tables.documents
+    coverage = result.tables.coverage
+    echo = lambda text="": click.echo(text, err=True)
+    echo(f"Scanned {len(docs)} documents ({int(docs['n_pages'].sum()) if len(docs) else 0} pages) from "
+         f"{docs['iso3'].replace('', None).nunique()} countries in {result.seconds:.1f} s: "
+         f"{result.extracted} extracted, {result.reused} unchanged, {result.retagged} tagged.")
+    for warning in result.warnings:
+        echo(f"warning: {warning}")
+    unread = int((docs["read_status"] == "no text layer").sum()) if len(docs) else 0
+    if unread:
+        echo(f"{unread} document(s) have no usable text layer and were not assessed.")
+    ocr_docs = int((docs["pages_ocr"] > 0).sum()) if len(docs) else 0
+    if ocr_docs:
+        echo(f"{ocr_docs} document(s) read with OCR ({int(docs['pages_ocr'].sum())} pages).")
+    found = coverage[coverage["level"].fillna(0) > 0]
+    counts = Counter(found["concept"])
+    strong = Counter(found[found["level"] >= 2]["concept"])
+    echo("Documents per concept (any level / commitment or target):")
+    for concept in coverage["concept"].drop_duplicates():
+        echo(f"  {concept:<28} {counts.get(concept, 0):>4} / {strong.get(concept, 0):>4}")
+    passages = result.tables.passages
+    if result.classifier.startswith("hybrid:"):
+        flagged = passages[passages["review_reason"] != ""]
+        echo(f"Labels: rules + model {result.classifier.split(':')[1]} ({shown(Path(str(model)))}); {len(flagged)} "
+             f"label(s) flagged for review ({int((~passages['counted'].astype(bool)).sum())} not counted), "
+             "see review_reason in passages.csv.")
+    else:
+        echo(f"Labels: {'keyword rules alone' if result.classifier == 'rules' else result.classifier}.")
+    if result.failures:
+        echo(f"{len(result.failures)} file(s) failed:")
+        for failure in result.failures:
+            echo(f"  {failure.path}: {failure.problem} -> {failure.remedy}")
+    if result.written:
+        echo(f"Reports in {out}/: " + ", ".join(p.name for p in result.written))
+
+
+@main.command()
+@click.option("--taxonomy", type=click.Path(dir_okay=False), help="Taxonomy CSV to check (default: the bundled one).")
+@click.pass_context
+def taxonomy(ctx, taxonomy):
+    """Validate a taxonomy file and print its terms per concept and language, and its hash."""
+    tax = _run(ctx, lambda: load_taxonomy(taxonomy))
+    counts = Counter((t.concept, t.lang) for t in tax.terms if t.kind != "negative")
+    negatives = Counter(t.concept for t in tax.terms if t.kind == "negative")
+    click.echo(f"{tax.path}: {len(tax.terms)} terms, hash {tax.hash}")
+    click.echo(f"{'concept':<28}" + "".join(f"{lang:>5}" for lang in LANGUAGES) + "  negative")
+    for concept in CONCEPT_IDS:
+        click.echo(f"{concept:<28}" + "".join(f"{counts.get((concept, lang), 0):>5}" for lang in LANGUAGES)
+                   + f"  {negatives.get(concept, 0):>8}")
+
+
+@main.command()
+@click.option("--model", "model_dir", default=str(DEFAULT_MODEL_DIR), show_default="the shipped model", type=click.Path(file_okay=False),
+              help="Trained model folder to evaluate (rules, model and their combination).")
+@click.option("--passages", default=str(DEFAULT_LABELS), show_default="corpora/labels/passages.jsonl", type=click.Path(dir_okay=False),
+              help="Labelled passages (JSONL); the test countries are scored.")
+@click.option("--documents", default=str(DEFAULT_DOCUMENTS), show_default="corpora/labels/documents.csv", type=click.Path(dir_okay=False),
+              help="Document-level labels (documents read in full).")
+@click.option("--store", type=click.Path(dir_okay=False),
+              help="Store holding a scan of the labelled documents: adds document-level scores (make evaluate).")
+@click.option("--coverage", "coverage_path", type=click.Path(exists=True, dir_okay=False),
+              help="Instead: score a coverage.csv written by 'ndc-scan scan' against --documents.")
+@click.option("--out", type=click.Path(file_okay=False),
+              help="Folder for the score tables (CSV), all errors (CSV) and the worst errors (worst_errors.md).")
+@click.option("--record", is_flag=True, help="Also write the scores into the model card.")
+@click.pass_context
+def evaluate(ctx, model_dir, passages, documents, store, coverage_path, out, record):
+    """Score rules alone, the model alone and their combination against hand labels.
+
+    Per concept: precision, recall and F1 at passage level (labelled passages of
+    the test countries) and, with --store, at document level (concept present in
+    a document read in full), plus exact level agreement.
+
+    \b
+    Examples:
+      ndc-scan evaluate --store .ndc_scan/eval.sqlite --out reports/eval
+      ndc-scan evaluate --coverage reports/eval/coverage.csv
+    """
+    if coverage_path:
+        scored = _run(ctx, lambda: evaluate_documents(documents, coverage_path))
+        click.echo(scored.table.to_string(index=False))
+        click.echo(f"\n{scored.summary}")
+        if out:
+            Path(out).mkdir(parents=True, exist_ok=True)
+            scored.table.to_csv(Path(out) / "evaluation.csv", index=False)
+            scored.errors.to_csv(Path(out) / "evaluation_errors.csv", index=False)
+        return
+    model = _run(ctx, lambda: load_model(model_dir))
+    result = _run(ctx, lambda: evaluate_methods(model, passages_path=passages, documents_path=documents, store=store))
+    for title, table in (("Passage level (test countries)", result.passages), ("Document level", result.documents)):
+        if len(table):
+            click.echo(f"{title}: F1 per concept")
+            click.echo(table.pivot(index="concept", columns="method", values="f1")
+                       .reindex(index=list(table["concept"].drop_duplicates()), columns=["rules", "model", "combination"])
+                       .to_string())
+            click.echo()
+    click.echo(result.summary)
+    if out:
+        folder = Path(out)
+        folder.mkdir(parents=True, exist_ok=True)
+        result.passages.to_csv(folder / "evaluation_passages.csv", index=False)
+        if len(result.documents):
+            result.documents.to_csv(folder / "evaluation_documents.csv", index=False)
+        result.errors.to_csv(folder / "passage_errors.csv", index=False)
+        write_errors_markdown(result.errors, folder / "worst_errors.md")
+        click.echo(f"Wrote {folder}/evaluation_passages.csv, passage_errors.csv, worst_errors.md"
+                   + (", evaluation_documents.csv" if len(result.documents) else ""))
+    if record:
+        model.card["metrics_test_passages"] = {m: g.drop(columns="method").to_dict(orient="records")
+                                               for m, g in result.passages.groupby("method", sort=False)}
+        if len(result.documents):
+            model.card["metrics_test_documents"] = {m: g.drop(columns="method").to_dict(orient="records")
+                                                    for m, g in result.documents.groupby("method", sort=False)}
+        write_card(model.card, model_dir)
+        click.echo(f"Recorded the scores in {model_dir}/card.json")
+
+
+@main.command()
+@click.option("--labels", default=str(DEFAULT_LABELS), show_default="corpora/labels/passages.jsonl", type=click.Path(dir_okay=False),
+              help="Labelled passages (JSONL, split by country; see corpora/labels/README.md).")
+@click.option("--out", default=str(DEFAULT_MODEL_DIR), show_default="models/ndc-soil", type=click.Path(file_okay=False),
+              help="Folder for model.skops and card.json.")
+@click.option("--name", help="Model name in the card (default: the folder name).")
+@click.option("--taxonomy", type=click.Path(dir_okay=False), help="Taxonomy CSV for the rule features (default: bundled).")
+@click.option("--seed", default=0, show_default=True, type=int, help="Random seed (training is deterministic for a seed).")
+@click.option("--store", type=click.Path(dir_okay=False),
+              help=f"Add the passages reviewed in this store (ndc-scan review; default {DEFAULT_STORE} when it exists); "
+                   "those of test countries are left out.")
+@click.option("--no-reviews", is_flag=True, help="Train on the labels file alone (how the shipped model is made).")
+@click.pass_context
+def train(ctx, labels, out, name, taxonomy, seed, store, no_reviews):
+    """Train the passage classifier on the train and dev countries; score it on the test countries.
+
+    Writes the model and its card (labels, data and taxonomy hashes, library
+    versions, gates, metrics) to --out; 'ndc-scan scan --model' uses it.
+    """
+    if store and no_reviews:
+        click.echo("error: --store and --no-reviews exclude each other", err=True)
+        ctx.exit(2)
+    store = None if no_reviews else store or (DEFAULT_STORE if DEFAULT_STORE.is_file() else None)
+    result = _run(ctx, lambda: run_train(labels, out, name=name or Path(out).name, taxonomy=taxonomy, seed=seed,
+                                         store=store))
+    card = result.model.card
+    data = card["training_data"]
+    if store:
+        click.echo(f"Reviewed in {store}: {data['reviewed_passages']} passage(s) with {data['reviewed_decisions']} "
+                   f"reviewed label(s) added to the training data; {data['reviewed_left_out']} reviewed label(s) "
+                   "of test countries left out.")
+    click.echo(f"Trained {card['name']} on {card['training_data']['passages']['train'] + card['training_data']['passages']['dev']} "
+               f"passages ({card['training_data']['countries']['train'] + card['training_data']['countries']['dev']} countries) "
+               f"in {result.seconds:.0f} s; tested on {card['training_data']['passages']['test']} passages of "
+               f"{card['training_data']['countries']['test']} other countries.")
+    click.echo(f"{'concept':<28}{'rules':>7}{'model':>7}{'combined':>9}   gate (veto / add)")
+    for concept in card["labels"] + ["macro"]:
+        f1 = {m: next(r["f1"] for r in card["metrics_test_passages"][m] if r["concept"] == concept)
+              for m in ("rules", "model", "combination")}
+        gate = card["gates"].get(concept)
+        gate_text = "" if gate is None else f"   {gate['veto']:.2f} / {'never' if gate['add'] > 1 else format(gate['add'], '.2f')}"
+        click.echo(f"{concept:<28}{f1['rules']:>7.3f}{f1['model']:>7.3f}{f1['combination']:>9.3f}{gate_text}")
+    click.echo(f"Model in {result.folder}/ (model.skops, card.json)")
+
+
+main.add_command(review)

@@ -1,0 +1,256 @@
+"""Stage 3, tag: find taxonomy terms in passages with spaCy's PhraseMatcher.
+
+Each language gets ``spacy.blank(lang)`` with the lookup lemmatizer from
+spacy-lookups-data (en, fr, es, pt, ru; Arabic and other languages match on
+lower-case forms only). Two matchers run on every passage: one on ``LOWER``
+(exact forms, in the document's language and in English, since NDCs quote
+English names), one on ``LEMMA`` (inflections: "sols dégradés" ~ "sol dégradé").
+A negative term cancels the matches of its concept that it overlaps.
+
+Near terms (``carbon ~ soil|soils``) are checked on the same tokens: a word of
+each side at most ``NEAR_WINDOW`` tokens apart, with no sentence end, table cell
+border or list bullet between them, on the lower-case form or the lemma. A near
+match is dropped where it overlaps a phrase match of its concept (so "soil organic
+carbon" stays a preferred-term match), and a negative cancels it only when it
+covers one of its two words ("soils emit carbon dioxide" is not soil carbon,
+"soils emit carbon dioxide but store carbon" is).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Optional
+
+from ..records import Match, Passage
+from ..taxonomy import Taxonomy, near_sides
+from ..textnorm import lower_same_length
+
+log = logging.getLogger(__name__)
+
+LEMMA_LANGS = ("en", "fr", "es", "pt", "ru")
+SPACY_LANGS = LEMMA_LANGS + ("ar",)
+# Arabic letter folding, and line breaks inside table cells as spaces (else "beach\nerosion"
+# is three tokens and the phrase "beach erosion" cannot match).
+_ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "\n": " ", "\t": " ", "\r": " "})
+_SEP = "\x1f"
+BATCH_SIZE = 512
+#: Largest distance in tokens between the two words of a near term, i.e. at most 7 tokens between
+#: them ("soil management leading to the increase of carbon": distance 7).
+NEAR_WINDOW = 8
+#: Tokens a near term never spans: sentence ends, table cell borders, bullets.
+_NEAR_STOPS = frozenset({".", ";", "!", "?", "؛", "؟", "|", "•", ":", "…", "...", "▪", "■", "➢", "►", "◦", "●", "\uf0b7", "·"})
+#: Dashes and letters used as bullets: a stop only at the start of a line.
+_LINE_BULLETS = frozenset({"-", "–", "—", "o", "*"})
+
+
+def _prepare(text: str) -> str:
+    """Same-length lower-casing, Arabic letter folding, line breaks as spaces: match offsets stay valid."""
+    return lower_same_length(text).translate(_ARABIC_FOLD)
+
+
+class Tagger:
+    """Finds taxonomy terms in passages. Build once, call :meth:`tag` many times."""
+
+    def __init__(self, taxonomy: Taxonomy):
+        self.taxonomy = taxonomy
+        self._pipelines: dict = {}
+
+    def tag(self, passages: Iterable[Passage], lang: Optional[str]) -> dict[str, list[Match]]:
+        """Return ``{passage_id: [Match, ...]}`` for the passages that contain a term."""
+        passages = list(passages)
+        if not passages:
+            return {}
+        nlp, lower_matcher, lemma_matcher, near = self._pipeline(lang)
+        texts = [_prepare(p.text) for p in passages]
+        found = {}
+        for passage, text, doc in zip(passages, texts, nlp.pipe(texts, batch_size=BATCH_SIZE)):
+            spans = [(nlp.vocab.strings[key], doc[start:end]) for key, start, end in lower_matcher(doc)]
+            if lemma_matcher is not None:
+                spans += [(nlp.vocab.strings[key], doc[start:end]) for key, start, end in lemma_matcher(doc)]
+            near_spans = near.find(doc, passage.text) if near and near.may_match(text) else ()
+            matches = _resolve(passage, spans, near_spans)
+            if matches:
+                found[passage.passage_id] = matches
+        return found
+
+    def _pipeline(self, lang: Optional[str]):
+        key = lang if lang in SPACY_LANGS else "xx"
+        if key not in self._pipelines:
+            self._pipelines[key] = self._build(key)
+        return self._pipelines[key]
+
+    def _build(self, key: str):
+        from spacy.matcher import PhraseMatcher
+
+        nlp = _blank(key)
+        # Terms of the document's language, plus English ones; unknown languages get every term.
+        terms = [t for t in self.taxonomy.terms if key == "xx" or t.lang in (key, "en")]
+        lower_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        by_key: dict = {}
+        for term in terms:
+            by_key.setdefault(_SEP.join((term.concept, term.kind, term.term)), term)
+        near = _NearMatcher([(k, by_key[k]) for k in by_key if by_key[k].kind == "near"], nlp.vocab)
+        keys = [k for k in by_key if by_key[k].kind != "near"]
+        for match_key, pattern in zip(keys, nlp.tokenizer.pipe(_prepare(by_key[k].term) for k in keys)):
+            lower_matcher.add(match_key, [pattern])
+        lemma_matcher = None
+        if key in LEMMA_LANGS:
+            lemma_matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
+            own = [k for k in keys if by_key[k].lang == key]
+            for match_key, pattern in zip(own, nlp.pipe(_prepare(by_key[k].term) for k in own)):
+                lemma_matcher.add(match_key, [pattern])
+        log.debug("built %s matcher with %d terms", key, len(keys))
+        return nlp, lower_matcher, lemma_matcher, near if near.rules else None
+
+
+@dataclass(frozen=True)
+class _NearSide:
+    words: frozenset
+    prefixes: tuple          # from "почв*"
+    suffixes: tuple          # from "*تربه"
+
+    @classmethod
+    def parse(cls, written: tuple[str, ...]) -> _NearSide:
+        words = [_prepare(w) for w in written]
+        return cls(frozenset(w for w in words if "*" not in w),
+                   tuple(w[:-1] for w in words if w.endswith("*")),
+                   tuple(w[1:] for w in words if w.startswith("*")))
+
+    @classmethod
+    def union(cls, sides: list) -> _NearSide:
+        return cls(frozenset().union(*(s.words for s in sides)), tuple(p for s in sides for p in s.prefixes),
+                   tuple(x for s in sides for x in s.suffixes))
+
+    @property
+    def wildcard(self) -> bool:
+        return bool(self.prefixes or self.suffixes)
+
+    @cached_property
+    def stems(self) -> frozenset:
+        """What every form this side matches contains as a substring ("soils" holds "soil")."""
+        return self.words | set(self.prefixes) | set(self.suffixes)
+
+    def hit(self, form: str) -> bool:
+        return (form in self.words or (bool(self.prefixes) and form.startswith(self.prefixes))
+                or (bool(self.suffixes) and form.endswith(self.suffixes)))
+
+
+class _NearMatcher:
+    """Finds near terms: a word of each side within NEAR_WINDOW tokens, no stop token between."""
+
+    def __init__(self, terms: list, vocab):
+        from spacy.attrs import LEMMA, LOWER
+
+        self._attrs = [LOWER, LEMMA]
+        self.rules = []
+        for key, term in terms:
+            sides = near_sides(term.term)
+            assert sides is not None, f"near term {term.term!r} passed the taxonomy check"   # load_taxonomy refused it
+            first, second = sides
+            self.rules.append((key, _NearSide.parse(first), _NearSide.parse(second)))
+        # Every word of every side: without '*' words, candidates are found on the token
+        # table's string hashes (fast path).
+        self._any = _NearSide.union([side for _, a, b in self.rules for side in (a, b)])
+        self._hashes = frozenset(vocab.strings.add(w) for w in self._any.words)
+        self._stop_hashes = frozenset(vocab.strings.add(w) for w in _NEAR_STOPS)
+        self._bullet_hashes = frozenset(vocab.strings.add(w) for w in _LINE_BULLETS)
+
+    def may_match(self, text: str) -> bool:
+        """A cheap test on the prepared text: some near term has a word of each side in it.
+
+        Words are looked for as substrings, which every form and lemma match contains
+        ("soils" holds "soil", "почвах" holds "почв").
+        """
+        return any(any(w in text for w in first.stems) and any(w in text for w in second.stems)
+                   for _, first, second in self.rules)
+
+    def find(self, doc, text: str) -> list[tuple[str, object, tuple[tuple[int, int], ...]]]:
+        """``[(match_key, span, anchors), ...]``: for each near term, the closest pairs of words.
+
+        ``text`` is the passage as written (line breaks kept): a dash or "o" that starts a
+        line is a bullet. ``anchors`` are the character spans of the two words.
+        """
+        table = doc.to_array(self._attrs).tolist()
+        if self._any.wildcard:
+            hits = [t.i for t in doc if self._any.hit(t.lower_) or (t.lemma_ and self._any.hit(t.lemma_))]
+        else:
+            wanted = self._hashes
+            hits = [i for i, (lower, lemma) in enumerate(table) if lower in wanted or lemma in wanted]
+        if len(hits) < 2:
+            return []
+        forms = {i: {doc[i].lower_, doc[i].lemma_} - {""} for i in hits}
+        stops = [i for i, (lower, _) in enumerate(table) if lower in self._stop_hashes
+                 or (lower in self._bullet_hashes and _starts_line(text, doc[i].idx))]
+        spans = []
+        for key, first, second in self.rules:
+            left = [i for i, f in forms.items() if any(first.hit(x) for x in f)]
+            right = [i for i, f in forms.items() if any(second.hit(x) for x in f)]
+            for i in left:
+                near = [j for j in right if j != i and abs(j - i) <= NEAR_WINDOW
+                        and not any(min(i, j) < s < max(i, j) for s in stops)]
+                if near:
+                    j = min(near, key=lambda j: (abs(j - i), j))
+                    anchors = tuple((doc[k].idx, doc[k].idx + len(doc[k])) for k in sorted((i, j)))
+                    spans.append((key, doc[min(i, j):max(i, j) + 1], anchors))
+        return spans
+
+
+def _starts_line(text: str, offset: int) -> bool:
+    """True when only spaces stand between the start of the line and ``offset``."""
+    before = text[:offset].rstrip(" \t")
+    return not before or before.endswith("\n")
+
+
+def _blank(key: str):
+    import spacy
+
+    nlp = spacy.blank(key)
+    if key in LEMMA_LANGS:
+        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        nlp.initialize()
+    return nlp
+
+
+#: (start, end, term, preferred, anchors) of a candidate match in a passage.
+_Span = tuple[int, int, str, bool, tuple]
+
+
+def _resolve(passage: Passage, spans: list, near_spans: Sequence = ()) -> list[Match]:
+    """Drop positives overlapped by a negative of their concept; keep the longest of overlapping positives.
+
+    Near spans come after the phrases: dropped where they overlap a kept phrase or another
+    near span of the concept, cancelled by a negative only where it covers one of their words.
+    """
+    positives: dict[str, set[_Span]] = {}
+    negatives: dict[str, set[_Span]] = {}
+    near: dict[str, set[_Span]] = {}
+    for key, span in spans:
+        concept, kind, term = key.split(_SEP)
+        target = negatives if kind == "negative" else positives
+        target.setdefault(concept, set()).add((span.start_char, span.end_char, term, kind == "preferred", ()))
+    for key, span, anchors in near_spans:
+        concept, _, term = key.split(_SEP)
+        near.setdefault(concept, set()).add((span.start_char, span.end_char, term, False, anchors))
+    matches = []
+    for concept in sorted(set(positives) | set(near)):
+        blocked = negatives.get(concept, set())
+        kept: list[_Span] = []
+        # Longest first, then preferred, then position and term: deterministic whatever the hash seed.
+        # Near spans are sorted after every phrase, shortest first.
+        ranked = sorted(positives.get(concept, ()), key=lambda s: (-(s[1] - s[0]), -s[3], s[0], s[2]))
+        ranked += sorted(near.get(concept, ()), key=lambda s: (s[1] - s[0], s[0], s[2]))
+        for start, end, term, preferred, anchors in ranked:
+            guarded = anchors or ((start, end),)
+            if any(a_start < n_end and n_start < a_end
+                   for a_start, a_end in guarded for n_start, n_end, *_ in blocked):
+                continue
+            if any(start < k_end and k_start < end for k_start, k_end, *_ in kept):
+                continue
+            kept.append((start, end, term, preferred, anchors))
+        for start, end, term, preferred, _ in sorted(kept):
+            matches.append(Match(passage_id=passage.passage_id, concept=concept, term=term,
+                                 matched_text=passage.text[start:end], start=start, end=end, preferred=preferred))
+    return matches

@@ -1,0 +1,379 @@
+"""Stage 1, extract: PDF pages → cleaned ``Page`` records with layout blocks.
+
+pdfplumber reads each page's words once (with font size and name); ``layout``
+builds lines in reading order from them, and this stage groups lines into
+headings, paragraphs and table rows. Running headers and footers (lines that
+repeat on many pages near the top or bottom) and page numbers are dropped,
+hyphenated line breaks joined, and the text NFKC-normalised. Pages are closed
+as soon as their words are read, so memory stays flat on long documents.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from collections.abc import Iterator, Set
+from dataclasses import dataclass
+from itertools import groupby
+from pathlib import Path
+from typing import Optional
+
+from ..errors import (
+    CorruptPdfError,
+    EmptyFileError,
+    EncryptedPdfError,
+    NotAPdfError,
+    UnreadableFileError,
+)
+from ..records import (
+    PAGE_GARBAGE,
+    PAGE_LOW_TEXT,
+    PAGE_NO_TEXT,
+    PAGE_OK,
+    Block,
+    Line,
+    Page,
+)
+from . import layout
+from . import ocr as ocr_stage
+from .metadata import detect_language
+from .pdfium import page_words
+
+#: Bump when extraction output changes: stored pages of an older version are re-extracted.
+EXTRACTOR_VERSION = "1"
+
+
+def extractor_id(engine: str) -> str:
+    """What produced a stored extraction: engine and version (a different one re-extracts)."""
+    return f"{engine}-{EXTRACTOR_VERSION}"
+
+NO_TEXT_CHARS = 5          # fewer characters than this: no text layer
+LOW_TEXT_CHARS = 80        # fewer than this: a cover, a picture, a signature page
+MARGIN = 0.14              # share of the page height where running headers/footers live
+
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:page|pág(?:ina)?\.?|p\.|стр\.?|صفحة)?\s*[-–(]?\s*\d{1,4}\s*[-–)]?\s*(?:(?:/|of|de|sur|из)\s*\d{1,4})?"
+    r"\s*(?:\|\s*p\s*a\s*g\s*e)?\s*$",
+    re.IGNORECASE,
+)
+_BULLET = re.compile(r"^\s*(?:[•●▪■◦○►▶➢✓\-–*]|\(?[a-z]\)|\(?\d{1,2}\)|[ivx]{1,4}\)|\d{1,2}\.\s)\s*", re.IGNORECASE)
+_NUMBERED = re.compile(r"^\s*((?:\d{1,2}\.){0,3}\d{1,2})\.?\s+\S|^\s*([IVX]{1,5})[.)]\s+\S|^\s*([A-H])[.)]\s+\S")
+_DOT_LEADER = re.compile(r"(?:\.{4,}|…{2,}|(?:\. ){4,})\s*\d{1,3}\s*$")
+_HYPHEN_END = re.compile(r"(\w+)-$")
+_WORD_START = re.compile(r"^(\w+)")
+
+
+ENGINES = ("pdfplumber", "pdfium")
+_ENCRYPTED = "is encrypted and cannot be opened without its password"
+_DECRYPT = "pass --password or decrypt it first: qpdf --decrypt IN.pdf OUT.pdf"
+
+
+def read_pdf(path: str | Path, doc_id: str, *, password: Optional[str] = None,
+             ocr: Optional[ocr_stage.OcrSettings] = None, engine: str = "pdfplumber") -> tuple[list[Page], dict]:
+    """Extract every page of the PDF at ``path``; return pages and the PDF's metadata dict.
+
+    ``engine`` is ``pdfplumber`` (the reference) or ``pdfium`` (faster, same
+    records). With ``ocr`` settings, pages without a usable text layer are
+    OCR'd; without, they are flagged ``no text`` / ``garbage text``. Raises an
+    ``InputFileError`` subclass naming the file when it cannot be read.
+    """
+    path = Path(path)
+    _check_header(path)
+    raw_pages, info = _read_pdfium(path, password) if engine == "pdfium" else _read_plumber(path, password)
+    if not raw_pages:
+        raise CorruptPdfError(str(path), "has no pages", remedy="the PDF is empty; download it again")
+    if ocr is not None:
+        _ocr_unreadable_pages(path, raw_pages, password, ocr)
+    return build_pages(doc_id, raw_pages), info
+
+
+def _read_plumber(path: Path, password: Optional[str]) -> tuple[list[_RawPage], dict[str, str]]:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    try:
+        pdf = pdfplumber.open(path, password=password or "")
+    except PdfminerException as exc:
+        cause = exc.args[0] if exc.args else exc
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+            raise EncryptedPdfError(str(path), _ENCRYPTED, remedy=_DECRYPT) from exc
+        raise CorruptPdfError(str(path), f"is not a readable PDF ({cause.__class__.__name__}: {cause})") from exc
+    except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
+        raise CorruptPdfError(str(path), f"is not a readable PDF ({exc.__class__.__name__}: {exc})") from exc
+    with pdf:
+        info = {k: _decode(v) for k, v in (pdf.metadata or {}).items()}
+        raw_pages = []
+        try:
+            for plumber_page in pdf.pages:
+                raw_pages.append(_read_page(plumber_page))
+                plumber_page.close()
+        except PdfminerException as exc:
+            raise CorruptPdfError(str(path), f"page {len(raw_pages) + 1} cannot be parsed ({exc})") from exc
+    return raw_pages, info
+
+
+def _read_pdfium(path: Path, password: Optional[str]) -> tuple[list[_RawPage], dict[str, str]]:
+    import pypdfium2  # heavy: loaded when the engine is used
+
+    try:
+        pdf = pypdfium2.PdfDocument(str(path), password=password)
+    except pypdfium2.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise EncryptedPdfError(str(path), _ENCRYPTED, remedy=_DECRYPT) from exc
+        raise CorruptPdfError(str(path), f"is not a readable PDF ({exc})") from exc
+    try:
+        info = {k: v for k, v in pdf.get_metadata_dict(skip_empty=True).items()}
+        raw_pages = []
+        for index in range(len(pdf)):
+            page = pdf[index]
+            words, width, height, n_chars = page_words(page)
+            raw_pages.append(_RawPage(width, height, layout.order_lines(words, width), n_chars))
+            page.close()
+    finally:
+        pdf.close()
+    return raw_pages, info
+
+
+def _needs_ocr(raw: _RawPage) -> bool:
+    return raw.n_chars < NO_TEXT_CHARS or raw.garbage
+
+
+def _ocr_unreadable_pages(path: Path, raw_pages: list, password: Optional[str], settings) -> None:
+    """Replace the lines of pages without a usable text layer by Tesseract's reading."""
+    todo = [i for i, raw in enumerate(raw_pages) if _needs_ocr(raw)]
+    if not todo:
+        return
+    import pypdfium2
+
+    if not settings.languages:
+        readable = " ".join(line.text for i, raw in enumerate(raw_pages) if i not in todo for line in raw.lines)
+        # The other pages' language serves the pages in the same script; a page in
+        # another script (Arabic pages in an English document) is read by its script.
+        found = detect_language(readable)
+        if found and found[0] in ("en", "fr", "es", "pt"):
+            settings = ocr_stage.OcrSettings(latin=ocr_stage.languages_for(found[0]))
+    document = pypdfium2.PdfDocument(str(path), password=password)
+    try:
+        for index in todo:
+            words, confidence, _ = ocr_stage.read_page(document[index], settings)
+            raw = raw_pages[index]
+            # Tesseract has found the columns and lines already: keep its reading order.
+            raw.lines = [layout.make_line(list(group), column=0) for _, group in groupby(words, key=lambda w: w["line"])]
+            raw.n_chars = sum(len(w["text"]) for w in words)
+            raw.ocr, raw.ocr_confidence = True, confidence
+    finally:
+        document.close()
+
+
+def _check_header(path: Path) -> None:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(1024)
+    except OSError as exc:
+        raise UnreadableFileError(str(path), f"cannot be read ({exc.strerror})") from exc
+    if not head:
+        raise EmptyFileError(str(path), "is empty (0 bytes)")
+    if b"%PDF" not in head:
+        kind = "an HTML file" if b"<html" in head.lower() or b"<!doctype" in head.lower() else (
+            "a Word/Office file" if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")) else "not a PDF")
+        raise NotAPdfError(str(path), f"is {kind}, although it is named .pdf" if path.suffix.lower() == ".pdf" else f"is {kind}")
+
+
+def _decode(value) -> str:
+    if isinstance(value, bytes):
+        for encoding in ("utf-16", "utf-8", "latin-1"):
+            try:
+                return value.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+    return str(value)
+
+
+# --------------------------------------------------------------------------- raw page reading
+
+@dataclass
+class _RawPage:
+    width: float
+    height: float
+    lines: list            # list[Line], reading order, before header/footer removal
+    n_chars: int
+    ocr: bool = False
+    ocr_confidence: Optional[float] = None
+
+    @functools.cached_property
+    def garbage(self) -> bool:
+        """The text layer is nonsense (judged once per page; only meaningful before OCR)."""
+        return ocr_stage.is_garbage(" ".join(line.text for line in self.lines))
+
+
+def _read_page(plumber_page) -> _RawPage:
+    # Splitting words on font size only: subset fonts often change mid-word. The
+    # font name (for bold) is looked up from the word's first character.
+    words = plumber_page.extract_words(extra_attrs=["size"], keep_blank_chars=False, use_text_flow=False)
+    fonts = {(round(c["x0"], 1), round(c["top"], 1)): c.get("fontname") or "" for c in plumber_page.chars}
+    words = [w for w in words if w["text"].strip() and w.get("upright", True)]
+    for word in words:
+        word["fontname"] = fonts.get((round(word["x0"], 1), round(word["top"], 1)), "")
+    n_chars = sum(len(w["text"]) for w in words)
+    width, height = float(plumber_page.width), float(plumber_page.height)
+    return _RawPage(width, height, layout.order_lines(words, width), n_chars)
+
+
+# --------------------------------------------------------------------------- document-level cleaning
+
+def _furniture_key(text: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(text.lower().split()))
+
+
+def find_furniture(raw_pages: list[_RawPage]) -> set[str]:
+    """Keys of lines repeated near the top or bottom of many pages (running headers/footers)."""
+    counts: Counter[str] = Counter()
+    for page in raw_pages:
+        keys = {_furniture_key(line.text) for line in _margin_lines(page)}
+        counts.update(keys)
+    threshold = max(3, int(0.3 * len(raw_pages)))
+    return {key for key, n in counts.items() if n >= threshold and len(raw_pages) >= 4}
+
+
+def _margin_lines(page: _RawPage) -> list[Line]:
+    by_position = sorted(page.lines, key=lambda line: line.top)
+    edge = set(id(line) for line in by_position[:2] + by_position[-2:])
+    return [line for line in page.lines
+            if id(line) in edge and (line.top < MARGIN * page.height or line.bottom > (1 - MARGIN) * page.height)]
+
+
+def build_pages(doc_id: str, raw_pages: list[_RawPage]) -> list[Page]:
+    furniture = find_furniture(raw_pages)
+    body_size = _body_size(raw_pages)
+    vocabulary = _vocabulary(raw_pages)
+    pages = []
+    for number, raw in enumerate(raw_pages, start=1):
+        margin = {id(line) for line in _margin_lines(raw)}
+        lines = [line for line in raw.lines
+                 if not (id(line) in margin and (_furniture_key(line.text) in furniture or _PAGE_NUMBER.match(line.text)))]
+        blocks = tuple(_blocks(lines, body_size, vocabulary))
+        text = "\n\n".join(block.text for block in blocks)
+        pages.append(Page(doc_id=doc_id, page_no=number, text=text, n_chars=raw.n_chars, quality=_quality(raw),
+                          blocks=blocks, ocr=raw.ocr, ocr_confidence=raw.ocr_confidence))
+    return pages
+
+
+def _quality(raw: _RawPage) -> str:
+    if raw.n_chars < NO_TEXT_CHARS:
+        return PAGE_NO_TEXT
+    if not raw.ocr and raw.garbage:
+        return PAGE_GARBAGE
+    return PAGE_LOW_TEXT if raw.n_chars < LOW_TEXT_CHARS else PAGE_OK
+
+
+def _body_size(raw_pages: list) -> float:
+    weights: Counter[float] = Counter()
+    for page in raw_pages:
+        for line in page.lines:
+            weights[line.size] += len(line.text)
+    return weights.most_common(1)[0][0] if weights else 10.0
+
+
+def _vocabulary(raw_pages: list[_RawPage]) -> set[str]:
+    words: set[str] = set()
+    for page in raw_pages:
+        for line in page.lines:
+            words.update(w.lower() for w in re.findall(r"\w+(?:-\w+)+|\w+", line.text))
+    return words
+
+
+# --------------------------------------------------------------------------- blocks
+
+def _heading_level(line: Line, body_size: float) -> int:
+    """0 if ``line`` is not a heading, else its depth (1 = top level)."""
+    text = line.text.strip()
+    letters = sum(c.isalpha() for c in text)
+    if line.is_table_row or letters < 3 or len(text) > 140 or text.endswith((",", ";")):
+        return 0
+    if _DOT_LEADER.search(text):
+        return 0
+    bigger = line.size >= body_size + 1.0
+    upper = (letters >= 5 and letters * 2 >= len(text.replace(" ", "")) and text.upper() == text
+             and not text.endswith(".") and not text.startswith("(")
+             and any(c.isalpha() and c.upper() != c.lower() for c in text))
+    if text.endswith(".") and len(text) > 60:
+        return 0
+    numbered = _NUMBERED.match(text)
+    if numbered and numbered.group(1) and line.size >= body_size + 0.4 and len(text) <= 90:
+        return min(3, numbered.group(1).count(".") + 1)
+    if not (bigger or line.bold or (upper and len(text) <= 80)):
+        return 0
+    if numbered and numbered.group(1):
+        return min(3, numbered.group(1).count(".") + 1)
+    if line.size >= body_size + 4:
+        return 1
+    if bigger or upper:
+        return 2
+    return 3
+
+
+def _blocks(lines: list, body_size: float, vocabulary: set) -> Iterator[Block]:
+    """Group lines into heading, paragraph, table and table-of-contents blocks."""
+    kind, level = "paragraph", 0
+    buffer: list[Line] = []
+    previous: Optional[Line] = None
+    # On a table-of-contents page, everything after the first dot-leader line is contents.
+    toc_lines = [i for i, line in enumerate(lines) if _DOT_LEADER.search(line.text)]
+    toc_from = toc_lines[0] if len(toc_lines) >= 4 else len(lines)
+    for index, line in enumerate(lines):
+        heading = _heading_level(line, body_size) if index < toc_from else 0
+        this_kind = ("heading" if heading else "toc" if index >= toc_from or _DOT_LEADER.search(line.text)
+                     else "table" if line.is_table_row else "paragraph")
+        if this_kind == "paragraph" and kind == "table" and previous is not None and not _paragraph_break(previous, line):
+            this_kind = "table"    # a wrapped cell continues its table row
+        new_block = (
+            previous is None or this_kind != kind or line.column != previous.column
+            or (this_kind == "heading" and (heading != level or line.top - previous.bottom > 0.8 * line.size))
+            or (this_kind == "paragraph" and _paragraph_break(previous, line))
+        )
+        if new_block and buffer:
+            yield _make_block(kind, buffer, level, vocabulary)
+            buffer = []
+        kind, level = this_kind, heading
+        buffer.append(line)
+        previous = line
+    if buffer:
+        yield _make_block(kind, buffer, level, vocabulary)
+
+
+def _paragraph_break(previous: Line, line: Line) -> bool:
+    gap = line.top - previous.bottom
+    if gap > 0.75 * max(line.size, previous.size) or gap < -2 * line.size:
+        return True
+    if _BULLET.match(line.text):
+        return True
+    return abs(line.size - previous.size) >= 1.5
+
+
+def _make_block(kind: str, lines: list, level: int, vocabulary: set) -> Block:
+    if kind in ("table", "toc"):
+        return Block(kind=kind, text="\n".join(line.text for line in lines))
+    text = lines[0].text
+    for line in lines[1:]:
+        text = join_lines(text, line.text, vocabulary)
+    return Block(kind=kind, text=" ".join(text.split()), level=level if kind == "heading" else 0)
+
+
+def join_lines(first: str, second: str, vocabulary: Set[str] = frozenset()) -> str:
+    """Join two lines of a paragraph, mending a word hyphenated across the break.
+
+    "agro-" + "forestry" → "agroforestry"; the hyphen is kept when the document
+    spells the word with a hyphen elsewhere ("climate-smart"), or when the next
+    line starts with a capital or a digit.
+    """
+    head = _HYPHEN_END.search(first)
+    tail = _WORD_START.match(second)
+    if head and tail and tail.group(1)[0].islower():
+        hyphenated = f"{head.group(1)}-{tail.group(1)}".lower()
+        if hyphenated in vocabulary and f"{head.group(1)}{tail.group(1)}".lower() not in vocabulary:
+            return first + second
+        return first[:-1] + second
+    return f"{first} {second}"

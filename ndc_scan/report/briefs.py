@@ -1,0 +1,270 @@
+"""Country briefs: one printable A4 page per country (HTML and Markdown) from the aggregate tables.
+
+A brief says what the country's latest NDC says about soils and land (levels, quotes and pages),
+its quantified targets, its gaps in plain language and what changed since its previous NDC.
+Everything shown comes from the tables; every piece of document text is escaped (HTML entities
+in both formats, Markdown punctuation too), so a PDF that contains markup is shown, never run.
+Lengths are capped (quotes, rows) so that a brief fits one printed page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html import escape
+
+import pandas as pd
+
+from ..aggregate.coverage import NO_TEXT
+from ..aggregate.tables import Tables
+from ..records import DOCUMENT_KINDS
+from ..taxonomy import CONCEPT_IDS, Taxonomy
+from .charts import LEVEL_COLOURS
+
+MAX_QUOTES, QUOTE_CHARS, MAX_TARGETS, TARGET_QUOTE_CHARS = 4, 230, 4, 110
+LEVEL_SHORT = {0: "absent", 1: "mention", 2: "commitment", 3: "quantified target"}
+CHANGE_ORDER = ("added", "strengthened", "weakened", "dropped")
+UNCONFIRMED = ("Quantified target by the level rules, but no target was extracted for: {} (a number stands near the "
+               "concept; check the quote).")
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
+
+CSS = """
+@page{size:A4;margin:11mm 12mm}
+*{box-sizing:border-box}
+body{font-family:"DejaVu Sans",system-ui,sans-serif;font-size:9pt;line-height:1.3;color:#1f2328;margin:0 auto;max-width:186mm}
+h1{font-size:14pt;margin:0 0 1mm}h2{font-size:10.5pt;margin:3mm 0 1mm;border-bottom:1px solid #ccc}
+p{margin:.6mm 0}.meta{color:#57606a;font-size:8pt}
+table{border-collapse:collapse;width:100%;font-size:8pt}td,th{border:1px solid #ddd;padding:.4mm 1.2mm;text-align:left;vertical-align:top}
+.levels td{width:10%;text-align:center;font-size:7pt}.levels th{font-weight:normal;font-size:7pt;text-align:center;width:10%}
+blockquote{margin:.6mm 0 1mm 2mm;padding-left:2mm;border-left:2px solid #6cc070;font-size:8pt}
+ul{margin:.5mm 0 .5mm 5mm;padding:0}li{margin:.3mm 0}.score{float:right;text-align:right;font-size:9pt}
+footer{margin-top:2mm;font-size:7pt;color:#57606a}
+@media screen{body{margin:1.5rem auto;padding:0 1rem}}
+"""
+
+
+@dataclass
+class Brief:
+    """Everything one brief shows (strings are raw document text: renderers escape them)."""
+
+    iso3: str
+    country: str
+    document: str
+    kind_name: str
+    year: object
+    language: str
+    n_pages: int
+    read_status: str
+    score: object = None
+    rank: object = None
+    ranked: int = 0
+    levels: list = field(default_factory=list)      # (concept name, level or None, pages)
+    quotes: list = field(default_factory=list)      # (concept name, level name, quote, page)
+    targets: list = field(default_factory=list)     # (quantity, normalised, year, conditional, concepts, page, quote)
+    n_targets: int = 0
+    gaps: list = field(default_factory=list)        # statements
+    previous: str = ""                              # "INDC 2015 (file.pdf)" or ""
+    changes: list = field(default_factory=list)     # (change, concept name, from level, to level)
+    relation: str = ""
+    unconfirmed: list = field(default_factory=list)  # concept names at level 3 with no row in targets.csv
+
+    @property
+    def file_stem(self) -> str:
+        return file_stem(self.iso3, self.document)
+
+
+def file_stem(iso3: str, document: str) -> str:
+    """The brief's file name without extension: the ISO3 code, else the document's safe name."""
+    return iso3 or _UNSAFE_NAME.sub("_", document.rsplit(".", 1)[0])[:60] or "unknown"
+
+
+def cut(text: str, limit: int) -> str:
+    """``text`` with white space collapsed, cut at a word boundary to at most ``limit`` characters (+ " …")."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut + " …"
+
+
+def around(sentence: str, quantity: str, limit: int) -> str:
+    """At most ``limit`` characters of ``sentence`` around ``quantity``, cut at words."""
+    text = " ".join(str(sentence).split())
+    if len(text) <= limit:
+        return text
+    at = max(0, text.find(" ".join(str(quantity).split())))
+    start = max(0, min(at - limit // 3, len(text) - limit))
+    if start > 0:
+        start = text.find(" ", start) + 1 or start
+    end = start + limit
+    snippet = text[start:end].rsplit(" ", 1)[0] if end < len(text) else text[start:]
+    return ("… " if start > 0 else "") + snippet + (" …" if end < len(text) else "")
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if value >= 100 else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def normalised(row) -> str:
+    """"2,000,000 ha" or "1,000,000–2,000,000 ha" from a targets row."""
+    upper = "" if pd.isna(row["norm_value_max"]) else f"–{_number(row['norm_value_max'])}"
+    return f"{_number(row['norm_value'])}{upper} {row['norm_unit']}"
+
+
+def build(doc, tables: Tables, taxonomy: Taxonomy) -> Brief:
+    """The brief of one document (a row of ``tables.documents``)."""
+    coverage, gaps, targets, versions = tables.coverage, tables.gaps, tables.targets, tables.versions
+    brief = Brief(iso3=doc.iso3, country=doc.country, document=doc.document, kind_name=doc.kind_name or "kind unknown",
+                  year=doc.year, language=doc.language, n_pages=int(doc.n_pages), read_status=doc.read_status)
+    row = gaps[gaps["doc_id"] == doc.doc_id]
+    if len(row):
+        row = row.iloc[0]
+        brief.score, brief.rank = row["gap_score"], row["rank"]
+        brief.ranked = int(gaps["rank"].notna().sum())
+        brief.gaps = [g for g in str(row["gaps"]).split(" | ") if g]
+    cells = coverage[coverage["doc_id"] == doc.doc_id].set_index("concept")
+    mine = targets[targets["doc_id"] == doc.doc_id]
+    with_target = {c for cs in mine["concepts"] for c in str(cs).split(";")}
+    brief.unconfirmed = [taxonomy.concept_name(c) for c in CONCEPT_IDS
+                         if c in cells.index and pd.notna(cells.at[c, "level"]) and cells.at[c, "level"] == 3
+                         and c not in with_target]
+    for concept in CONCEPT_IDS:
+        level = cells.at[concept, "level"] if concept in cells.index else pd.NA
+        pages = str(cells.at[concept, "pages"]) if concept in cells.index else ""
+        brief.levels.append((taxonomy.concept_name(concept), None if pd.isna(level) else int(level),
+                             ";".join(pages.split(";")[:3]) + (" …" if pages.count(";") >= 3 else "")))
+    found = cells[cells["level"].fillna(0) > 0].sort_values(["level", "confidence"], ascending=False)
+    for concept, cell in found.head(MAX_QUOTES).iterrows():
+        brief.quotes.append((taxonomy.concept_name(concept), LEVEL_SHORT[int(cell["level"])],
+                             cut(cell["top_quote"], QUOTE_CHARS), cell["top_quote_page"]))
+    brief.n_targets = len(mine)
+    ranked = mine.assign(_area=mine["measure"].isin(["area", "share_of_area"]), _tie=mine["tie"] == "sentence")
+    ranked = ranked.sort_values(["_tie", "_area", "level", "page"], ascending=[False, False, False, True])
+    ranked = ranked.drop_duplicates(["quantity", "target_year"])
+    for t in ranked.head(MAX_TARGETS).itertuples(index=False):
+        names = ", ".join(taxonomy.concept_name(c) for c in t.concepts.split(";") if c)
+        brief.targets.append((t.quantity, normalised(t._asdict()), "" if pd.isna(t.target_year) else int(t.target_year),
+                              t.conditional, names, t.page, around(t.quote, t.quantity, TARGET_QUOTE_CHARS)))
+    steps = versions[versions["to_doc_id"] == doc.doc_id]
+    if len(steps):
+        first = steps.iloc[0]
+        brief.previous = f"{_kind_name(first['from_kind'])} {'' if pd.isna(first['from_year']) else first['from_year']} " \
+                         f"({first['from_document']})"
+        brief.relation = first["relation"]
+        for change in CHANGE_ORDER:
+            for r in steps[steps["change"] == change].itertuples(index=False):
+                brief.changes.append((change, r.concept_name, r.from_level_name, r.to_level_name))
+    return brief
+
+
+def _kind_name(kind: str) -> str:
+
+    return DOCUMENT_KINDS.get(kind, kind or "document")
+
+
+def _year(value) -> str:
+    return "" if value is None or pd.isna(value) else str(int(value))
+
+
+def render_html(brief: Brief, *, taxonomy_hash: str, source: str = "keyword rules") -> str:
+    e = escape
+    head = (f"<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>{e(brief.country)}: soils and land in "
+            f"the NDC (brief)</title><style>{CSS}</style></head><body>")
+    score = ("" if brief.score is None or pd.isna(brief.score) else
+             f'<div class=score>gap score <strong>{brief.score:.0f}</strong>/100<br><span class=meta>rank '
+             f'{_year(brief.rank)} of {brief.ranked} (1 = largest gap)</span></div>')
+    parts = [head, score, f"<h1>{e(brief.country)} ({e(brief.iso3 or '?')}): soils and land in the NDC</h1>",
+             f"<p class=meta>{e(brief.document)} · {e(brief.kind_name)} {_year(brief.year)} · language "
+             f"{e(brief.language or '?')} · {brief.n_pages} pages · {e(brief.read_status)}</p>"]
+    if brief.read_status == NO_TEXT:
+        parts.append("<p><strong>Not assessed:</strong> the document has no readable text (scanned pages, no OCR).</p>")
+    else:
+        cells = "".join(f'<td style="background:{LEVEL_COLOURS[level or 0]};color:{"#fff" if level == 3 else "#1f2328"}">'
+                        f'{e(LEVEL_SHORT[level] if level is not None else "not read")}'
+                        f'{"<br>p. " + e(pages) if pages else ""}</td>' for _, level, pages in brief.levels)
+        names = "".join(f"<th>{e(name)}</th>" for name, _, _ in brief.levels)
+        parts += ["<h2>Level per concept</h2>", f"<table class=levels><tr>{names}</tr><tr>{cells}</tr></table>"]
+        if brief.unconfirmed:
+            parts.append(f"<p class=meta>{e(UNCONFIRMED.format(', '.join(brief.unconfirmed)))}</p>")
+        parts.append("<h2>What the NDC says</h2>")
+        if brief.quotes:
+            parts += [f"<p><strong>{e(c)}</strong> ({e(lv)}, p. {_year(p)})</p><blockquote>“{e(q)}”</blockquote>"
+                      for c, lv, q, p in brief.quotes]
+        else:
+            parts.append("<p>Nothing on the 10 soil and land concepts.</p>")
+        parts.append(f"<h2>Quantified targets ({brief.n_targets})</h2>")
+        if brief.targets:
+            rows = "".join(f"<tr><td>{e(q)}</td><td>{e(n)}</td><td>{e(str(y))}</td><td>{e(cond or '—')}</td>"
+                           f"<td>{e(cs)}</td><td>{_year(p)}</td><td>{e(quote)}</td></tr>"
+                           for q, n, y, cond, cs, p, quote in brief.targets)
+            more = f"<p class=meta>… and {brief.n_targets - len(brief.targets)} more in targets.csv</p>" \
+                if brief.n_targets > len(brief.targets) else ""
+            parts.append("<table><tr><th>as written</th><th>normalised</th><th>year</th><th>conditional</th>"
+                         f"<th>concepts</th><th>p.</th><th>sentence</th></tr>{rows}</table>{more}")
+        else:
+            parts.append("<p>No quantified land or soil target.</p>")
+        parts += ["<h2>Gaps</h2>", "<ul>" + "".join(f"<li>{e(g)}</li>" for g in brief.gaps) + "</ul>"
+                  if brief.gaps else "<p>No gap found by the rules.</p>"]
+    parts.append("<h2>Since the previous NDC</h2>" + _changes_html(brief))
+    parts.append(f"<footer>ndc_scan · taxonomy {e(taxonomy_hash)} · levels from {e(source)}, unreviewed · "
+                 "quotes and pages can be checked in the PDF · gap score: see the README</footer></body></html>")
+    return "\n".join(parts)
+
+
+def _changes_html(brief: Brief) -> str:
+    e = escape
+    if not brief.previous:
+        return "<p>No earlier NDC of this country in the scan.</p>"
+    note = " (the same submission in another language)" if brief.relation.startswith("same") else ""
+    if not brief.changes:
+        return f"<p>Compared with {e(brief.previous)}{note}: no concept changed level.</p>"
+    items = "".join(f"<li><strong>{e(c)}</strong>: {e(name)} ({e(a.replace('_', ' '))} → {e(b.replace('_', ' '))})</li>"
+                    for c, name, a, b in brief.changes)
+    return f"<p>Compared with {e(brief.previous)}{note}:</p><ul>{items}</ul>"
+
+
+def md_escape(text) -> str:
+    """Document text as inert Markdown: HTML entities for <, >, &, backslashes before Markdown punctuation."""
+    text = escape(" ".join(str(text).split()), quote=False)
+    return re.sub(r"([\\`*_\[\]{}#|!~])", r"\\\1", text)
+
+
+def render_markdown(brief: Brief, *, taxonomy_hash: str, source: str = "keyword rules") -> str:
+    m = md_escape
+    lines = [f"# {m(brief.country)} ({m(brief.iso3 or '?')}): soils and land in the NDC", "",
+             f"{m(brief.document)} · {m(brief.kind_name)} {_year(brief.year)} · language {m(brief.language or '?')} · "
+             f"{brief.n_pages} pages · {m(brief.read_status)}"]
+    if brief.score is not None and not pd.isna(brief.score):
+        lines += ["", f"**Gap score {brief.score:.0f}/100**, rank {_year(brief.rank)} of {brief.ranked} (1 = largest gap)"]
+    if brief.read_status != NO_TEXT:
+        lines += ["", "## Level per concept", "", "| concept | level | pages |", "| --- | --- | --- |"]
+        lines += [f"| {m(n)} | {LEVEL_SHORT[lv] if lv is not None else 'not read'} | {m(p)} |" for n, lv, p in brief.levels]
+        if brief.unconfirmed:
+            lines += ["", m(UNCONFIRMED.format(", ".join(brief.unconfirmed)))]
+        lines += ["", "## What the NDC says", ""]
+        for c, lv, q, p in brief.quotes or []:
+            lines += [f"**{m(c)}** ({lv}, p. {_year(p)})", "", f"> {m(q)}", ""]
+        if not brief.quotes:
+            lines += ["Nothing on the 10 soil and land concepts.", ""]
+        lines += [f"## Quantified targets ({brief.n_targets})", ""]
+        if brief.targets:
+            lines += ["| as written | normalised | year | conditional | concepts | p. |", "| --- | --- | --- | --- | --- | --- |"]
+            lines += [f"| {m(q)} | {m(n)} | {y} | {m(cond or '—')} | {m(cs)} | {_year(p)} |"
+                      for q, n, y, cond, cs, p, _ in brief.targets]
+        else:
+            lines.append("No quantified land or soil target.")
+        lines += ["", "## Gaps", ""] + ([f"- {m(g)}" for g in brief.gaps] or ["No gap found by the rules."])
+    lines += ["", "## Since the previous NDC", ""]
+    if not brief.previous:
+        lines.append("No earlier NDC of this country in the scan.")
+    else:
+        note = " (the same submission in another language)" if brief.relation.startswith("same") else ""
+        lines.append(f"Compared with {m(brief.previous)}{note}:" if brief.changes else
+                     f"Compared with {m(brief.previous)}{note}: no concept changed level.")
+        lines += [f"- **{c}**: {m(n)} ({a.replace('_', ' ')} → {b.replace('_', ' ')})" for c, n, a, b in brief.changes]
+    lines += ["", f"_ndc\\_scan · taxonomy {m(taxonomy_hash)} · levels from {m(source)}, unreviewed · quotes and pages "
+                  "can be checked in the PDF_", ""]
+    return "\n".join(lines)
+
+
+__all__ = ["Brief", "build", "file_stem", "md_escape", "normalised", "render_html", "render_markdown"]

@@ -1,0 +1,73 @@
+"""Stage 6, report: render the aggregate tables as CSV, Excel and HTML.
+
+Renderers only format; every figure comes from ``aggregate.build_tables``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from ..aggregate.tables import Tables
+from ..taxonomy import Taxonomy
+from . import gap, html
+
+CSV_TABLES = {"coverage": "coverage.csv", "countries": "countries.csv", "passages": "passages.csv",
+              "documents": "documents.csv", "failures": "failures.csv",
+              "targets": "targets.csv", "gaps": "gaps.csv", "versions": "versions.csv", "progress": "progress.csv"}
+SHEETS = ("countries", "coverage", "passages", "documents", "failures", "targets", "gaps", "versions", "progress")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")     # what Excel files cannot hold
+
+
+def write_all(tables: Tables, out: Path, *, taxonomy: Taxonomy) -> list[Path]:
+    """Write every report into ``out``; return the paths written."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, file_name in CSV_TABLES.items():
+        path = out / file_name
+        _neutralised(tables[name]).to_csv(path, index=False, encoding="utf-8")
+        written.append(path)
+    written.append(write_excel(tables, out / "report.xlsx", taxonomy=taxonomy))
+    path = out / "report.html"
+    path.write_text(html.render(tables, taxonomy=taxonomy), encoding="utf-8")
+    written.append(path)
+    written += gap.write(tables, out, taxonomy=taxonomy)      # gap_report.html, briefs/
+    return written
+
+
+def neutralise(value):
+    """Make a cell that a spreadsheet would run as a formula into plain text; drop control characters."""
+    if isinstance(value, str):
+        value = _CONTROL.sub("", value)
+        if value.startswith(_FORMULA_START):
+            return "'" + value
+    return value
+
+
+def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that Excel or LibreOffice would run as formulas get a leading apostrophe (CSV injection)."""
+    text = frame.select_dtypes(include=["object", "string"]).columns
+    if not len(frame) or not len(text):
+        return frame
+    return frame.assign(**{column: frame[column].map(neutralise) for column in text})
+
+
+def write_excel(tables: Tables, path: Path, *, taxonomy: Taxonomy) -> Path:
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for name in SHEETS:
+            _neutralised(tables[name]).to_excel(writer, sheet_name=name, index=False)
+            sheet = writer.sheets[name]
+            sheet.freeze_panes = "A2"
+            sheet.auto_filter.ref = sheet.dimensions
+            for column_cells in sheet.columns:
+                header = str(column_cells[0].value or "")
+                width = min(60, max([len(header)] + [len(str(c.value or "")) for c in column_cells[1:200]]) + 2)
+                sheet.column_dimensions[column_cells[0].column_letter].width = width
+        about = pd.DataFrame({"field": ["taxonomy", "taxonomy_hash", "levels"],
+                              "value": [taxonomy.path, taxonomy.hash,
+                                        "0 absent, 1 mention, 2 commitment, 3 quantified_target"]})
+        about.to_excel(writer, sheet_name="about", index=False)
+    return path

@@ -1,0 +1,176 @@
+"""The advocacy gap report (``gap_report.html``) and the country briefs (``briefs/<ISO3>.html`` and ``.md``).
+
+Self-contained and readable offline: inline styles, charts as inline SVG (``charts.py``), no
+script, no external request; every piece of document text is HTML-escaped. Renderers only format
+the tables of ``aggregate.build_tables``.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+import pandas as pd
+
+from ..aggregate.coverage import label_source, latest_documents
+from ..aggregate.tables import Tables
+from ..taxonomy import CONCEPT_IDS, Taxonomy
+from . import briefs, charts
+
+QUOTE_CHARS = 220
+CSS = """
+body{font-family:"DejaVu Sans",system-ui,sans-serif;margin:2rem auto;color:#1f2328;max-width:1100px;padding:0 1rem;line-height:1.4}
+h1{font-size:1.6rem}h2{margin-top:2.2rem;border-bottom:1px solid #ddd}h3{margin:1.2rem 0 .3rem}
+table{border-collapse:collapse;font-size:.8rem;width:100%;display:block;overflow-x:auto}\
+th,td{border:1px solid #ddd;padding:.2rem .4rem;vertical-align:top;text-align:left}
+th{background:#fafafa}.num{text-align:right}.meta{color:#57606a;font-size:.85rem}
+.figures{display:flex;flex-wrap:wrap;gap:.8rem}.figures div{border:1px solid #ddd;border-radius:4px;padding:.4rem .8rem}
+.figures strong{display:block;font-size:1.3rem}svg.chart{max-width:100%;height:auto}
+.added,.strengthened{color:#1a7f37;font-weight:bold}.dropped,.weakened{color:#cf222e;font-weight:bold}
+q{font-style:italic}
+@media print{body{margin:0;max-width:none}h2{page-break-before:always}svg.chart{page-break-inside:avoid}}
+"""
+
+
+def write(tables: Tables, out: Path, *, taxonomy: Taxonomy) -> list[Path]:
+    """Write gap_report.html and one brief per country (latest document) into ``out``.
+
+    Returns the report's path and the briefs folder's (not each brief: a corpus has hundreds).
+    """
+    folder = out / "briefs"
+    folder.mkdir(parents=True, exist_ok=True)
+    source = label_source(tables.passages)
+    for doc in latest_documents(tables.documents).itertuples(index=False):
+        brief = briefs.build(doc, tables, taxonomy)
+        for suffix, renderer in ((".html", briefs.render_html), (".md", briefs.render_markdown)):
+            path = folder / f"{brief.file_stem}{suffix}"
+            path.write_text(renderer(brief, taxonomy_hash=taxonomy.short_hash, source=source),
+                            encoding="utf-8")
+    path = out / "gap_report.html"
+    path.write_text(render(tables, taxonomy=taxonomy), encoding="utf-8")
+    return [path, folder]
+
+
+def render(tables: Tables, *, taxonomy: Taxonomy) -> str:
+    documents, coverage = tables.documents, tables.coverage
+    latest = latest_documents(documents)
+    readable = latest[latest["doc_id"].isin(coverage[coverage["level"].notna()]["doc_id"])]
+    parts = [
+        "<!DOCTYPE html><html lang=en><head><meta charset=utf-8>",
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<title>ndc_scan: soils and land in NDCs, advocacy gap report</title>",
+        f"<style>{CSS}</style></head><body>",
+        "<h1>Soils and land in NDCs: advocacy gap report</h1>",
+        f"<p class=meta>{len(documents)} documents from {latest['iso3'].replace('', pd.NA).nunique()} countries; "
+        f"latest document per country unless said otherwise. Taxonomy {escape(taxonomy.short_hash)}. Levels come "
+        f"from {escape(label_source(tables.passages))} and are unreviewed: check each quote on its page.</p>",
+        _figures(tables, latest, readable),
+        "<h2>Coverage: countries × concepts</h2>", charts.heatmap(latest, coverage, taxonomy),
+        "<h2>Levels per concept</h2>", charts.levels_per_concept(readable, coverage, taxonomy),
+        "<h2>Changes between versions</h2>",
+        "<p class=meta>Countries with several NDCs in the scan: first against latest (translations of one "
+        "submission excluded). Per step, see the country sections below and versions.csv.</p>",
+        charts.changes(tables.progress, taxonomy), _progress(tables.progress),
+        "<h2>Gap ranking</h2>", _gap_method(), _ranking(tables.gaps),
+        "<h2>Quantified land and soil targets</h2>", _targets(tables.targets, latest, taxonomy),
+        "<h2>What changed, country by country</h2>", _versions(tables.versions),
+        "</body></html>",
+    ]
+    return "\n".join(parts)
+
+
+def _figures(tables: Tables, latest: pd.DataFrame, readable: pd.DataFrame) -> str:
+    coverage, targets, versions = tables.coverage, tables.targets, tables.versions
+    soc = coverage[coverage["doc_id"].isin(readable["doc_id"]) & (coverage["concept"] == "soil_carbon")]
+    land = targets[targets["doc_id"].isin(latest["doc_id"]) & targets["measure"].isin(["area", "share_of_area"])]
+    figures = [
+        (len(readable), "countries assessed"),
+        (int((soc["level"] > 0).sum()), "mention soil carbon"),
+        (int((soc["level"] >= 2).sum()), "commit on soil carbon"),
+        (int((soc["level"] == 3).sum()), "quantify soil carbon"),
+        (land["iso3"].nunique(), "give a land area target"),
+        (versions["iso3"].nunique(), "countries with several versions"),
+    ]
+    return "<div class=figures>" + "".join(f"<div><strong>{n}</strong>{escape(label)}</div>" for n, label in figures) + "</div>"
+
+
+def _progress(progress: pd.DataFrame) -> str:
+    head = ("<tr><th>concept</th><th>compared</th><th>found first</th><th>found latest</th><th>quantified first</th>"
+            "<th>quantified latest</th><th>added</th><th>strengthened</th><th>unchanged</th><th>weakened</th>"
+            "<th>dropped</th></tr>")
+    rows = "".join(
+        f"<tr><td>{escape(r.concept_name)}</td>" + "".join(
+            f"<td class=num>{v}</td>" for v in (r.countries, r.first_found, r.latest_found, r.first_quantified,
+                                                 r.latest_quantified, r.added, r.strengthened, r.unchanged,
+                                                 r.weakened, r.dropped)) + "</tr>"
+        for r in progress.itertuples(index=False))
+    return f"<table>{head}{rows}</table>"
+
+
+def _gap_method() -> str:
+    return ("<p class=meta>Gap score 0–100 = the weighted share of commitment strength missing over the 10 concepts "
+            "(level 3 = quantified target everywhere gives 0; nothing found gives 100); soil carbon weighs 3, "
+            "sustainable land management 2, the others 1. Rank 1 = largest gap. See the README.</p>")
+
+
+def _ranking(gaps: pd.DataFrame) -> str:
+    rows = []
+    for g in gaps[gaps["latest"]].itertuples(index=False):
+        stem = briefs.file_stem(g.iso3, g.document)
+        score = "" if pd.isna(g.gap_score) else f"{g.gap_score:.0f}"
+        rank = "" if pd.isna(g.rank) else str(int(g.rank))
+        found = "" if pd.isna(g.concepts_found) else f"{g.concepts_found} / {g.concepts_committed} / {g.concepts_quantified}"
+        items = "".join(f"<li>{escape(text)}</li>" for text in str(g.gaps).split(" | ") if text)
+        rows.append(f'<tr id="gap-{escape(stem)}"><td class=num>{rank}</td><td><a href="briefs/{escape(stem)}.html">'
+                    f"{escape(g.country)}</a> <span class=meta>{escape(g.iso3)}</span></td><td>{escape(g.document)}</td>"
+                    f"<td class=num>{score}</td><td class=num>{found}</td><td><ul>{items}</ul></td></tr>")
+    return ("<table><tr><th>rank</th><th>country (brief)</th><th>document</th><th>gap score</th>"
+            f"<th>concepts found / committed / quantified</th><th>gaps</th></tr>{''.join(rows)}</table>")
+
+
+def _targets(targets: pd.DataFrame, latest: pd.DataFrame, taxonomy: Taxonomy) -> str:
+    mine = targets[targets["doc_id"].isin(latest["doc_id"])]
+    if mine.empty:
+        return "<p>No quantified target found.</p>"
+    rows = "".join(
+        f"<tr><td>{escape(t.country)}</td><td class=num>{int(t.page)}</td>"
+        f"<td>{escape(', '.join(taxonomy.concept_name(c) for c in t.concepts.split(';') if c))}</td>"
+        f"<td>{escape(t.quantity)}</td><td>{escape(briefs.normalised(t._asdict()))}</td>"
+        f"<td>{'' if pd.isna(t.target_year) else int(t.target_year)}</td><td>{escape(t.conditional)}</td>"
+        f"<td><q>{escape(briefs.around(t.quote, t.quantity, QUOTE_CHARS))}</q></td></tr>"
+        for t in mine.sort_values(["country", "page"]).itertuples(index=False))
+    return (f"<p class=meta>{len(mine)} targets in the latest documents ({len(targets)} in all documents: "
+            "targets.csv).</p><table><tr><th>country</th><th>p.</th><th>concepts</th><th>as written</th>"
+            f"<th>normalised</th><th>year</th><th>conditional</th><th>sentence</th></tr>{rows}</table>")
+
+
+def _versions(versions: pd.DataFrame) -> str:
+    if versions.empty:
+        return "<p>No country has several documents in this scan.</p>"
+    parts = []
+    for (iso3, _), group in versions.groupby(["iso3", "step"], sort=True):
+        first = group.iloc[0]
+        changed = group[~group["change"].isin(["absent in both", "unchanged"])]
+        note = " — the same submission in another language" if first["relation"].startswith("same") else ""
+        parts.append(f"<h3>{escape(first['country'])} ({escape(iso3)}): {escape(first['from_document'])} → "
+                     f"{escape(first['to_document'])}{escape(note)}</h3>")
+        if changed.empty:
+            parts.append("<p>No concept changed level.</p>")
+            continue
+        rows = "".join(
+            f"<tr><td>{escape(r.concept_name)}</td><td>{escape(r.from_level_name)}</td><td>{escape(r.to_level_name)}</td>"
+            f"<td class=\"{escape(r.change.replace(' ', '-'))}\">{escape(r.change)}</td>"
+            f"<td>{_quote(r.from_quote, r.from_page)}</td><td>{_quote(r.to_quote, r.to_page)}</td></tr>"
+            for r in changed.itertuples(index=False))
+        parts.append("<table><tr><th>concept</th><th>before</th><th>after</th><th>change</th><th>quote before</th>"
+                     f"<th>quote after</th></tr>{rows}</table>")
+    return "\n".join(parts)
+
+
+def _quote(text, page) -> str:
+    if not isinstance(text, str) or not text:
+        return ""
+    return f"<q>{escape(briefs.cut(text, 160))}</q> <span class=meta>p. {'' if pd.isna(page) else int(page)}</span>"
+
+
+__all__ = ["CONCEPT_IDS", "render", "write"]

@@ -1,0 +1,380 @@
+"""The workspace store: one SQLite database holding every stage's output, and every query on it.
+
+Documents are keyed by the SHA-256 of their bytes, so an unchanged file is
+never extracted twice; tags and labels are keyed by the taxonomy hash, so a
+changed taxonomy re-tags stored passages without re-reading any PDF. Each
+document is written in one transaction (WAL journal): an interrupted scan
+leaves whole documents or nothing. Review decisions are keyed by passage text
+hash and concept, committed one by one, and never touched by a re-scan.
+
+Other modules never write SQL: they call the named methods here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Optional
+
+from ..defaults import DEFAULT_STORE
+from ..errors import NoStoreError, StoreError
+from ..records import (
+    PAGE_GARBAGE,
+    PAGE_LOW_TEXT,
+    PAGE_NO_TEXT,
+    PASSAGE_KINDS,
+    TAGGED_KINDS,
+    Decision,
+    Document,
+    DocumentMeta,
+    Failure,
+    Match,
+    Page,
+    Passage,
+    Prediction,
+)
+from .schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION
+
+
+class Store:
+    """A connection to the workspace database. Use as a context manager.
+
+    ``create=False`` opens an existing store only (readers: review, training, evaluation):
+    a missing file is a ``StoreError`` instead of a new empty store.
+    """
+
+    def __init__(self, path: str | Path = DEFAULT_STORE, *, create: bool = True):
+        self.path = Path(path)
+        if not create and not self.path.is_file():
+            raise NoStoreError(f"{self.path}: no such store",
+                               remedy=f"scan first (ndc-scan scan PATHS --store {self.path}), "
+                                      "or pass --store with the store of your scan")
+        try:
+            if create:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, timeout=30)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"{self.path}: cannot open the store ({exc})",
+                             remedy="pass --store with a writable path") from exc
+        self.db.row_factory = sqlite3.Row
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.executescript(SCHEMA)
+            found = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: is not an ndc_scan store ({exc})",
+                             remedy="pass --store with another path, or delete this file to start afresh") from exc
+        if found is None:
+            with self.db:
+                self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+        elif found["value"] in MIGRATIONS:
+            self._migrate(found["value"])
+        elif found["value"] != SCHEMA_VERSION:
+            raise StoreError(f"{self.path}: store schema {found['value']} is not {SCHEMA_VERSION}",
+                             remedy="pass --store with a new path (results will be recomputed)")
+
+    def _migrate(self, version: str) -> None:
+        """Bring an older store up to SCHEMA_VERSION in one transaction; nothing stored is lost."""
+        with self.db:
+            while version != SCHEMA_VERSION:
+                for step in MIGRATIONS[version]:
+                    statement, column = (step, None) if isinstance(step, str) else step
+                    if column is None or column in self._columns("predictions"):
+                        self.db.execute(statement)
+                version = str(int(version) + 1)
+            self.db.execute("UPDATE meta SET value=? WHERE key='schema'", (SCHEMA_VERSION,))
+
+    def _columns(self, table: str) -> set[str]:
+        return {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    # ------------------------------------------------------------------ documents
+
+    def is_current(self, doc_id: str, extractor: str, *, ocr: bool) -> bool:
+        """True when the stored extraction can be reused: same extractor, and no unread page that OCR could now read."""
+        row = self.db.execute("SELECT extractor, pages_no_text, ocr_tried FROM documents WHERE doc_id=?",
+                              (doc_id,)).fetchone()
+        if row is None or row["extractor"] != extractor:
+            return False
+        return not (ocr and row["pages_no_text"] and not row["ocr_tried"])
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[Store]:
+        """Hold the store for one scan; a second scan on the same store is refused."""
+        path = self.path.with_name(self.path.name + ".lock")
+        handle = path.open("a+")
+        try:
+            # A POSIX record lock: released when this process dies (even by kill -9) and,
+            # unlike flock, not inherited by the child processes that read PDFs.
+            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.seek(0)
+            owner = handle.read().strip() or "another process"
+            handle.close()
+            raise StoreError(f"{self.path}: is in use by another scan ({owner})",
+                             remedy="wait for it to finish, or pass --store with another path") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        try:
+            yield self
+        finally:
+            fcntl.lockf(handle, fcntl.LOCK_UN)
+            handle.close()
+
+    def save_document(self, document: Document, pages: Sequence[Page], passages: Sequence[Passage], extractor: str,
+                      pdf_info: Mapping[str, str], *, ocr: bool = False) -> None:
+        """Write a document with its pages and passages in one transaction (replacing older rows)."""
+        meta = document.meta
+        with self.db:
+            self.db.execute("DELETE FROM documents WHERE doc_id=?", (document.doc_id,))
+            for table in ("matches", "predictions", "tagged"):
+                self.db.execute(f"DELETE FROM {table} WHERE doc_id=?", (document.doc_id,))
+            self.db.execute(
+                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (document.doc_id, document.path, document.file_name, document.n_bytes, meta.iso3, meta.country,
+                 meta.kind, meta.year, meta.language, json.dumps(meta.sources), json.dumps(meta.evidence),
+                 json.dumps(pdf_info),
+                 len(pages), sum(p.quality in (PAGE_NO_TEXT, PAGE_GARBAGE) for p in pages),
+                 sum(p.quality == PAGE_LOW_TEXT for p in pages), sum(p.ocr for p in pages), int(ocr),
+                 extractor, time.time()))
+            self.db.executemany(
+                "INSERT INTO pages VALUES (?,?,?,?,?,?,?)",
+                [(p.doc_id, p.page_no, p.text, p.n_chars, p.quality, int(p.ocr), p.ocr_confidence) for p in pages])
+            self.db.executemany(
+                "INSERT OR REPLACE INTO passages VALUES (?,?,?,?,?,?,?,?,?)",
+                [(p.passage_id, p.doc_id, p.page_no, p.start, p.end, p.text, p.heading_path, p.kind, p.text_hash)
+                 for p in passages])
+            self.db.execute("DELETE FROM failures WHERE path=?", (document.path,))
+
+    def update_meta(self, document: Document) -> None:
+        """Rewrite a stored document's path and metadata (e.g. a new --metadata file)."""
+        meta = document.meta
+        with self.db:
+            self.db.execute(
+                "UPDATE documents SET path=?, file_name=?, iso3=?, country=?, kind=?, year=?, language=?, "
+                "meta_sources=?, meta_evidence=? WHERE doc_id=?",
+                (document.path, document.file_name, meta.iso3, meta.country, meta.kind, meta.year, meta.language,
+                 json.dumps(meta.sources), json.dumps(meta.evidence), document.doc_id))
+            self.db.execute("DELETE FROM failures WHERE path=?", (document.path,))
+
+    def document(self, doc_id: str) -> Optional[Document]:
+        row = self.db.execute("SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        if row is None:
+            return None
+        meta = DocumentMeta(iso3=row["iso3"], country=row["country"], kind=row["kind"], year=row["year"],
+                            language=row["language"], sources=json.loads(row["meta_sources"]),
+                            evidence=json.loads(row["meta_evidence"]))
+        return Document(doc_id=row["doc_id"], path=row["path"], file_name=row["file_name"],
+                        n_bytes=row["n_bytes"], meta=meta)
+
+    def pdf_info(self, doc_id: str) -> dict[str, str]:
+        row = self.db.execute("SELECT pdf_info FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        return json.loads(row["pdf_info"]) if row else {}
+
+    def pages(self, doc_id: str) -> list[Page]:
+        rows = self.db.execute("SELECT * FROM pages WHERE doc_id=? ORDER BY page_no", (doc_id,))
+        return [Page(doc_id=r["doc_id"], page_no=r["page_no"], text=r["text"], n_chars=r["n_chars"],
+                     quality=r["quality"], ocr=bool(r["ocr"]), ocr_confidence=r["ocr_confidence"]) for r in rows]
+
+    def passages(self, doc_id: str, kinds: Sequence[str] = PASSAGE_KINDS) -> list[Passage]:
+        """The passages of a document of the given kinds, in reading order."""
+        rows = self.db.execute(f"SELECT * FROM passages WHERE doc_id=? AND kind IN ({_marks(kinds)}) "
+                               "ORDER BY page_no, start", (doc_id, *kinds))
+        return [_passage(r) for r in rows]
+
+    def tagged_passages(self, doc_id: str) -> list[Passage]:
+        """The passages that are tagged and classified (``records.TAGGED_KINDS``), in reading order."""
+        return self.passages(doc_id, TAGGED_KINDS)
+
+    # ------------------------------------------------------------------ tags and labels
+
+    def is_tagged(self, doc_id: str, taxonomy_hash: str, method: str) -> bool:
+        return self.db.execute("SELECT 1 FROM tagged WHERE doc_id=? AND taxonomy_hash=? AND method=?",
+                               (doc_id, taxonomy_hash, method)).fetchone() is not None
+
+    def save_tags(self, doc_id: str, taxonomy_hash: str, method: str,
+                  matches: Iterable[Match], predictions: Iterable[Prediction]) -> None:
+        with self.db:
+            self.db.execute("DELETE FROM matches WHERE doc_id=? AND taxonomy_hash=?", (doc_id, taxonomy_hash))
+            self.db.execute("DELETE FROM predictions WHERE doc_id=? AND taxonomy_hash=?", (doc_id, taxonomy_hash))
+            # One set of labels per document and taxonomy: the method that wrote them last.
+            self.db.execute("DELETE FROM tagged WHERE doc_id=? AND taxonomy_hash=?", (doc_id, taxonomy_hash))
+            self.db.executemany(
+                "INSERT INTO matches VALUES (?,?,?,?,?,?,?,?,?)",
+                [(m.passage_id, doc_id, taxonomy_hash, m.concept, m.term, m.matched_text, m.start, m.end,
+                  int(m.preferred)) for m in matches])
+            self.db.executemany(
+                "INSERT INTO predictions (passage_id, doc_id, taxonomy_hash, concept, level, confidence, conditional, "
+                "component, terms, method, rule_level, probability, counted, review) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [(p.passage_id, doc_id, taxonomy_hash, p.concept, p.level, p.confidence, p.conditional,
+                  p.component, ";".join(p.terms), p.method, p.rule_level, p.probability, int(p.counted), p.review)
+                 for p in predictions])
+            self.db.execute("INSERT OR REPLACE INTO tagged VALUES (?,?,?,?)", (doc_id, taxonomy_hash, method, time.time()))
+
+    # ------------------------------------------------------------------ failures
+
+    def save_failure(self, failure: Failure) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO failures VALUES (?,?,?,?,?)",
+                            (failure.path, failure.error, failure.problem, failure.remedy, time.time()))
+
+    # ------------------------------------------------------------------ review decisions
+
+    def save_decision(self, decision: Decision, *, source: str = "") -> int:
+        """Store one decision in its own transaction (a crash loses nothing already decided); return its id."""
+        with self.db:
+            cursor = self.db.execute(
+                "INSERT INTO decisions (text_hash, concept, decision, level, concepts, reviewer, decided_at, passage_id, "
+                "document, page, note, source) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (decision.text_hash, decision.concept, decision.decision, decision.level, ";".join(decision.concepts),
+                 decision.reviewer, decision.decided_at, decision.passage_id, decision.document, decision.page,
+                 decision.note, source))
+        return int(cursor.lastrowid or 0)
+
+    def delete_decision(self, decision_id: int) -> None:
+        """Withdraw a decision (undo in a review session)."""
+        with self.db:
+            self.db.execute("DELETE FROM decisions WHERE id=?", (decision_id,))
+
+    def decisions(self, *, reviewer: Optional[str] = None) -> list[Decision]:
+        """Every stored decision (of one reviewer, or all), oldest first."""
+        where, params = ("WHERE reviewer=?", (reviewer,)) if reviewer is not None else ("", ())
+        rows = self.db.execute(f"SELECT * FROM decisions {where} ORDER BY decided_at, id", params)
+        return [Decision(text_hash=r["text_hash"], concept=r["concept"], decision=r["decision"], reviewer=r["reviewer"],
+                         decided_at=r["decided_at"], level=r["level"],
+                         concepts=tuple(c for c in r["concepts"].split(";") if c), passage_id=r["passage_id"],
+                         document=r["document"], page=r["page"], note=r["note"]) for r in rows]
+
+    # ------------------------------------------------------------------ labels that count
+
+    def use_labelling(self, doc_ids: Sequence[str], taxonomy_hash: str) -> None:
+        """Make the labels of ``taxonomy_hash`` the ones that count for these documents (a scan just used them)."""
+        now = time.time()
+        with self.db:
+            self.db.executemany("UPDATE tagged SET tagged_at=? WHERE doc_id=? AND taxonomy_hash=?",
+                                [(now, doc_id, taxonomy_hash) for doc_id in doc_ids])
+
+    def labels_that_count(self, doc_ids: Optional[Sequence[str]] = None) -> list[Row]:
+        """Every stored label of each document's current labelling, with its passage and document fields.
+
+        The one definition of which labels count: per document, the labelling (taxonomy and
+        method) that the latest scan of it used (``use_labelling``). Ordered by file name,
+        page and offset. ``doc_ids`` None: every document in the store.
+        """
+        where, params = ("AND t.doc_id IN (" + _marks(doc_ids) + ")", tuple(doc_ids)) if doc_ids is not None else ("", ())
+        return self._rows(f"""
+            WITH current AS (
+                SELECT t.doc_id, t.taxonomy_hash FROM tagged t
+                WHERE t.tagged_at = (SELECT MAX(t2.tagged_at) FROM tagged t2 WHERE t2.doc_id = t.doc_id) {where})
+            SELECT l.passage_id, l.doc_id, l.taxonomy_hash, l.concept, l.level, l.confidence, l.conditional,
+                   l.component, l.terms, l.method, l.rule_level, l.probability, l.counted, l.review,
+                   p.page_no, p.start, p.heading_path, p.text, p.text_hash,
+                   d.file_name, d.path, d.iso3, d.country
+            FROM predictions l JOIN current ON current.doc_id = l.doc_id AND current.taxonomy_hash = l.taxonomy_hash
+            JOIN passages p ON p.passage_id = l.passage_id JOIN documents d ON d.doc_id = l.doc_id
+            ORDER BY d.file_name, p.page_no, p.start, l.doc_id, l.concept""", params)
+
+    def match_spans(self, doc_ids: Optional[Sequence[str]] = None) -> MatchSpans:
+        """passage_id → sorted ``(start, end, concept)`` of the taxonomy terms matched in it (current labelling)."""
+        where, params = ("AND t.doc_id IN (" + _marks(doc_ids) + ")", tuple(doc_ids)) if doc_ids is not None else ("", ())
+        found: dict[str, set[tuple[int, int, str]]] = {}
+        for row in self.db.execute(f"""
+                WITH current AS (
+                    SELECT t.doc_id, t.taxonomy_hash FROM tagged t
+                    WHERE t.tagged_at = (SELECT MAX(t2.tagged_at) FROM tagged t2 WHERE t2.doc_id = t.doc_id) {where})
+                SELECT m.passage_id, m.concept, m.start, m."end" FROM matches m
+                JOIN current ON current.doc_id = m.doc_id AND current.taxonomy_hash = m.taxonomy_hash""", params):
+            found.setdefault(row["passage_id"], set()).add((row["start"], row["end"], row["concept"]))
+        return {passage_id: sorted(spans) for passage_id, spans in found.items()}
+
+    # ------------------------------------------------------------------ reading for reports, review and training
+
+    def document_ids(self) -> list[str]:
+        """Every stored document's id, by file name."""
+        return [row["doc_id"] for row in self.db.execute("SELECT doc_id FROM documents ORDER BY file_name, doc_id")]
+
+    def document_rows(self, doc_ids: Sequence[str]) -> dict[str, Row]:
+        """doc_id → the stored document row (every column of ``documents``)."""
+        rows = self._rows(f"SELECT * FROM documents WHERE doc_id IN ({_marks(doc_ids)})", tuple(doc_ids))
+        return {row["doc_id"]: row for row in rows}
+
+    def ocr_confidence(self, doc_ids: Sequence[str]) -> dict[str, float]:
+        """doc_id → mean Tesseract confidence of its OCR'd pages (documents with none are left out)."""
+        rows = self._rows(f"SELECT doc_id, AVG(ocr_confidence) AS mean FROM pages WHERE ocr=1 AND doc_id IN "
+                          f"({_marks(doc_ids)}) GROUP BY doc_id", tuple(doc_ids))
+        return {row["doc_id"]: row["mean"] for row in rows}
+
+    def documents_named(self, file_name: str) -> list[Row]:
+        """``doc_id`` and ``language`` of the stored documents with this file name."""
+        return self._rows("SELECT doc_id, language FROM documents WHERE file_name=?", (file_name,))
+
+    def tagged_texts(self, doc_ids: Sequence[str]) -> list[tuple[str, str]]:
+        """(doc_id, text) of every tagged passage of these documents."""
+        rows = self.db.execute(f"SELECT doc_id, text FROM passages WHERE kind IN ({_marks(TAGGED_KINDS)}) "
+                               f"AND doc_id IN ({_marks(doc_ids)})", (*TAGGED_KINDS, *doc_ids))
+        return [(row["doc_id"], row["text"]) for row in rows]
+
+    def tagged_passages_with_text_hashes(self, text_hashes: Iterable[str], *,
+                                         doc_ids: Optional[set[str]] = None) -> list[Passage]:
+        """Tagged passages whose text has one of these hashes (of ``doc_ids`` only, when given), by page and offset."""
+        ordered, found = sorted(set(text_hashes)), []
+        for i in range(0, len(ordered), _CHUNK):
+            chunk = ordered[i:i + _CHUNK]
+            found += [_passage(r) for r in self.db.execute(
+                f"SELECT * FROM passages WHERE text_hash IN ({_marks(chunk)}) AND kind IN ({_marks(TAGGED_KINDS)})",
+                (*chunk, *TAGGED_KINDS)) if doc_ids is None or r["doc_id"] in doc_ids]
+        return sorted(found, key=lambda p: (p.page_no, p.start, p.doc_id, p.passage_id))
+
+    def passage_rows(self, passage_ids: Iterable[str]) -> dict[str, Row]:
+        """passage_id → text, text_hash, doc_id, page_no and the document's file_name, for these passages."""
+        ordered, found = sorted(set(passage_ids)), {}
+        for i in range(0, len(ordered), _CHUNK):
+            chunk = ordered[i:i + _CHUNK]
+            for row in self._rows(f"SELECT p.passage_id, p.text, p.text_hash, p.doc_id, p.page_no, d.file_name "
+                                  f"FROM passages p JOIN documents d ON d.doc_id = p.doc_id "
+                                  f"WHERE p.passage_id IN ({_marks(chunk)})", tuple(chunk)):
+                found[row["passage_id"]] = row
+        return found
+
+    def tagged_passages_with_documents(self) -> list[Row]:
+        """Every tagged passage with its document's file name, ISO3 and language, by file, page and offset."""
+        return self._rows(
+            "SELECT p.passage_id, p.page_no, p.heading_path, p.text, p.text_hash, d.file_name, d.iso3, d.language "
+            f"FROM passages p JOIN documents d ON d.doc_id = p.doc_id WHERE p.kind IN ({_marks(TAGGED_KINDS)}) "
+            "ORDER BY d.file_name, p.page_no, p.start", TAGGED_KINDS)
+
+    def _rows(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
+        return [dict(row) for row in self.db.execute(sql, tuple(params))]
+
+
+#: A result row: column name → value.
+Row = dict[str, Any]
+#: passage_id → sorted (start, end, concept) of the taxonomy terms matched in the passage.
+MatchSpans = dict[str, list[tuple[int, int, str]]]
+_CHUNK = 500         # SQL parameters per IN (...) list
+
+
+def _marks(items: Sequence[object]) -> str:
+    return ",".join("?" * len(items))
+
+
+def _passage(row: sqlite3.Row) -> Passage:
+    return Passage(passage_id=row["passage_id"], doc_id=row["doc_id"], page_no=row["page_no"], start=row["start"],
+                   end=row["end"], text=row["text"], heading_path=row["heading_path"], kind=row["kind"])

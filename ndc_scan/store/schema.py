@@ -1,0 +1,77 @@
+"""The store's SQLite schema, and the statements that bring an older store up to it."""
+
+from __future__ import annotations
+
+from typing import Union
+
+SCHEMA_VERSION = "4"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY, path TEXT NOT NULL, file_name TEXT NOT NULL, n_bytes INTEGER NOT NULL,
+    iso3 TEXT, country TEXT, kind TEXT, year INTEGER, language TEXT,
+    meta_sources TEXT NOT NULL, meta_evidence TEXT NOT NULL, pdf_info TEXT NOT NULL,
+    n_pages INTEGER NOT NULL, pages_no_text INTEGER NOT NULL, pages_low_text INTEGER NOT NULL,
+    pages_ocr INTEGER NOT NULL, ocr_tried INTEGER NOT NULL,
+    extractor TEXT NOT NULL, extracted_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS pages (
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE, page_no INTEGER NOT NULL,
+    text TEXT NOT NULL, n_chars INTEGER NOT NULL, quality TEXT NOT NULL,
+    ocr INTEGER NOT NULL DEFAULT 0, ocr_confidence REAL,
+    PRIMARY KEY (doc_id, page_no)
+);
+CREATE TABLE IF NOT EXISTS passages (
+    passage_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    page_no INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+    text TEXT NOT NULL, heading_path TEXT NOT NULL, kind TEXT NOT NULL, text_hash TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id, page_no);
+CREATE TABLE IF NOT EXISTS matches (
+    passage_id TEXT NOT NULL, doc_id TEXT NOT NULL, taxonomy_hash TEXT NOT NULL, concept TEXT NOT NULL,
+    term TEXT NOT NULL, matched_text TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, preferred INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS matches_doc ON matches(doc_id, taxonomy_hash);
+CREATE TABLE IF NOT EXISTS predictions (
+    passage_id TEXT NOT NULL, doc_id TEXT NOT NULL, taxonomy_hash TEXT NOT NULL, concept TEXT NOT NULL,
+    level INTEGER NOT NULL, confidence REAL NOT NULL, conditional TEXT NOT NULL, component TEXT NOT NULL,
+    terms TEXT NOT NULL, method TEXT NOT NULL,
+    rule_level INTEGER NOT NULL DEFAULT 0, probability REAL, counted INTEGER NOT NULL DEFAULT 1,
+    review TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (passage_id, taxonomy_hash, concept)
+);
+CREATE INDEX IF NOT EXISTS predictions_doc ON predictions(doc_id, taxonomy_hash);
+CREATE TABLE IF NOT EXISTS tagged (
+    doc_id TEXT NOT NULL, taxonomy_hash TEXT NOT NULL, method TEXT NOT NULL, tagged_at REAL NOT NULL,
+    PRIMARY KEY (doc_id, taxonomy_hash, method)
+);
+CREATE TABLE IF NOT EXISTS failures (
+    path TEXT PRIMARY KEY, error TEXT NOT NULL, problem TEXT NOT NULL, remedy TEXT NOT NULL, failed_at REAL NOT NULL
+);
+-- Review decisions: keyed by passage text hash and concept, never deleted by a re-scan; every decision is kept.
+CREATE TABLE IF NOT EXISTS decisions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, text_hash TEXT NOT NULL, concept TEXT NOT NULL, decision TEXT NOT NULL,
+    level INTEGER, concepts TEXT NOT NULL DEFAULT '', reviewer TEXT NOT NULL, decided_at TEXT NOT NULL,
+    passage_id TEXT NOT NULL DEFAULT '', document TEXT NOT NULL DEFAULT '', page INTEGER,
+    note TEXT NOT NULL DEFAULT '', source TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS decisions_key ON decisions(text_hash, concept);
+"""
+
+#: Statements that take a store from schema version N to N + 1.
+MIGRATIONS: dict[str, list[Step]] = {
+    "1": [  # labels from a learned model: rule evidence, probability, final decision, review flags
+        "ALTER TABLE predictions ADD COLUMN rule_level INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE predictions ADD COLUMN probability REAL",
+        "ALTER TABLE predictions ADD COLUMN kept INTEGER NOT NULL DEFAULT 1",
+        "ALTER TABLE predictions ADD COLUMN review TEXT NOT NULL DEFAULT ''",
+        "UPDATE predictions SET rule_level = level WHERE method = 'rules'",
+    ],
+    "2": [],  # review decisions: the decisions table (created by the schema script, which runs first)
+    "3": [  # one name for one idea: a label the scan counts
+        ("ALTER TABLE predictions RENAME COLUMN kept TO counted", "kept"),
+    ],
+}
+#: A step is a statement, or (statement, column): run only when ``predictions`` has that column.
+Step = Union[str, tuple[str, str]]
