@@ -16,6 +16,7 @@ from typing import Optional
 
 import click
 
+from ..aggregate.coverage import to_review
 from ..classify.hybrid import DEFAULT_BAND
 from ..classify.model import load_model, write_card
 from ..defaults import DEFAULT_DOCUMENTS, DEFAULT_LABELS, DEFAULT_MODEL_DIR, DEFAULT_STORE, shown
@@ -162,10 +163,10 @@ def _summary(result: ScanResult, out: str, model: Optional[str | Path]) -> None:
         echo(f"  {concept:<28} {counts.get(concept, 0):>4} / {strong.get(concept, 0):>4}")
     passages = result.tables.passages
     if result.classifier.startswith("hybrid:"):
-        flagged = passages[passages["review_reason"] != ""]
-        echo(f"Labels: rules + model {result.classifier.split(':')[1]} ({shown(Path(str(model)))}); {len(flagged)} "
-             f"label(s) flagged for review ({int((~passages['counted'].astype(bool)).sum())} not counted), "
-             "see review_reason in passages.csv.")
+        pending, reviewed = len(to_review(passages)), int((passages["reviewed"] != "").sum()) if len(passages) else 0
+        echo(f"Labels: rules + model {result.classifier.split(':')[1]} ({shown(Path(str(model)))}); {pending} "
+             f"label(s) to review (flagged by the scan, not yet reviewed; {reviewed} reviewed, "
+             f"{int((~passages['counted'].astype(bool)).sum())} not counted), see review_reason in passages.csv.")
     else:
         echo(f"Labels: {'keyword rules alone' if result.classifier == 'rules' else result.classifier}.")
     if result.failures:

@@ -10,7 +10,7 @@ from html import escape
 
 import pandas as pd
 
-from ..aggregate.coverage import FAILED, NO_TEXT, label_source, latest_documents, quote
+from ..aggregate.coverage import FAILED, NO_TEXT, label_source, latest_documents, quote, to_review
 from ..aggregate.tables import Tables
 from ..taxonomy import CONCEPT_IDS, Taxonomy
 
@@ -78,16 +78,15 @@ def _method_note(passages: pd.DataFrame) -> str:
              "rules and the model; marked “reviewed”)") if reviewed else "unreviewed"
     if source == "keyword rules":
         return f"labels come from keyword rules; {state}."
-    flagged = int(((passages["review_reason"] != "") & (passages.get("reviewed", "") == "")).sum())
+    flagged = len(to_review(passages))
     return (f"labels come from {escape(source)}; {state}; "
-            f"{flagged} passage label{'s' if flagged != 1 else ''} flagged for review (listed per country).")
+            f"{flagged} label{'s' if flagged != 1 else ''} to review (flagged by the scan, not yet reviewed; listed per "
+            "country).")
 
 
 def _review_list(doc, passages: pd.DataFrame, taxonomy: Taxonomy, limit: int = REVIEW_SHOWN) -> str:
     """The passages of this document flagged for review: quantified targets first, then disagreements."""
-    flagged = passages[(passages["doc_id"] == doc.doc_id) & (passages["review_reason"] != "")] if len(passages) else passages
-    if "reviewed" in flagged:
-        flagged = flagged[flagged["reviewed"] == ""]          # decided labels are no longer to review
+    flagged = to_review(passages[passages["doc_id"] == doc.doc_id] if len(passages) else passages)
     if flagged.empty:
         return ""
     order = flagged.assign(_t=~flagged["review_reason"].str.contains("quantified"),
