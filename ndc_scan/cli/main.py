@@ -74,10 +74,13 @@ def main(ctx: click.Context, verbose: bool):
 @click.option("--rules-only", is_flag=True, help="Label with the keyword rules alone, without the learned model.")
 @click.option("--review-band", default=",".join(map(str, DEFAULT_BAND)), show_default=True, callback=lambda c, p, v: _band(v),
               help="LOW,HIGH: a model probability in [LOW, HIGH) flags the label for review.")
+@click.option("--catalog", "catalogs", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Registry catalog (CSV) for citation details, beside the shipped UNFCCC ones; a corpus MANIFEST.csv "
+                   "(sha256, source_path) matches files by hash. Repeat for several.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @click.pass_context
 def scan(ctx, paths, out, store, metadata, lang, taxonomy, all_versions, password, strict, timeout, jobs, engine, no_ocr,
-         model_dir, rules_only, review_band, quiet):
+         model_dir, rules_only, review_band, catalogs, quiet):
     """Scan NDC PDFs (files, folders searched recursively, or glob patterns) and write the reports.
 
     \b
@@ -101,7 +104,8 @@ def scan(ctx, paths, out, store, metadata, lang, taxonomy, all_versions, passwor
         result = _run(ctx, lambda: run_scan(paths, out=out, store=store, metadata=metadata, lang=lang,
                                            taxonomy=taxonomy, all_versions=all_versions, password=password,
                                            strict=strict, ocr=not no_ocr, timeout=timeout, jobs=jobs, engine=engine,
-                                           model=model, review_band=review_band, progress=bar))
+                                           model=model, review_band=review_band, catalogs=catalogs,
+                                           progress=bar))
     finally:
         if bar:
             bar.finish()

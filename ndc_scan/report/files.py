@@ -16,8 +16,10 @@ from . import gap, html
 
 CSV_TABLES = {"coverage": "coverage.csv", "countries": "countries.csv", "passages": "passages.csv",
               "documents": "documents.csv", "failures": "failures.csv",
-              "targets": "targets.csv", "gaps": "gaps.csv", "versions": "versions.csv", "progress": "progress.csv"}
-SHEETS = ("countries", "coverage", "passages", "documents", "failures", "targets", "gaps", "versions", "progress")
+              "targets": "targets.csv", "gaps": "gaps.csv", "versions": "versions.csv", "progress": "progress.csv",
+              "groups": "groups.csv", "quantified": "quantified.csv"}
+SHEETS = ("countries", "coverage", "passages", "documents", "failures", "targets", "gaps", "versions", "progress",
+          "groups", "quantified")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")     # what Excel files cannot hold
 
@@ -32,7 +34,7 @@ def write_all(tables: Tables, out: Path, *, taxonomy: Taxonomy) -> list[Path]:
         written.append(path)
     written.append(write_excel(tables, out / "report.xlsx", taxonomy=taxonomy))
     path = out / "report.html"
-    path.write_text(html.render(tables, taxonomy=taxonomy), encoding="utf-8")
+    path.write_text(html.render(tables, taxonomy=taxonomy, base=out), encoding="utf-8")
     written.append(path)
     written += gap.write(tables, out, taxonomy=taxonomy)      # gap_report.html, briefs/
     return written
