@@ -27,6 +27,7 @@ from ..pipeline import scan as run_scan
 from ..taxonomy import CONCEPT_IDS, LANGUAGES, load_taxonomy
 from .common import STORE_HELP
 from .common import run as _run
+from .reports import briefs, compare
 from .review import review
 
 
@@ -308,3 +309,5 @@ def train(ctx, labels, out, name, taxonomy, seed, store, no_reviews):
 
 
 main.add_command(review)
+main.add_command(briefs)
+main.add_command(compare)
