@@ -9,7 +9,6 @@ only when Chromium or Playwright is missing (``.ci/run`` installs both).
 import io
 import os
 import re
-import shutil
 import subprocess
 import sys
 import unicodedata
@@ -20,9 +19,9 @@ import pytest
 from pypdf import PdfReader
 
 from ndc_scan import scan
-from ndc_scan.taxonomy import load_taxonomy
 from ndc_scan.report.brief_files import chromium_path
 from ndc_scan.report.briefs import md_escape
+from ndc_scan.taxonomy import load_taxonomy
 
 from .conftest import CORPUS, SAMPLE
 

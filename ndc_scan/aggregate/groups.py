@@ -71,7 +71,7 @@ def group_table(coverage: pd.DataFrame, documents: pd.DataFrame, taxonomy: Taxon
                 found = int((read > 0).sum())
                 rows.append({
                     "grouping": grouping, "group": group, "concept": concept,
-                    "concept_name": taxonomy.concept_name(concept), "countries": int(len(levels)), **counts,
+                    "concept_name": taxonomy.concept_name(concept), "countries": len(levels), **counts,
                     "not_read": int(levels.isna().sum()), "found": found,
                     "share_found": round(found / len(read), 3) if len(read) else None,
                     "share_committed": round(int((read >= 2).sum()) / len(read), 3) if len(read) else None,

@@ -18,9 +18,9 @@ from ..store import Store
 from ..taxonomy import Taxonomy
 from . import advocacy
 from .citations import Catalogs, citation_table
-from .groups import group_table, quantified_table
 from .coverage import countries_table, coverage_table, documents_table, passages_table
 from .decisions import apply_decisions, mark_coverage
+from .groups import group_table, quantified_table
 
 FAILURE_COLUMNS = ["path", "error", "problem", "remedy"]
 

@@ -12,11 +12,11 @@ import click
 from ..aggregate.coverage import label_source
 from ..defaults import DEFAULT_STORE
 from ..pipeline import load_tables
-from ..read.countries import resolve_country
 from ..report.brief_files import parse_formats, write_briefs
 from ..report.compare import write_compare
 from ..report.gap import all_briefs, reviewed_count
 from ..taxonomy import load_taxonomy
+from .common import country as _country
 from .common import run as _run
 
 
@@ -44,7 +44,7 @@ def briefs(ctx, store, out, formats, countries, engine):
       ndc-scan briefs --country Kenya --country UGA --format docx --out briefs/east-africa
     """
     chosen = _run(ctx, lambda: parse_formats(formats))
-    wanted = {_run(ctx, lambda c=c: resolve_country(c, given_as="--country")) for c in countries}
+    wanted = {_country(ctx, c, "--country") for c in countries}
     tables = _run(ctx, lambda: load_tables(store))
     tax = load_taxonomy()
     found = [b for b in all_briefs(tables, tax) if not wanted or b.iso3 in wanted]
@@ -75,7 +75,7 @@ def compare(ctx, countries, store, out):
       ndc-scan compare KEN UGA TZA
       ndc-scan compare Niger Mali "Burkina Faso" --out reports/sahel
     """
-    codes = [_run(ctx, lambda c=c: resolve_country(c, given_as="country")) for c in countries]
+    codes = [_country(ctx, c, "country") for c in countries]
     tables = _run(ctx, lambda: load_tables(store))
     written = _run(ctx, lambda: write_compare(tables, codes, Path(out), taxonomy=load_taxonomy()))
     click.echo("Wrote " + ", ".join(str(p) for p in written))

@@ -13,7 +13,6 @@ import click
 
 from ..defaults import DEFAULT_STORE
 from ..errors import NdcScanError
-from ..read.countries import resolve_country
 from ..records import REVIEW_REASONS
 from ..review.queue import Filters, load_queue
 from ..review.reviewer import reviewer_name
@@ -22,6 +21,7 @@ from ..review.sheet import export_decisions, export_sheet, import_sheet, sheet_f
 from ..review.stats import review_stats as compute_stats
 from ..store import Store
 from ..taxonomy import CONCEPT_IDS, load_taxonomy
+from .common import country as _country
 from .common import run as _run
 
 
@@ -51,7 +51,7 @@ def _filter_options(command):
 def _filters(ctx, countries, concepts, documents, reasons, all_labels, undecided):
     """Filters given to the subcommand, plus those given before it (ndc-scan review --country NER export …)."""
     given = ctx.obj.get("review_filters")
-    codes = tuple(_run(ctx, lambda c=c: resolve_country(c, given_as="--country")) for c in countries)
+    codes = tuple(_country(ctx, c) for c in countries)
     return Filters(countries=codes + (given.countries if given else ()),
                    concepts=tuple(concepts) + (given.concepts if given else ()),
                    documents=tuple(documents) + (given.documents if given else ()),
@@ -168,7 +168,7 @@ def review_export(ctx, file, fmt, force, store, reviewer, countries, concepts, d
         count = _run(ctx, lambda: export_sheet(db, file, fmt=kind, filters=filters, force=force,
                                                reviewer=reviewer or ctx.obj.get("review_reviewer")))
     if not count:
-        click.echo(f"Nothing to export: no label to review matches these filters"
+        click.echo("Nothing to export: no label to review matches these filters"
                    + ("" if filters.all_labels else " (flagged labels only; --all adds every label)")
                    + f"; {file} was not written.")
         return

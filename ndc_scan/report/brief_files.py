@@ -165,7 +165,7 @@ def write_docx(brief: Brief, path: Path, *, source: str, reviewed: int = 0) -> P
     if brief.score is not None and brief.score == brief.score:
         para = doc.add_paragraph()
         para.add_run(f"Gap score {brief.score:.0f} of 100").bold = True
-        para.add_run(f", rank {int(brief.rank)} of {brief.ranked} countries (1 = largest gap): {GAP_SCORE}.")
+        para.add_run(f", rank {_page(brief.rank)} of {brief.ranked} countries (1 = largest gap): {GAP_SCORE}.")
     doc.add_heading("How strongly the NDC commits, concept by concept", level=2)
     table = doc.add_table(rows=len(brief.levels) + 1, cols=3)
     table.style = "Table Grid"
@@ -186,7 +186,7 @@ def write_docx(brief: Brief, path: Path, *, source: str, reviewed: int = 0) -> P
         doc.add_paragraph(UNCONFIRMED.format(", ".join(brief.unconfirmed)))
     doc.add_heading("What the NDC says", level=2)
     for concept, level, quote, page in brief.quotes:
-        doc.add_paragraph().add_run(f"{concept} ({level}, p. {'' if page is None or page != page else int(page)})").bold = True
+        doc.add_paragraph().add_run(f"{concept} ({level}, p. {_page(page)})").bold = True
         para = doc.add_paragraph(quoted(quote), style="Quote")
         if is_rtl(quote):
             para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -217,8 +217,15 @@ def write_docx(brief: Brief, path: Path, *, source: str, reviewed: int = 0) -> P
                                + (f"{reviewed} findings checked by people" if reviewed else "not yet checked by a reviewer")
                                + ". Every quote can be checked on its page in the PDF.")
     footer.runs[0].font.size = Pt(7.5)
-    doc.save(path)
+    doc.save(str(path))
     return path
+
+
+def _page(page) -> str:
+    try:
+        return str(int(page))
+    except (TypeError, ValueError):
+        return ""
 
 
 def _shade(cell, colour: str) -> None:

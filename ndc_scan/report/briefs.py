@@ -17,10 +17,10 @@ from pathlib import Path
 import pandas as pd
 
 from ..aggregate.coverage import NO_TEXT
+from ..aggregate.groups import income_of, region_of
 from ..aggregate.tables import Tables
 from ..records import DOCUMENT_KINDS
 from ..taxonomy import CONCEPT_IDS, Taxonomy
-from ..aggregate.groups import income_of, region_of
 from .charts import LEVEL_COLOURS
 from .plain import level_key_html, level_key_lines, page_link, pages_links, quote_html, quoted
 
@@ -105,7 +105,7 @@ def same_passage(a: str, b: str, span: int = 60) -> bool:
     a, b = a.strip("… "), b.strip("… ")
     if len(a) < span or len(b) < span:
         return a == b
-    return any(a[i:i + span] in b for i in range(0, len(a) - span + 1, span // 2))
+    return any(a[i:i + span] in b for i in range(0, len(a) - span + 1, 5))
 
 
 def around(sentence: str, quantity: str, limit: int) -> str:

@@ -79,7 +79,7 @@ COLUMNS = {
     "matched_terms": "the terms of the term list found (a ~ b: the two words near each other)",
     "to_review": "labels flagged by the scan and not yet decided by a reviewer",
     "reviewed": "what reviewers decided, and who",
-    **{c: "level of this concept in words" for c in CONCEPT_IDS},
+    **dict.fromkeys(CONCEPT_IDS, "level of this concept in words"),
     "n_concepts": "concepts found (any level)",
     "page": "page of the passage (1-based)",
     "heading_path": "the headings above the passage",

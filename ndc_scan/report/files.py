@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..aggregate.coverage import label_source, to_review
 from ..aggregate.tables import Tables
 from ..taxonomy import Taxonomy
-from ..aggregate.coverage import label_source, to_review
 from . import excel, gap, html
 
 CSV_TABLES = {"coverage": "coverage.csv", "countries": "countries.csv", "passages": "passages.csv",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from html import escape
 from pathlib import Path
+from typing import Optional
 
 import pandas as pd
 
@@ -29,7 +30,7 @@ LEVEL_CSS = {"quantified target": "background:#1a7f37;color:#fff", "commitment":
              "mention": "background:#f2d36b", "absent": "background:#f4f4f4", "no text layer": "background:#c9c9c9"}
 
 
-def levels_by_country(tables: Tables, concept: str) -> dict[str, object]:
+def levels_by_country(tables: Tables, concept: str) -> dict[str, Optional[int]]:
     """ISO3 → level (None: not read) of the latest document of each country, for one concept."""
     latest = latest_documents(tables.documents) if len(tables.documents) else tables.documents
     cells = tables.coverage[tables.coverage["doc_id"].isin(latest["doc_id"]) & (tables.coverage["concept"] == concept)]

