@@ -21,9 +21,7 @@ from .plain import level_key_html
 
 CSS = """body{font-family:"DejaVu Sans",system-ui,sans-serif;margin:2rem auto;max-width:1200px;padding:0 1rem;
 color:#1f2328;line-height:1.4}table{border-collapse:collapse;font-size:.85rem}th,td{border:1px solid #ddd;
-padding:.3rem .4rem;vertical-align:top;text-align:left}.meta{color:#57606a;font-size:.85rem}a{color:inherit}
-.key{list-style:none;padding:0;font-size:.85rem;color:#57606a}.swatch{display:inline-block;width:.8rem;height:.8rem;
-border:1px solid #999;margin-right:.3rem}span.quote[dir=rtl]{display:block;text-align:right}"""
+padding:.3rem .4rem;vertical-align:top;text-align:left}.meta{color:#57606a;font-size:.85rem}a{color:inherit}"""
 
 
 def write_compare(tables: Tables, countries: Sequence[str], out: Path, *, taxonomy: Taxonomy) -> list[Path]:

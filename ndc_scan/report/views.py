@@ -24,7 +24,8 @@ from .plain import page_link, pages_links, quote_html
 CSS = """
 .groups td.num{text-align:right}.groups th{white-space:nowrap}.bar{display:inline-block;height:.6rem;background:#6cc070;
 vertical-align:middle;margin-right:.3rem}.compare td{min-width:9rem}.lvl{display:inline-block;padding:0 .35rem;
-border-radius:3px}
+border-radius:3px}.key{list-style:none;padding:0;font-size:.9rem}.swatch{display:inline-block;width:.8rem;height:.8rem;
+border:1px solid #999;margin-right:.35rem;vertical-align:-.1rem}span.quote[dir=rtl]{display:block;text-align:right}
 """
 LEVEL_CSS = {"quantified target": "background:#1a7f37;color:#fff", "commitment": "background:#6cc070",
              "mention": "background:#f2d36b", "absent": "background:#f4f4f4", "no text layer": "background:#c9c9c9"}
