@@ -13,10 +13,13 @@ $(BIN)/ndc-scan: setup.cfg pyproject.toml
 	touch $@
 
 setup: $(BIN)/ndc-scan
+	@echo "ndc-scan is installed in $(VENV): run it as $(BIN)/ndc-scan, or '. $(BIN)/activate' first to type ndc-scan"
 
 ## Scan the bundled sample NDCs and write the reports into reports/
 demo: setup
 	$(BIN)/ndc-scan scan corpora/sample --out reports --store .ndc_scan/demo.sqlite
+	@echo "Open reports/gap_report.html, reports/report.html or reports/report.xlsx; PDF and Word briefs:"
+	@echo "  $(BIN)/ndc-scan briefs --store .ndc_scan/demo.sqlite --out reports/briefs --format pdf,docx"
 
 ## Run the test suite
 test: setup

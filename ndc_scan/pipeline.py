@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional, Protocol
 
+from .aggregate.citations import load_catalogs
 from .aggregate.tables import Tables, build_tables
 from .classify.hybrid import DEFAULT_BAND, HybridClassifier
 from .classify.model import Model, load_model
@@ -74,6 +75,7 @@ class ScanOptions:
     model: str | Path | Model | None = None
     review_band: tuple[float, float] = DEFAULT_BAND
     classifier: Optional[Classifier] = None
+    catalogs: tuple[str | Path, ...] = ()     # registry catalogs for citations, beside the shipped ones
 
 
 class Progress(Protocol):
@@ -143,6 +145,7 @@ def scan(paths: Iterable[str | Path], options: Optional[ScanOptions] = None, *,
     options = replace(options or ScanOptions(), **settings)     # type: ignore[arg-type]  # unknown names: TypeError
     tax = options.taxonomy if isinstance(options.taxonomy, Taxonomy) else load_taxonomy(options.taxonomy)
     overrides = load_metadata_csv(options.metadata) if options.metadata else {}
+    catalogs = load_catalogs(options.catalogs)                 # a bad catalog fails before any file is read
     files = discover(paths)
     classifier, classifier_warnings = (options.classifier, []) if options.classifier else \
         _classifier(options.model, options.review_band, tax)
@@ -158,7 +161,8 @@ def scan(paths: Iterable[str | Path], options: Optional[ScanOptions] = None, *,
         documents = [found[i] for i in sorted(found)]
         failures = [scan_plan.failures[i] for i in sorted(scan_plan.failures)]
         db.use_labelling([d.doc_id for d in documents], tax.hash)
-        tables = build_tables(db, [d.doc_id for d in documents], failures, tax, all_versions=options.all_versions)
+        tables = build_tables(db, [d.doc_id for d in documents], failures, tax, all_versions=options.all_versions,
+                              catalogs=catalogs)
     result = ScanResult(documents=documents, failures=failures, tables=tables, taxonomy_hash=tax.hash,
                         warnings=classifier_warnings + ocr_warnings, extracted=scanning.extracted,
                         reused=len(scan_plan.reuse), retagged=labeller.retagged, classifier=classifier.method)
@@ -166,6 +170,18 @@ def scan(paths: Iterable[str | Path], options: Optional[ScanOptions] = None, *,
         result.written = write_all(tables, Path(options.out), taxonomy=tax)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def load_tables(store: str | Path = DEFAULT_STORE, *, taxonomy: str | Path | Taxonomy | None = None,
+                catalogs: Iterable[str | Path] = (), all_versions: bool = False) -> Tables:
+    """The report tables of every document a store holds, as its last scans labelled them (nothing is read again).
+
+    What ``ndc-scan briefs`` and ``ndc-scan compare`` start from; a missing store is a ``NoStoreError``.
+    """
+    tax = taxonomy if isinstance(taxonomy, Taxonomy) else load_taxonomy(taxonomy)
+    found = load_catalogs(tuple(catalogs))
+    with Store(store, create=False) as db:
+        return build_tables(db, db.document_ids(), [], tax, all_versions=all_versions, catalogs=found)
 
 
 class _Labeller:
@@ -314,4 +330,4 @@ def _classifier(model: str | Path | Model | None, band: tuple[float, float],
     return HybridClassifier(loaded, band), warnings
 
 
-__all__ = ["Progress", "ScanOptions", "ScanResult", "scan"]
+__all__ = ["Progress", "ScanOptions", "ScanResult", "load_tables", "scan"]

@@ -6,6 +6,7 @@ Runs on a scan of two real sample NDCs (NER: many flagged labels; TJK: two) with
 
 import csv
 import os
+import re
 import shutil
 import signal
 import sys
@@ -457,3 +458,81 @@ def test_every_review_subcommand_has_help_and_is_in_the_readme(command):
     result = CliRunner().invoke(main, ["review", command, "--help"])
     assert result.exit_code == 0 and len(result.output.splitlines()) > 5
     assert f"ndc-scan review {command}" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------- export safety
+
+
+def test_regression_export_never_overwrites_a_filled_in_sheet(store, tmp_path):
+    # Issue 17: 'review export filled.xlsx --country XYZ' replaced a filled-in sheet with an empty one, exit 0.
+    path = tmp_path / "niger.xlsx"
+    export = lambda *more: CliRunner().invoke(main, ["review", "export", str(path), "--store", str(store), *more])
+    assert export("--country", "NER").exit_code == 0
+    book, sheet, col = _sheet(path)
+    sheet.cell(2, col["decision"]).value = "accept"
+    book.save(path)
+    before = path.read_bytes()
+    again = export("--country", "NER")
+    assert again.exit_code == 2
+    assert f"error: {path}: exists already (it may hold a reviewer's decisions); nothing was written: pass --force " \
+           "to overwrite it, or give another file name" in again.output
+    unknown = export("--country", "XYZ", "--force")
+    assert unknown.exit_code == 2 and "--country 'XYZ' is not a country code or name ndc_scan knows" in unknown.output
+    assert path.read_bytes() == before
+    forced = export("--country", "NER", "--force")
+    assert forced.exit_code == 0 and "Wrote 24 label(s)" in forced.output
+    assert _sheet(path)[1].cell(2, col["decision"]).value is None
+    backup = tmp_path / "decisions.jsonl"
+    backup.write_text("keep me\n", encoding="utf-8")
+    refused = CliRunner().invoke(main, ["review", "export", str(backup), "--store", str(store)])
+    assert refused.exit_code == 2 and backup.read_text(encoding="utf-8") == "keep me\n"
+
+
+@pytest.mark.parametrize("name", ["NER", "ner", "Niger", "Níger", "النيجر", "Нигер"])
+def test_country_filter_takes_codes_and_names_in_six_languages(store, tmp_path, name):
+    path = tmp_path / "niger.csv"
+    result = CliRunner().invoke(main, ["review", "export", str(path), "--store", str(store), "--country", name])
+    assert result.exit_code == 0, result.output
+    assert "Wrote 24 label(s)" in result.output
+    assert set(pd.read_csv(path)["iso3"]) == {"NER"}
+
+
+def test_unknown_country_is_an_error_with_the_nearest_matches(store, tmp_path):
+    result = CliRunner().invoke(main, ["review", "export", str(tmp_path / "x.csv"), "--store", str(store),
+                                       "--country", "Nigr"])
+    assert result.exit_code == 2
+    assert "error: --country 'Nigr' is not a country code or name ndc_scan knows: did you mean Niger (NER) or " \
+           "Nigeria (NGA)? give an ISO3 code (e.g. NER)" in result.output
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_export_with_nothing_to_review_writes_no_file(store, tmp_path):
+    result = CliRunner().invoke(main, ["review", "export", str(tmp_path / "k.xlsx"), "--store", str(store),
+                                       "--country", "Kenya"])
+    assert result.exit_code == 0
+    assert "Nothing to export: no label to review matches these filters" in result.output
+    assert not (tmp_path / "k.xlsx").exists()
+
+
+def test_regression_labels_to_review_are_counted_the_same_everywhere_after_a_review(scanned, store, tmp_path):
+    # Issue 17: after a review the terminal said "34 label(s) flagged" while the HTML said 31 (it left out decided ones).
+    from openpyxl import load_workbook
+
+    queue = _queue(store)
+    with Store(store) as db:
+        for item, decision in zip(queue[:3], ("accept", "reject", "accept")):
+            decide(db, item, decision, "ana")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["scan", str(scanned[1]), "--store", str(store), "--out", str(out), "--no-ocr",
+                                       "--model", str(MODEL)])
+    assert result.exit_code == 0, result.output
+    terminal = int(re.search(r"(\d+) label\(s\) to review \(flagged by the scan, not yet reviewed; 3 reviewed",
+                             result.output).group(1))
+    html = int(re.search(r"(\d+) labels to review \(flagged", (out / "report.html").read_text(encoding="utf-8")).group(1))
+    passages = pd.read_csv(out / "passages.csv", keep_default_na=False)
+    pending = int(((passages["review_reason"] != "") & (passages["reviewed"] == "")).sum())
+    coverage_csv = int(pd.read_csv(out / "coverage.csv")["to_review"].sum())
+    sheet = load_workbook(out / "report.xlsx", read_only=True)["coverage"]
+    rows = list(sheet.iter_rows(values_only=True))
+    excel = sum(r[rows[0].index("to_review")] or 0 for r in rows[1:])
+    assert terminal == html == pending == coverage_csv == excel == len(queue) - 3

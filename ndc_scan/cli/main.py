@@ -16,6 +16,7 @@ from typing import Optional
 
 import click
 
+from ..aggregate.coverage import to_review
 from ..classify.hybrid import DEFAULT_BAND
 from ..classify.model import load_model, write_card
 from ..defaults import DEFAULT_DOCUMENTS, DEFAULT_LABELS, DEFAULT_MODEL_DIR, DEFAULT_STORE, shown
@@ -26,6 +27,7 @@ from ..pipeline import scan as run_scan
 from ..taxonomy import CONCEPT_IDS, LANGUAGES, load_taxonomy
 from .common import STORE_HELP
 from .common import run as _run
+from .reports import briefs, compare
 from .review import review
 
 
@@ -73,10 +75,13 @@ def main(ctx: click.Context, verbose: bool):
 @click.option("--rules-only", is_flag=True, help="Label with the keyword rules alone, without the learned model.")
 @click.option("--review-band", default=",".join(map(str, DEFAULT_BAND)), show_default=True, callback=lambda c, p, v: _band(v),
               help="LOW,HIGH: a model probability in [LOW, HIGH) flags the label for review.")
+@click.option("--catalog", "catalogs", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Registry catalog (CSV) for citation details, beside the shipped UNFCCC ones; a corpus MANIFEST.csv "
+                   "(sha256, source_path) matches files by hash. Repeat for several.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @click.pass_context
 def scan(ctx, paths, out, store, metadata, lang, taxonomy, all_versions, password, strict, timeout, jobs, engine, no_ocr,
-         model_dir, rules_only, review_band, quiet):
+         model_dir, rules_only, review_band, catalogs, quiet):
     """Scan NDC PDFs (files, folders searched recursively, or glob patterns) and write the reports.
 
     \b
@@ -100,7 +105,8 @@ def scan(ctx, paths, out, store, metadata, lang, taxonomy, all_versions, passwor
         result = _run(ctx, lambda: run_scan(paths, out=out, store=store, metadata=metadata, lang=lang,
                                            taxonomy=taxonomy, all_versions=all_versions, password=password,
                                            strict=strict, ocr=not no_ocr, timeout=timeout, jobs=jobs, engine=engine,
-                                           model=model, review_band=review_band, progress=bar))
+                                           model=model, review_band=review_band, catalogs=catalogs,
+                                           progress=bar))
     finally:
         if bar:
             bar.finish()
@@ -162,10 +168,10 @@ def _summary(result: ScanResult, out: str, model: Optional[str | Path]) -> None:
         echo(f"  {concept:<28} {counts.get(concept, 0):>4} / {strong.get(concept, 0):>4}")
     passages = result.tables.passages
     if result.classifier.startswith("hybrid:"):
-        flagged = passages[passages["review_reason"] != ""]
-        echo(f"Labels: rules + model {result.classifier.split(':')[1]} ({shown(Path(str(model)))}); {len(flagged)} "
-             f"label(s) flagged for review ({int((~passages['counted'].astype(bool)).sum())} not counted), "
-             "see review_reason in passages.csv.")
+        pending, reviewed = len(to_review(passages)), int((passages["reviewed"] != "").sum()) if len(passages) else 0
+        echo(f"Labels: rules + model {result.classifier.split(':')[1]} ({shown(Path(str(model)))}); {pending} "
+             f"label(s) to review (flagged by the scan, not yet reviewed; {reviewed} reviewed, "
+             f"{int((~passages['counted'].astype(bool)).sum())} not counted), see review_reason in passages.csv.")
     else:
         echo(f"Labels: {'keyword rules alone' if result.classifier == 'rules' else result.classifier}.")
     if result.failures:
@@ -303,3 +309,5 @@ def train(ctx, labels, out, name, taxonomy, seed, store, no_reviews):
 
 
 main.add_command(review)
+main.add_command(briefs)
+main.add_command(compare)
