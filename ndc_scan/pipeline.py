@@ -27,6 +27,7 @@ from typing import Optional, Protocol
 from .aggregate.citations import load_catalogs
 from .aggregate.tables import Tables, build_tables
 from .classify.hybrid import DEFAULT_BAND, HybridClassifier
+from .classify.label import label_document
 from .classify.model import Model, load_model
 from .classify.protocol import Classifier
 from .classify.rules import RuleClassifier
@@ -185,23 +186,14 @@ def load_tables(store: str | Path = DEFAULT_STORE, *, taxonomy: str | Path | Tax
 
 
 class _Labeller:
-    """The label stage: tag and classify a document unless its labels for this taxonomy and classifier are stored."""
+    """The label stage: each document as soon as it is stored or found (``classify.label.label_document``)."""
 
     def __init__(self, db: Store, tagger: Tagger, classifier: Classifier, tax: Taxonomy):
         self.db, self.tagger, self.classifier, self.tax = db, tagger, classifier, tax
         self.retagged = 0
 
     def __call__(self, document: Document, passages: Optional[list[Passage]] = None) -> None:
-        """Label ``document``; ``passages``: its tagged passages when just segmented (else read from the store)."""
-        if self.db.is_tagged(document.doc_id, self.tax.hash, self.classifier.method):
-            return
-        if passages is None:
-            passages = self.db.tagged_passages(document.doc_id)
-        found = self.tagger.tag(passages, document.meta.language)
-        matches = [match for passage in passages for match in found.get(passage.passage_id, [])]
-        self.db.save_tags(document.doc_id, self.tax.hash, self.classifier.method, matches,
-                          self.classifier.predict_many(passages, found))
-        self.retagged += 1
+        self.retagged += label_document(self.db, document, self.tagger, self.classifier, self.tax, passages)
 
 
 class _Scanning:

@@ -20,6 +20,7 @@ from ..aggregate.coverage import to_review
 from ..classify.hybrid import DEFAULT_BAND
 from ..classify.model import load_model, write_card
 from ..defaults import DEFAULT_DOCUMENTS, DEFAULT_LABELS, DEFAULT_MODEL_DIR, DEFAULT_STORE, shown
+from ..learn.documents import write_scores
 from ..learn.evaluate import evaluate_documents, evaluate_methods, write_errors_markdown
 from ..learn.train import train as run_train
 from ..pipeline import ScanResult
@@ -202,17 +203,22 @@ def taxonomy(ctx, taxonomy):
               help="Trained model folder to evaluate (rules, model and their combination).")
 @click.option("--passages", default=str(DEFAULT_LABELS), show_default="corpora/labels/passages.jsonl", type=click.Path(dir_okay=False),
               help="Labelled passages (JSONL); the test countries are scored.")
-@click.option("--documents", default=str(DEFAULT_DOCUMENTS), show_default="corpora/labels/documents.csv", type=click.Path(dir_okay=False),
-              help="Document-level labels (documents read in full).")
+@click.option("--documents", default=[str(DEFAULT_DOCUMENTS)], show_default="corpora/labels/documents.csv", multiple=True,
+              type=click.Path(dir_okay=False),
+              help="Document-level labels (documents read in full); repeat for several files.")
 @click.option("--store", type=click.Path(dir_okay=False),
               help="Store holding a scan of the labelled documents: adds document-level scores (make evaluate).")
+@click.option("--targets", "targets_path", type=click.Path(exists=True, dir_okay=False),
+              help="Quantified targets of the labelled documents (CSV: file, concept, value, unit, year): adds their scores.")
+@click.option("--manifest", "manifest_path", type=click.Path(exists=True, dir_okay=False),
+              help="CSV with file, language (and iso3, year, kind): scores per language and version changes.")
 @click.option("--coverage", "coverage_path", type=click.Path(exists=True, dir_okay=False),
               help="Instead: score a coverage.csv written by 'ndc-scan scan' against --documents.")
 @click.option("--out", type=click.Path(file_okay=False),
               help="Folder for the score tables (CSV), all errors (CSV) and the worst errors (worst_errors.md).")
 @click.option("--record", is_flag=True, help="Also write the scores into the model card.")
 @click.pass_context
-def evaluate(ctx, model_dir, passages, documents, store, coverage_path, out, record):
+def evaluate(ctx, model_dir, passages, documents, store, targets_path, manifest_path, coverage_path, out, record):
     """Score rules alone, the model alone and their combination against hand labels.
 
     Per concept: precision, recall and F1 at passage level (labelled passages of
@@ -234,14 +240,21 @@ def evaluate(ctx, model_dir, passages, documents, store, coverage_path, out, rec
             scored.errors.to_csv(Path(out) / "evaluation_errors.csv", index=False)
         return
     model = _run(ctx, lambda: load_model(model_dir))
-    result = _run(ctx, lambda: evaluate_methods(model, passages_path=passages, documents_path=documents, store=store))
+    result = _run(ctx, lambda: evaluate_methods(model, passages_path=passages, documents_path=documents, store=store,
+                                                targets_path=targets_path, manifest_path=manifest_path))
     for title, table in (("Passage level (test countries)", result.passages), ("Document level", result.documents)):
         if len(table):
             click.echo(f"{title}: F1 per concept")
             click.echo(table.pivot(index="concept", columns="method", values="f1")
-                       .reindex(index=list(table["concept"].drop_duplicates()), columns=["rules", "model", "combination"])
+                       .reindex(index=list(table["concept"].drop_duplicates()), columns=list(table["method"].unique()))
                        .to_string())
             click.echo()
+    for method, scores in result.reports.items():
+        click.echo(f"Documents, {method}: " + ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}"
+                                                        for k, v in scores.summary.items() if v is not None))
+        click.echo(scores.languages.to_string(index=False))
+        click.echo(scores.confusion.to_string())
+        click.echo()
     click.echo(result.summary)
     if out:
         folder = Path(out)
@@ -251,6 +264,8 @@ def evaluate(ctx, model_dir, passages, documents, store, coverage_path, out, rec
             result.documents.to_csv(folder / "evaluation_documents.csv", index=False)
         result.errors.to_csv(folder / "passage_errors.csv", index=False)
         write_errors_markdown(result.errors, folder / "worst_errors.md")
+        for method, scores in result.reports.items():
+            write_scores(scores, folder, prefix=f"{method}_")
         click.echo(f"Wrote {folder}/evaluation_passages.csv, passage_errors.csv, worst_errors.md"
                    + (", evaluation_documents.csv" if len(result.documents) else ""))
     if record:

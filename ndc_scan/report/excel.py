@@ -97,7 +97,11 @@ COLUMNS = {
     "doc_kind": "kind of the document",
     "doc_year": "year of the document",
     "concepts": "concepts the target is tied to (';'-separated)",
-    "tie": "sentence: a concept term is in its sentence; passage: only in its passage",
+    "tie": "how the target is tied to its concepts: clause (a concept term in its part of the sentence), row (in "
+           "its table row), sentence (the one concept of its sentence), passage (an area or carbon figure in a "
+           "paragraph about one concept)",
+    "year_from": "where the target year was read when the sentence has none: lead line, table header or heading",
+    "also_on_pages": "other pages of the document stating the same target (';'-separated)",
     "quantity": "the quantity as written",
     "value": "its number",
     "value_max": "upper end of a range",
