@@ -32,6 +32,7 @@ from .classify.protocol import Classifier
 from .classify.rules import RuleClassifier
 from .defaults import DEFAULT_STORE
 from .errors import InputFileError, OcrUnavailableError
+from .fetch.ledger import fetched_beside
 from .passages.segment import segment
 from .passages.tag import Tagger
 from .read import ocr as ocr_stage
@@ -146,8 +147,12 @@ def scan(paths: Iterable[str | Path], options: Optional[ScanOptions] = None, *,
     options = replace(options or ScanOptions(), **settings)     # type: ignore[arg-type]  # unknown names: TypeError
     tax = options.taxonomy if isinstance(options.taxonomy, Taxonomy) else load_taxonomy(options.taxonomy)
     overrides = load_metadata_csv(options.metadata) if options.metadata else {}
-    catalogs = load_catalogs(options.catalogs)                 # a bad catalog fails before any file is read
     files = discover(paths)
+    fetched = fetched_beside(files)
+    for ledger in fetched:                                     # the fetched.csv of ndc-scan fetch: --metadata too
+        overrides = {**load_metadata_csv(ledger), **overrides}
+    # A bad catalog fails before any file is read; the metadata files are catalogs too (hashes, registry rows).
+    catalogs = load_catalogs((*options.catalogs, *fetched, *([options.metadata] if options.metadata else [])))
     classifier, classifier_warnings = (options.classifier, []) if options.classifier else \
         _classifier(options.model, options.review_band, tax)
     ocr, ocr_warnings = _ocr_settings(options.ocr, options.lang)
