@@ -78,7 +78,7 @@ def _handler(server: RegistryServer) -> type[BaseHTTPRequestHandler]:
         def log_message(self, *args: object) -> None:     # quiet
             pass
 
-        def do_GET(self) -> None:                          # noqa: N802 (http.server's name)
+        def do_GET(self) -> None:
             path = self.path.split("?", 1)[0]
             with server._lock:
                 server.requests.append((path, dict(self.headers.items())))

@@ -27,7 +27,7 @@ from .coverage import counted
 #: Targets of these measures count when the passage has a concept, even if no term is in their sentence.
 LAND_MEASURES = ("area", "share_of_area", "carbon")
 TARGET_COLUMNS = [
-    "iso3", "country", "document", "doc_id", "doc_kind", "doc_year", "page", "concepts", "tie", "quantity",
+    "iso3", "country", "document", "doc_id", "doc_kind", "doc_year", "page", "locator", "concepts", "tie", "quantity",
     "value", "value_max", "unit", "measure", "norm_value", "norm_value_max", "norm_unit", "target_year",
     "base_year", "baseline", "conditional", "share_of", "level", "quote", "passage_id", "taxonomy_hash",
 ]
@@ -94,6 +94,7 @@ def targets_table(passages: pd.DataFrame, documents: pd.DataFrame, matches: Matc
             rows.append({
                 "iso3": first["iso3"], "country": first["country"], "document": first["document"],
                 "doc_id": first["doc_id"], "doc_kind": doc["kind"], "doc_year": doc["year"], "page": first["page"],
+                "locator": first["locator"],
                 "concepts": ";".join(concepts), "tie": tie, "quantity": target.quantity, "value": target.value,
                 "value_max": target.value_max, "unit": target.unit, "measure": target.measure,
                 "norm_value": target.norm_value, "norm_value_max": target.norm_value_max,
