@@ -17,9 +17,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..errors import CorruptDocumentError, EmptyFileError, UnreadableFileError, UnsupportedFormatError
+from ..errors import CorruptDocumentError, EmptyFileError, UnsupportedFormatError
 from ..records import Block, Page
-from .flow import clean, heading_level, pages_from_blocks, plausible_heading, table_row
+from .flow import clean, heading_level, pages_from_blocks, plausible_heading, read_bytes, table_row
 
 _STYLE_LEVEL = re.compile(r"(?:heading|titre|t[íi]tulo|titolo|überschrift|заголовок)\s*(\d)", re.IGNORECASE)
 _TITLE_STYLE = re.compile(r"^(?:title|titre|t[íi]tulo|subtitle)$", re.IGNORECASE)
@@ -33,13 +33,7 @@ def read_docx(path: str | Path, doc_id: str) -> tuple[list[Page], dict[str, str]
     from lxml.etree import XMLSyntaxError
 
     path = Path(path)
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(8)
-    except OSError as exc:
-        raise UnreadableFileError(str(path), f"cannot be read ({exc.strerror})") from exc
-    if not head:
-        raise EmptyFileError(str(path), "is empty (0 bytes)")
+    head = read_bytes(path, 8)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise UnsupportedFormatError(str(path), "is an old Word file (.doc), although it is named .docx",
                                      remedy=f"convert it: libreoffice --headless --convert-to docx '{path.name}'")

@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from pathlib import Path
 
+from ..errors import EmptyFileError, UnreadableFileError
 from ..records import PAGE_OK, Block, Page
 
 #: Front text for metadata inference: blocks from the start of the document up to this many characters.
@@ -26,6 +28,18 @@ _NUMBERED = re.compile(r"^\s*(?:(?:chapter|section|part|annex)\s+)?((?:\d{1,2}\.
 _NOT_HEADING = re.compile(r"https?:|www\.|\(n\.d\.\)|\.{4,}|…{2,}", re.IGNORECASE)
 BULLETS = "•●▪■◦○►▶➢✓–-*"
 MAX_HEADING = 120
+
+
+def read_bytes(path: Path, limit: int = -1) -> bytes:
+    """The bytes of a file (the first ``limit`` when given); an unreadable or empty file is an error naming it."""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(limit)
+    except OSError as exc:
+        raise UnreadableFileError(str(path), f"cannot be read ({exc.strerror})") from exc
+    if not raw.strip():
+        raise EmptyFileError(str(path), "is empty (0 bytes)" if not raw else "has no text")
+    return raw
 
 
 def clean(text: str) -> str:
@@ -94,4 +108,4 @@ def front_text(pages: list[Page]) -> str:
 
 
 __all__ = ["BULLETS", "FRONT_CHARS", "MAX_HEADING", "clean", "front_text", "heading_level", "pages_from_blocks",
-           "plausible_heading", "table_row"]
+           "plausible_heading", "read_bytes", "table_row"]

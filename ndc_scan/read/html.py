@@ -17,9 +17,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..errors import CorruptDocumentError, EmptyFileError, UnreadableFileError
+from ..errors import CorruptDocumentError, EmptyFileError
 from ..records import Block, Page
-from .flow import clean, pages_from_blocks, plausible_heading, table_row
+from .flow import clean, pages_from_blocks, plausible_heading, read_bytes, table_row
 
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 _PARAGRAPHS = {"p", "li", "dd", "dt", "blockquote", "pre", "figcaption", "caption", "address"}
@@ -37,12 +37,7 @@ def read_html(path: str | Path, doc_id: str) -> tuple[list[Page], dict[str, str]
     import lxml.html  # heavy: loaded when an HTML file is read
 
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise UnreadableFileError(str(path), f"cannot be read ({exc.strerror})") from exc
-    if not raw.strip():
-        raise EmptyFileError(str(path), "is empty (0 bytes)" if not raw else "has no text")
+    raw = read_bytes(path)
     try:
         root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", decode_html(raw)))
     except (ValueError, lxml.etree.ParserError) as exc:

@@ -12,9 +12,9 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..errors import CorruptDocumentError, EmptyFileError, UnreadableFileError
+from ..errors import CorruptDocumentError, EmptyFileError
 from ..records import Block, Page
-from .flow import BULLETS, clean, heading_level, pages_from_blocks, table_row
+from .flow import BULLETS, clean, heading_level, pages_from_blocks, read_bytes, table_row
 from .pages import join_lines
 
 _BLANK = re.compile(r"\n[ \t\f\v]*\n")
@@ -25,11 +25,7 @@ _BINARY_SHARE = 0.01         # more control characters than this: not a text fil
 def read_text_file(path: str | Path, doc_id: str) -> tuple[list[Page], dict[str, str]]:
     """The paragraphs of a text file as pages, and an empty info dict (a text file has no metadata)."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise UnreadableFileError(str(path), f"cannot be read ({exc.strerror})") from exc
-    text = decode(raw, path)
+    text = decode(read_bytes(path), path)
     pages = pages_from_blocks(doc_id, text_blocks(text))
     if not pages:
         raise EmptyFileError(str(path), "has no text")
@@ -38,8 +34,6 @@ def read_text_file(path: str | Path, doc_id: str) -> tuple[list[Page], dict[str,
 
 def decode(raw: bytes, path: Path) -> str:
     """Bytes of a text file as text: by byte-order mark, else UTF-8, else Windows-1252."""
-    if not raw.strip():
-        raise EmptyFileError(str(path), "is empty (0 bytes)" if not raw else "has no text")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = raw.decode("utf-16")
     else:
