@@ -62,7 +62,7 @@ class Downloaded:
     url: str                          # the address read last (after redirects)
     http_date: str
     content_type: str
-    resumed_from: int = 0             # bytes already there from an interrupted download
+    resumed_from: int = 0             # bytes kept from an interrupted download of an earlier run (the server resumed)
 
 
 @dataclass
@@ -111,11 +111,13 @@ class Client:
         """
         part = folder / f".{stem}.part"
         started = time.monotonic()
-        resumed_from = part.stat().st_size if part.exists() else 0
+        resumed_from = 0
         for attempt in range(self.settings.retries + 1):
             try:
                 response = self._get(url, part, started)
-                self._save(response, url, part, expected, started)
+                resumed = self._save(response, url, part, expected, started)
+                if attempt == 0:
+                    resumed_from = resumed          # carried on from an earlier run's interrupted download
                 break
             except _Broken as exc:
                 if attempt == self.settings.retries:
@@ -164,8 +166,11 @@ class Client:
             raise DownloadError(url, f"was redirected to a {final} address", remedy="check the URL in the catalog")
         return response
 
-    def _save(self, response: Any, url: str, part: Path, expected: str, started: float) -> None:
-        """Check the answer and write its body into ``part`` (appending to a resumed download)."""
+    def _save(self, response: Any, url: str, part: Path, expected: str, started: float) -> int:
+        """Check the answer and write its body into ``part`` (appending to a resumed download).
+
+        Returns the bytes that were there already when the server agreed to resume (206), else 0.
+        """
         import requests
         import urllib3
 
@@ -193,7 +198,7 @@ class Client:
             raise DownloadError(url, f"is {total / 2**20:.1f} MB, more than the limit of "
                                      f"{self.settings.max_size / 2**20:.0f} MB", remedy="raise --max-size to fetch it")
         _write_sidecar(part, url, response.headers.get("ETag") or response.headers.get("Last-Modified") or "")
-        written = part.stat().st_size if resuming and part.exists() else 0
+        written = kept = part.stat().st_size if resuming and part.exists() else 0
         try:
             with part.open("ab" if resuming else "wb") as handle:
                 for chunk in response.iter_content(_CHUNK):
@@ -211,6 +216,7 @@ class Client:
             raise _Broken(_reason(exc)) from None
         finally:
             response.close()
+        return kept
 
     def _finish(self, part: Path, folder: Path, stem: str, expected: str, response: Any,
                 resumed_from: int) -> Downloaded:
