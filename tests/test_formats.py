@@ -194,4 +194,4 @@ def test_locator_is_the_section_heading_and_the_paragraph_counted_from_it():
     assert where("1" * 64, 7) == "p. 7"                    # a PDF: its page
     assert paragraph_label("Soils", 2) == "“Soils” ¶ 2"
     assert join_labels(["p. 3", "p. 7", "p. 7", "p. 12"], pageless=False, limit=2) == "p. 3, 7 …"
-    assert join_labels(["“A” ¶ 1", "“B” ¶ 2"], pageless=True) == "“A” ¶ 1; “B” ¶ 2"
+    assert join_labels(["“A” ¶ 1", "“B” ¶ 2", "“A” ¶ 4", "¶ 3"], pageless=True) == "“A” ¶ 1, 4; “B” ¶ 2; ¶ 3"

@@ -58,8 +58,19 @@ def join_labels(labels: Sequence[str], *, pageless: bool, limit: int = 0) -> str
     if not shown:
         return ""
     if pageless:
-        return "; ".join(shown) + more
+        return "; ".join(_by_section(shown)) + more
     return "p. " + ", ".join(label.removeprefix("p. ") for label in shown) + more
+
+
+def _by_section(labels: list[str]) -> list[str]:
+    """Paragraphs of one section together: "“Soils” ¶ 2", "“Soils” ¶ 5" → "“Soils” ¶ 2, 5" (order of first mention)."""
+    sections: dict[str, list[str]] = {}
+    for label in labels:
+        head, _, number = label.rpartition("¶ ")
+        section, number = (head.strip(), number) if number.isdigit() else (label, "")
+        sections.setdefault(section, []).extend([number] if number else [])
+    return [" ".join(part for part in (section, f"¶ {', '.join(numbers)}" if numbers else "") if part)
+            for section, numbers in sections.items()]
 
 
 @dataclass
