@@ -26,6 +26,8 @@ _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u0640]")
 
 
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+# pdfplumber's name for a glyph with no Unicode mapping; in NDCs a symbol font's bullet (Wingdings, Symbol).
+_UNMAPPED = re.compile(r"\(cid:\d+\)")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 # The definite article before an alef-initial word, whose lam-alef ligature
 # some fonts map in the wrong order: "األراضي" → "الأراضي".
@@ -35,10 +37,10 @@ _SWAPPED_LAM_ALEF = re.compile(r"(?<![\u0621-\u064a])ا([اأإآ])ل")
 def normalise(text: str) -> str:
     """NFKC, straight quotes and hyphens, no soft hyphens or direction marks.
 
-    Private-use characters (Word's Symbol-font bullets) become "•"; control
+    Private-use characters and unmapped glyphs ("(cid:1)": Word's Symbol-font bullets) become "•"; control
     characters (which some PDFs put in their text) are dropped.
     """
-    text = _PRIVATE_USE.sub("•", unicodedata.normalize("NFKC", text).translate(_QUOTES))
+    text = _PRIVATE_USE.sub("•", _UNMAPPED.sub("•", unicodedata.normalize("NFKC", text).translate(_QUOTES)))
     return _CONTROL.sub("", text)
 
 

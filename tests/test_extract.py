@@ -123,3 +123,10 @@ def test_pdfium_engine_gives_the_same_text_as_pdfplumber(name):
     headings = {b.text for p in plumber for b in p.blocks if b.kind == "heading"}
     found = {b.text for p in pdfium for b in p.blocks if b.kind == "heading"}
     assert len(headings & found) >= 0.8 * len(headings)
+
+
+def test_regression_unmapped_bullet_glyphs_are_bullets_not_cid_codes():
+    # HTI_indc_2015 p12: pdfplumber names a Wingdings bullet "(cid:1)"; it was quoted as such in the reports.
+    pages, _ = read_pdf(corpus_pdf("HTI_indc_2015.pdf"), FAKE_ID)
+    assert "\n• Restaurer, valoriser et étendre des systèmes agroforestiers existants" in pages[11].text
+    assert not any("(cid:" in page.text for page in pages)

@@ -82,3 +82,11 @@ def test_a_labelled_document_missing_from_the_scan_is_an_error(tmp_path):
     tables.coverage = tables.coverage[tables.coverage["document"] != "BBB_indc_2015.pdf"]
     with pytest.raises(UsageError, match="the scan holds no rows for 1 labelled document"):
         score_documents(_labels(tmp_path, GOLD, []), tables)
+
+
+def test_targets_of_documents_not_scored_are_left_out(tmp_path):
+    # targets.csv covers the 36 dev documents; scoring 24 of them must not count the others' targets as missed.
+    gold = [("AAA_indc_2015.pdf", "wetlands", 9, 260000, "ha", ""), ("ZZZ_indc_2015.pdf", "wetlands", 3, 5, "%", 2030)]
+    found = [("AAA_indc_2015.pdf", "wetlands", 260000.0, "ha", None)]
+    scores = score_documents(_labels(tmp_path, GOLD, gold), _tables(GOLD, found))
+    assert scores.targets.set_index("concept").loc["all", ["gold", "recall"]].tolist() == [1, 1.0]

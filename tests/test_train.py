@@ -6,11 +6,13 @@ import shutil
 import numpy as np
 import pytest
 
+from ndc_scan.classify.features import level_input
 from ndc_scan.classify.hybrid import RULES_GATE
-from ndc_scan.classify.model import CARD_FILE, MODEL_FILE, load_model, read_card, sha256_file
+from ndc_scan.classify.model import CARD_FILE, LEVEL_FILE, MODEL_FILE, load_model, read_card, sha256_file
 from ndc_scan.errors import LabelsError, ModelError
 from ndc_scan.learn.labels import FITTED, load_labels
 from ndc_scan.learn.train import fit_gates, train
+from ndc_scan.records import Passage
 from ndc_scan.taxonomy import CONCEPT_IDS
 
 from .conftest import ROOT, sql
@@ -96,13 +98,19 @@ def test_gates_keep_the_rules_unless_clearly_better():
 def test_training_meets_the_goals_and_fills_the_card(trained):
     card = trained.model.card
     assert card["labels"] == list(CONCEPT_IDS)
-    assert card["training_data"]["passages"]["test"] >= 500
+    assert card["training_data"]["held_out"]["passages"] >= 500
+    assert card["training_data"]["fitted"]["splits"] == list(FITTED)
     assert card["taxonomy_sha256"] and len(card["model_sha256"]) == 64
     assert {"scikit-learn", "skops", "numpy", "python"} <= set(card["versions"])
     scores = {m: {r["concept"]: r["f1"] for r in rows} for m, rows in card["metrics_test_passages"].items()}
     assert scores["combination"]["macro"] >= 0.80
     for concept in CONCEPT_IDS:
         assert scores["combination"][concept] >= scores["rules"][concept], concept
+    # The level model decides commitment vs mention better than the rules, out of fold and on held-out countries.
+    levels = card["level_model"]
+    assert levels["examples"] >= 1000 and levels["held_out_examples"] >= 200
+    assert levels["oof_accuracy_model"] >= levels["oof_accuracy_rules"] + 0.03
+    assert levels["held_out_accuracy_model"] >= levels["held_out_accuracy_rules"] + 0.03
 
 
 @pytest.mark.slow
@@ -115,6 +123,9 @@ def test_the_shipped_model_is_this_training_run(trained):
     texts = ["Peatland rewetting on 20,000 ha by 2030.", "Restore 2 million hectares of degraded land by 2030."]
     evidence = ["peatlands peatlands:preferred", "land_restoration land_restoration:preferred"]
     assert np.allclose(shipped.predict_proba(texts, evidence), trained.model.predict_proba(texts, evidence), atol=1e-6)
+    rows = [level_input(Passage(passage_id="p", doc_id="0" * 64, page_no=1, start=0, end=len(t), text=t,
+                                heading_path="Mitigation > Measures", kind="paragraph"), 2) for t in texts]
+    assert np.allclose(shipped.commitment_proba(rows), trained.model.commitment_proba(rows), atol=1e-6)
 
 
 @pytest.mark.slow
@@ -143,6 +154,14 @@ def test_tampered_model_file_is_refused(tmp_path):
     with open(folder / MODEL_FILE, "ab") as handle:
         handle.write(b"\0")
     with pytest.raises(ModelError, match="does not match the card"):
+        load_model(folder)
+
+
+def test_tampered_level_model_file_is_refused(tmp_path):
+    folder = _copy(tmp_path)
+    with open(folder / LEVEL_FILE, "ab") as handle:
+        handle.write(b"\0")
+    with pytest.raises(ModelError, match="level.skops: SHA-256 .* does not match the card"):
         load_model(folder)
 
 
@@ -238,11 +257,11 @@ def test_train_with_a_store_counts_the_reviews_in_the_card(reviewed_store, label
     lines = PASSAGES.read_text(encoding="utf-8").splitlines()
     small = tmp_path / "labels.jsonl"
     small.write_text("\n".join(line for i, (line, item) in enumerate(zip(lines, labelled))
-                               if item.concepts or item.split == "test" or i % 4 == 0), encoding="utf-8")
+                               if item.concepts or item.split == "dev" or i % 4 == 0), encoding="utf-8")
     result = CliRunner().invoke(main, ["train", "--labels", str(small), "--out", str(tmp_path / "m"),
                                        "--store", str(reviewed_store[0])])
     assert result.exit_code == 0, result.output
-    assert "2 reviewed label(s) added to the training data; 1 reviewed label(s) of test countries left out" in result.output
+    assert "2 reviewed label(s) added to the training data; 1 reviewed label(s) of held-out countries left out" in result.output
     data = read_card(tmp_path / "m")["training_data"]
     assert (data["reviewed_decisions"], data["reviewed_passages"], data["reviewed_left_out"]) == (2, 2, 1)
     both = CliRunner().invoke(main, ["train", "--labels", str(small), "--store", str(reviewed_store[0]), "--no-reviews"])

@@ -1,9 +1,14 @@
-"""What the learned model reads of a passage, and which passages it reads at all.
+"""What the learned models read of a passage, and which passages they read at all.
 
-The model reads a passage as two columns: ``text`` (the end of its heading path, then
+The concept model reads a passage as two columns: ``text`` (the end of its heading path, then
 its text) and ``evidence`` (the rules' findings as tokens: ``soil_carbon``,
 ``soil_carbon:preferred``, ``soil_carbon:several``), so that it learns when a taxonomy
 match means the concept and when it does not.
+
+The level model (commitment or mention, :func:`level_input`) reads three columns: the passage
+text, the last two headings above it, and ``cues``: which cue families of ``cues.py`` occur
+(``INTENT``, ``IMPACT``, ``PAST``, ``FUTURE_IMPACT``, ``COMMITMENT``; ``CONTEXT_HEADING``,
+``ACTION_HEADING``; ``LIST_ITEM``, ``ACTION_START``) and the rules' own level (``RULE1``/``RULE2``).
 """
 
 from __future__ import annotations
@@ -12,7 +17,18 @@ import re
 from collections.abc import Iterable
 from typing import Optional
 
-from ..records import Match
+from ..records import Match, Passage
+from .cues import (
+    ACTION_HEADING,
+    ACTION_START,
+    COMMITMENT,
+    CONTEXT_HEADING,
+    FUTURE_IMPACT,
+    IMPACT,
+    INTENT,
+    LIST_ITEM,
+    PAST,
+)
 
 HEADING_CHARS = 80
 
@@ -65,3 +81,25 @@ def evidence_tokens(matches: Iterable[Match]) -> str:
         if len(terms[concept]) > 1:
             tokens.append(f"{concept}:several")
     return " ".join(tokens)
+
+
+#: Columns of the level model's input (:func:`level_input`).
+LEVEL_COLUMNS = ("text", "headings", "cues")
+_TEXT_CUES = (("INTENT", INTENT), ("IMPACT", IMPACT), ("PAST", PAST), ("FUTURE_IMPACT", FUTURE_IMPACT),
+              ("COMMITMENT", COMMITMENT))
+
+
+def level_input(passage: Passage, rule_level: int) -> dict[str, str]:
+    """What the level model reads of one label: the passage, its last two headings, the cues and the rules' level."""
+    headings = passage.heading_path.split(" > ")
+    flags = [name for name, cue in _TEXT_CUES if cue.search(passage.text)]
+    if CONTEXT_HEADING.search(" > ".join(headings[-2:])):
+        flags.append("CONTEXT_HEADING")
+    if ACTION_HEADING.search(headings[-1]):
+        flags.append("ACTION_HEADING")
+    if LIST_ITEM.match(passage.text):
+        flags.append("LIST_ITEM")
+    if ACTION_START.match(passage.text):
+        flags.append("ACTION_START")
+    flags.append(f"RULE{min(max(rule_level, 1), 2)}")
+    return {"text": passage.text, "headings": " ".join(headings[-2:]), "cues": " ".join(flags)}

@@ -4,16 +4,19 @@ The rules find and grade (``rules.py``); the model (``model.py``, reading ``feat
 gives a calibrated probability per concept; per-concept **gates** set at training decide
 when the model overrules a rule match or adds a label the rules missed (:func:`combine`);
 labels are flagged for review when rules and model disagree, when the probability is
-uncertain, or when they carry a quantified target.
+uncertain, or when they carry a quantified target. With a level model in the model folder,
+every label below quantified target is a commitment or a mention as that model says
+(:meth:`HybridClassifier._learned_levels`); a quantified target stays the tied target's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Optional
 
 from ..records import Match, Passage, Prediction
-from .features import evidence_tokens, model_reads, model_text
+from .features import evidence_tokens, level_input, model_reads, model_text
 from .model import Model
 from .rules import Levels, RuleClassifier, component_flag, conditional_flag
 
@@ -94,4 +97,16 @@ class HybridClassifier:
                     targets=rule.targets if rule and counted else (),
                     method=self.method, rule_level=rule.level if rule else 0, probability=probability, counted=counted,
                     review=review_reasons(rule is not None, probability, counted, level, self.band)))
+        return self._learned_levels(predictions, {p.passage_id: p for p in passages})
+
+    def _learned_levels(self, predictions: list[Prediction], passages: Mapping[str, Passage]) -> list[Prediction]:
+        """Commitment or mention from the level model, for every label below quantified target (a level 3 is
+        decided by its tied target, never by the model)."""
+        if self.model.level_pipeline is None:
+            return predictions
+        below = [i for i, p in enumerate(predictions) if p.level < 3]
+        commitment = self.model.commitment_proba([level_input(passages[predictions[i].passage_id],
+                                                              predictions[i].level) for i in below])
+        for i, p_commit in zip(below, commitment):
+            predictions[i] = replace(predictions[i], level=2 if p_commit >= 0.5 else 1)
         return predictions

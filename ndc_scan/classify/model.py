@@ -4,6 +4,8 @@ A model lives in a folder (``models/<name>/``):
 
 * ``model.skops`` — the fitted pipeline in skops' safe format: loading only rebuilds
   scikit-learn objects from a list of trusted types, it never runs code from the file;
+* ``level.skops`` (optional) — the level model: the probability that a label is a commitment
+  rather than a mention, from the passage, its headings and the cues (``features.level_input``);
 * ``card.json`` — what the model is: the concept labels, the SHA-256 of the training
   data, of the taxonomy and of ``model.skops``, the library versions it was made with,
   its hyper-parameters, the per-concept gates that combine it with the rules, and its
@@ -29,6 +31,7 @@ from ..errors import ModelError
 from ..taxonomy import CONCEPT_IDS
 
 MODEL_FILE = "model.skops"
+LEVEL_FILE = "level.skops"
 CARD_FILE = "card.json"
 #: Libraries whose versions the card records; the first must match to the minor version.
 LIBRARIES = ("scikit-learn", "skops", "numpy", "scipy", "pandas", "spacy")
@@ -61,6 +64,7 @@ class Model:
     pipeline: Any                # a fitted scikit-learn Pipeline
     card: dict
     path: Optional[Path] = None
+    level_pipeline: Any = None   # the level model (commitment vs mention), None when the card has none
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -93,6 +97,18 @@ class Model:
         return calibrate(scores.reshape(len(texts), -1), self.card["calibration"])
 
 
+    def commitment_proba(self, rows: list[dict]):
+        """P(commitment rather than mention) for labels given as ``features.level_input`` rows."""
+        import numpy as np
+        import pandas as pd
+        from sklearn import config_context
+
+        if not rows or self.level_pipeline is None:
+            return np.zeros(len(rows))
+        with config_context(assume_finite=True, skip_parameter_validation=True):
+            return self.level_pipeline.predict_proba(pd.DataFrame(rows))[:, 1]
+
+
 def calibrate(scores, calibration: dict):
     """Scores (passages × concepts, in CONCEPT_IDS order) → probabilities, with the card's Platt parameters."""
     import numpy as np
@@ -114,6 +130,10 @@ def save_model(model: Model, folder: str | Path) -> Path:
     sio.dump(model.pipeline, model_path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
     model.card["model_file"] = MODEL_FILE
     model.card["model_sha256"] = sha256_file(model_path)
+    if model.level_pipeline is not None:
+        level_path = folder / LEVEL_FILE
+        sio.dump(model.level_pipeline, level_path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+        model.card.setdefault("level_model", {}).update(file=LEVEL_FILE, sha256=sha256_file(level_path))
     write_card(model.card, folder)
     model.path = folder
     return folder
@@ -150,30 +170,37 @@ def read_card(folder: str | Path) -> dict[str, Any]:
 
 
 def load_model(folder: str | Path) -> Model:
-    """Load a model after checking its card: file hash and scikit-learn version must match."""
-    import skops.io as sio
-
+    """Load a model after checking its card: file hashes and scikit-learn version must match."""
     folder = Path(folder)
     card = read_card(folder)
     model_path = folder / card.get("model_file", MODEL_FILE)
-    if not model_path.is_file():
-        raise ModelError(f"{folder}: {model_path.name} is missing", remedy="train the model again with 'ndc-scan train'")
-    found = sha256_file(model_path)
-    if found != card["model_sha256"]:
-        raise ModelError(f"{model_path}: SHA-256 {found[:12]}… does not match the card ({card['model_sha256'][:12]}…); "
-                         "the file was changed or belongs to another card",
-                         remedy="restore both files from the same training run, or train again with 'ndc-scan train'")
     installed = library_versions()
     wanted = card["versions"].get("scikit-learn", "?")
     if _minor(wanted) != _minor(installed["scikit-learn"]):
         raise ModelError(f"{folder}: made with scikit-learn {wanted}, this is {installed['scikit-learn']}",
                          remedy=f"install scikit-learn=={wanted}, or retrain here: ndc-scan train --out {folder}")
+    pipeline = _load_pipeline(model_path, card["model_sha256"])
+    level = card.get("level_model")
+    level_pipeline = _load_pipeline(folder / level["file"], level["sha256"]) if level else None
+    return Model(pipeline=pipeline, card=card, path=folder, level_pipeline=level_pipeline)
+
+
+def _load_pipeline(path: Path, sha256: str):
+    """A pipeline file of the model folder, after checking it exists and has the card's hash."""
+    import skops.io as sio
+
+    if not path.is_file():
+        raise ModelError(f"{path.parent}: {path.name} is missing", remedy="train the model again with 'ndc-scan train'")
+    found = sha256_file(path)
+    if found != sha256:
+        raise ModelError(f"{path}: SHA-256 {found[:12]}… does not match the card ({sha256[:12]}…); "
+                         "the file was changed or belongs to another card",
+                         remedy="restore both files from the same training run, or train again with 'ndc-scan train'")
     try:
-        pipeline = sio.load(model_path, trusted=TRUSTED_TYPES)
+        return sio.load(path, trusted=TRUSTED_TYPES)
     except Exception as exc:  # skops raises bare exceptions for untrusted types and broken files
-        raise ModelError(f"{model_path}: cannot be loaded ({type(exc).__name__}: {exc})",
+        raise ModelError(f"{path}: cannot be loaded ({type(exc).__name__}: {exc})",
                          remedy="train the model again with 'ndc-scan train'") from exc
-    return Model(pipeline=pipeline, card=card, path=folder)
 
 
 def _minor(version: str) -> str:

@@ -128,7 +128,7 @@ class Levels:
         sentences = [self.text[a:b] for a, b in self.bounds if any(a <= m.start < b for m in matches)] or [self.text]
         said = " ".join(sentences)
         intent = bool(INTENT.search(FUTURE_IMPACT.sub(" ", said)))      # "vont entraîner des risques" is no plan
-        acts = any(ACTION_START.match(sentence) for sentence in sentences)
+        acts = any(ACTION_START.match(cell) for sentence in sentences for cell in sentence.split(" | "))  # table cells
         if PAST.search(said) and not intent:
             return False
         if IMPACT.search(said) and not (intent or acts):

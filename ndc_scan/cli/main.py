@@ -290,11 +290,11 @@ def train(ctx, labels, out, name, taxonomy, seed, store, no_reviews):
     if store:
         click.echo(f"Reviewed in {store}: {data['reviewed_passages']} passage(s) with {data['reviewed_decisions']} "
                    f"reviewed label(s) added to the training data; {data['reviewed_left_out']} reviewed label(s) "
-                   "of test countries left out.")
-    click.echo(f"Trained {card['name']} on {card['training_data']['passages']['train'] + card['training_data']['passages']['dev']} "
-               f"passages ({card['training_data']['countries']['train'] + card['training_data']['countries']['dev']} countries) "
-               f"in {result.seconds:.0f} s; tested on {card['training_data']['passages']['test']} passages of "
-               f"{card['training_data']['countries']['test']} other countries.")
+                   "of held-out countries left out.")
+    fitted, held_out = card["training_data"]["fitted"], card["training_data"]["held_out"]
+    click.echo(f"Trained {card['name']} on {fitted['passages']} passages ({fitted['countries']} countries, "
+               f"split {'+'.join(fitted['splits'])}) in {result.seconds:.0f} s; tested on {held_out['passages']} passages "
+               f"of {held_out['countries']} other countries (split {'+'.join(held_out['splits'])}).")
     click.echo(f"{'concept':<28}{'rules':>7}{'model':>7}{'combined':>9}   gate (veto / add)")
     for concept in card["labels"] + ["macro"]:
         f1 = {m: next(r["f1"] for r in card["metrics_test_passages"][m] if r["concept"] == concept)
@@ -302,7 +302,12 @@ def train(ctx, labels, out, name, taxonomy, seed, store, no_reviews):
         gate = card["gates"].get(concept)
         gate_text = "" if gate is None else f"   {gate['veto']:.2f} / {'never' if gate['add'] > 1 else format(gate['add'], '.2f')}"
         click.echo(f"{concept:<28}{f1['rules']:>7.3f}{f1['model']:>7.3f}{f1['combination']:>9.3f}{gate_text}")
-    click.echo(f"Model in {result.folder}/ (model.skops, card.json)")
+    levels = card.get("level_model")
+    if levels:
+        click.echo(f"Levels (commitment or mention) of the held-out labels: rules {levels['held_out_accuracy_rules']:.3f}, "
+                   f"level model {levels['held_out_accuracy_model']:.3f} ({levels['held_out_examples']} labels).")
+    click.echo(f"Model in {result.folder}/ ({', '.join(sorted(p.name for p in result.folder.iterdir()))})"
+               if result.folder else "Model not written (no --out).")
 
 
 main.add_command(review)

@@ -191,7 +191,7 @@ def _target_scores(labels: DocumentLabels, tables: Tables) -> pd.DataFrame:
         return pd.DataFrame()
     files = set(labels.cells["file"])
     gold = [(t.file, t.concept, float(t.value), _unit(t.unit), _year(t.year))
-            for t in labels.targets.itertuples(index=False)]
+            for t in labels.targets.itertuples(index=False) if t.file in files]
     found = []
     for t in tables.targets.itertuples(index=False):
         if t.document not in files:

@@ -31,10 +31,10 @@ from typing import Optional
 
 import numpy as np
 
-from ..classify.features import evidence_tokens, model_text
+from ..classify.features import LEVEL_COLUMNS, evidence_tokens, level_input, model_text
 from ..classify.hybrid import RULES_GATE, combine
 from ..classify.model import Model, calibrate, library_versions, save_model
-from ..classify.rules import RuleClassifier
+from ..classify.rules import Levels, RuleClassifier
 from ..defaults import DEFAULT_LABELS
 from ..errors import UsageError
 from ..passages.tag import Tagger
@@ -47,6 +47,8 @@ from .scores import f1, passage_scores
 log = logging.getLogger(__name__)
 
 DEFAULT_C = 10.0
+#: Regularisation of the level model, chosen by out-of-fold accuracy on the train countries (0.3, 1, 3: 3 best).
+LEVEL_C = 3.0
 GATE_FOLDS = 4
 MIN_CALIBRATION_POSITIVES = 5
 #: A gate must decide at least this many more held-out passages right than the rules do (net),
@@ -88,6 +90,87 @@ def rule_evidence(labelled: Sequence[LabelledPassage], tagger: Tagger) -> Eviden
             found[row[prediction.passage_id], index[prediction.concept]] = True
     texts = [model_text(item.heading_path, item.text) for item in labelled]
     return Evidence(texts=texts, evidence=evidence, rule_found=found)
+
+
+@dataclass
+class LevelExamples:
+    """Labels of the rules (or of the whole passage, for a concept they missed) with the annotators' level."""
+
+    rows: list                   # features.level_input() per example
+    commitment: np.ndarray       # bool: the annotators' level is commitment or quantified target
+    rule_commitment: np.ndarray  # bool: the rules' level is
+    groups: list                 # country per example
+
+
+def level_examples(labelled: Sequence[LabelledPassage], tagger: Tagger) -> LevelExamples:
+    """One example per labelled passage and concept it holds: what the level model reads, and the level."""
+    rules = RuleClassifier()
+    rows, gold, rule, groups = [], [], [], []
+    for language, positions in by_language(labelled).items():
+        passages = [as_passage(labelled[i]) for i in positions]
+        matches = tagger.tag(passages, language)
+        for i, passage in zip(positions, passages):
+            found = matches.get(passage.passage_id, [])
+            by_rules = {p.concept: p.level for p in rules.predict(passage, found, language)}
+            whole = None                # the passage's level for a concept the rules missed (as a model-added label)
+            for concept, level in labelled[i].concepts.items():
+                if concept not in by_rules:
+                    whole = whole if whole is not None else Levels(passage, found, language).level(concept, [])
+                rule_level = by_rules.get(concept, whole or 1)
+                rows.append(level_input(passage, rule_level))
+                gold.append(level >= 2)
+                rule.append(rule_level >= 2)
+                groups.append(labelled[i].iso3)
+    return LevelExamples(rows=rows, commitment=np.array(gold, dtype=bool), rule_commitment=np.array(rule, dtype=bool),
+                         groups=groups)
+
+
+def build_level_pipeline(seed: int = 0, c: float = LEVEL_C):
+    """Commitment vs mention: TF-IDF of the passage (word 1-2-grams) and of its headings, plus the cue flags."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+
+    text, headings, cues = LEVEL_COLUMNS
+    features = ColumnTransformer([
+        ("words", TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True), text),
+        ("headings", TfidfVectorizer(min_df=2), headings),
+        ("cues", CountVectorizer(binary=True, lowercase=False, token_pattern=r"\S+"), cues),
+    ])
+    regression = LogisticRegression(C=c, class_weight="balanced", max_iter=2000, random_state=seed)
+    return Pipeline([("features", features), ("classify", regression)])
+
+
+def fit_level_model(examples: LevelExamples, seed: int = 0, c: float = LEVEL_C):
+    """The fitted level pipeline and its out-of-fold accuracy by country (rules against model)."""
+    import pandas as pd
+    from sklearn.model_selection import GroupKFold
+
+    frame = pd.DataFrame(examples.rows)
+    decided = np.zeros(len(frame), dtype=bool)
+    for fit_rows, held_rows in GroupKFold(n_splits=GATE_FOLDS).split(frame, groups=examples.groups):
+        fold = build_level_pipeline(seed, c).fit(frame.iloc[fit_rows], examples.commitment[fit_rows])
+        decided[held_rows] = fold.predict_proba(frame.iloc[held_rows])[:, 1] >= 0.5
+    pipeline = build_level_pipeline(seed, c).fit(frame, examples.commitment)
+    pipeline.named_steps["features"].named_transformers_["words"].stop_words_ = None
+    pipeline.named_steps["features"].named_transformers_["headings"].stop_words_ = None
+    return pipeline, {"examples": len(frame), "oof_accuracy_rules": _accuracy(examples.rule_commitment, examples),
+                      "oof_accuracy_model": _accuracy(decided, examples)}
+
+
+def held_out_levels(pipeline, examples: LevelExamples) -> dict:
+    """Accuracy of commitment vs mention on held-out examples: the rules' level against the level model's."""
+    import pandas as pd
+
+    decided = pipeline.predict_proba(pd.DataFrame(examples.rows))[:, 1] >= 0.5 if examples.rows else np.zeros(0, bool)
+    return {"held_out_examples": len(examples.rows),
+            "held_out_accuracy_rules": _accuracy(examples.rule_commitment, examples),
+            "held_out_accuracy_model": _accuracy(decided, examples)}
+
+
+def _accuracy(decided: np.ndarray, examples: LevelExamples) -> float:
+    return round(float((decided == examples.commitment).mean()), 4) if len(decided) else 0.0
 
 
 def build_pipeline(seed: int = 0, c: float = DEFAULT_C):
@@ -207,7 +290,10 @@ def train(labels: str | Path = DEFAULT_LABELS, out: str | Path | None = None, *,
     calibration = fit_calibration(scores, fit_gold)
     gates = fit_gates(calibrate(scores, calibration), fit_evidence.rule_found, fit_gold)
     pipeline = _fit(fit_evidence.texts, fit_evidence.evidence, fit_gold, seed, c)
-    model = Model(pipeline=pipeline, card={
+    log.info("level model (commitment vs mention), %d folds by country", GATE_FOLDS)
+    level_pipeline, level_card = fit_level_model(level_examples(fit_items, tagger), seed)
+    level_card.update(C=LEVEL_C, **held_out_levels(level_pipeline, level_examples(test_items, tagger)))
+    model = Model(pipeline=pipeline, level_pipeline=level_pipeline, card={
         "name": name, "labels": list(CONCEPT_IDS), "gates": gates, "calibration": calibration, "seed": seed,
         "hyper_parameters": {"C": c, "ngram_range": [1, 2], "min_df": 2, "class_weight": "balanced",
                              "solver": "liblinear", "folds_by_country": GATE_FOLDS},
@@ -222,14 +308,20 @@ def train(labels: str | Path = DEFAULT_LABELS, out: str | Path | None = None, *,
         "training_data": {"path": str(labels), "sha256": data_hash(labelled + reviewed.items),
                           "passages": {s: sum(i.split == s for i in labelled) for s in ("train", "dev", "test")},
                           "countries": {s: len({i.iso3 for i in labelled if i.split == s}) for s in ("train", "dev", "test")},
+                          "fitted": {"splits": list(FITTED), "passages": len(fit_items),
+                                     "countries": len({i.iso3 for i in fit_items})},
+                          "held_out": {"splits": list(HELD_OUT), "passages": len(test_items),
+                                       "countries": len({i.iso3 for i in test_items})},
                           "positives_fit": {c_: int(fit_gold[:, j].sum()) for j, c_ in enumerate(CONCEPT_IDS)},
                           "reviewed_decisions": reviewed.used, "reviewed_passages": len(reviewed.items),
                           "reviewed_left_out": reviewed.left_out, "reviewed_store": str(store) if store else None},
         "taxonomy_sha256": tax.hash, "versions": library_versions(),
         "metrics_test_passages": metrics,
+        "level_model": level_card,
     })
     folder = save_model(model, out) if out is not None else None
     return TrainResult(model=model, folder=folder, seconds=time.perf_counter() - started)
 
 
-__all__ = ["TrainResult", "build_pipeline", "fit_gates", "train"]
+__all__ = ["TrainResult", "build_level_pipeline", "build_pipeline", "fit_gates", "fit_level_model", "level_examples",
+           "train"]

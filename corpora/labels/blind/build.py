@@ -84,7 +84,7 @@ def _round(value: float) -> float:
 def main(source: Path) -> None:
     final = load(source / "final")
     documents, pages, targets = [], [], []
-    for doc, label in sorted(final.items()):
+    for _doc, label in sorted(final.items()):
         for concept in CONCEPTS:
             cell = label["concepts"][concept]
             by_page = sorted(((int(p), q) for p, q in cell["pages"].items()), key=lambda item: item[0])

@@ -1,37 +1,44 @@
-"""Check that quotes are verbatim (whitespace-normalised) on the page text.
+"""Check that an annotator's quotes are verbatim (whitespace-normalised) on the page text they cite.
 
-Usage: python checkquote.py ANNOTATION.json   -> lists every quote not found on its page.
+    python checkquote.py TEXT_DIR ANNOTATION.json [ANNOTATION.json ...]
+
+TEXT_DIR holds ``<DOC>/page-NNN.txt``, the text layer of each page (1-based), as given to the annotators; prints
+every quote not found on its page (quotes read from a page image, ``from_image``, are skipped).
 """
-import json, re, sys, pathlib
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+from __future__ import annotations
 
-def norm(s):
-    return re.sub(r"\s+", " ", s).strip()
+import json
+import re
+import sys
+from pathlib import Path
 
-def page_text(doc, page):
-    p = ROOT / "text" / doc / f"page-{page:03d}.txt"
-    return norm(p.read_text()) if p.exists() else None
 
-def main(path):
-    ann = json.loads(pathlib.Path(path).read_text())
-    doc = ann["file"][:-4]
+def norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def page_text(text_dir: Path, doc: str, page: int) -> str | None:
+    path = text_dir / doc / f"page-{page:03d}.txt"
+    return norm(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def check(text_dir: Path, path: Path) -> int:
+    annotation = json.loads(path.read_text(encoding="utf-8"))
+    doc = annotation["file"][:-4]
+    items = [(concept, int(page), q["quote"], q.get("from_image", False))
+             for concept, cell in annotation["concepts"].items() for page, q in cell.get("pages", {}).items()]
+    items += [("target:" + t["concept"], int(t["page"]), t["quote"], t.get("from_image", False))
+              for t in annotation.get("targets", [])]
     bad = 0
-    items = []
-    for concept, c in ann["concepts"].items():
-        for page, q in c.get("pages", {}).items():
-            items.append((concept, int(page), q["quote"], q.get("from_image", False)))
-    for t in ann.get("targets", []):
-        items.append(("target:" + t["concept"], int(t["page"]), t["quote"], t.get("from_image", False)))
     for concept, page, quote, image in items:
-        if image:
-            continue
-        text = page_text(doc, page)
-        if text is None or norm(quote) not in text:
+        text = None if image else page_text(text_dir, doc, page)
+        if not image and (text is None or norm(quote) not in text):
             bad += 1
             print(f"NOT FOUND {concept} p{page}: {quote[:100]!r}")
-    print(f"{len(items)} quotes checked, {bad} not found")
+    print(f"{path.name}: {len(items)} quotes checked, {bad} not found")
+    return bad
+
 
 if __name__ == "__main__":
-    for p in sys.argv[1:]:
-        main(p)
+    sys.exit(1 if sum(check(Path(sys.argv[1]), Path(p)) for p in sys.argv[2:]) else 0)
