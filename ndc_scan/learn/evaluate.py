@@ -1,4 +1,4 @@
-"""Evaluation against hand labels: labelled passages of the test countries, and documents read in full.
+"""Evaluation against hand labels: labelled passages of the held-out countries, and documents read in full.
 
 Document labels file: ``file,concept,level,...`` (see corpora/labels/README.md). A
 concept is "present" in a document when its level is ≥ 1. Documents are
@@ -78,7 +78,7 @@ METHODS = ("rules", "model", "combination")
 class MethodEvaluation:
     """Rules alone, model alone and their combination, scored at passage and document level."""
 
-    passages: pd.DataFrame       # method, concept, precision, recall, f1, tp, fp, fn, support (test countries)
+    passages: pd.DataFrame       # method, concept, precision, recall, f1, tp, fp, fn, support (held-out countries)
     documents: pd.DataFrame      # the same per document ("concept present"), with level agreement; empty without a store
     errors: pd.DataFrame         # every passage × concept the combination gets wrong, most confident first
     summary: str
@@ -101,7 +101,7 @@ def evaluate_methods(model: Model, *, passages_path: str | Path, documents_path:
                      store: Optional[str | Path] = None, taxonomy: str | Path | Taxonomy | None = None,
                      band: Optional[tuple[float, float]] = None, targets_path: Optional[str | Path] = None,
                      manifest_path: Optional[str | Path] = None) -> MethodEvaluation:
-    """Score the three methods on the labelled passages of the test countries, and on whole documents.
+    """Score the three methods on the labelled passages of the held-out countries, and on whole documents.
 
     Document level needs ``documents_path`` (documents read in full) and a ``store``
     holding a scan of those documents (any method: documents are re-labelled in a copy of it), and is scored

@@ -20,7 +20,7 @@ class Reviewed:
     items: list[LabelledPassage] = field(default_factory=list)      # split "train"
     replaced: set[str] = field(default_factory=set)     # text hashes of labelled passages the reviews update
     used: int = 0                # reviewed labels (passage × concept, the decision that counts) in ``items``
-    left_out: int = 0            # reviewed labels of test countries (or of test passages, or of an unknown country)
+    left_out: int = 0            # reviewed labels of held-out countries (or of held-out passages, or of an unknown country)
     missing: int = 0             # reviewed labels whose passage is not in the store (a restored backup)
 
 
@@ -29,7 +29,7 @@ def reviewed_examples(store: str | Path, labelled: Sequence[LabelledPassage]) ->
 
     A passage's concepts: those of its labelled passage (same text) when there is one, else
     the labels the scan counts for it; then every reviewed label of it applied (accepted
-    or corrected: that level; rejected: removed). Passages of test countries, the test
+    or corrected: that level; rejected: removed). Passages of held-out countries, the held-out
     passages themselves and passages of an unknown country are left out (and counted).
     """
     result = Reviewed()

@@ -1,9 +1,8 @@
 """Train the learned passage classifier from passages people labelled by reading them.
 
 Data: ``corpora/labels/passages.jsonl`` (format in corpora/labels/README.md), split by
-country into ``train``, ``dev`` and ``test``. The model is fitted on the train and dev
-countries; the test countries (those of the documents in ``documents.csv``) are only
-ever used to measure it.
+country. The models are fitted on the ``FITTED`` splits (train); the ``HELD_OUT`` countries
+(dev: those of the documents in ``documents.csv``) are only ever used to measure them.
 
 The pipeline is stock scikit-learn (see :func:`build_pipeline`): word 1–2-gram TF-IDF
 of the passage (with the end of its heading path) plus binary features of the rules'
@@ -18,6 +17,10 @@ label the rules missed (``add``). They are chosen on out-of-fold probabilities o
 training countries (folds by country), maximising F1 and keeping the rules' own
 decision (veto 0, add never) unless a gate does strictly better and decides at least
 MIN_NET_FIXED more passages right than the rules.
+
+The **level model** (:func:`fit_level_model`) is a second pipeline: commitment or mention for a
+label, from the passage, its headings, the cue flags and the rules' level (``features.level_input``);
+one example per labelled passage and concept it holds, the annotators' level as the answer.
 """
 
 from __future__ import annotations
@@ -265,11 +268,11 @@ def fit_gates(probabilities: np.ndarray, rule_found: np.ndarray, gold: np.ndarra
 def train(labels: str | Path = DEFAULT_LABELS, out: str | Path | None = None, *, name: str = "ndc-soil",
           taxonomy: str | Path | Taxonomy | None = None, seed: int = 0, c: float = DEFAULT_C,
           store: str | Path | None = None) -> TrainResult:
-    """Fit the model on the train and dev countries, set its gates, measure it on the test countries.
+    """Fit the models on the train countries, set the gates, measure them on the held-out countries.
 
     With ``store``, passages people reviewed there (``ndc-scan review``) are added to the
-    fitted data (see :func:`reviewed_examples`); those of test countries are left out.
-    Writes ``model.skops`` and ``card.json`` into ``out`` when given.
+    fitted data (see :func:`reviewed_examples`); those of held-out countries are left out.
+    Writes ``model.skops``, ``level.skops`` and ``card.json`` into ``out`` when given.
     """
     started = time.perf_counter()
     tax = taxonomy if isinstance(taxonomy, Taxonomy) else load_taxonomy(taxonomy)
