@@ -2,14 +2,17 @@
 
 import os
 import signal
+import zlib
 from pathlib import Path
 
 import pypdf
 import pytest
+from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ndc_scan import scan
+from ndc_scan.cli import main
 from ndc_scan.errors import (
     CorruptPdfError,
     EmptyFileError,
@@ -17,6 +20,7 @@ from ndc_scan.errors import (
     ExtractionTimeoutError,
     InputFileError,
     NotAPdfError,
+    TooMuchMemoryError,
 )
 from ndc_scan.read import reader as reader_module
 from ndc_scan.read.reader import Reader
@@ -94,13 +98,13 @@ def test_unreadable_file_is_named(tmp_path, monkeypatch):
     # Tests run as root, so chmod cannot forbid reading: make open() fail as it would.
     path = tmp_path / "locked.pdf"
     path.write_bytes(SMALL.read_bytes())
-    real_open = Path.open
+    real_open = os.open
 
-    def refuse(self, *args, **kwargs):
-        if self.name == "locked.pdf":
+    def refuse(file, *args, **kwargs):
+        if Path(file).name == "locked.pdf":
             raise PermissionError(13, "Permission denied")
-        return real_open(self, *args, **kwargs)
-    monkeypatch.setattr(Path, "open", refuse)
+        return real_open(file, *args, **kwargs)
+    monkeypatch.setattr(os, "open", refuse)
     result = scan([path, SMALL], out=None, store=tmp_path / "s.sqlite")
     assert [(f.error, f.problem) for f in result.failures] == [("UnreadableFileError", "cannot be read (Permission denied)")]
     assert "chmod" in result.failures[0].remedy
@@ -143,3 +147,38 @@ def test_property_mutated_real_pdf_never_crashes_or_hangs(tmp_path, mutations, c
         assert "mutant.pdf" in str(exc) and exc.remedy
     else:
         assert pages and all(page.page_no >= 1 for page in pages)
+
+
+def _pdf_bomb(path: Path, inflated: int) -> Path:
+    """A small valid PDF whose one content stream inflates to ``inflated`` bytes of zeros."""
+    compressor = zlib.compressobj(9)
+    stream = b"".join(compressor.compress(b"\0" * (1 << 20)) for _ in range(inflated >> 20)) + compressor.flush()
+    writer = pypdf.PdfWriter()
+    page = writer.add_blank_page(width=612, height=792)
+    content = pypdf.generic.StreamObject()
+    content.set_data(b"")                 # replaced below by the deflated zeros, written as they are
+    content._data = stream
+    content[pypdf.generic.NameObject("/Filter")] = pypdf.generic.NameObject("/FlateDecode")
+    page[pypdf.generic.NameObject("/Contents")] = writer._add_object(content)
+    with path.open("wb") as handle:
+        writer.write(handle)
+    return path
+
+
+@pytest.mark.slow
+def test_regression_a_pdf_that_inflates_to_gigabytes_is_stopped_by_the_memory_cap(tmp_path):
+    bomb = _pdf_bomb(tmp_path / "bomb.pdf", 768 << 20)
+    assert bomb.stat().st_size < 1 << 20
+    with pytest.raises(TooMuchMemoryError, match=r"bomb.pdf: uses too much memory \(more than 512 MB\) and was stopped: "
+                                                 r"raise --max-memory \(now 512 MB\)"):
+        Reader(timeout=300, max_memory=512 << 20).read(bomb, FAKE_ID)
+    # PDFium aborts when an allocation fails: a crash, with the cap named as its likely cause
+    with pytest.raises(CorruptPdfError, match=r"crashed on it .*if it ran out of memory, raise --max-memory"):
+        Reader(timeout=300, max_memory=512 << 20, engine="pdfium").read(bomb, FAKE_ID)
+    # through the command line: a failure row of its own, the batch carries on
+    result = CliRunner().invoke(main, ["scan", str(bomb), str(SMALL), "--max-memory", "512M", "--timeout", "300",
+                                       "--no-ocr", "--rules-only", "--out", str(tmp_path / "out"),
+                                       "--store", str(tmp_path / "s.sqlite")])
+    assert result.exit_code == 3, result.output
+    assert "bomb.pdf: uses too much memory (more than 512 MB) and was stopped -> raise --max-memory" in result.output
+    assert "Scanned 1 documents" in result.output
