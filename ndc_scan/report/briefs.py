@@ -10,6 +10,7 @@ Lengths are capped (quotes, rows) so that a brief fits one printed page.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from html import escape
 
@@ -76,6 +77,15 @@ class Brief:
 def file_stem(iso3: str, document: str) -> str:
     """The brief's file name without extension: the ISO3 code, else the document's safe name."""
     return iso3 or _UNSAFE_NAME.sub("_", document.rsplit(".", 1)[0])[:60] or "unknown"
+
+
+def file_stems(documents: pd.DataFrame) -> dict[str, str]:
+    """doc_id → its brief's file name without extension (``file_stem``), made unique: where several
+    documents would share one (two files of one name whose country is unknown), each gets the start of
+    its document id after it."""
+    stems = {row.doc_id: file_stem(row.iso3, row.document) for row in documents.itertuples(index=False)}
+    shared = {stem for stem, count in Counter(stems.values()).items() if count > 1}
+    return {doc_id: f"{stem}_{doc_id[:8]}" if stem in shared else stem for doc_id, stem in stems.items()}
 
 
 def cut(text: str, limit: int) -> str:
@@ -267,4 +277,4 @@ def render_markdown(brief: Brief, *, taxonomy_hash: str, source: str = "keyword 
     return "\n".join(lines)
 
 
-__all__ = ["Brief", "build", "file_stem", "md_escape", "normalised", "render_html", "render_markdown"]
+__all__ = ["Brief", "build", "file_stem", "file_stems", "md_escape", "normalised", "render_html", "render_markdown"]

@@ -13,6 +13,7 @@ import pandas as pd
 from ..aggregate.tables import Tables
 from ..taxonomy import Taxonomy
 from . import gap, html
+from .output import check_folder, excel_cell, map_text, readable_tables, written
 
 CSV_TABLES = {"coverage": "coverage.csv", "countries": "countries.csv", "passages": "passages.csv",
               "documents": "documents.csv", "failures": "failures.csv",
@@ -23,19 +24,24 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")     # what Excel files can
 
 
 def write_all(tables: Tables, out: Path, *, taxonomy: Taxonomy) -> list[Path]:
-    """Write every report into ``out``; return the paths written."""
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
+    """Write every report into ``out``; return the paths written.
+
+    Each file is written whole or not at all (``output.written``); an ``OutputError`` names a file
+    that cannot be written. Bidi controls are taken out of the text first (``output.readable_tables``).
+    """
+    check_folder(out)
+    tables = readable_tables(tables)
+    paths = []
     for name, file_name in CSV_TABLES.items():
-        path = out / file_name
-        _neutralised(tables[name]).to_csv(path, index=False, encoding="utf-8")
-        written.append(path)
-    written.append(write_excel(tables, out / "report.xlsx", taxonomy=taxonomy))
-    path = out / "report.html"
-    path.write_text(html.render(tables, taxonomy=taxonomy), encoding="utf-8")
-    written.append(path)
-    written += gap.write(tables, out, taxonomy=taxonomy)      # gap_report.html, briefs/
-    return written
+        with written(out / file_name) as path:
+            _neutralised(tables[name]).to_csv(path, index=False, encoding="utf-8")
+        paths.append(out / file_name)
+    paths.append(write_excel(tables, out / "report.xlsx", taxonomy=taxonomy))
+    with written(out / "report.html") as path:
+        path.write_text(html.render(tables, taxonomy=taxonomy), encoding="utf-8")
+    paths.append(out / "report.html")
+    paths += gap.write(tables, out, taxonomy=taxonomy)      # gap_report.html, briefs/
+    return paths
 
 
 def neutralise(value):
@@ -49,16 +55,13 @@ def neutralise(value):
 
 def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:
     """Text cells that Excel or LibreOffice would run as formulas get a leading apostrophe (CSV injection)."""
-    text = frame.select_dtypes(include=["object", "string"]).columns
-    if not len(frame) or not len(text):
-        return frame
-    return frame.assign(**{column: frame[column].map(neutralise) for column in text})
+    return map_text(frame, neutralise)
 
 
 def write_excel(tables: Tables, path: Path, *, taxonomy: Taxonomy) -> Path:
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+    with written(path) as temporary, pd.ExcelWriter(temporary, engine="openpyxl") as writer:
         for name in SHEETS:
-            _neutralised(tables[name]).to_excel(writer, sheet_name=name, index=False)
+            map_text(_neutralised(tables[name]), excel_cell).to_excel(writer, sheet_name=name, index=False)
             sheet = writer.sheets[name]
             sheet.freeze_panes = "A2"
             sheet.auto_filter.ref = sheet.dimensions

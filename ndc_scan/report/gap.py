@@ -16,6 +16,7 @@ from ..aggregate.coverage import label_source, latest_documents
 from ..aggregate.tables import Tables
 from ..taxonomy import CONCEPT_IDS, Taxonomy
 from . import briefs, charts
+from .output import output_error, written
 
 QUOTE_CHARS = 220
 CSS = """
@@ -38,17 +39,22 @@ def write(tables: Tables, out: Path, *, taxonomy: Taxonomy) -> list[Path]:
     Returns the report's path and the briefs folder's (not each brief: a corpus has hundreds).
     """
     folder = out / "briefs"
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise output_error(folder, exc) from exc
     source = label_source(tables.passages)
-    for doc in latest_documents(tables.documents).itertuples(index=False):
+    latest = latest_documents(tables.documents)
+    stems = briefs.file_stems(latest)
+    for doc in latest.itertuples(index=False):
         brief = briefs.build(doc, tables, taxonomy)
         for suffix, renderer in ((".html", briefs.render_html), (".md", briefs.render_markdown)):
-            path = folder / f"{brief.file_stem}{suffix}"
-            path.write_text(renderer(brief, taxonomy_hash=taxonomy.short_hash, source=source),
-                            encoding="utf-8")
-    path = out / "gap_report.html"
-    path.write_text(render(tables, taxonomy=taxonomy), encoding="utf-8")
-    return [path, folder]
+            with written(folder / f"{stems[doc.doc_id]}{suffix}") as path:
+                path.write_text(renderer(brief, taxonomy_hash=taxonomy.short_hash, source=source),
+                                encoding="utf-8")
+    with written(out / "gap_report.html") as path:
+        path.write_text(render(tables, taxonomy=taxonomy), encoding="utf-8")
+    return [out / "gap_report.html", folder]
 
 
 def render(tables: Tables, *, taxonomy: Taxonomy) -> str:
@@ -71,7 +77,7 @@ def render(tables: Tables, *, taxonomy: Taxonomy) -> str:
         "<p class=meta>Countries with several NDCs in the scan: first against latest (translations of one "
         "submission excluded). Per step, see the country sections below and versions.csv.</p>",
         charts.changes(tables.progress, taxonomy), _progress(tables.progress),
-        "<h2>Gap ranking</h2>", _gap_method(), _ranking(tables.gaps),
+        "<h2>Gap ranking</h2>", _gap_method(), _ranking(tables.gaps, briefs.file_stems(latest)),
         "<h2>Quantified land and soil targets</h2>", _targets(tables.targets, latest, taxonomy),
         "<h2>What changed, country by country</h2>", _versions(tables.versions),
         "</body></html>",
@@ -113,10 +119,10 @@ def _gap_method() -> str:
             "sustainable land management 2, the others 1. Rank 1 = largest gap. See the README.</p>")
 
 
-def _ranking(gaps: pd.DataFrame) -> str:
+def _ranking(gaps: pd.DataFrame, stems: dict[str, str]) -> str:
     rows = []
     for g in gaps[gaps["latest"]].itertuples(index=False):
-        stem = briefs.file_stem(g.iso3, g.document)
+        stem = stems[g.doc_id]
         score = "" if pd.isna(g.gap_score) else f"{g.gap_score:.0f}"
         rank = "" if pd.isna(g.rank) else str(int(g.rank))
         found = "" if pd.isna(g.concepts_found) else f"{g.concepts_found} / {g.concepts_committed} / {g.concepts_quantified}"
