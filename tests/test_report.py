@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from ndc_scan import scan
-from ndc_scan.errors import OutputError
+from ndc_scan.errors import NdcScanError
 from ndc_scan.report.files import neutralise, write_all
 from ndc_scan.taxonomy import load_taxonomy
 
@@ -125,9 +125,10 @@ def test_regression_a_report_that_cannot_be_written_whole_leaves_the_previous_on
     def full_disk(*args, **kwargs):                   # the disk fills up as the workbook is saved
         raise OSError(errno.ENOSPC, "No space left on device")
     monkeypatch.setattr(zipfile.ZipFile, "writestr", full_disk)
-    with pytest.raises(OutputError, match=r"out/report\.xlsx: cannot be written: the disk is full \(No space left on "
-                                          r"device\): free some space on that disk"):
+    with pytest.raises(NdcScanError, match=r"out/report\.xlsx: cannot be written: the disk is full \(No space left on "
+                                           r"device\): free some space on that disk") as caught:
         write_all(result.tables, tmp_path / "out", taxonomy=load_taxonomy())
+    assert caught.value.exit_code == 8
     assert (tmp_path / "out" / "report.xlsx").read_bytes() == before
     assert [p.name for p in (tmp_path / "out").iterdir() if p.name.startswith(".")] == []
 

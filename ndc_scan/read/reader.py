@@ -147,7 +147,8 @@ def _cap_memory(max_memory: Optional[int]) -> None:
         return
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     limit = start + max_memory if hard == resource.RLIM_INFINITY else min(start + max_memory, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    if limit < 1 << 62:                   # beyond that, no machine can run out first: no cap
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
 def _too_much_memory(path, max_memory: Optional[int]) -> InputFileError:
@@ -183,8 +184,8 @@ def _child(sender, path, doc_id, password, ocr, engine, max_memory) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C is the parent's to handle
     faulthandler.disable()                          # a crash is reported by the parent, not dumped on the console
     _die_with_parent()
-    _cap_memory(max_memory)
     try:
+        _cap_memory(max_memory)
         result: tuple[str, ReadResult | InputFileError] = (
             "ok", read_pdf(path, doc_id, password=password, ocr=ocr, engine=engine))
     except InputFileError as exc:

@@ -10,10 +10,12 @@ decision (JSONL, one per line); restoring is idempotent.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import zipfile
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -21,6 +23,7 @@ from typing import Optional
 from ..errors import ReviewSheetError, UsageError, quoted
 from ..records import DECISIONS, LEVEL_NAMES, REVIEWER_RULE, Decision, review_words, usable_reviewer
 from ..report.files import neutralise
+from ..report.output import output_error, written
 from ..store import Row, Store
 from ..taxonomy import CONCEPT_IDS
 from .queue import NO_FILTERS, Filters, load_queue, neighbours, now
@@ -78,18 +81,30 @@ def export_sheet(db: Store, path: str | Path, *, fmt: Optional[str] = None, filt
                  reviewer: Optional[str] = None) -> int:
     """Write the labels to review to ``path`` (xlsx or csv); return the number of rows."""
     fmt = sheet_format(path, fmt)
-    rows = sheet_rows(db, filters, reviewer)
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "csv":
-        with open(path, "w", encoding="utf-8-sig", newline="") as handle:      # BOM: Excel reads it as UTF-8
-            writer = csv.DictWriter(handle, fieldnames=COLUMNS)
-            writer.writeheader()
-            writer.writerows({k: neutralise(v) for k, v in row.items()} for row in rows)
-    elif fmt == "xlsx":
-        _write_xlsx(rows, path)
-    else:
+    if fmt not in ("csv", "xlsx"):
         raise UsageError(f"{path}: a review sheet is xlsx or csv", remedy="use .jsonl only to back up all decisions")
+    rows = sheet_rows(db, filters, reviewer)
+    with _written(path) as temporary:
+        if fmt == "csv":
+            with open(temporary, "w", encoding="utf-8-sig", newline="") as handle:      # BOM: Excel reads it as UTF-8
+                writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+                writer.writeheader()
+                writer.writerows({k: neutralise(v) for k, v in row.items()} for row in rows)
+        else:
+            _write_xlsx(rows, temporary)
     return len(rows)
+
+
+@contextlib.contextmanager
+def _written(path: str | Path) -> Iterator[Path]:
+    """A temporary path to write ``path`` through (``report.output.written``), its folder made first."""
+    folder = Path(path).parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise output_error(folder, exc) from exc
+    with written(Path(path)) as temporary:
+        yield temporary
 
 
 def _write_xlsx(rows: list, path) -> None:
@@ -373,8 +388,7 @@ def _store_new(db, decisions: list, *, source: str, blank: int = 0, exact: bool 
 def export_decisions(db, path) -> int:
     """Every stored decision, oldest first, one JSON object per line; return how many."""
     decisions = db.decisions()
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8") as handle:
+    with _written(path) as temporary, open(temporary, "w", encoding="utf-8") as handle:
         for decision in decisions:
             handle.write(json.dumps({**asdict(decision), "concepts": list(decision.concepts)}, ensure_ascii=False) + "\n")
     return len(decisions)
