@@ -42,38 +42,41 @@ def check_folder(out: Path) -> None:
 
 
 @contextlib.contextmanager
-def written(path: Path) -> Iterator[Path]:
+def written(path: Path, *, option: str = "--out") -> Iterator[Path]:
     """Yield a temporary path beside ``path`` to write to; rename it to ``path`` once the block ends.
 
     The temporary name keeps the extension (writers pick their format from it) and starts with a
-    dot. On any error the temporary file is removed and ``path`` is left as it was.
+    dot. On any error the temporary file is removed and ``path`` is left as it was; an ``OSError``
+    becomes ``output_error(path, exc, option=option)``.
     """
     temporary = path.with_name(f".{path.stem}.tmp-{os.getpid()}{path.suffix}")
     try:
         yield temporary
         os.replace(temporary, path)
     except OSError as exc:
-        raise output_error(path, exc) from exc
+        raise output_error(path, exc, option=option) from exc
     finally:
         with contextlib.suppress(OSError):
             temporary.unlink(missing_ok=True)
 
 
-def output_error(path: Path, exc: OSError) -> OutputError:
-    """The one-line error for a report file or folder that cannot be written."""
+def output_error(path: Path, exc: OSError, *, option: str = "--out") -> OutputError:
+    """The one-line error for a report file or folder that cannot be written; ``option`` names where the path came
+    from (``--out``; "" for a file named on the command line, e.g. a review export)."""
     name = shown_name(path)
+    elsewhere = f"pass {option} with a folder" if option else "give a path in a folder"
     if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
         return OutputError(f"{name}: cannot be written: the disk is full ({exc.strerror})",
-                           remedy="free some space on that disk, or pass --out with a folder on another disk, "
-                                  "and run the same command again (what the scan read is kept in the store)")
+                           remedy=f"free some space on that disk, or {elsewhere} on another disk, and run the same "
+                                  "command again (what the scan read is kept in the store)")
     if exc.errno == errno.EROFS:
         return OutputError(f"{name}: cannot be written: the file system is read-only",
-                           remedy="pass --out with a folder you may write in")
+                           remedy=f"{elsewhere} you may write in")
     if exc.errno in (errno.ENOTDIR, errno.EEXIST):
         return OutputError(f"{name}: cannot be written: a part of this path is a file, not a folder",
-                           remedy="pass --out with a folder (or a path where one can be made)")
+                           remedy=f"{elsewhere} (or a path where one can be made)")
     return OutputError(f"{name}: cannot be written ({exc.strerror or exc})",
-                       remedy="pass --out with a folder you may write in (ls -ld FOLDER)")
+                       remedy=f"{elsewhere} you may write in (ls -ld FOLDER)")
 
 
 def readable_tables(tables: Tables) -> Tables:

@@ -102,8 +102,8 @@ def _written(path: str | Path) -> Iterator[Path]:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise output_error(folder, exc) from exc
-    with written(Path(path)) as temporary:
+        raise output_error(folder, exc, option="") from exc
+    with written(Path(path), option="") as temporary:
         yield temporary
 
 
