@@ -24,8 +24,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional, Protocol
 
+from .aggregate.citations import load_catalogs
 from .aggregate.tables import Tables, build_tables
 from .classify.hybrid import DEFAULT_BAND, HybridClassifier
+from .classify.label import label_document
 from .classify.model import Model, load_model
 from .classify.protocol import Classifier
 from .classify.rules import RuleClassifier
@@ -77,6 +79,7 @@ class ScanOptions:
     model: str | Path | Model | None = None
     review_band: tuple[float, float] = DEFAULT_BAND
     classifier: Optional[Classifier] = None
+    catalogs: tuple[str | Path, ...] = ()     # registry catalogs for citations, beside the shipped ones
 
 
 class Progress(Protocol):
@@ -146,6 +149,7 @@ def scan(paths: Iterable[str | Path], options: Optional[ScanOptions] = None, *,
     options = replace(options or ScanOptions(), **settings)     # type: ignore[arg-type]  # unknown names: TypeError
     tax = options.taxonomy if isinstance(options.taxonomy, Taxonomy) else load_taxonomy(options.taxonomy)
     overrides = load_metadata_csv(options.metadata) if options.metadata else {}
+    catalogs = load_catalogs(options.catalogs)                 # a bad catalog fails before any file is read
     files = discover(paths)
     if options.out is not None:
         check_folder(Path(options.out))              # before any file is read, not after the whole scan
@@ -164,7 +168,8 @@ def scan(paths: Iterable[str | Path], options: Optional[ScanOptions] = None, *,
         documents = [found[i] for i in sorted(found)]
         failures = [scan_plan.failures[i] for i in sorted(scan_plan.failures)]
         db.use_labelling([d.doc_id for d in documents], tax.hash)
-        tables = build_tables(db, [d.doc_id for d in documents], failures, tax, all_versions=options.all_versions)
+        tables = build_tables(db, [d.doc_id for d in documents], failures, tax, all_versions=options.all_versions,
+                              catalogs=catalogs)
     result = ScanResult(documents=documents, failures=failures, tables=tables, taxonomy_hash=tax.hash,
                         warnings=classifier_warnings + ocr_warnings, extracted=scanning.extracted,
                         reused=len(scan_plan.reuse), retagged=labeller.retagged, classifier=classifier.method)
@@ -174,24 +179,27 @@ def scan(paths: Iterable[str | Path], options: Optional[ScanOptions] = None, *,
     return result
 
 
+def load_tables(store: str | Path = DEFAULT_STORE, *, taxonomy: str | Path | Taxonomy | None = None,
+                catalogs: Iterable[str | Path] = (), all_versions: bool = False) -> Tables:
+    """The report tables of every document a store holds, as its last scans labelled them (nothing is read again).
+
+    What ``ndc-scan briefs`` and ``ndc-scan compare`` start from; a missing store is a ``NoStoreError``.
+    """
+    tax = taxonomy if isinstance(taxonomy, Taxonomy) else load_taxonomy(taxonomy)
+    found = load_catalogs(tuple(catalogs))
+    with Store(store, create=False) as db:
+        return build_tables(db, db.document_ids(), [], tax, all_versions=all_versions, catalogs=found)
+
+
 class _Labeller:
-    """The label stage: tag and classify a document unless its labels for this taxonomy and classifier are stored."""
+    """The label stage: each document as soon as it is stored or found (``classify.label.label_document``)."""
 
     def __init__(self, db: Store, tagger: Tagger, classifier: Classifier, tax: Taxonomy):
         self.db, self.tagger, self.classifier, self.tax = db, tagger, classifier, tax
         self.retagged = 0
 
     def __call__(self, document: Document, passages: Optional[list[Passage]] = None) -> None:
-        """Label ``document``; ``passages``: its tagged passages when just segmented (else read from the store)."""
-        if self.db.is_tagged(document.doc_id, self.tax.hash, self.classifier.method):
-            return
-        if passages is None:
-            passages = self.db.tagged_passages(document.doc_id)
-        found = self.tagger.tag(passages, document.meta.language)
-        matches = [match for passage in passages for match in found.get(passage.passage_id, [])]
-        self.db.save_tags(document.doc_id, self.tax.hash, self.classifier.method, matches,
-                          self.classifier.predict_many(passages, found))
-        self.retagged += 1
+        self.retagged += label_document(self.db, document, self.tagger, self.classifier, self.tax, passages)
 
 
 class _Scanning:
@@ -335,4 +343,4 @@ def _classifier(model: str | Path | Model | None, band: tuple[float, float],
     return HybridClassifier(loaded, band), warnings
 
 
-__all__ = ["Progress", "ScanOptions", "ScanResult", "scan"]
+__all__ = ["Progress", "ScanOptions", "ScanResult", "load_tables", "scan"]

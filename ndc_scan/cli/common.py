@@ -9,6 +9,7 @@ import click
 
 from ..defaults import DEFAULT_STORE
 from ..errors import InternalError, NdcScanError
+from ..read.countries import resolve_country
 from ..textnorm import printable
 
 T = TypeVar("T")
@@ -55,3 +56,8 @@ class Group(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         return run(ctx, lambda: super(Group, self).invoke(ctx))
+
+
+def country(ctx: click.Context, text: str, given_as: str = "--country") -> str:
+    """The ISO3 code of a country given as a code or a name; an unknown one is one error line (exit 2)."""
+    return run(ctx, lambda: resolve_country(text, given_as=given_as))

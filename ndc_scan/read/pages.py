@@ -39,9 +39,10 @@ from . import layout
 from . import ocr as ocr_stage
 from .metadata import detect_language
 from .pdfium import page_words
+from .tables import table_rows
 
 #: Bump when extraction output changes: stored pages of an older version are re-extracted.
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 
 
 def extractor_id(engine: str) -> str:
@@ -354,7 +355,10 @@ def _paragraph_break(previous: Line, line: Line) -> bool:
 
 
 def _make_block(kind: str, lines: list, level: int, vocabulary: set) -> Block:
-    if kind in ("table", "toc"):
+    if kind == "table":
+        rows = table_rows(lines, lambda first, second: join_lines(first, second, vocabulary))
+        return Block(kind=kind, text="\n".join(rows))
+    if kind == "toc":
         return Block(kind=kind, text="\n".join(line.text for line in lines))
     text = lines[0].text
     for line in lines[1:]:
