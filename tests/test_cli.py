@@ -302,6 +302,7 @@ def test_regression_an_unreadable_sub_folder_is_a_failure_row(tmp_path, small, s
     assert given.exit_code == 3 and "locked: is a folder whose files cannot be listed" in given.output
 
 
+@pytest.mark.slow
 def test_regression_fifo_named_pdf_is_refused_without_blocking(tmp_path, small, small_store):
     fifo = small / "pipe.pdf"
     os.mkfifo(fifo)
@@ -376,6 +377,7 @@ def test_regression_read_only_output_folder_is_refused_before_reading(tmp_path, 
     assert "Scanned" not in result.output
 
 
+@pytest.mark.slow
 def test_regression_a_bug_on_one_file_is_one_line_and_the_batch_carries_on(tmp_path, small, monkeypatch):
     from ndc_scan.passages import segment
 
