@@ -33,14 +33,15 @@ from .classify.protocol import Classifier
 from .classify.rules import RuleClassifier
 from .defaults import DEFAULT_STORE
 from .errors import InputFileError, InternalError, NdcScanError, OcrUnavailableError
+from .fetch.ledger import fetched_beside
 from .passages.segment import segment
 from .passages.tag import Tagger
 from .read import ocr as ocr_stage
 from .read.files import discover, fingerprint
-from .read.metadata import PAGE_BREAK, infer_meta
+from .read.formats import extractor_for, format_of, front
+from .read.metadata import infer_meta
 from .read.ocr import OcrSettings
 from .read.overrides import Overrides, apply_overrides, load_metadata_csv
-from .read.pages import extractor_id
 from .read.reader import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT, Reader, ReadResult
 from .records import TAGGED_KINDS, Document, DocumentMeta, Failure, Passage
 from .report.files import write_all
@@ -119,6 +120,7 @@ class _Input:
     path: Path
     doc_id: str
     n_bytes: int
+    fmt: str = "pdf"                     # read.formats.format_of: pdf, docx, html, text, convert
 
 
 @dataclass
@@ -149,8 +151,12 @@ def scan(paths: Iterable[str | Path], options: Optional[ScanOptions] = None, *,
     options = replace(options or ScanOptions(), **settings)     # type: ignore[arg-type]  # unknown names: TypeError
     tax = options.taxonomy if isinstance(options.taxonomy, Taxonomy) else load_taxonomy(options.taxonomy)
     overrides = load_metadata_csv(options.metadata) if options.metadata else {}
-    catalogs = load_catalogs(options.catalogs)                 # a bad catalog fails before any file is read
     files = discover(paths)
+    fetched = fetched_beside(files)
+    for ledger in fetched:                                     # the fetched.csv of ndc-scan fetch: --metadata too
+        overrides = {**load_metadata_csv(ledger), **overrides}
+    # A bad catalog fails before any file is read; the metadata files are catalogs too (hashes, registry rows).
+    catalogs = load_catalogs((*options.catalogs, *fetched, *([options.metadata] if options.metadata else [])))
     if options.out is not None:
         check_folder(Path(options.out))              # before any file is read, not after the whole scan
     classifier, classifier_warnings = (options.classifier, []) if options.classifier else \
@@ -215,7 +221,6 @@ class _Scanning:
         """Fingerprint every file; sort them into documents to reuse and files to read."""
         result = _Plan(total=len(files))
         first: dict[str, int] = {}
-        extractor = extractor_id(self.options.engine)
         for index, path in enumerate(files):
             try:
                 doc_id, n_bytes = fingerprint(path)
@@ -229,8 +234,9 @@ class _Scanning:
                 self._advance(path)
                 continue
             first[doc_id] = index
-            item = _Input(index, path, doc_id, n_bytes)
-            current = self.db.is_current(doc_id, extractor, ocr=self.reader.ocr is not None)
+            item = _Input(index, path, doc_id, n_bytes, format_of(path))
+            current = self.db.is_current(doc_id, extractor_for(item.fmt, self.options.engine),
+                                         ocr=self.reader.ocr is not None)
             (result.reuse if current else result.read).append(item)
         return result
 
@@ -240,8 +246,8 @@ class _Scanning:
         for item in plan.reuse:
             try:
                 stored = self.db.document(item.doc_id)
-                front = PAGE_BREAK.join(p.text for p in self.db.pages(item.doc_id)[:FRONT_PAGES])
-                document = self._document(item, front, self.db.pdf_info(item.doc_id))
+                document = self._document(item, front(self.db.pages(item.doc_id), item.fmt, FRONT_PAGES),
+                                          self.db.pdf_info(item.doc_id))
                 if document != stored:
                     self.db.update_meta(document)
                 self.labeller(document)
@@ -282,9 +288,9 @@ class _Scanning:
     def _store_new(self, item: _Input, extracted: ReadResult) -> tuple[Document, list[Passage]]:
         """Segment a freshly read document and write it to the store; return it and its passages."""
         pages, info = extracted
-        document = self._document(item, PAGE_BREAK.join(p.text for p in pages[:FRONT_PAGES]), info)
+        document = self._document(item, front(pages, item.fmt, FRONT_PAGES), info)
         passages = list(segment(pages))
-        self.db.save_document(document, pages, passages, extractor_id(self.reader.engine), info,
+        self.db.save_document(document, pages, passages, extractor_for(item.fmt, self.reader.engine), info,
                               ocr=self.reader.ocr is not None)
         return document, passages
 

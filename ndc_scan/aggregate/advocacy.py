@@ -25,7 +25,7 @@ from . import versions as versions_stage
 from .coverage import counted
 
 TARGET_COLUMNS = [
-    "iso3", "country", "document", "doc_id", "doc_kind", "doc_year", "page", "concepts", "tie", "quantity",
+    "iso3", "country", "document", "doc_id", "doc_kind", "doc_year", "page", "locator", "concepts", "tie", "quantity",
     "value", "value_max", "unit", "measure", "norm_value", "norm_value_max", "norm_unit", "target_year", "year_from",
     "base_year", "baseline", "conditional", "share_of", "level", "also_on_pages", "quote", "passage_id",
     "taxonomy_hash",
@@ -62,12 +62,13 @@ def targets_table(stored: Sequence[Row], passages: pd.DataFrame, documents: pd.D
 
     ``stored`` are the targets the classify stage tied to concepts (``Store.targets_of_labels``); a target
     counts for the concepts whose label counts in ``passages`` (not overruled by the model, not rejected by a
-    reviewer). The same target (value, unit, year, concepts) stated on several pages of a document is listed
-    once, on its first page, with the other pages in ``also_on_pages``.
+    reviewer). The same target (value, unit, year) stated on several pages of a document is listed once, on its
+    first page, with the other pages in ``also_on_pages`` and the concepts it is tied to on any of them.
     """
     if passages.empty or not stored:
         return pd.DataFrame(columns=TARGET_COLUMNS)
     levels = {(r.passage_id, r.concept): int(r.level) for r in passages.itertuples(index=False)}
+    locators = dict(zip(passages["passage_id"], passages["locator"])) if "locator" in passages else {}
     meta = documents.set_index("doc_id")
     order = {c: i for i, c in enumerate(CONCEPT_IDS)}
     grouped: dict[tuple, dict] = {}
@@ -82,13 +83,17 @@ def targets_table(stored: Sequence[Row], passages: pd.DataFrame, documents: pd.D
     for found in grouped.values():
         concepts = sorted(found["concepts"], key=order.__getitem__)
         doc = meta.loc[found["doc_id"]]
-        same = (found["doc_id"], tuple(concepts), found["norm_value"], found["norm_unit"], found["year"])
+        same = (found["doc_id"], found["norm_value"], found["norm_unit"], found["year"])
         if same in first_page:
-            first_page[same]["also_on_pages"].add(int(found["page_no"]))
+            listed = first_page[same]
+            listed["also_on_pages"].add(int(found["page_no"]))
+            listed["concepts"] = sorted(set(listed["concepts"]) | set(concepts), key=order.__getitem__)
+            listed["level"] = max(listed["level"], *(levels[(found["passage_id"], c)] for c in concepts))
             continue
         row = {
             "iso3": doc["iso3"], "country": doc["country"], "document": doc["document"], "doc_id": found["doc_id"],
-            "doc_kind": doc["kind"], "doc_year": doc["year"], "page": found["page_no"], "concepts": ";".join(concepts),
+            "doc_kind": doc["kind"], "doc_year": doc["year"], "page": found["page_no"],
+            "locator": locators.get(found["passage_id"], ""), "concepts": concepts,
             "tie": found["tie"], "quantity": found["quantity"], "value": found["value"], "value_max": found["value_max"],
             "unit": found["unit"], "measure": found["measure"], "norm_value": found["norm_value"],
             "norm_value_max": found["norm_value_max"], "norm_unit": found["norm_unit"], "target_year": found["year"],
@@ -102,6 +107,7 @@ def targets_table(stored: Sequence[Row], passages: pd.DataFrame, documents: pd.D
         rows.append(row)
     for row in rows:
         row["also_on_pages"] = ";".join(str(p) for p in sorted(row["also_on_pages"] - {row["page"]}))
+        row["concepts"] = ";".join(row["concepts"])
     frame = pd.DataFrame(rows, columns=TARGET_COLUMNS)
     for column in ("doc_year", "page", "target_year", "base_year", "level"):
         frame[column] = frame[column].astype("Int64")

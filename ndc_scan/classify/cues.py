@@ -122,6 +122,17 @@ INTENT = re.compile(
     r"|سوف|ست[تي]\w+|سي\w+|تعتزم|تلتزم|تهدف|يهدف|تخطط|خطة",
     re.IGNORECASE,
 )
+#: A future that is a consequence, not an intent ("will lead to", "vont entraîner", "van a provocar"): taken out of
+#: a sentence before INTENT is looked for, so that projected impacts are not read as plans.
+FUTURE_IMPACT = re.compile(
+    r"\b(?:will|would|could|may|might|is likely to|are likely to|va|vont|pourr\w+|risqu\w+ de|van a|va a|podr\w+|"
+    r"будет|будут|может|могут)\s+(?:\w+\s+)?"
+    r"(?:lead|result|cause|increas\w*|exacerbat\w*|aggravat\w*|affect\w*|threaten\w*|worsen\w*|intensif\w*|reduc\w*|"
+    r"entra[iî]n\w*|provoqu\w*|aggrav\w*|augment\w*|affect\w*|menac\w*|accentu\w*|réduire|diminu\w*|"
+    r"causar|provocar|aumentar|agravar|afectar|intensificar|disminuir|reducir|"
+    r"привести|привод\w*|вызвать|вызыва\w*|усил\w*|сократ\w*|снизит\w*)\b",
+    re.IGNORECASE,
+)
 #: The past or a completed measure: was done, has been done, already.
 PAST = re.compile(
     r"\b(?:has been|have been|had been|was|were|already|achieved|completed|accomplished|carried out|"
@@ -138,7 +149,7 @@ IMPACT = re.compile(
     r"result(?:s|ed|ing)? in|caus\w+|exacerbat\w*|aggravat\w*|worsen\w*|increase in|increasing|decline\w*|loss(?:es)? of|"
     r"lost|suffer\w*|susceptib\w*|exposed|expected to (?:increase|decrease|rise|fall|reduce)|projected|challenges?|"
     r"pressures?|problems?|drivers?|prone|hazards?|disasters?|due to|because of|"
-    r"menac\w*|vulnérab\w*|impacts? (?:de|sur)|affect\w*|risques?|entraîn\w*|provoqu\w*|aggrav\w*|perte\w*|"
+    r"menac\w*|vulnérab\w*|impacts? (?:de|sur)|affect\w*|risques?|entra[iî]n\w*|provoqu\w*|aggrav\w*|perte\w*|"
     r"subi\w*|exposé\w*|pressions?|problèmes?|causé\w*|"
     r"amenaz\w*|vulnerab\w*|impactos? (?:de|en|sobre)|afect\w*|riesgos?|provoc\w*|caus\w*|pérdida\w*|agrav\w*|"
     r"expuest\w*|presiones|problemas?|"

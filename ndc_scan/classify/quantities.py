@@ -47,7 +47,11 @@ _EQ = r"(?:\s*-?\s*(?:eq\b\.?|e\b|equivalent|équivalent|equivalente|экв\w*\.
 _TONNE = r"(?:tonnes?|tons?|toneladas?|тонн\w*|т\b|t\b|t(?=co2|c\b|e?q?co2)|mg(?=\s?c\b))"
 _PER_HA = r"(?:\s*(?:/|per|par|por|на)\s*(?:ha\b|hectares?|hect[áa]reas?|га\b))"
 _PER_YEAR = (r"(?:\s*(?:/|per|par|por|в)\s*(?:yr|year|an|année|a[ñn]o|год)\b|\s+(?:annually|per annum|a year|each year|"
-             r"yearly|par an|chaque année|al año|por año|por ano|cada año|cada ano|в год|ежегодно))")
+             r"yearly|annual(?=\s+\w)|on (?:an )?annual basis|par an|chaque année|annuels?(?=\s+\w)|al año|por año|por ano|"
+             r"cada año|cada ano|anuales?(?=\s+\w)|в год|ежегодно))")
+#: A word of a per-year rate (``_PER_YEAR`` as matched): the rate is per year.
+_YEAR_WORD = re.compile(r"\b(?:yr|years?|an|année|a[ñn]o|год|annually|annum|annual|annuels?|anuales?|yearly|ежегодно)\b",
+                        re.IGNORECASE)
 _UNITS = {  # measure: pattern. Tried in this order.
     "emissions": (rf"(?:(?P<ep>k|m|g|kilo|mega|giga)\s?)?{_TONNE}\s*(?:of\s+|de\s+|d')?(?:(?:équivalent|equivalente?|eq\.?)\s+)?"
                   rf"{_CO2}{_EQ}|(?P<ep2>k|m)?t\s?(?:e|éq|eq)\.?\s?co2|(?P<ep3>k|m)?t-\s?{_CO2}{_EQ}|gg\s?{_CO2}{_EQ}"),
@@ -61,7 +65,7 @@ _UNIT = "|".join(f"(?P<u_{m}>{p})" for m, p in _UNITS.items())
 QUANTITY = re.compile(
     rf"(?P<n1>{_NUM}|{_WORDNUM})(?:\s*(?P<s1>{_SCALE}))?"
     rf"(?:\s*(?:{_RANGE})\s*(?P<n2>{_NUM}|{_WORDNUM})(?:\s*(?P<s2>{_SCALE}))?)?"
-    rf"\s*(?:(?:of|de|d'|des|de la)\s*)?(?:{_UNIT})(?P<rate>{_PER_HA}?(?:(?:\s+(?:of|de|d')\s*\w+)?{_PER_YEAR})?)",
+    rf"\s*(?:(?:of|de|d'|des|de la)\s*)?(?:{_UNIT})(?P<rate>{_PER_HA}?(?:(?:\s+(?:of|de|d')\s*\w+)?(?:\s+(?:and|et|y|e|и))?{_PER_YEAR})?)",
     re.IGNORECASE,
 )
 NORM_UNITS = {"area": "ha", "emissions": "tCO2e", "carbon": "tCO2e", "share": "%", "length": "km"}
@@ -119,7 +123,7 @@ def normalisation(found: re.Match, measure: str) -> tuple[float, str]:
     """(factor, normalised unit) for the matched unit."""
     rate = found.group("rate") or ""
     per_ha = "/ha" if re.search(r"ha|hect|га", rate, re.IGNORECASE) else ""
-    per_year = "/yr" if rate and re.search(r"yr|year|an\b|année|a[ñn]o|год|annually|annum", rate, re.IGNORECASE) else ""
+    per_year = "/yr" if rate and _YEAR_WORD.search(rate) else ""
     if measure == "area":
         unit = found.group("u_area").lower()
         factor = 100.0 if found.group("km2") else 0.404686 if found.group("acre") else 1e6 if unit == "mha" else 1.0

@@ -29,6 +29,7 @@ from .cues import (
     COMMITMENT,
     CONDITIONAL,
     CONTEXT_HEADING,
+    FUTURE_IMPACT,
     IMPACT,
     INTENT,
     LIST_ITEM,
@@ -126,7 +127,7 @@ class Levels:
         """Whether the sentences of these matches say what the country does (not context, impacts or the past)."""
         sentences = [self.text[a:b] for a, b in self.bounds if any(a <= m.start < b for m in matches)] or [self.text]
         said = " ".join(sentences)
-        intent = bool(INTENT.search(said))
+        intent = bool(INTENT.search(FUTURE_IMPACT.sub(" ", said)))      # "vont entraîner des risques" is no plan
         acts = any(ACTION_START.match(sentence) for sentence in sentences)
         if PAST.search(said) and not intent:
             return False

@@ -83,6 +83,9 @@ _TO = re.compile(r"^[^.;]{0,45}?\s(?:to|à|a|hasta|до)\s+\d", re.IGNORECASE)
 _RATE_AFTER = re.compile(r"^\s*(?:survival|success|germination|rate|taux|tasa)", re.IGNORECASE)
 
 
+_PERIOD = re.compile(r"(?:19|20)\d\d")
+
+
 def extract(text: str, *, lang: str = "en", conditional: str = "", aim: bool = False) -> list[Target]:
     """Every quantified target in ``text``; offsets index ``text``.
 
@@ -105,6 +108,8 @@ def extract(text: str, *, lang: str = "en", conditional: str = "", aim: bool = F
                 continue                                  # "...%20Plan%2016%2004..." in a link
             if LOCAL_STATUS.search(sentence, max(0, found.start() - LOCAL), found.start()):
                 continue
+            if _PERIOD.fullmatch(found.group("n1")) and _PERIOD.fullmatch(found.group("n2") or ""):
+                continue                                  # "2010-2030 hectares per year": a period, then a unit
             if not (strong or ACTION_BEFORE_NUMBER.search(sentence, max(0, found.start() - NEAR), found.start())):
                 continue
             target = _target(found, sentence, s_start, text, lang, year_hits, conditional)
@@ -212,7 +217,9 @@ def _year(sentence: str, start: int, end: int, year_hits: list) -> Optional[int]
         before = [(pos, y) for pos, y in year_hits if pos < start]
         if after and (not before or after[0][0] - end <= start - before[-1][0]):
             return after[0][1]
-        return (before[-1] if before else after[0])[1]
+        if before:
+            return before[-1][1]
+        # the only "by 2030" phrases are inside the quantity itself: look for a bare year instead
     bare = [int(m.group(0)) for m in _BARE_YEAR.finditer(sentence) if m.start() >= end or m.end() <= start]
     return max(bare) if bare else None
 

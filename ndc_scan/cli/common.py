@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Optional, TypeVar
 
 import click
 
 from ..defaults import DEFAULT_STORE
 from ..errors import InternalError, NdcScanError
 from ..read.countries import resolve_country
-from ..textnorm import printable
+from ..textnorm import printable, shown_name
 
 T = TypeVar("T")
 
@@ -61,3 +62,24 @@ class Group(click.Group):
 def country(ctx: click.Context, text: str, given_as: str = "--country") -> str:
     """The ISO3 code of a country given as a code or a name; an unknown one is one error line (exit 2)."""
     return run(ctx, lambda: resolve_country(text, given_as=given_as))
+
+
+class Bar:
+    """A progress bar on standard error: ``start(total)``, ``advance(name)``, ``finish()``
+    (``pipeline.Progress`` for scans, ``fetch.fetcher.Progress`` for fetches)."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar: Optional[click._termui_impl.ProgressBar] = None
+
+    def start(self, total: int) -> None:
+        self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr, show_pos=True,
+                                     item_show_func=lambda name: name and shown_name(name))   # one safe line
+
+    def advance(self, name: str) -> None:
+        if self.bar is not None:
+            self.bar.update(1, name)
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.render_finish()

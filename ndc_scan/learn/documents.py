@@ -75,8 +75,7 @@ def load_document_labels(documents: str | Path | Sequence[str | Path], targets: 
     target_rows = None
     if targets is not None:
         target_rows = _read(targets, {"file", "concept", "value", "unit", "year"})
-        target_rows = target_rows.assign(value=target_rows["value"].astype(float),
-                                         year=[None if pd.isna(y) or y == "" else int(y) for y in target_rows["year"]])
+        target_rows = target_rows.assign(value=target_rows["value"].astype(float))
     languages, order = {}, {}
     if manifest is not None:
         rows = _read(manifest, {"file", "language"})
@@ -191,14 +190,14 @@ def _target_scores(labels: DocumentLabels, tables: Tables) -> pd.DataFrame:
     if labels.targets is None:
         return pd.DataFrame()
     files = set(labels.cells["file"])
-    gold = [(t.file, t.concept, float(t.value), _unit(t.unit), t.year) for t in labels.targets.itertuples(index=False)]
+    gold = [(t.file, t.concept, float(t.value), _unit(t.unit), _year(t.year))
+            for t in labels.targets.itertuples(index=False)]
     found = []
     for t in tables.targets.itertuples(index=False):
         if t.document not in files:
             continue
         for concept in str(t.concepts).split(";"):
-            found.append((t.document, concept, float(t.norm_value), _unit(t.norm_unit),
-                          None if pd.isna(t.target_year) else int(t.target_year)))
+            found.append((t.document, concept, float(t.norm_value), _unit(t.norm_unit), _year(t.target_year)))
     found = list(dict.fromkeys(found))                     # a target listed twice counts once
     rows = []
     for concept in (*CONCEPT_IDS, "all"):
@@ -213,6 +212,13 @@ def _target_scores(labels: DocumentLabels, tables: Tables) -> pd.DataFrame:
                      "f1": round(2 * matched_gold * matched_found / (matched_gold * len(f) + matched_found * len(g)), 3)
                      if matched_gold and matched_found else 0.0})
     return pd.DataFrame(rows)
+
+
+def _year(year: object) -> Optional[int]:
+    """A target year as an int, None when not stated (a DataFrame holds a missing year as NaN, and NaN != None)."""
+    if isinstance(year, str):
+        return int(float(year)) if year.strip() else None
+    return None if year is None or pd.isna(year) else int(str(year).split(".")[0])
 
 
 def _unit(unit: str) -> str:

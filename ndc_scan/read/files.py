@@ -26,6 +26,7 @@ from ..errors import (
     UsageError,
 )
 from ..textnorm import shown_name
+from .formats import DOCUMENT_SUFFIXES
 
 _GLOB_CHARS = set("*?[")
 
@@ -33,9 +34,10 @@ _GLOB_CHARS = set("*?[")
 def discover(paths: Iterable[str | Path]) -> list[Path]:
     """Expand paths into a sorted, de-duplicated list of files.
 
-    Folders are searched recursively for ``*.pdf`` (any case); a file named
-    explicitly is taken whatever its extension, so a mislabelled file fails
-    with its own error instead of vanishing. A folder whose entries cannot be
+    Folders are searched recursively for documents (``*.pdf``, ``*.docx``, ``*.html``, ``*.htm``,
+    ``*.txt`` in any case, and formats to convert first such as ``*.doc``, which then fail with the
+    command that converts them); a file named explicitly is taken whatever its extension, so a
+    mislabelled file fails with its own error instead of vanishing. A folder whose entries cannot be
     listed is itself in the list (``fingerprint`` says why it cannot be read).
     """
     found, seen = [], set()
@@ -61,17 +63,19 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
                 seen.add(key)
                 found.append(candidate)
     if not found:
-        raise NoInputError(f"no PDF files under {', '.join(map(shown_name, paths))}",
-                           remedy="give PDF files, folders that contain PDFs, or a pattern such as 'ndcs/*.pdf'")
+        raise NoInputError(f"no PDF, Word, HTML or text files under {', '.join(map(shown_name, paths))}",
+                           remedy="give NDC files (.pdf, .docx, .html, .txt), folders that contain them, "
+                                  "or a pattern such as 'ndcs/*.pdf'")
     return found
 
 
 def _search(folder: Path) -> list[Path]:
-    """Every entry named ``*.pdf`` under ``folder`` that is not a folder, and every folder that cannot be listed."""
+    """Every entry under ``folder`` named as a document (DOCUMENT_SUFFIXES) that is not a folder, and every
+    folder that cannot be listed."""
     unlisted: list[Path] = []
     found = []
     for parent, _, files in os.walk(folder, onerror=lambda exc: unlisted.append(Path(exc.filename))):
-        found += [Path(parent, name) for name in files if name.lower().endswith(".pdf")]
+        found += [Path(parent, name) for name in files if Path(name).suffix.lower() in DOCUMENT_SUFFIXES]
     return sorted(found + unlisted)
 
 

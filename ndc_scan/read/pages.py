@@ -42,7 +42,7 @@ from .pdfium import page_words
 from .tables import table_rows
 
 #: Bump when extraction output changes: stored pages of an older version are re-extracted.
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
 
 
 def extractor_id(engine: str) -> str:
@@ -347,11 +347,15 @@ def _blocks(lines: list, body_size: float, vocabulary: set) -> Iterator[Block]:
 
 def _paragraph_break(previous: Line, line: Line) -> bool:
     gap = line.top - previous.bottom
-    if gap > 0.75 * max(line.size, previous.size) or gap < -2 * line.size:
+    size = max(line.size, previous.size)
+    if gap < -2 * line.size or _BULLET.match(line.text):
         return True
-    if _BULLET.match(line.text):
-        return True
-    return abs(line.size - previous.size) >= 1.5
+    if line.text[:1].islower() and not previous.text.rstrip().endswith(_SENTENCE_END) and gap <= 2 * size:
+        return False        # a sentence goes on in lower case (OCR'd lines vary in height and spacing)
+    return gap > 0.75 * size or abs(line.size - previous.size) >= 1.5
+
+
+_SENTENCE_END = (".", ":", ";", "!", "?", "。", "؟")
 
 
 def _make_block(kind: str, lines: list, level: int, vocabulary: set) -> Block:
@@ -371,7 +375,7 @@ def join_lines(first: str, second: str, vocabulary: Set[str] = frozenset()) -> s
 
     "agro-" + "forestry" → "agroforestry"; the hyphen is kept when the document
     spells the word with a hyphen elsewhere ("climate-smart"), or when the next
-    line starts with a capital or a digit.
+    line starts with a capital or a digit ("CS-" + "GDT" → "CS-GDT", one word).
     """
     head = _HYPHEN_END.search(first)
     tail = _WORD_START.match(second)
@@ -380,4 +384,6 @@ def join_lines(first: str, second: str, vocabulary: Set[str] = frozenset()) -> s
         if hyphenated in vocabulary and f"{head.group(1)}{tail.group(1)}".lower() not in vocabulary:
             return first + second
         return first[:-1] + second
+    if head and tail:
+        return first + second
     return f"{first} {second}"

@@ -1,7 +1,7 @@
 """Reading one PDF safely: in a child process, with a time limit and a memory cap.
 
 A PDF can make a parser loop for ever, exhaust memory or crash the process
-(PDFium is C code). Each file is therefore read by ``extract.read_pdf`` in a
+(PDFium is C code). Each file is therefore read by ``formats.read_document`` in a
 forked child; the parent waits at most ``timeout`` seconds, then stops the
 child and reports the file, so one bad file never costs the rest of a batch.
 The child may grow by at most ``max_memory`` bytes of address space
@@ -27,8 +27,8 @@ from typing import Any, Optional, TypeVar
 
 from ..errors import CorruptPdfError, ExtractionTimeoutError, InputFileError, TooMuchMemoryError, UsageError
 from ..records import Page
+from .formats import read_document
 from .ocr import OcrSettings
-from .pages import read_pdf
 
 DEFAULT_TIMEOUT = 600.0       # seconds per document; OCR of a long scan needs minutes
 DEFAULT_MAX_MEMORY = 2 << 30  # bytes one reader may add to what it starts with (see --max-memory)
@@ -187,7 +187,7 @@ def _child(sender, path, doc_id, password, ocr, engine, max_memory) -> None:
     try:
         _cap_memory(max_memory)
         result: tuple[str, ReadResult | InputFileError] = (
-            "ok", read_pdf(path, doc_id, password=password, ocr=ocr, engine=engine))
+            "ok", read_document(path, doc_id, password=password, ocr=ocr, engine=engine))
     except InputFileError as exc:
         result = ("error", _too_much_memory(path, max_memory) if _out_of_memory(exc) else exc)
     except MemoryError:
