@@ -5,6 +5,12 @@ Every message names the thing (file, page, row), the problem and the next step.
 
 from __future__ import annotations
 
+import traceback
+from pathlib import Path
+from typing import Optional
+
+from .textnorm import printable, shown_name
+
 
 class NdcScanError(Exception):
     """Base class. ``exit_code`` is what the CLI exits with."""
@@ -33,8 +39,8 @@ class InputFileError(NdcScanError):
 
     exit_code = 3
 
-    def __init__(self, path: str, problem: str, *, remedy: str = ""):
-        self.path = str(path)
+    def __init__(self, path: object, problem: str, *, remedy: str = ""):
+        self.path = shown_name(path)          # a name that is not UTF-8 or holds control characters, escaped
         self.problem = problem
         super().__init__(f"{self.path}: {problem}", remedy=remedy)
 
@@ -65,6 +71,64 @@ class UnreadableFileError(InputFileError):
 
 class ExtractionTimeoutError(InputFileError):
     remedy = "raise --timeout, or check the file: it makes the PDF reader run too long"
+
+
+class TooMuchMemoryError(InputFileError):
+    remedy = "raise --max-memory, or check the file: it makes the PDF reader use too much memory"
+
+
+class NotARegularFileError(InputFileError):
+    """A FIFO, socket or device among the inputs: it is never opened (reading it could block for ever)."""
+
+    remedy = "give the PDF file itself (copy it to a file first)"
+
+
+class UnreadableFolderError(InputFileError):
+    """A folder (given, or found while searching one) whose entries cannot be listed: its PDFs would be missing."""
+
+    remedy = "check that you may read the folder (ls -ld FOLDER; chmod u+rx FOLDER), or leave it out of the input"
+
+
+class InternalError(NdcScanError):
+    """A bug: an unexpected exception in a stage. The batch carries on without the file it happened on.
+
+    ``stage`` is the ndc_scan module the exception came out of (e.g. ``passages.segment``);
+    ``problem`` the line a failure row shows.
+    """
+
+    remedy = "please report it; --verbose shows the traceback"
+
+    def __init__(self, exc: BaseException, *, path: object = None):
+        self.stage = stage_of(exc)
+        first_line = (str(exc).strip().splitlines() or [""])[0]
+        error = printable(f"{type(exc).__name__}: {first_line[:200]}{'…' if len(first_line) > 200 else ''}")
+        self.problem = f"internal error in {self.stage}: {error}"
+        where = f" while reading {shown_name(path)}" if path is not None else ""
+        super().__init__(f"internal error in {self.stage}{where}: {error}")
+
+    def __str__(self) -> str:
+        return f"{self.args[0]} — {self.remedy}"
+
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def stage_of(exc: BaseException) -> str:
+    """The ndc_scan module (``read.pages``, ``passages.segment``, …) nearest where ``exc`` was raised."""
+    stage: Optional[str] = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        try:
+            relative = Path(frame.filename).resolve().relative_to(_PACKAGE)
+        except ValueError:
+            continue
+        stage = ".".join(relative.with_suffix("").parts)
+    return stage or "ndc_scan"
+
+
+class OutputError(NdcScanError):
+    """The reports cannot be written: the --out folder is not writable, or its disk is full."""
+
+    exit_code = 8
 
 
 class OcrUnavailableError(NdcScanError):
@@ -122,6 +186,15 @@ class LabelsError(BadRowsError):
 class ModelError(NdcScanError):
     """A trained model cannot be used: missing, tampered with, or made with other library versions."""
     exit_code = 7
+
+
+def quoted(value: object, limit: int = 60) -> str:
+    """``repr(value)`` for a message, cut to about ``limit`` characters (a 50 MB cell is never echoed whole)."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    size = f"{len(value):,} characters" if isinstance(value, str) else f"{len(text):,} characters as text"
+    return f"{text[:limit]}… ({size})"
 
 
 class ReviewSheetError(BadRowsError):

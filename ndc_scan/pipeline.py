@@ -32,7 +32,7 @@ from .classify.model import Model, load_model
 from .classify.protocol import Classifier
 from .classify.rules import RuleClassifier
 from .defaults import DEFAULT_STORE
-from .errors import InputFileError, OcrUnavailableError
+from .errors import InputFileError, InternalError, NdcScanError, OcrUnavailableError
 from .fetch.ledger import fetched_beside
 from .passages.segment import segment
 from .passages.tag import Tagger
@@ -42,11 +42,13 @@ from .read.formats import extractor_for, format_of, front
 from .read.metadata import infer_meta
 from .read.ocr import OcrSettings
 from .read.overrides import Overrides, apply_overrides, load_metadata_csv
-from .read.reader import DEFAULT_TIMEOUT, Reader, ReadResult
+from .read.reader import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT, Reader, ReadResult
 from .records import TAGGED_KINDS, Document, DocumentMeta, Failure, Passage
 from .report.files import write_all
+from .report.output import check_folder
 from .store import Store
 from .taxonomy import Taxonomy, load_taxonomy
+from .textnorm import shown_name
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +74,7 @@ class ScanOptions:
     strict: bool = False
     ocr: bool = True
     timeout: float = DEFAULT_TIMEOUT
+    max_memory: Optional[int] = DEFAULT_MAX_MEMORY     # bytes one file's reader may add; None: no cap
     jobs: int = 1
     engine: str = "pdfplumber"
     model: str | Path | Model | None = None
@@ -154,10 +157,13 @@ def scan(paths: Iterable[str | Path], options: Optional[ScanOptions] = None, *,
         overrides = {**load_metadata_csv(ledger), **overrides}
     # A bad catalog fails before any file is read; the metadata files are catalogs too (hashes, registry rows).
     catalogs = load_catalogs((*options.catalogs, *fetched, *([options.metadata] if options.metadata else [])))
+    if options.out is not None:
+        check_folder(Path(options.out))              # before any file is read, not after the whole scan
     classifier, classifier_warnings = (options.classifier, []) if options.classifier else \
         _classifier(options.model, options.review_band, tax)
     ocr, ocr_warnings = _ocr_settings(options.ocr, options.lang)
-    reader = Reader(password=options.password, timeout=options.timeout, engine=options.engine, ocr=ocr)
+    reader = Reader(password=options.password, timeout=options.timeout, engine=options.engine, ocr=ocr,
+                    max_memory=options.max_memory)
     if progress:
         progress.start(len(files))
     with Store(options.store) as db, db.lock():
@@ -238,13 +244,18 @@ class _Scanning:
         """Documents the store holds already; their metadata is inferred again (cheap: names or --metadata may change)."""
         found = {}
         for item in plan.reuse:
-            stored = self.db.document(item.doc_id)
-            document = self._document(item, front(self.db.pages(item.doc_id), item.fmt, FRONT_PAGES),
-                                      self.db.pdf_info(item.doc_id))
-            if document != stored:
-                self.db.update_meta(document)
-            self.labeller(document)
-            found[item.index] = document
+            try:
+                stored = self.db.document(item.doc_id)
+                document = self._document(item, front(self.db.pages(item.doc_id), item.fmt, FRONT_PAGES),
+                                          self.db.pdf_info(item.doc_id))
+                if document != stored:
+                    self.db.update_meta(document)
+                self.labeller(document)
+                found[item.index] = document
+            except NdcScanError:
+                raise
+            except Exception as exc:        # a bug: that document fails, the batch carries on
+                self._fail(plan, item.index, item.path, InternalError(exc, path=item.path), exc)
             self._advance(item.path)
         return found
 
@@ -260,9 +271,15 @@ class _Scanning:
                 if isinstance(outcome, InputFileError):
                     self._fail(plan, index, item.path, outcome)
                 else:
-                    found[index], passages = self._store_new(item, outcome)
-                    self.labeller(found[index], [p for p in passages if p.kind in TAGGED_KINDS])
-                    self.extracted += 1
+                    try:
+                        found[index], passages = self._store_new(item, outcome)
+                        self.labeller(found[index], [p for p in passages if p.kind in TAGGED_KINDS])
+                        self.extracted += 1
+                    except NdcScanError:
+                        raise
+                    except Exception as exc:        # a bug: this file fails, the batch carries on
+                        found.pop(index, None)
+                        self._fail(plan, index, item.path, InternalError(exc, path=item.path), exc)
                 self._advance(item.path)
         finally:
             outcomes.close()
@@ -278,13 +295,17 @@ class _Scanning:
         return document, passages
 
     def _document(self, item: _Input, front: str, info: Optional[dict[str, str]]) -> Document:
-        return Document(doc_id=item.doc_id, path=str(item.path), file_name=item.path.name, n_bytes=item.n_bytes,
+        # names as text that UTF-8 can hold and a terminal shows on one line (shown_name)
+        return Document(doc_id=item.doc_id, path=shown_name(item.path), file_name=shown_name(item.path.name),
+                        n_bytes=item.n_bytes,
                         meta=_meta(item.path, front, info, self.overrides, self.options.lang, item.doc_id))
 
-    def _fail(self, plan: _Plan, index: int, path: Path, exc: InputFileError) -> None:
-        plan.failures[index] = Failure(path=str(path), problem=exc.problem, remedy=exc.remedy, error=type(exc).__name__)
+    def _fail(self, plan: _Plan, index: int, path: Path, exc: InputFileError | InternalError,
+              cause: Optional[Exception] = None) -> None:
+        plan.failures[index] = Failure(path=shown_name(path), problem=exc.problem, remedy=exc.remedy,
+                                       error=type(exc).__name__)
         self.db.save_failure(plan.failures[index])
-        log.warning("%s", exc)
+        log.warning("%s", exc, exc_info=cause)
         if self.options.strict:
             raise exc
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
+from .errors import quoted
 from .taxonomy import CONCEPT_IDS
 
 LEVEL_NAMES = {0: "absent", 1: "mention", 2: "commitment", 3: "quantified_target"}
@@ -281,9 +282,13 @@ REVIEWER_RULE = "1 to 80 printable characters"
 
 def usable_reviewer(name: str) -> bool:
     """Whether ``name`` can be stored as a reviewer: 1 to 80 printable characters, not only spaces."""
-    return bool(name.strip()) and len(name) <= 80 and name.isprintable()
+    return len(name) <= 80 and bool(name.strip()) and name.isprintable()
 
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$")
+_DECISION_TYPES: dict[str, type | tuple[type, ...]] = {
+    "text_hash": str, "concept": str, "decision": str, "reviewer": str, "decided_at": str, "level": (int, type(None)),
+    "concepts": tuple, "passage_id": str, "document": str, "page": (int, type(None)), "note": str}
+_TYPE_WORDS = {str: "a text", (int, type(None)): "a whole number or null", tuple: "a list of concept ids"}
 
 
 @dataclass(frozen=True)
@@ -313,19 +318,24 @@ class Decision:
     note: str = ""
 
     def __post_init__(self):
-        _check(bool(_HEX24.match(self.text_hash)), f"text_hash must be 24 hex digits, got {self.text_hash!r}")
-        _check(self.concept in CONCEPT_IDS, f"unknown concept {self.concept!r}; known: {', '.join(CONCEPT_IDS)}")
-        _check(self.decision in DECISIONS, f"decision must be one of {', '.join(DECISIONS)}, got {self.decision!r}")
-        _check(usable_reviewer(self.reviewer), f"reviewer must be a name of {REVIEWER_RULE}, got {self.reviewer!r}")
-        _check(bool(_TIMESTAMP.match(self.decided_at)), f"decided_at must be ISO 8601 UTC, got {self.decided_at!r}")
+        for name, kinds in _DECISION_TYPES.items():       # types first: a backup file can hold anything
+            value = getattr(self, name)
+            _check(isinstance(value, kinds) and not isinstance(value, bool),
+                   f"{name} must be {_TYPE_WORDS[kinds]}, got {quoted(value)}")
+        _check(all(isinstance(c, str) for c in self.concepts), f"concepts must be texts, got {quoted(self.concepts)}")
+        _check(bool(_HEX24.match(self.text_hash)), f"text_hash must be 24 hex digits, got {quoted(self.text_hash)}")
+        _check(self.concept in CONCEPT_IDS, f"unknown concept {quoted(self.concept)}; known: {', '.join(CONCEPT_IDS)}")
+        _check(self.decision in DECISIONS, f"decision must be one of {', '.join(DECISIONS)}, got {quoted(self.decision)}")
+        _check(usable_reviewer(self.reviewer), f"reviewer must be a name of {REVIEWER_RULE}, got {quoted(self.reviewer)}")
+        _check(bool(_TIMESTAMP.match(self.decided_at)), f"decided_at must be ISO 8601 UTC, got {quoted(self.decided_at)}")
         _check(self.level is None or self.level in (1, 2, 3), f"level must be 1, 2 or 3, got {self.level!r}")
         if self.decision in ("accept", "correct"):
             _check(self.level is not None, f"a decision to {self.decision} needs a level (1, 2 or 3)")
         else:
             _check(self.level is None, f"a decision to {self.decision} has no level, got {self.level!r}")
         unknown = [c for c in self.concepts if c not in CONCEPT_IDS]
-        _check(not unknown, f"unknown corrected concept(s) {', '.join(map(repr, unknown))}; known: {', '.join(CONCEPT_IDS)}")
-        _check(len(set(self.concepts)) == len(self.concepts), f"corrected concepts repeat: {self.concepts}")
+        _check(not unknown, f"unknown corrected concept(s) {', '.join(map(quoted, unknown))}; known: {', '.join(CONCEPT_IDS)}")
+        _check(len(set(self.concepts)) == len(self.concepts), f"corrected concepts repeat: {quoted(self.concepts)}")
         if self.decision == "correct":
             _check(bool(self.concepts), "a correction needs the concept(s) the passage has (the same one for a level correction)")
         else:

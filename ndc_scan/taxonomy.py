@@ -161,15 +161,20 @@ def _load_concepts(path: Path) -> tuple[Concept, ...]:
 
 
 def _read_csv(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    rows: list[tuple[int, dict[str, str]]] = []
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
+            reader = csv.DictReader(handle, strict=True)        # strict: an unclosed quote is an error, not a row
             header = reader.fieldnames or []
             missing = [column for column in required if column not in header]
             if missing:
                 raise TaxonomyError(str(path), [f"header: missing column(s) {', '.join(missing)}; "
                                                 f"expected {','.join(required)}"])
-            return [(number, row) for number, row in enumerate(reader, start=2)]
+            for row in reader:
+                rows.append((len(rows) + 2, row))
+            return rows
+    except csv.Error as exc:        # an unclosed quote, or a field longer than the csv module takes (128 KB)
+        raise TaxonomyError(str(path), [f"row {len(rows) + 2}: not a readable CSV row ({exc}); check its quotes"]) from exc
     except OSError as exc:
         raise TaxonomyError(str(path), [f"cannot be read ({exc.strerror}); pass --taxonomy with an existing file"]) from exc
     except UnicodeDecodeError as exc:

@@ -1,7 +1,12 @@
-"""Unicode normalisation shared by extraction and tagging.
+"""Unicode normalisation shared by extraction and tagging, and text made safe to show.
 
 NFKC folds ligatures (``ﬁ`` → ``fi``) and the Arabic presentation forms that
 PDF text layers yield (``ﻷ`` → ``لأ``) into the letters terms are written in.
+
+Text from files and file names is untrusted: ``shown_name`` and ``printable`` escape
+what a terminal would act on (control characters, escape sequences, bidi controls)
+and what UTF-8 cannot hold (lone surrogates, e.g. a file name that is not UTF-8);
+``without_bidi_controls`` keeps a quote reading as the PDF says.
 """
 
 from __future__ import annotations
@@ -38,10 +43,61 @@ def normalise(text: str) -> str:
     """NFKC, straight quotes and hyphens, no soft hyphens or direction marks.
 
     Private-use characters and unmapped glyphs ("(cid:1)": Word's Symbol-font bullets) become "•"; control
-    characters (which some PDFs put in their text) are dropped.
+    characters (which some PDFs put in their text) are dropped; UTF-16 surrogate halves are paired, and a lone one
+    becomes U+FFFD.
     """
-    text = _PRIVATE_USE.sub("•", _UNMAPPED.sub("•", unicodedata.normalize("NFKC", text).translate(_QUOTES)))
+    text = _PRIVATE_USE.sub("•", _UNMAPPED.sub("•", unicodedata.normalize("NFKC", without_surrogates(text))
+                                                .translate(_QUOTES)))
     return _CONTROL.sub("", text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: Bidi embeddings, overrides and isolates: they make text display in another order than it is stored.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+#: What a terminal acts on or cannot show: C0 and C1 controls, DEL, bidi controls, lone surrogates.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_UNSAFE_EXCEPT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def without_surrogates(text: str) -> str:
+    """``text`` with UTF-16 surrogate pairs joined into their character and lone halves as U+FFFD."""
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def without_bidi_controls(text: str) -> str:
+    """``text`` without bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069).
+
+    A PDF places its glyphs itself, so these characters in its text layer never change what the
+    page shows; in a report they would make a quote display reversed or rearranged. Right-to-left
+    letters keep their implicit direction, so Arabic quotes read as before.
+    """
+    return _BIDI_CONTROLS.sub("", text)
+
+
+def _escape(match: re.Match) -> str:
+    char = match.group(0)
+    code = ord(char)
+    if 0xdc80 <= code <= 0xdcff:          # a byte that is not UTF-8, as os.fsdecode keeps it
+        return f"\\x{code - 0xdc00:02x}"
+    return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(char) or (
+        f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def shown_name(name: object) -> str:
+    """A file name or path as text that prints on one line and fits in UTF-8.
+
+    Control characters (escape sequences, newlines), bidi controls and bytes that are not
+    UTF-8 are written as Python escapes (``\\x1b``, ``\\n``, ``\\u202e``, ``\\xff``), so the
+    name reads the same everywhere and never acts on a terminal. Other names are unchanged.
+    """
+    return _UNSAFE.sub(_escape, str(name))
+
+
+def printable(text: str) -> str:
+    """A console message with every control character escaped as in ``shown_name``, line breaks kept."""
+    return _UNSAFE_EXCEPT_NEWLINE.sub(_escape, text)
 
 
 def is_rtl(word: str) -> bool:

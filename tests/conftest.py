@@ -1,6 +1,8 @@
 """Shared fixtures: the real NDC corpus beside the repository and the bundled sample."""
 
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -69,3 +71,20 @@ def small_store(small_scan, tmp_path):
     path = tmp_path / "store.sqlite"
     shutil.copy(small_scan, path)
     return path
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A full disk made real: a 1 MB file system (tmpfs) at tmp_path/disk, resized by calling it with a size
+    (``small_disk("300k")``, ``small_disk("64m")``); skipped where mounting is not allowed (not root)."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("needs root to mount a small tmpfs (a real full disk)")
+
+    def resize(size: str) -> Path:
+        subprocess.run(["mount", "-o", f"remount,size={size}", str(mount)], check=True)
+        return mount
+    yield resize
+    subprocess.run(["umount", "-l", str(mount)], check=False)

@@ -1,7 +1,12 @@
 """The ndc-scan command line, in-process: outputs, exit codes and messages for each failure."""
 
+import os
 import re
 import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -250,3 +255,155 @@ def test_readme_says_how_to_run_the_command_after_setup():
     assert ".venv/bin/ndc-scan" in readme and ". .venv/bin/activate" in readme and "pipx install --editable ." in readme
     assert "ndc-scan is installed in $(VENV)" in (ROOT / "Makefile").read_text(encoding="utf-8")
     assert (Path(sys.executable).parent / "ndc-scan").exists()       # the console script beside the test interpreter
+
+
+# ---------------------------------------------------------------------------------------------- hostile inputs (issue 14)
+
+
+def _clean(result) -> None:
+    """The command ended by itself with a message, not with an exception (a traceback)."""
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+
+
+def test_regression_a_file_name_that_is_not_utf8_does_not_kill_the_batch(tmp_path, small, small_store):
+    os.makedirs(bytes(small) + b"/sub")
+    with open(bytes(small) + b"/sub/bad\xff.pdf", "wb") as handle:        # a real NDC under a Latin-1 name
+        handle.write((SAMPLE / "KEN_indc_2015.pdf").read_bytes())
+    with open(bytes(small) + b"/sub/zero\xfe.pdf", "wb"):                  # and an empty file under another one
+        pass
+    result = _scan(tmp_path, small)
+    _clean(result)
+    assert result.exit_code == 3
+    assert "Scanned 4 documents" in result.output
+    assert re.search(r"zero\\xfe\.pdf: is empty \(0 bytes\)", result.output)
+    documents = pd.read_csv(tmp_path / "out" / "documents.csv")
+    assert "bad\\xff.pdf" in set(documents["document"])
+    assert pd.read_csv(tmp_path / "out" / "failures.csv")["path"].str.endswith("zero\\xfe.pdf").all()
+
+
+def test_regression_an_unreadable_sub_folder_is_a_failure_row(tmp_path, small, small_store, monkeypatch):
+    locked = small / "locked"
+    locked.mkdir()
+    shutil.copy(SAMPLE / "KEN_indc_2015.pdf", locked / "KEN_indc_2015.pdf")
+    real_scandir = os.scandir
+
+    def refuse(path="."):     # tests run as root, for whom chmod 000 forbids nothing: fail as listing it would
+        if os.fspath(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+    monkeypatch.setattr(os, "scandir", refuse)
+    result = _scan(tmp_path, small)
+    _clean(result)
+    assert result.exit_code == 3
+    assert "locked: is a folder whose files cannot be listed -> check that you may read the folder" in result.output
+    failures = pd.read_csv(tmp_path / "out" / "failures.csv")
+    assert failures["error"].tolist() == ["UnreadableFolderError"]
+    given = _scan(tmp_path, locked)                            # given directly: not "no PDF files under"
+    assert given.exit_code == 3 and "locked: is a folder whose files cannot be listed" in given.output
+
+
+@pytest.mark.slow
+def test_regression_fifo_named_pdf_is_refused_without_blocking(tmp_path, small, small_store):
+    fifo = small / "pipe.pdf"
+    os.mkfifo(fifo)
+    # A subprocess with a time limit: on the old code the scan blocked for ever reading the FIFO.
+    result = subprocess.run([sys.executable, "-m", "ndc_scan", "scan", str(small), str(fifo), "--no-ocr",
+                             "--out", str(tmp_path / "out"), "--store", str(small_store)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 3, result.stderr
+    assert "pipe.pdf: is not a regular file (a FIFO (named pipe)), so it is not read -> give the PDF file itself" \
+        in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("value", ["nan", "inf"])
+def test_regression_timeout_nan_or_inf_is_refused(tmp_path, small, small_store, value):
+    result = _scan(tmp_path, small, "--timeout", value)
+    _clean(result)
+    assert result.exit_code == 2
+    assert "--timeout" in result.output and "give a number of seconds" in result.output
+
+
+def test_regression_jobs_is_capped_with_a_note(tmp_path, small, small_store):
+    result = _scan(tmp_path, small, "--jobs", str(10**20))
+    _clean(result)
+    assert result.exit_code == 0
+    assert f"note: --jobs {10**20} is more than 4 per core; reading {4 * (os.cpu_count() or 1)} files at once" \
+        in result.output
+
+
+@pytest.mark.parametrize("value, message", [("lots", "give a size such as 2G"), ("10M", "give at least 64M")])
+def test_bad_max_memory(tmp_path, small, value, message):
+    result = _scan(tmp_path, small, "--max-memory", value)
+    assert result.exit_code == 2 and message in result.output
+
+
+def test_regression_control_characters_in_file_names_are_escaped_on_the_console(tmp_path, small, small_store):
+    name = "evil\x1b]0;PWNED\x07\x1b[2J\nsecond line\u202egnp.pdf"
+    (small / name).write_bytes(b"")
+    result = _scan(tmp_path, small)
+    _clean(result)
+    assert result.exit_code == 3
+    assert "\x1b" not in result.output and "\x07" not in result.output and "\u202e" not in result.output
+    line = next(line for line in result.output.splitlines() if "PWNED" in line)
+    assert line.endswith(r"evil\x1b]0;PWNED\x07\x1b[2J\nsecond line\u202egnp.pdf: is empty (0 bytes) -> "
+                         "download it again, or remove it from the input")
+    assert pd.read_csv(tmp_path / "out" / "failures.csv")["path"].str.contains(r"\x1b]0;PWNED", regex=False).all()
+
+
+def test_regression_output_folder_that_cannot_be_written_is_refused_before_reading(tmp_path, small):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    result = CliRunner().invoke(main, ["scan", str(small), "--out", str(blocker / "reports"), "--no-ocr",
+                                       "--store", str(tmp_path / "store.sqlite")])
+    _clean(result)
+    assert result.exit_code == 8
+    assert "a_file/reports: cannot be written: a part of this path is a file, not a folder: pass --out" in result.output
+    assert "Scanned" not in result.output and not (tmp_path / "store.sqlite").exists()    # checked before reading
+
+
+def test_regression_read_only_output_folder_is_refused_before_reading(tmp_path, small, monkeypatch):
+    real = tempfile.NamedTemporaryFile
+
+    def refuse(*args, dir=None, **kwargs):        # root may write anywhere: fail as a read-only folder would
+        if dir is not None and Path(dir).name == "out":
+            raise PermissionError(13, "Permission denied")
+        return real(*args, dir=dir, **kwargs)
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", refuse)
+    result = _scan(tmp_path, small)
+    _clean(result)
+    assert result.exit_code == 8
+    assert "out: cannot be written (Permission denied): pass --out with a folder you may write in" in result.output
+    assert "Scanned" not in result.output
+
+
+@pytest.mark.slow
+def test_regression_a_bug_on_one_file_is_one_line_and_the_batch_carries_on(tmp_path, small, monkeypatch):
+    from ndc_scan.passages import segment
+
+    def pieces(text, kind):
+        if "paraguay" in text.lower():
+            raise ValueError("an unexpected bug")
+        return real_pieces(text, kind)
+    real_pieces = segment._pieces
+    monkeypatch.setattr(segment, "_pieces", pieces)
+    result = _scan(tmp_path, small)
+    _clean(result)
+    assert result.exit_code == 3
+    assert re.search(r"PRY_indc_2015\.pdf: internal error in passages\.segment: ValueError: an unexpected bug -> "
+                     r"please report it; --verbose shows the traceback", result.output)
+    assert "Scanned 2 documents" in result.output
+    assert pd.read_csv(tmp_path / "out" / "failures.csv")["error"].tolist() == ["InternalError"]
+
+
+def test_regression_an_unexpected_exception_is_one_line_not_a_traceback(tmp_path, small_store, monkeypatch):
+    from ndc_scan.cli import review as review_cli
+
+    monkeypatch.setattr(review_cli, "compute_stats", lambda db: 1 / 0)
+    result = CliRunner().invoke(main, ["review", "stats", "--store", str(small_store)])
+    _clean(result)
+    assert result.exit_code == 1
+    assert result.output.strip() == ("error: internal error in cli.review: ZeroDivisionError: division by zero — "
+                                     "please report it; --verbose shows the traceback")
+    verbose = CliRunner().invoke(main, ["--verbose", "review", "stats", "--store", str(small_store)])
+    assert isinstance(verbose.exception, ZeroDivisionError)

@@ -356,3 +356,10 @@ def accuracy_report() -> None:
 
 if __name__ == "__main__":
     accuracy_report()
+
+
+def test_regression_an_unterminated_quote_is_reported_not_ignored(tmp_path):
+    path = tmp_path / "meta.csv"
+    path.write_text('file,iso3,kind\nKEN.pdf,KEN,ndc\n"UGA.pdf,UGA,ndc\nTZA.pdf,TZA,ndc\n', encoding="utf-8")
+    with pytest.raises(MetadataError, match=r"row 3: not a readable CSV row \(unexpected end of data\); check its quotes"):
+        load_metadata_csv(path)

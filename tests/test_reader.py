@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pypdf
 import pytest
+from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ndc_scan import scan
+from ndc_scan.cli import main
 from ndc_scan.errors import (
     CorruptPdfError,
     EmptyFileError,
@@ -22,6 +24,7 @@ from ndc_scan.read import reader as reader_module
 from ndc_scan.read.reader import Reader
 
 from .conftest import FAKE_ID, SAMPLE, corpus_pdf
+from .fixtures.make_fixtures import pdf_bomb
 
 SMALL = SAMPLE / "CAN_indc_2015.pdf"
 
@@ -94,13 +97,13 @@ def test_unreadable_file_is_named(tmp_path, monkeypatch):
     # Tests run as root, so chmod cannot forbid reading: make open() fail as it would.
     path = tmp_path / "locked.pdf"
     path.write_bytes(SMALL.read_bytes())
-    real_open = Path.open
+    real_open = os.open
 
-    def refuse(self, *args, **kwargs):
-        if self.name == "locked.pdf":
+    def refuse(file, *args, **kwargs):
+        if Path(file).name == "locked.pdf":
             raise PermissionError(13, "Permission denied")
-        return real_open(self, *args, **kwargs)
-    monkeypatch.setattr(Path, "open", refuse)
+        return real_open(file, *args, **kwargs)
+    monkeypatch.setattr(os, "open", refuse)
     result = scan([path, SMALL], out=None, store=tmp_path / "s.sqlite")
     assert [(f.error, f.problem) for f in result.failures] == [("UnreadableFileError", "cannot be read (Permission denied)")]
     assert "chmod" in result.failures[0].remedy
@@ -143,3 +146,29 @@ def test_property_mutated_real_pdf_never_crashes_or_hangs(tmp_path, mutations, c
         assert "mutant.pdf" in str(exc) and exc.remedy
     else:
         assert pages and all(page.page_no >= 1 for page in pages)
+
+
+@pytest.mark.slow
+def test_regression_a_pdf_that_inflates_to_gigabytes_is_stopped_by_the_memory_cap(tmp_path):
+    bomb = tmp_path / "bomb.pdf"
+    bomb.write_bytes(pdf_bomb(768 << 20))
+    assert bomb.stat().st_size < 1 << 20
+    with pytest.raises(InputFileError, match=r"bomb.pdf: uses too much memory \(more than 512 MB\) and was stopped: "
+                                                 r"raise --max-memory \(now 512 MB\)"):
+        Reader(timeout=300, max_memory=512 << 20).read(bomb, FAKE_ID)
+    # PDFium aborts when an allocation fails: a crash, with the cap named as its likely cause
+    with pytest.raises(CorruptPdfError, match=r"crashed on it .*if it ran out of memory, raise --max-memory"):
+        Reader(timeout=300, max_memory=512 << 20, engine="pdfium").read(bomb, FAKE_ID)
+    # through the command line: a failure row of its own, the batch carries on
+    result = CliRunner().invoke(main, ["scan", str(bomb), str(SMALL), "--max-memory", "512M", "--timeout", "300",
+                                       "--no-ocr", "--rules-only", "--out", str(tmp_path / "out"),
+                                       "--store", str(tmp_path / "s.sqlite")])
+    assert result.exit_code == 3, result.output
+    assert "bomb.pdf: uses too much memory (more than 512 MB) and was stopped -> raise --max-memory" in result.output
+    assert "Scanned 1 documents" in result.output
+
+
+def test_regression_a_memory_cap_beyond_any_machine_means_no_cap():
+    # --max-memory 1e99G once made setrlimit fail in the child, which died with a traceback on the console
+    pages, _ = Reader(max_memory=10**100).read(SMALL, FAKE_ID)
+    assert pages

@@ -1,6 +1,11 @@
 """Reports treat document text as data: HTML escaped, spreadsheet formulas neutralised, no external requests."""
 
+import dataclasses
+import errno
+import gc
 import re
+import shutil
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -8,7 +13,9 @@ import pandas as pd
 import pytest
 
 from ndc_scan import scan
-from ndc_scan.report.files import neutralise
+from ndc_scan.errors import NdcScanError
+from ndc_scan.report.files import neutralise, write_all
+from ndc_scan.taxonomy import load_taxonomy
 
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile.pdf"
 
@@ -63,3 +70,93 @@ def test_regression_control_characters_do_not_break_the_excel_report(tmp_path):
     assert (tmp_path / "out" / "report.xlsx").stat().st_size > 0
     assert not any(re.search("[\x00-\x08\x0b\x0c\x0e-\x1f]", t) for t in result.tables["passages"]["text"])
     assert neutralise("a\x0bb") == "ab"
+
+
+# ---------------------------------------------------------------------------------------------- hostile text and full disks (issue 14)
+
+UNICODE = Path(__file__).parent / "fixtures" / "unicode.pdf"
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def test_regression_bidi_overrides_from_pdf_text_are_taken_out_of_every_report(tmp_path):
+    result = scan([UNICODE], out=tmp_path / "out", store=tmp_path / "s.sqlite", ocr=False)
+    assert "\u202e" in "".join(result.tables.passages["text"])             # the text read keeps what the PDF says
+    out = tmp_path / "out"
+    for path in [*out.glob("*.csv"), out / "report.html", out / "gap_report.html", *(out / "briefs").iterdir()]:
+        assert not BIDI_CONTROLS.search(path.read_text(encoding="utf-8")), path.name
+    passages = pd.read_csv(out / "passages.csv")
+    assert "We will restore 2 million hectares of degraded land by 2030." in set(passages["text"])
+    # mathematical bold letters (two UTF-16 units each in the text layer) read as the word they spell
+    assert "Costa Rica will promote agroforestry on farms by 2030." in set(passages["text"])
+    workbook = openpyxl.load_workbook(out / "report.xlsx")
+    assert not any(BIDI_CONTROLS.search(str(c.value)) for row in workbook["passages"].iter_rows() for c in row)
+
+
+@pytest.mark.slow
+def test_arabic_quotes_read_as_before_in_the_reports(tmp_path):
+    from .conftest import corpus_pdf
+
+    result = scan([corpus_pdf("SAU_indc_2015.pdf")], out=tmp_path / "out", store=tmp_path / "s.sqlite", ocr=False)
+    written = pd.read_csv(tmp_path / "out" / "passages.csv", keep_default_na=False)
+    assert len(written) >= 5 and written["text"].str.contains("[\u0600-\u06ff]").all()
+    assert written["text"].tolist() == [neutralise(t) for t in result.tables.passages["text"]]
+
+
+def test_regression_a_passage_longer_than_an_excel_cell_says_so_and_the_csv_keeps_it(tmp_path, recwarn):
+    result = scan([UNICODE], out=None, store=tmp_path / "s.sqlite", ocr=False)
+    long_text = "Soil carbon will be restored on degraded land. " * 2200            # 103,400 characters
+    passages = result.tables.passages.assign(text=long_text)
+    tables = dataclasses.replace(result.tables, passages=passages)
+    write_all(tables, tmp_path / "out", taxonomy=load_taxonomy())
+    assert not [w for w in recwarn if "truncated" in str(w.message)]
+    cell = openpyxl.load_workbook(tmp_path / "out" / "report.xlsx")["passages"]
+    column = [c.value for c in cell[1]].index("text") + 1
+    text = cell.cell(2, column).value
+    assert len(text) == 32_767
+    assert text.startswith(long_text[:1000])
+    assert text.endswith(" … [cut: an Excel cell holds 32,767 characters, this text has 103,400; the CSV file has it whole]")
+    assert pd.read_csv(tmp_path / "out" / "passages.csv")["text"].tolist() == [long_text] * len(passages)
+
+
+# openpyxl leaves its half-written zip to the garbage collector, which warns when it cannot finish it
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_regression_a_report_that_cannot_be_written_whole_leaves_the_previous_one(tmp_path, monkeypatch):
+    result = scan([HOSTILE], out=tmp_path / "out", store=tmp_path / "s.sqlite", ocr=False)
+    before = (tmp_path / "out" / "report.xlsx").read_bytes()
+    def full_disk(*args, **kwargs):                   # the disk fills up as the workbook is saved
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", full_disk)
+    with pytest.raises(NdcScanError, match=r"out/report\.xlsx: cannot be written: the disk is full \(No space left on "
+                                           r"device\): free some space on that disk") as caught:
+        write_all(result.tables, tmp_path / "out", taxonomy=load_taxonomy())
+    assert caught.value.exit_code == 8
+    del caught                    # its traceback holds openpyxl's half-written zip: collect it here,
+    gc.collect()                  # where its warning is expected
+    assert (tmp_path / "out" / "report.xlsx").read_bytes() == before
+    assert [p.name for p in (tmp_path / "out").iterdir() if p.name.startswith(".")] == []
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")    # openpyxl's half-written zip
+def test_regression_a_full_disk_under_the_reports_is_named_and_a_rerun_recovers(tmp_path, small_disk):
+    from click.testing import CliRunner
+
+    from ndc_scan.cli import main
+
+    out = small_disk("64m") / "reports"
+    command = ["scan", str(HOSTILE), str(UNICODE), "--no-ocr", "--store", str(tmp_path / "s.sqlite"), "--out", str(out)]
+    assert CliRunner().invoke(main, command).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    (out.parent / "filler").write_bytes(b"\0" * (shutil.disk_usage(out).free - 16 * 1024))   # all but 16 KB
+    full = CliRunner().invoke(main, command)
+    assert full.exception is None or isinstance(full.exception, SystemExit), full.output
+    assert full.exit_code == 8
+    assert re.search(r"error: .*reports/\S+: cannot be written: the disk is full \(No space left on device\)", full.output)
+    for name, data in before.items():                 # each report is the previous one or a whole new one
+        now = (out / name).read_bytes()
+        assert now == data or name.endswith(".csv"), name
+    assert not [p for p in out.rglob(".*")]            # no temporary file left behind
+    del full
+    gc.collect()
+    (out.parent / "filler").unlink()
+    assert CliRunner().invoke(main, command).exit_code == 0

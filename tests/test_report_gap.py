@@ -9,6 +9,7 @@ only when Chromium or Playwright is missing (``.ci/run`` installs both).
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 import unicodedata
@@ -311,3 +312,17 @@ def test_briefs_as_pdf_and_word_files(reports, tmp_path):
     assert {"Land restoration and degradation neutrality", "quantified target", "absent"} <= cells
     bad = CliRunner().invoke(main, ["briefs", "--store", str(out.parent / "s.sqlite"), "--format", "pdf,odt"])
     assert bad.exit_code == 2 and "'pdf,odt': odt is not one of html, pdf, docx" in bad.output
+
+
+def test_regression_two_files_of_one_name_whose_country_is_unknown_are_two_documents(tmp_path):
+    for folder, fixture in (("a", "hostile.pdf"), ("b", "hostile_script.pdf")):      # no country in either text
+        (tmp_path / "in" / folder).mkdir(parents=True)
+        shutil.copy(HOSTILE.parent / fixture, tmp_path / "in" / folder / "document.pdf")
+    result = scan([tmp_path / "in"], out=tmp_path / "out", store=tmp_path / "s.sqlite", ocr=False)
+    assert len(result.documents) == 2 and set(result.tables.documents["iso3"]) == {""}
+    gaps = pd.read_csv(tmp_path / "out" / "gaps.csv")
+    assert sorted(gaps["doc_id"]) == sorted(d.doc_id for d in result.documents)
+    briefs = sorted(p.name for p in (tmp_path / "out" / "briefs").glob("*.html"))
+    assert briefs == sorted(f"document_{d.doc_id[:8]}.html" for d in result.documents)
+    report = (tmp_path / "out" / "gap_report.html").read_text(encoding="utf-8")
+    assert all(f'href="briefs/{name}"' in report for name in briefs)

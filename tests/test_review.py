@@ -5,11 +5,14 @@ Runs on a scan of two real sample NDCs (NER: many flagged labels; TJK: two) with
 """
 
 import csv
+import json
 import os
 import re
 import shutil
 import signal
 import sys
+import zipfile
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -369,6 +372,124 @@ def test_jsonl_backup_and_restore(store, tmp_path):
     bad = CliRunner().invoke(main, ["review", "import", str(backup), "--store", str(fresh)])
     assert bad.exit_code == 4
     assert "line 5: " in bad.output and "line 6: " in bad.output
+
+
+# ---------------------------------------------------------------------------------------------- hostile review files (issue 14)
+
+
+def _import(store, path, *args):
+    return CliRunner().invoke(main, ["review", "import", str(path), "--store", str(store), *args])
+
+
+def _one_decision_line(store) -> str:
+    """A valid backup line: one decision made in a session, exported."""
+    assert _review(store, "aq", "--reviewer", "ana").exit_code == 0
+    backup = Path("backup.jsonl")
+    assert CliRunner().invoke(main, ["review", "export", str(backup), "--store", str(store)]).exit_code == 0
+    return backup.read_text(encoding="utf-8").splitlines()[0]
+
+
+@pytest.mark.parametrize("bad", [
+    ('"note": ["a"]', "line 2: note must be a text, got ['a']"),
+    ('"reviewer": null', "line 2: reviewer must be a text, got None"),
+    ('"level": true', "line 2: level must be a whole number or null, got True"),
+    ('"page": 2.5', "line 2: page must be a whole number or null, got 2.5"),
+    ('"concepts": "soil_carbon"', "line 2: concepts must be a list of concept ids, got 'soil_carbon'"),
+])
+def test_regression_a_decisions_backup_with_a_wrongly_typed_field_stores_nothing(store, tmp_path, bad):
+    field, message = bad
+    good = _one_decision_line(store)
+    row = json.loads(good)
+    row.update(json.loads("{" + field + "}"))
+    backup = tmp_path / "restore.jsonl"
+    backup.write_text(good + "\n" + json.dumps(row) + "\n" + "[" * 200_000 + "\n", encoding="utf-8")
+    fresh = tmp_path / "fresh.sqlite"
+    result = _import(fresh, backup)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert result.exit_code == 4
+    assert message in result.output
+    assert "line 3: nested too deeply to be a decision" in result.output
+    assert _decisions(fresh) == []                    # the valid first line was not stored either
+
+
+def test_regression_formula_cells_in_an_imported_sheet_are_row_errors(store, tmp_path):
+    path = tmp_path / "formulas.xlsx"
+    assert CliRunner().invoke(main, ["review", "export", str(path), "--store", str(store)]).exit_code == 0
+    book, sheet, col = _sheet(path)
+    sheet.cell(2, col["decision"]).value = '=IF(1,"accept","reject")'
+    sheet.cell(3, col["decision"]).value = "accept"
+    book.save(path)
+    result = _import(store, path, "--reviewer", "ana")
+    assert result.exit_code == 4, result.output
+    letter = sheet.cell(1, col["decision"]).column_letter
+    assert (f"row 2, column decision ({letter}): holds a formula ('=IF(1,\"accept\",\"reject\")'), not a value: type the "
+            "value itself") in result.output
+    assert "1 problem(s)" in result.output and _decisions(store) == []
+
+
+def test_regression_an_xlsx_that_unpacks_to_gigabytes_is_refused_before_parsing(store, tmp_path):
+    path = tmp_path / "bomb.xlsx"
+    assert CliRunner().invoke(main, ["review", "export", str(path), "--store", str(store)]).exit_code == 0
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("xl/padding.xml", "w", force_zip64=True) as part:
+            for _ in range(300):
+                part.write(b" " * (1 << 20))                         # 300 MB of spaces, 0.3 MB packed
+    assert path.stat().st_size < 2 << 20
+    result = _import(store, path, "--reviewer", "ana")
+    assert result.exit_code == 4, result.output
+    assert "bomb.xlsx: 1 problem(s) in the review sheet" in result.output
+    assert re.search(r"unpacks to 30\d MB, more than a review sheet holds \(at most 256 MB\)", result.output)
+
+
+@pytest.mark.parametrize("content, message", [
+    ((SAMPLE / "TJK_indc_2015.pdf").read_bytes(), "it is not an xlsx workbook: a PDF, an XML or a CSV file renamed"),
+    (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+     b"<x>&b;&b;&b;&b;</x>", "it is not an xlsx workbook"),
+])
+def test_regression_a_file_renamed_xlsx_is_a_review_sheet_error(store, tmp_path, content, message):
+    path = tmp_path / "renamed.xlsx"
+    path.write_bytes(content)
+    result = _import(store, path, "--reviewer", "ana")
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert result.exit_code == 4 and message in result.output
+
+
+def test_regression_a_semicolon_csv_imports_and_a_cp1252_csv_is_refused_with_exit_4(store, tmp_path):
+    path = tmp_path / "tjk.csv"
+    assert CliRunner().invoke(main, ["review", "export", str(path), "--store", str(store), "--country", "TJK"]).exit_code == 0
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    rows[0]["decision"] = "reject"
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:    # Excel in a French locale: ";" between cells
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), delimiter=";")
+        writer.writeheader()
+        writer.writerows(rows)
+    result = _import(store, path, "--reviewer", "ana")
+    assert result.exit_code == 0, result.output
+    assert "Imported 1 decision(s)" in result.output
+    path.write_bytes("decision;note\naccept;déjà vu\n".encode("cp1252"))
+    refused = _import(store, path, "--reviewer", "ana")
+    assert refused.exit_code == 4
+    assert "tjk.csv: 1 problem(s) in the review sheet\n  is not UTF-8 text (byte 22): save it as 'CSV UTF-8'" \
+        in refused.output
+
+
+def test_regression_a_huge_reviewer_name_is_not_echoed_whole(store, tmp_path):
+    name = "N" * 50_000_000
+    result = CliRunner().invoke(main, ["review", "--store", str(store), "--reviewer", name])
+    assert result.exit_code == 2
+    assert "not a usable name" in result.output and "(50,000,000 characters)" in result.output
+    assert len(result.output) < 1000
+    path = tmp_path / "tjk.xlsx"
+    assert CliRunner().invoke(main, ["review", "export", str(path), "--store", str(store), "--country", "TJK"]).exit_code == 0
+    book, sheet, col = _sheet(path)
+    sheet.cell(2, col["decision"]).value = "accept"
+    sheet.cell(2, col["reviewer"]).value = name            # a cell holds 32,767 characters at most
+    book.save(path)
+    refused = _import(store, path)
+    assert refused.exit_code == 4, refused.output
+    assert "is not a usable name" in refused.output and "… (32,767 characters)" in refused.output
+    assert len(refused.output) < 1000
 
 
 # ---------------------------------------------------------------------------------------------- reports

@@ -1,9 +1,12 @@
 """The SQLite store: round trips, re-extraction keys, one label set per taxonomy, clear errors."""
 
+import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -219,3 +222,62 @@ def test_labels_that_count_are_those_of_the_latest_scan(tmp_path, canada):
         db.use_labelling([DOC_ID], "tax-a")                                  # a scan with tax-a reuses its labels
         assert [r["level"] for r in db.labels_that_count([DOC_ID])] == [1]
         assert db.labels_that_count(["0" * 64]) == []
+
+
+# ---------------------------------------------------------------------------------------------- hostile stores (issue 14)
+
+
+def _scan_cli(tmp_path, store, *paths, out=None):
+    from click.testing import CliRunner
+
+    from ndc_scan.cli import main
+
+    return CliRunner().invoke(main, ["scan", *map(str, paths), "--no-ocr", "--store", str(store),
+                                     "--out", str(out or tmp_path / "out")])
+
+
+def test_regression_a_store_damaged_inside_a_page_is_a_store_error(tmp_path, small_store):
+    with sqlite3.connect(small_store) as db:
+        root = db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'passages'").fetchone()[0]
+        page_size = db.execute("PRAGMA page_size").fetchone()[0]
+    with open(small_store, "r+b") as handle:          # the passages table's root page: garbage
+        handle.seek((root - 1) * page_size)
+        handle.write(b"\xff" * page_size)
+    with Store(small_store) as db:                     # opening works: the damage is inside a table
+        assert len(db.document_ids()) == 3
+    result = _scan_cli(tmp_path, small_store, *(SAMPLE / name for name in SMALL))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert result.exit_code == 5
+    assert "store.sqlite: is damaged (database disk image is malformed): restore it from a backup, or move it away " \
+           "and scan again" in result.output
+
+
+def test_regression_dev_null_as_the_store_is_refused_without_a_journal(tmp_path):
+    journal = Path("/dev/null-journal")
+    existed = journal.exists()
+    try:
+        result = _scan_cli(tmp_path, "/dev/null", SAMPLE / "CAN_indc_2015.pdf")
+        assert result.exit_code == 5, result.output
+        assert "error: /dev/null: is not a regular file, so it cannot hold a store: pass --store with the path of a " \
+               "file" in result.output
+        assert "delete this file" not in result.output
+        assert existed or not journal.exists()
+    finally:
+        if not existed and journal.exists():     # the old code made it
+            journal.unlink()
+
+
+@pytest.mark.slow
+def test_regression_a_full_disk_under_the_store_is_named_and_a_rerun_recovers(tmp_path, small_disk):
+    disk = small_disk("300k")
+    store = disk / "store.sqlite"
+    inputs = [SAMPLE / name for name in ("CAN_indc_2015.pdf", "PRY_indc_2015.pdf", "NER_indc_2015.pdf")]
+    full = _scan_cli(tmp_path, store, *inputs)
+    assert full.exception is None or isinstance(full.exception, SystemExit), full.output
+    assert full.exit_code == 5
+    assert re.search(r"error: .*disk/store\.sqlite: the disk is full \(database or disk is full\): free some space on "
+                     r"that disk .* and run the same command again: what is stored is kept", full.output)
+    small_disk("64m")
+    again = _scan_cli(tmp_path, store, *inputs)
+    assert again.exit_code == 0, again.output
+    assert "Scanned 3 documents" in again.output

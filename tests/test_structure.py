@@ -16,7 +16,7 @@ PACKAGE = ROOT / "ndc_scan"
 #: Packages in pipeline order; a package may import those before it (and the top-level modules), never after.
 LAYERS = ("read", "fetch", "passages", "store", "classify", "aggregate", "report", "review", "learn", "cli")
 #: Top-level modules, lowest first; ``pipeline`` orchestrates the stages and sits above them, below ``cli``.
-BASE = ("errors", "textnorm", "defaults", "taxonomy", "records")
+BASE = ("textnorm", "errors", "defaults", "taxonomy", "records")
 
 
 def module_name(path: Path) -> str:

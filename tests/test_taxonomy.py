@@ -95,3 +95,22 @@ def test_near_term_sides_are_parsed():
     assert near_sides("car*bon ~ soil") is None   # '*' only at a word's start or end
     assert near_sides("**soil ~ carbon") is None
     assert near_sides("l'érosion ~ sol") is None  # an apostrophe splits the word into two tokens
+
+
+@pytest.mark.parametrize("row, message", [
+    ('soil_carbon,en,alternative,"' + "x" * 1_000_000 + '",\n', "row 42: not a readable CSV row (field larger than field limit"),
+    ('soil_carbon,en,alternative,"carbon in soils,\n', "row 42: not a readable CSV row (unexpected end of data)"),
+])
+def test_regression_a_malformed_row_is_a_taxonomy_error(tmp_path, row, message):
+    path = _write(tmp_path / "taxonomy.csv", _valid_rows())
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(row)
+    with pytest.raises(TaxonomyError) as caught:
+        load_taxonomy(path)
+    assert message in str(caught.value) and len(str(caught.value)) < 1000
+    from click.testing import CliRunner
+
+    from ndc_scan.cli import main
+
+    result = CliRunner().invoke(main, ["taxonomy", "--taxonomy", str(path)])
+    assert result.exit_code == 4 and message in result.output

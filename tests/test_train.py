@@ -1,6 +1,7 @@
 """The learned classifier: labels, training, the model card and its checks, the shipped model."""
 
 import json
+import re
 import shutil
 
 import numpy as np
@@ -266,3 +267,26 @@ def test_train_with_a_store_counts_the_reviews_in_the_card(reviewed_store, label
     assert (data["reviewed_decisions"], data["reviewed_passages"], data["reviewed_left_out"]) == (2, 2, 1)
     both = CliRunner().invoke(main, ["train", "--labels", str(small), "--store", str(reviewed_store[0]), "--no-reviews"])
     assert both.exit_code == 2 and "--store and --no-reviews exclude each other" in both.output
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("calibration", {"soil_carbon": "x"}, "calibration.soil_carbon: must be two numbers [a, b], got 'x'"),
+    ("gates", {**{c: {"veto": 0.0, "add": 1.01} for c in CONCEPT_IDS}, "wetlands": {"veto": "high", "add": 1.01}},
+     "gates.wetlands: veto must be a number, got 'high'"),
+])
+def test_regression_card_fields_outside_the_model_hash_are_checked_before_a_scan(tmp_path, field, value, message):
+    from click.testing import CliRunner
+
+    from ndc_scan.cli import main
+
+    folder = _copy(tmp_path)
+    card = read_card(folder)
+    card[field] = value
+    (folder / CARD_FILE).write_text(json.dumps(card), encoding="utf-8")
+    with pytest.raises(ModelError, match=re.escape(message)):
+        load_model(folder)
+    result = CliRunner().invoke(main, ["scan", str(ROOT / "corpora" / "sample" / "CAN_indc_2015.pdf"), "--model",
+                                       str(folder), "--no-ocr", "--store", str(tmp_path / "s.sqlite"),
+                                       "--out", str(tmp_path / "out")])
+    assert result.exit_code == 7 and message in result.output
+    assert not (tmp_path / "s.sqlite").exists()           # refused before anything was read

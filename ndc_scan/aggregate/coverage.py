@@ -217,14 +217,15 @@ def coverage_table(documents: pd.DataFrame, passages: pd.DataFrame, failures: Se
 
 
 def latest_documents(documents: pd.DataFrame) -> pd.DataFrame:
-    """The most recent document of each country (by year, then kind order)."""
+    """The most recent document of each country (by year, then kind order); every document whose country is unknown."""
     if documents.empty:
         return documents
     ranked = documents.assign(
         _year=documents["year"].fillna(0).astype(int),
         _kind=documents["kind"].map(KIND_ORDER).fillna(-1),
         _readable=(documents["read_status"] != NO_TEXT).astype(int),
-        _key=documents["iso3"].where(documents["iso3"] != "", documents["document"]),
+        # a document whose country is unknown stands for itself (two files of one name in two folders are two)
+        _key=documents["iso3"].where(documents["iso3"] != "", documents["document"] + "\x1f" + documents["doc_id"]),
     )
     ranked = ranked.sort_values(["_key", "_year", "_kind", "_readable"])
     return ranked.groupby("_key", sort=True).tail(1).drop(columns=["_year", "_kind", "_readable", "_key"])

@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import platform
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
-from ..errors import ModelError
+from ..errors import ModelError, quoted
 from ..taxonomy import CONCEPT_IDS
 
 MODEL_FILE = "model.skops"
@@ -158,15 +159,45 @@ def read_card(folder: str | Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ModelError(f"{path}: cannot be read ({exc})",
                          remedy="restore it from git (git checkout -- FILE) or train again") from exc
+    if not isinstance(card, dict):
+        raise ModelError(f"{path}: is not a JSON object", remedy="restore it from git (git checkout -- FILE) or train again")
     missing = {"name", "labels", "model_sha256", "versions", "gates", "calibration"} - set(card)
     if missing:
         raise ModelError(f"{path}: missing {', '.join(sorted(missing))}", remedy="train the model again with 'ndc-scan train'")
     # Probabilities and calibration are laid out in CONCEPT_IDS order: a card with other labels
     # (or another order) would pair each column with the wrong concept.
-    if list(card["labels"]) != list(CONCEPT_IDS):
+    if not isinstance(card["labels"], list) or card["labels"] != list(CONCEPT_IDS):
         raise ModelError(f"{path}: labels {card['labels']} are not this version's concepts in order "
                          f"({', '.join(CONCEPT_IDS)})", remedy="train the model again with 'ndc-scan train'")
+    # The gates and the calibration are read from the card, not from the hashed model file: check them here,
+    # or a hand-edited card fails with a TypeError in the middle of a scan.
+    problems = [f"{key}: must be {kind.__name__}, got {quoted(card[key])}"
+                for key, kind in (("name", str), ("model_sha256", str), ("versions", dict)) if not isinstance(card[key], kind)]
+    problems += [f"gates.{c}: {problem}" for c in CONCEPT_IDS for problem in _gate_problems(card["gates"], c)]
+    problems += [f"calibration.{c}: {problem}" for c in CONCEPT_IDS
+                 for problem in _calibration_problems(card["calibration"], c)]
+    if problems:
+        raise ModelError(f"{path}: {'; '.join(problems[:5])}" + (f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""),
+                         remedy="restore card.json from git (git checkout -- FILE) or train again")
     return card
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _gate_problems(gates: object, concept: str) -> list[str]:
+    gate = gates.get(concept) if isinstance(gates, dict) else None
+    if not isinstance(gate, dict):
+        return [f"missing, or not an object with veto and add (got {quoted(gate)})"]
+    return [f"{key} must be a number, got {quoted(gate.get(key))}" for key in ("veto", "add") if not _number(gate.get(key))]
+
+
+def _calibration_problems(calibration: object, concept: str) -> list[str]:
+    pair = calibration.get(concept) if isinstance(calibration, dict) else None
+    if not (isinstance(pair, list) and len(pair) == 2 and all(map(_number, pair))):
+        return [f"must be two numbers [a, b], got {quoted(pair)}"]
+    return []
 
 
 def load_model(folder: str | Path) -> Model:

@@ -8,7 +8,9 @@ result. Errors become one readable line and the error's exit code;
 from __future__ import annotations
 
 import logging
+import math
 import os
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -26,14 +28,18 @@ from ..learn.train import train as run_train
 from ..pipeline import ScanResult
 from ..pipeline import scan as run_scan
 from ..taxonomy import CONCEPT_IDS, LANGUAGES, load_taxonomy
-from .common import STORE_HELP, Bar
+from .common import STORE_HELP, Bar, Group
+from .common import echo as _echo
 from .common import run as _run
 from .fetch import fetch
 from .reports import briefs, compare
 from .review import review
 
+#: --jobs above this many per core is capped: each reader may take --max-memory, and reading is CPU-bound.
+JOBS_PER_CORE = 4
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-v", "--verbose", is_flag=True, help="Show debug logging and full tracebacks.")
 @click.version_option(package_name="ndc-scan")
 @click.pass_context
@@ -64,10 +70,14 @@ def main(ctx: click.Context, verbose: bool):
 @click.option("--all-versions", is_flag=True, help="countries.csv: one row per document instead of the latest per country.")
 @click.option("--password", help="Password for encrypted PDFs.")
 @click.option("--strict", is_flag=True, help="Stop at the first file that cannot be read.")
-@click.option("--timeout", default=600.0, show_default=True, type=click.FloatRange(min=1),
+@click.option("--timeout", default=600.0, show_default=True, type=click.FloatRange(min=1), callback=lambda c, p, v: _finite(v),
               help="Seconds allowed to read one file (OCR included); a file that takes longer is reported and skipped.")
+@click.option("--max-memory", default="2G", show_default=True, metavar="SIZE", callback=lambda c, p, v: _memory(v),
+              help="Memory one file's reader may use on top of what it starts with (e.g. 2G, 1500M; 0: no cap); "
+                   "a file that needs more is reported and skipped.")
 @click.option("--jobs", "-j", default=os.cpu_count() or 1, show_default="number of cores", type=click.IntRange(min=1),
-              help="Files read at once, each in its own process (the store is written by one process).")
+              help=f"Files read at once, each in its own process (the store is written by one process); at most "
+                   f"{JOBS_PER_CORE} per core.")
 @click.option("--engine", type=click.Choice(["pdfplumber", "pdfium"]), default="pdfplumber", show_default=True,
               help="PDF text engine: pdfplumber (reference) or pdfium (several times faster, same records).")
 @click.option("--no-ocr", is_flag=True, help="Do not OCR pages without a text layer (they are reported as unread).")
@@ -82,8 +92,8 @@ def main(ctx: click.Context, verbose: bool):
                    "(sha256, source_path) matches files by hash. Repeat for several.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @click.pass_context
-def scan(ctx, paths, out, store, metadata, lang, taxonomy, all_versions, password, strict, timeout, jobs, engine, no_ocr,
-         model_dir, rules_only, review_band, catalogs, quiet):
+def scan(ctx, paths, out, store, metadata, lang, taxonomy, all_versions, password, strict, timeout, max_memory, jobs,
+         engine, no_ocr, model_dir, rules_only, review_band, catalogs, quiet):
     """Scan NDC PDFs (files, folders searched recursively, or glob patterns) and write the reports.
 
     \b
@@ -93,21 +103,27 @@ def scan(ctx, paths, out, store, metadata, lang, taxonomy, all_versions, passwor
       ndc-scan scan 'downloads/*.pdf' --lang fr
     """
     if lang and lang not in ("en", "fr", "es", "pt", "ar", "ru"):
-        click.echo(f"error: --lang {lang!r}: not one of en, fr, es, pt, ar, ru", err=True)
+        _echo(f"error: --lang {lang!r}: not one of en, fr, es, pt, ar, ru", err=True)
         ctx.exit(2)
     if rules_only and model_dir:
-        click.echo("error: --rules-only and --model exclude each other", err=True)
+        _echo("error: --rules-only and --model exclude each other", err=True)
         ctx.exit(2)
+    most = JOBS_PER_CORE * (os.cpu_count() or 1)
+    if jobs > most:
+        if not quiet:
+            _echo(f"note: --jobs {jobs} is more than {JOBS_PER_CORE} per core; reading {most} files at once", err=True)
+        jobs = most
     model = None if rules_only else model_dir or (DEFAULT_MODEL_DIR if DEFAULT_MODEL_DIR.is_dir() else None)
     if model is None and not rules_only and not quiet:
-        click.echo(f"note: no model at {DEFAULT_MODEL_DIR}; labels come from the rules alone "
-                   "(train one with 'ndc-scan train', or pass --model)", err=True)
+        _echo(f"note: no model at {DEFAULT_MODEL_DIR}; labels come from the rules alone "
+              "(train one with 'ndc-scan train', or pass --model)", err=True)
     bar = Bar("Scanning") if not quiet and sys.stderr.isatty() else None
     try:
         result = _run(ctx, lambda: run_scan(paths, out=out, store=store, metadata=metadata, lang=lang,
                                            taxonomy=taxonomy, all_versions=all_versions, password=password,
-                                           strict=strict, ocr=not no_ocr, timeout=timeout, jobs=jobs, engine=engine,
-                                           model=model, review_band=review_band, catalogs=catalogs,
+                                           strict=strict, ocr=not no_ocr, timeout=timeout, max_memory=max_memory,
+                                           jobs=jobs, engine=engine, model=model, review_band=review_band,
+                                           catalogs=catalogs,
                                            progress=bar))
     finally:
         if bar:
@@ -128,10 +144,32 @@ def _band(value: str) -> tuple[float, float]:
     return low, high
 
 
+def _finite(value: float) -> float:
+    if not math.isfinite(value):
+        raise click.BadParameter(f"{value!r}: give a number of seconds, e.g. 600")
+    return value
+
+
+_UNITS = {"": 1 << 30, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
+
+
+def _memory(value: str) -> Optional[int]:
+    """``--max-memory``: "2G", "1500M", "0.5g", "3" (GB) → bytes; "0" → None (no cap)."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?)b?\s*", value, flags=re.IGNORECASE)
+    if not match:
+        raise click.BadParameter(f"{value!r}: give a size such as 2G or 1500M (0: no cap)")
+    size = float(match.group(1)) * _UNITS[match.group(2).lower()]
+    if size == 0:
+        return None
+    if size < 64 << 20:
+        raise click.BadParameter(f"{value!r}: too little to read a PDF; give at least 64M (0: no cap)")
+    return int(size)
+
+
 def _summary(result: ScanResult, out: str, model: Optional[str | Path]) -> None:
     docs = result.tables.documents
     coverage = result.tables.coverage
-    echo = lambda text="": click.echo(text, err=True)
+    echo = lambda text="": _echo(text, err=True)
     echo(f"Scanned {len(docs)} documents ({int(docs['n_pages'].sum()) if len(docs) else 0} pages) from "
          f"{docs['iso3'].replace('', None).nunique()} countries in {result.seconds:.1f} s: "
          f"{result.extracted} extracted, {result.reused} unchanged, {result.retagged} tagged.")
@@ -173,11 +211,11 @@ def taxonomy(ctx, taxonomy):
     tax = _run(ctx, lambda: load_taxonomy(taxonomy))
     counts = Counter((t.concept, t.lang) for t in tax.terms if t.kind != "negative")
     negatives = Counter(t.concept for t in tax.terms if t.kind == "negative")
-    click.echo(f"{tax.path}: {len(tax.terms)} terms, hash {tax.hash}")
-    click.echo(f"{'concept':<28}" + "".join(f"{lang:>5}" for lang in LANGUAGES) + "  negative")
+    _echo(f"{tax.path}: {len(tax.terms)} terms, hash {tax.hash}")
+    _echo(f"{'concept':<28}" + "".join(f"{lang:>5}" for lang in LANGUAGES) + "  negative")
     for concept in CONCEPT_IDS:
-        click.echo(f"{concept:<28}" + "".join(f"{counts.get((concept, lang), 0):>5}" for lang in LANGUAGES)
-                   + f"  {negatives.get(concept, 0):>8}")
+        _echo(f"{concept:<28}" + "".join(f"{counts.get((concept, lang), 0):>5}" for lang in LANGUAGES)
+              + f"  {negatives.get(concept, 0):>8}")
 
 
 @main.command()
@@ -214,8 +252,8 @@ def evaluate(ctx, model_dir, passages, documents, store, targets_path, manifest_
     """
     if coverage_path:
         scored = _run(ctx, lambda: evaluate_documents(documents, coverage_path))
-        click.echo(scored.table.to_string(index=False))
-        click.echo(f"\n{scored.summary}")
+        _echo(scored.table.to_string(index=False))
+        _echo(f"\n{scored.summary}")
         if out:
             Path(out).mkdir(parents=True, exist_ok=True)
             scored.table.to_csv(Path(out) / "evaluation.csv", index=False)
@@ -226,18 +264,18 @@ def evaluate(ctx, model_dir, passages, documents, store, targets_path, manifest_
                                                 targets_path=targets_path, manifest_path=manifest_path))
     for title, table in (("Passage level (test countries)", result.passages), ("Document level", result.documents)):
         if len(table):
-            click.echo(f"{title}: F1 per concept")
-            click.echo(table.pivot(index="concept", columns="method", values="f1")
-                       .reindex(index=list(table["concept"].drop_duplicates()), columns=list(table["method"].unique()))
-                       .to_string())
-            click.echo()
+            _echo(f"{title}: F1 per concept")
+            _echo(table.pivot(index="concept", columns="method", values="f1")
+                  .reindex(index=list(table["concept"].drop_duplicates()), columns=list(table["method"].unique()))
+                  .to_string())
+            _echo()
     for method, scores in result.reports.items():
-        click.echo(f"Documents, {method}: " + ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}"
-                                                        for k, v in scores.summary.items() if v is not None))
-        click.echo(scores.languages.to_string(index=False))
-        click.echo(scores.confusion.to_string())
-        click.echo()
-    click.echo(result.summary)
+        _echo(f"Documents, {method}: " + ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}"
+                                                   for k, v in scores.summary.items() if v is not None))
+        _echo(scores.languages.to_string(index=False))
+        _echo(scores.confusion.to_string())
+        _echo()
+    _echo(result.summary)
     if out:
         folder = Path(out)
         folder.mkdir(parents=True, exist_ok=True)
@@ -248,8 +286,8 @@ def evaluate(ctx, model_dir, passages, documents, store, targets_path, manifest_
         write_errors_markdown(result.errors, folder / "worst_errors.md")
         for method, scores in result.reports.items():
             write_scores(scores, folder, prefix=f"{method}_")
-        click.echo(f"Wrote {folder}/evaluation_passages.csv, passage_errors.csv, worst_errors.md"
-                   + (", evaluation_documents.csv" if len(result.documents) else ""))
+        _echo(f"Wrote {folder}/evaluation_passages.csv, passage_errors.csv, worst_errors.md"
+              + (", evaluation_documents.csv" if len(result.documents) else ""))
     if record:
         model.card["metrics_test_passages"] = {m: g.drop(columns="method").to_dict(orient="records")
                                                for m, g in result.passages.groupby("method", sort=False)}
@@ -257,7 +295,7 @@ def evaluate(ctx, model_dir, passages, documents, store, targets_path, manifest_
             model.card["metrics_test_documents"] = {m: g.drop(columns="method").to_dict(orient="records")
                                                     for m, g in result.documents.groupby("method", sort=False)}
         write_card(model.card, model_dir)
-        click.echo(f"Recorded the scores in {model_dir}/card.json")
+        _echo(f"Recorded the scores in {model_dir}/card.json")
 
 
 @main.command()
@@ -280,7 +318,7 @@ def train(ctx, labels, out, name, taxonomy, seed, store, no_reviews):
     versions, gates, metrics) to --out; 'ndc-scan scan --model' uses it.
     """
     if store and no_reviews:
-        click.echo("error: --store and --no-reviews exclude each other", err=True)
+        _echo("error: --store and --no-reviews exclude each other", err=True)
         ctx.exit(2)
     store = None if no_reviews else store or (DEFAULT_STORE if DEFAULT_STORE.is_file() else None)
     result = _run(ctx, lambda: run_train(labels, out, name=name or Path(out).name, taxonomy=taxonomy, seed=seed,
@@ -288,26 +326,26 @@ def train(ctx, labels, out, name, taxonomy, seed, store, no_reviews):
     card = result.model.card
     data = card["training_data"]
     if store:
-        click.echo(f"Reviewed in {store}: {data['reviewed_passages']} passage(s) with {data['reviewed_decisions']} "
-                   f"reviewed label(s) added to the training data; {data['reviewed_left_out']} reviewed label(s) "
-                   "of held-out countries left out.")
+        _echo(f"Reviewed in {store}: {data['reviewed_passages']} passage(s) with {data['reviewed_decisions']} "
+              f"reviewed label(s) added to the training data; {data['reviewed_left_out']} reviewed label(s) "
+              "of held-out countries left out.")
     fitted, held_out = card["training_data"]["fitted"], card["training_data"]["held_out"]
-    click.echo(f"Trained {card['name']} on {fitted['passages']} passages ({fitted['countries']} countries, "
-               f"split {'+'.join(fitted['splits'])}) in {result.seconds:.0f} s; tested on {held_out['passages']} passages "
-               f"of {held_out['countries']} other countries (split {'+'.join(held_out['splits'])}).")
-    click.echo(f"{'concept':<28}{'rules':>7}{'model':>7}{'combined':>9}   gate (veto / add)")
+    _echo(f"Trained {card['name']} on {fitted['passages']} passages ({fitted['countries']} countries, "
+          f"split {'+'.join(fitted['splits'])}) in {result.seconds:.0f} s; tested on {held_out['passages']} passages "
+          f"of {held_out['countries']} other countries (split {'+'.join(held_out['splits'])}).")
+    _echo(f"{'concept':<28}{'rules':>7}{'model':>7}{'combined':>9}   gate (veto / add)")
     for concept in card["labels"] + ["macro"]:
         f1 = {m: next(r["f1"] for r in card["metrics_test_passages"][m] if r["concept"] == concept)
               for m in ("rules", "model", "combination")}
         gate = card["gates"].get(concept)
         gate_text = "" if gate is None else f"   {gate['veto']:.2f} / {'never' if gate['add'] > 1 else format(gate['add'], '.2f')}"
-        click.echo(f"{concept:<28}{f1['rules']:>7.3f}{f1['model']:>7.3f}{f1['combination']:>9.3f}{gate_text}")
+        _echo(f"{concept:<28}{f1['rules']:>7.3f}{f1['model']:>7.3f}{f1['combination']:>9.3f}{gate_text}")
     levels = card.get("level_model")
     if levels:
-        click.echo(f"Levels (commitment or mention) of the held-out labels: rules {levels['held_out_accuracy_rules']:.3f}, "
-                   f"level model {levels['held_out_accuracy_model']:.3f} ({levels['held_out_examples']} labels).")
-    click.echo(f"Model in {result.folder}/ ({', '.join(sorted(p.name for p in result.folder.iterdir()))})"
-               if result.folder else "Model not written (no --out).")
+        _echo(f"Levels (commitment or mention) of the held-out labels: rules {levels['held_out_accuracy_rules']:.3f}, "
+              f"level model {levels['held_out_accuracy_model']:.3f} ({levels['held_out_examples']} labels).")
+    _echo(f"Model in {result.folder}/ ({', '.join(sorted(p.name for p in result.folder.iterdir()))})"
+          if result.folder else "Model not written (no --out).")
 
 
 main.add_command(review)

@@ -21,6 +21,7 @@ from ..review.sheet import export_decisions, export_sheet, import_sheet, sheet_f
 from ..review.stats import review_stats as compute_stats
 from ..store import Store
 from ..taxonomy import CONCEPT_IDS, load_taxonomy
+from .common import Group, echo
 from .common import country as _country
 from .common import run as _run
 
@@ -82,7 +83,7 @@ def _read_line(prompt: str) -> str:
         raise EOFError from None
 
 
-@click.group(invoke_without_command=True)
+@click.group(cls=Group, invoke_without_command=True)
 @click.option("--store", type=click.Path(dir_okay=False), help=f"Store holding the scan and the decisions (default {DEFAULT_STORE}).")
 @click.option("--reviewer", help="Your name, stored with each decision (default: reviewer = \"…\" in .ndc_scan/config.toml "
                                  "or ~/.config/ndc-scan/config.toml).")
@@ -119,11 +120,11 @@ def review(ctx, store, reviewer, countries, concepts, documents, reasons, all_la
         started = time.perf_counter()
         queue = load_queue(db, name, filters)[:limit]
         if not queue:
-            click.echo(f"Nothing to review for {name} in {db.path} with these filters"
-                       + ("" if all_labels else " (flagged labels only; --all adds every label)") + ".")
+            echo(f"Nothing to review for {name} in {db.path} with these filters"
+                 + ("" if all_labels else " (flagged labels only; --all adds every label)") + ".")
             return
-        click.echo(f"{len(queue)} label(s) to review for {name} in {db.path} (queue loaded in "
-                   f"{time.perf_counter() - started:.2f} s). Each decision is stored at once; ? for help.")
+        echo(f"{len(queue)} label(s) to review for {name} in {db.path} (queue loaded in "
+             f"{time.perf_counter() - started:.2f} s). Each decision is stored at once; ? for help.")
         color = sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
         tax = load_taxonomy()
         session = Session(db, queue, name, read_key=_read_key, read_line=_read_line,
@@ -131,8 +132,8 @@ def review(ctx, store, reviewer, countries, concepts, documents, reasons, all_la
                           concept_names={c.id: c.name for c in tax.concepts})
         summary = session.run()
     if summary.total:
-        click.echo(f"Decisions are in {db.path}; reports show them after the next 'ndc-scan scan' with this store "
-                   "(nothing is read again).")
+        echo(f"Decisions are in {db.path}; reports show them after the next 'ndc-scan scan' with this store "
+             "(nothing is read again).")
 
 
 @review.command("export")
@@ -163,17 +164,17 @@ def review_export(ctx, file, fmt, force, store, reviewer, countries, concepts, d
     with _open_store(ctx, store) as db:
         if kind == "jsonl":
             count = _run(ctx, lambda: export_decisions(db, file, force=force))
-            click.echo(f"Wrote {count} decision(s) to {file} (restore with: ndc-scan review import {file}).")
+            echo(f"Wrote {count} decision(s) to {file} (restore with: ndc-scan review import {file}).")
             return
         count = _run(ctx, lambda: export_sheet(db, file, fmt=kind, filters=filters, force=force,
                                                reviewer=reviewer or ctx.obj.get("review_reviewer")))
     if not count:
-        click.echo("Nothing to export: no label to review matches these filters"
-                   + ("" if filters.all_labels else " (flagged labels only; --all adds every label)")
-                   + f"; {file} was not written.")
+        echo("Nothing to export: no label to review matches these filters"
+             + ("" if filters.all_labels else " (flagged labels only; --all adds every label)")
+             + f"; {file} was not written.")
         return
-    click.echo(f"Wrote {count} label(s) to review to {file}; fill in the decision column and run "
-               f"'ndc-scan review import {file}'.")
+    echo(f"Wrote {count} label(s) to review to {file}; fill in the decision column and run "
+         f"'ndc-scan review import {file}'.")
 
 
 @review.command("import")
@@ -205,9 +206,9 @@ def review_import(ctx, file, fmt, store, reviewer):
     with _open_store(ctx, store, must_exist=kind != "jsonl") as db:
         result = _run(ctx, lambda: import_sheet(db, file, fmt=kind, reviewer=name))
     counts = ", ".join(f"{k} {v}" for k, v in result.by_decision.items())
-    click.echo(f"{'Restored' if kind == 'jsonl' else 'Imported'} {result.stored} decision(s) ({counts}) into {db.path}; "
-               f"{result.unchanged} already stored" + ("" if kind == "jsonl" else f", {result.blank} row(s) without a decision")
-               + ".")
+    echo(f"{'Restored' if kind == 'jsonl' else 'Imported'} {result.stored} decision(s) ({counts}) into {db.path}; "
+         f"{result.unchanged} already stored" + ("" if kind == "jsonl" else f", {result.blank} row(s) without a decision")
+         + ".")
 
 
 @review.command("stats")
@@ -229,8 +230,8 @@ def review_stats(ctx, store):
     table = stats.concepts.copy()
     for column in ("agreement", "kappa"):
         table[column] = [("n/a" if v is None or v != v else f"{v:.2f}") for v in table[column]]
-    click.echo(table.to_string(index=False))
-    click.echo()
-    click.echo(stats.reviewers.to_string(index=False) if len(stats.reviewers) else "No decisions yet.")
+    echo(table.to_string(index=False))
+    echo()
+    echo(stats.reviewers.to_string(index=False) if len(stats.reviewers) else "No decisions yet.")
     for note in stats.notes:
-        click.echo(note)
+        echo(note)

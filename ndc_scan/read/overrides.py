@@ -68,15 +68,16 @@ def _read_csv(path) -> tuple[list[tuple[int, dict]], list[str]]:
         raise _file_error(path, f"cannot read it ({e.strerror}); check its permissions") from None
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
+    rows: list[tuple[int, dict]] = []
     try:
-        reader = csv.DictReader(text.splitlines(keepends=True), delimiter=delimiter)
+        reader = csv.DictReader(text.splitlines(keepends=True), delimiter=delimiter, strict=True)   # an unclosed quote: error
         header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
-        rows = []
         for row in reader:
             clean = {(k or "").strip().lower(): (v or "").strip() if isinstance(v, str) else "" for k, v in row.items()}
             rows.append((reader.line_num, clean))
     except csv.Error as e:
-        raise _file_error(path, f"not a readable CSV file ({e})") from None
+        start = (rows[-1][0] if rows else 1) + 1          # the line after the last row read
+        raise _file_error(path, f"row {start}: not a readable CSV row ({e}); check its quotes") from None
     return rows, header
 
 

@@ -1,16 +1,22 @@
-"""Reading one PDF safely: in a child process, with a time limit.
+"""Reading one PDF safely: in a child process, with a time limit and a memory cap.
 
 A PDF can make a parser loop for ever, exhaust memory or crash the process
 (PDFium is C code). Each file is therefore read by ``formats.read_document`` in a
 forked child; the parent waits at most ``timeout`` seconds, then stops the
 child and reports the file, so one bad file never costs the rest of a batch.
+The child may grow by at most ``max_memory`` bytes of address space
+(``RLIMIT_AS``, inherited by Tesseract): a PDF that inflates a stream to
+gigabytes fails fast with "uses too much memory" instead of swapping.
 """
 
 from __future__ import annotations
 
 import ctypes
+import faulthandler
+import math
 import multiprocessing
 import os
+import resource
 import signal
 import time
 from collections.abc import Generator, Iterable
@@ -19,12 +25,13 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, Optional, TypeVar
 
-from ..errors import CorruptPdfError, ExtractionTimeoutError, InputFileError
+from ..errors import CorruptPdfError, ExtractionTimeoutError, InputFileError, TooMuchMemoryError, UsageError
 from ..records import Page
 from .formats import read_document
 from .ocr import OcrSettings
 
 DEFAULT_TIMEOUT = 600.0       # seconds per document; OCR of a long scan needs minutes
+DEFAULT_MAX_MEMORY = 2 << 30  # bytes one reader may add to what it starts with (see --max-memory)
 
 K = TypeVar("K")
 #: What reading one file gives: its pages and the PDF's metadata (Title, Author, ...).
@@ -37,6 +44,15 @@ class Reader:
     timeout: float = DEFAULT_TIMEOUT
     ocr: Optional[OcrSettings] = None
     engine: str = "pdfplumber"
+    max_memory: Optional[int] = DEFAULT_MAX_MEMORY     # None: no cap
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.timeout) and self.timeout > 0):
+            raise UsageError(f"timeout {self.timeout!r}: must be a finite number of seconds above 0",
+                             remedy="pass --timeout SECONDS, e.g. --timeout 600")
+        if self.max_memory is not None and self.max_memory <= 0:
+            raise UsageError(f"max_memory {self.max_memory!r}: must be a number of bytes above 0, or None for no cap",
+                             remedy="pass --max-memory SIZE, e.g. --max-memory 2G")
 
     def read(self, path: Path, doc_id: str) -> ReadResult:
         """(pages, pdf info) of ``path``; raises an InputFileError naming the file."""
@@ -61,8 +77,8 @@ class Reader:
                 while pending and len(running) < max(1, workers):
                     key, path, doc_id = pending.pop()
                     receiver, sender = context.Pipe(duplex=False)
-                    child = context.Process(target=_child, args=(sender, path, doc_id, self.password, self.ocr, self.engine),
-                                            daemon=True)
+                    child = context.Process(target=_child, daemon=True, args=(
+                        sender, path, doc_id, self.password, self.ocr, self.engine, self.max_memory))
                     child.start()
                     sender.close()
                     running[receiver] = (key, path, child, time.monotonic() + self.timeout)
@@ -86,13 +102,16 @@ class Reader:
             for receiver, (_, _, child, _) in running.items():
                 _stop(receiver, child)
 
-    @staticmethod
-    def _receive(receiver, path: Path, child):
+    def _receive(self, receiver, path: Path, child):
         try:
             status, payload = receiver.recv()
         except EOFError:
             child.join(5)
-            return CorruptPdfError(str(path), f"the PDF reader crashed on it (exit code {child.exitcode})")
+            crash = CorruptPdfError(str(path), f"the PDF reader crashed on it (exit code {child.exitcode})")
+            if self.max_memory is not None and child.exitcode in _MEMORY_SIGNALS:
+                # PDFium aborts when an allocation fails; the cap is the likely cause, though not a certain one
+                crash.remedy += f"; if it ran out of memory, raise --max-memory (now {_size(self.max_memory)})"
+            return crash
         return payload
 
 
@@ -106,6 +125,8 @@ def _die_with_parent() -> None:
 
 
 _PR_SET_PDEATHSIG = 1
+#: Exit codes of a child killed by the signals a failed allocation ends in (abort, segmentation fault, bus error).
+_MEMORY_SIGNALS = (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS)
 
 
 def _stop(receiver, child) -> None:
@@ -115,17 +136,62 @@ def _stop(receiver, child) -> None:
     child.join(5)
 
 
-def _child(sender, path, doc_id, password, ocr, engine) -> None:
+def _cap_memory(max_memory: Optional[int]) -> None:
+    """Let this process's address space grow by at most ``max_memory`` bytes (Linux: RLIMIT_AS)."""
+    if max_memory is None:
+        return
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            start = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:"))
+    except (OSError, StopIteration, ValueError, IndexError):      # not Linux: no cap
+        return
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = start + max_memory if hard == resource.RLIM_INFINITY else min(start + max_memory, hard)
+    if limit < 1 << 62:                   # beyond that, no machine can run out first: no cap
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _too_much_memory(path, max_memory: Optional[int]) -> InputFileError:
+    if max_memory is None:
+        return TooMuchMemoryError(str(path), "uses more memory than this machine has",
+                                  remedy="check the file: it makes the PDF reader use too much memory")
+    return TooMuchMemoryError(str(path), f"uses too much memory (more than {_size(max_memory)}) and was stopped",
+                              remedy=f"raise --max-memory (now {_size(max_memory)}), or check the file: "
+                                     "it may hold a stream that unpacks to gigabytes")
+
+
+def _out_of_memory(exc: BaseException) -> bool:
+    """Whether a MemoryError lies behind ``exc`` (parsers wrap it: pdfminer in a PdfminerException)."""
+    seen: set[int] = set()
+    stack: list[object] = [exc]
+    while stack:
+        item = stack.pop()
+        if not isinstance(item, BaseException) or id(item) in seen:
+            continue
+        if isinstance(item, MemoryError):
+            return True
+        seen.add(id(item))
+        stack += [item.__cause__, item.__context__, *item.args]
+    return False
+
+
+def _size(n_bytes: int) -> str:
+    return f"{n_bytes / (1 << 30):g} GB" if n_bytes >= 1 << 30 else f"{n_bytes / (1 << 20):g} MB"
+
+
+def _child(sender, path, doc_id, password, ocr, engine, max_memory) -> None:
     """Runs in the forked child: read the PDF and send the result or the error."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C is the parent's to handle
+    faulthandler.disable()                          # a crash is reported by the parent, not dumped on the console
     _die_with_parent()
     try:
+        _cap_memory(max_memory)
         result: tuple[str, ReadResult | InputFileError] = (
             "ok", read_document(path, doc_id, password=password, ocr=ocr, engine=engine))
     except InputFileError as exc:
-        result = ("error", exc)
+        result = ("error", _too_much_memory(path, max_memory) if _out_of_memory(exc) else exc)
     except MemoryError:
-        result = ("error", CorruptPdfError(str(path), "needs more memory than is available to read"))
+        result = ("error", _too_much_memory(path, max_memory))
     except Exception as exc:
         result = ("error", CorruptPdfError(str(path), f"cannot be parsed ({type(exc).__name__}: {exc})"))
     try:

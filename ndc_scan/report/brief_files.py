@@ -25,6 +25,7 @@ from ..aggregate.locators import extent
 from ..errors import UsageError
 from .briefs import GAP_SCORE, LEVEL_SHORT, UNCONFIRMED, Brief, _support, citation_words, render_html
 from .charts import LEVEL_COLOURS
+from .output import check_folder, written
 from .plain import is_rtl, level_key_lines, quoted
 
 FORMATS = ("html", "pdf", "docx")
@@ -57,21 +58,23 @@ def write_briefs(briefs: Sequence[Brief], out: Path, formats: Sequence[str], *, 
     ``engine`` for PDF: ``auto`` (Playwright if installed, else the Chromium command line),
     ``playwright`` or ``chromium``.
     """
-    out.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
+    check_folder(out)
+    files: list[Path] = []
     pages = {}
     for brief in briefs:
         html = render_html(brief, source=source, base=out, reviewed=reviewed)
         pages[brief.file_stem] = html
         if "html" in formats:
-            path = out / f"{brief.file_stem}.html"
-            path.write_text(html, encoding="utf-8")
-            written.append(path)
+            with written(out / f"{brief.file_stem}.html") as path:      # whole or not at all
+                path.write_text(html, encoding="utf-8")
+            files.append(out / f"{brief.file_stem}.html")
         if "docx" in formats:
-            written.append(write_docx(brief, out / f"{brief.file_stem}.docx", source=source, reviewed=reviewed))
+            with written(out / f"{brief.file_stem}.docx") as path:
+                write_docx(brief, path, source=source, reviewed=reviewed)
+            files.append(out / f"{brief.file_stem}.docx")
     if "pdf" in formats and pages:
-        written += print_pdfs(pages, out, engine=engine)
-    return written
+        files += print_pdfs(pages, out, engine=engine)
+    return files
 
 
 def print_pdfs(pages: dict[str, str], out: Path, *, engine: str = "auto") -> list[Path]:

@@ -10,6 +10,7 @@ Lengths are capped (quotes, rows) so that a brief fits one printed page.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -83,15 +84,25 @@ class Brief:
     citation_source: str = ""
     region: str = ""
     income_group: str = ""
+    stem: str = ""                                  # the file name when ``file_stem`` would be shared (file_stems)
 
     @property
     def file_stem(self) -> str:
-        return file_stem(self.iso3, self.document)
+        return self.stem or file_stem(self.iso3, self.document)
 
 
 def file_stem(iso3: str, document: str) -> str:
     """The brief's file name without extension: the ISO3 code, else the document's safe name."""
     return iso3 or _UNSAFE_NAME.sub("_", document.rsplit(".", 1)[0])[:60] or "unknown"
+
+
+def file_stems(documents: pd.DataFrame) -> dict[str, str]:
+    """doc_id → its brief's file name without extension (``file_stem``), made unique: where several
+    documents would share one (two files of one name whose country is unknown), each gets the start of
+    its document id after it."""
+    stems = {row.doc_id: file_stem(row.iso3, row.document) for row in documents.itertuples(index=False)}
+    shared = {stem for stem, count in Counter(stems.values()).items() if count > 1}
+    return {doc_id: f"{stem}_{doc_id[:8]}" if stem in shared else stem for doc_id, stem in stems.items()}
 
 
 def cut(text: str, limit: int) -> str:
@@ -368,5 +379,5 @@ def _first(locators: str, pageless: bool, limit: int = 3) -> str:
     return shown if pageless or not shown else f"p. {shown}"
 
 
-__all__ = ["Brief", "build", "citation_words", "file_stem", "md_escape", "normalised", "render_html",
+__all__ = ["Brief", "build", "citation_words", "file_stem", "file_stems", "md_escape", "normalised", "render_html",
            "render_markdown"]

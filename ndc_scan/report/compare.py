@@ -17,6 +17,7 @@ from ..errors import UsageError
 from ..taxonomy import Taxonomy
 from . import views
 from .briefs import KEY_COLOURS
+from .output import check_folder, written
 from .plain import level_key_html
 
 CSS = """body{font-family:"DejaVu Sans",system-ui,sans-serif;margin:2rem auto;max-width:1200px;padding:0 1rem;
@@ -35,21 +36,23 @@ def write_compare(tables: Tables, countries: Sequence[str], out: Path, *, taxono
     except KeyError as exc:
         known = ", ".join(sorted(c for c in set(tables.documents["iso3"]) if c))
         raise UsageError(f"not in the store: {exc.args[0]}", remedy=f"scan its NDC first; the store holds {known}") from None
-    out.mkdir(parents=True, exist_ok=True)
+    check_folder(out)
     stem = "compare_" + "_".join(countries)
     csv_path, html_path = out / f"{stem}.csv", out / f"{stem}.html"
-    table.to_csv(csv_path, index=False, encoding="utf-8")
+    with written(csv_path) as path:                       # whole or not at all
+        table.to_csv(path, index=False, encoding="utf-8")
     documents = latest_documents(tables.documents)
     names = dict(zip(documents["iso3"], documents["country"]))
     paths = dict(zip(documents["iso3"], documents["path"]))
-    html_path.write_text(
-        "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>Countries side by side: "
-        f"{escape(', '.join(names.get(c, c) for c in countries))}</title><style>{CSS}{views.CSS}</style></head><body>"
-        f"<h1>Soils and land in the NDCs of {escape(', '.join(names.get(c, c) for c in countries))}</h1>"
-        f"<p class=meta>The latest NDC of each country in the scan. Levels come from "
-        f"{escape(label_source(tables.passages))}; page numbers link to the PDF.</p>"
-        + level_key_html(KEY_COLOURS) + views.compare_html(table, countries, names, paths, out) + "</body></html>",
-        encoding="utf-8")
+    with written(html_path) as path:
+        path.write_text(
+            "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>Countries side by side: "
+            f"{escape(', '.join(names.get(c, c) for c in countries))}</title><style>{CSS}{views.CSS}</style></head><body>"
+            f"<h1>Soils and land in the NDCs of {escape(', '.join(names.get(c, c) for c in countries))}</h1>"
+            f"<p class=meta>The latest NDC of each country in the scan. Levels come from "
+            f"{escape(label_source(tables.passages))}; page numbers link to the PDF.</p>"
+            + level_key_html(KEY_COLOURS) + views.compare_html(table, countries, names, paths, out) + "</body></html>",
+            encoding="utf-8")
     return [html_path, csv_path]
 
 

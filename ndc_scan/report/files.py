@@ -14,6 +14,7 @@ from ..aggregate.coverage import label_source, to_review
 from ..aggregate.tables import Tables
 from ..taxonomy import Taxonomy
 from . import excel, gap, html
+from .output import check_folder, excel_cell, map_text, readable_tables, written
 
 CSV_TABLES = {"coverage": "coverage.csv", "countries": "countries.csv", "passages": "passages.csv",
               "documents": "documents.csv", "failures": "failures.csv",
@@ -26,19 +27,24 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")     # what Excel files can
 
 
 def write_all(tables: Tables, out: Path, *, taxonomy: Taxonomy) -> list[Path]:
-    """Write every report into ``out``; return the paths written."""
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
+    """Write every report into ``out``; return the paths written.
+
+    Each file is written whole or not at all (``output.written``); an ``OutputError`` names a file
+    that cannot be written. Bidi controls are taken out of the text first (``output.readable_tables``).
+    """
+    check_folder(out)
+    tables = readable_tables(tables)
+    paths = []
     for name, file_name in CSV_TABLES.items():
-        path = out / file_name
-        _neutralised(tables[name]).to_csv(path, index=False, encoding="utf-8")
-        written.append(path)
-    written.append(write_excel(tables, out / "report.xlsx", taxonomy=taxonomy))
-    path = out / "report.html"
-    path.write_text(html.render(tables, taxonomy=taxonomy, base=out), encoding="utf-8")
-    written.append(path)
-    written += gap.write(tables, out, taxonomy=taxonomy)      # gap_report.html, briefs/
-    return written
+        with written(out / file_name) as path:
+            _neutralised(tables[name]).to_csv(path, index=False, encoding="utf-8")
+        paths.append(out / file_name)
+    paths.append(write_excel(tables, out / "report.xlsx", taxonomy=taxonomy))
+    with written(out / "report.html") as path:
+        path.write_text(html.render(tables, taxonomy=taxonomy, base=out), encoding="utf-8")
+    paths.append(out / "report.html")
+    paths += gap.write(tables, out, taxonomy=taxonomy)      # gap_report.html, briefs/
+    return paths
 
 
 def neutralise(value):
@@ -52,23 +58,23 @@ def neutralise(value):
 
 def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:
     """Text cells that Excel or LibreOffice would run as formulas get a leading apostrophe (CSV injection)."""
-    text = frame.select_dtypes(include=["object", "string"]).columns
-    if not len(frame) or not len(text):
-        return frame
-    return frame.assign(**{column: frame[column].map(neutralise) for column in text})
+    return map_text(frame, neutralise)
 
 
 def write_excel(tables: Tables, path: Path, *, taxonomy: Taxonomy) -> Path:
-    """report.xlsx: a README sheet, then one sheet per table, laid out for analysts (``excel.py``)."""
+    """report.xlsx: a README sheet, then one sheet per table, laid out for analysts (``excel.py``).
+
+    Written whole or not at all (``output.written``); a text longer than a cell holds is cut with a note.
+    """
     frames = {name: excel.sheet_frame(tables[name]) for name in SHEETS}
     readme = excel.readme_rows(frames, label_source=label_source(tables.passages),
                                to_review=len(to_review(tables.passages)), taxonomy_path=str(taxonomy.path),
                                taxonomy_hash=taxonomy.hash)
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+    with written(path) as temporary, pd.ExcelWriter(temporary, engine="openpyxl") as writer:
         pd.DataFrame(readme, columns=["sheet", "column", "what it holds"]).to_excel(writer, sheet_name="README",
                                                                                  index=False)
         for name, frame in frames.items():
-            _neutralised(frame).to_excel(writer, sheet_name=name, index=False)
+            map_text(_neutralised(frame), excel_cell).to_excel(writer, sheet_name=name, index=False)
             excel.style_sheet(writer.sheets[name], frame)
         excel.style_sheet(writer.sheets["README"], pd.DataFrame(readme, columns=["sheet", "column", "what it holds"]))
     return path

@@ -7,6 +7,7 @@ the tables of ``aggregate.build_tables``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from html import escape
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from ..aggregate.coverage import label_source, latest_documents
 from ..aggregate.tables import Tables
 from ..taxonomy import CONCEPT_IDS, Taxonomy
 from . import briefs, charts, views
+from .output import output_error, written
 from .plain import quote_html, where_link
 
 QUOTE_CHARS = 220
@@ -39,22 +41,28 @@ def write(tables: Tables, out: Path, *, taxonomy: Taxonomy) -> list[Path]:
     Returns the report's path and the briefs folder's (not each brief: a corpus has hundreds).
     """
     folder = out / "briefs"
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise output_error(folder, exc) from exc
     source = label_source(tables.passages)
     reviewed = reviewed_count(tables.passages)
     for brief in all_briefs(tables, taxonomy):
-        (folder / f"{brief.file_stem}.html").write_text(
-            briefs.render_html(brief, source=source, base=folder, reviewed=reviewed), encoding="utf-8")
-        (folder / f"{brief.file_stem}.md").write_text(
-            briefs.render_markdown(brief, source=source, reviewed=reviewed), encoding="utf-8")
-    path = out / "gap_report.html"
-    path.write_text(render(tables, taxonomy=taxonomy, base=out), encoding="utf-8")
-    return [path, folder]
+        with written(folder / f"{brief.file_stem}.html") as path:
+            path.write_text(briefs.render_html(brief, source=source, base=folder, reviewed=reviewed), encoding="utf-8")
+        with written(folder / f"{brief.file_stem}.md") as path:
+            path.write_text(briefs.render_markdown(brief, source=source, reviewed=reviewed), encoding="utf-8")
+    with written(out / "gap_report.html") as path:
+        path.write_text(render(tables, taxonomy=taxonomy, base=out), encoding="utf-8")
+    return [out / "gap_report.html", folder]
 
 
 def all_briefs(tables: Tables, taxonomy: Taxonomy) -> list[briefs.Brief]:
-    """The brief of each country's latest document."""
-    return [briefs.build(doc, tables, taxonomy) for doc in latest_documents(tables.documents).itertuples(index=False)]
+    """The brief of each country's latest document (each document of unknown country), each with its own file name."""
+    latest = latest_documents(tables.documents)
+    stems = briefs.file_stems(latest)
+    return [replace(briefs.build(doc, tables, taxonomy), stem=stems[doc.doc_id])
+            for doc in latest.itertuples(index=False)]
 
 
 def reviewed_count(passages: pd.DataFrame) -> int:
@@ -89,7 +97,7 @@ def render(tables: Tables, *, taxonomy: Taxonomy, base: Path = Path(".")) -> str
         views.quantified_section(tables.quantified, documents, taxonomy, base),
         "<h2>By region and income group</h2>", views.groups_section(tables.groups),
         "<h2>Changes between versions</h2>", _changes(tables.progress, taxonomy),
-        "<h2>Gap ranking</h2>", _gap_method(), _ranking(tables.gaps),
+        "<h2>Gap ranking</h2>", _gap_method(), _ranking(tables.gaps, briefs.file_stems(latest)),
         '<h2 id="targets">Quantified land and soil targets</h2>', _targets(tables.targets, latest, taxonomy, base),
         "<h2>What changed, country by country</h2>", _versions(tables.versions, documents, base),
         "</body></html>",
@@ -146,10 +154,10 @@ def _gap_method() -> str:
             "stated in plain words for each country.</p>")
 
 
-def _ranking(gaps: pd.DataFrame) -> str:
+def _ranking(gaps: pd.DataFrame, stems: dict[str, str]) -> str:
     rows = []
     for g in gaps[gaps["latest"]].itertuples(index=False):
-        stem = briefs.file_stem(g.iso3, g.document)
+        stem = stems[g.doc_id]
         score = "" if pd.isna(g.gap_score) else f"{g.gap_score:.0f}"
         rank = "" if pd.isna(g.rank) else str(int(g.rank))
         found = "" if pd.isna(g.concepts_found) else f"{g.concepts_found} / {g.concepts_committed} / {g.concepts_quantified}"

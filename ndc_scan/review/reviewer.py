@@ -8,7 +8,7 @@ from typing import Optional
 
 import tomllib
 
-from ..errors import UsageError
+from ..errors import UsageError, quoted
 from ..records import REVIEWER_RULE, usable_reviewer
 
 CONFIG_NAME = "config.toml"
@@ -25,7 +25,7 @@ def reviewer_name(explicit: Optional[str] = None) -> str:
     if explicit is not None:
         name = explicit.strip()
         if not usable_reviewer(name):
-            raise UsageError(f"--reviewer {explicit!r}: not a usable name", remedy=f"give {REVIEWER_RULE}")
+            raise UsageError(f"--reviewer {quoted(explicit)}: not a usable name", remedy=f"give {REVIEWER_RULE}")
         return name
 
     for path in config_files():

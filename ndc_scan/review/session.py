@@ -19,6 +19,7 @@ from typing import Optional
 from ..aggregate.locators import Locators
 from ..records import LEVEL_NAMES, review_words
 from ..taxonomy import CONCEPT_IDS
+from ..textnorm import printable, shown_name
 from .queue import ReviewItem, decide, neighbours
 
 KEYS = (("a", "accept"), ("r", "reject"), ("c", "correct concepts"), ("l", "level"), ("i", "ignore"),
@@ -199,12 +200,12 @@ class Session:
                     f"left {len(self.queue) - index} ")
         self.write("")
         self.write(progress.center(self.width, "─"))
-        place = f"{item.country} ({item.iso3 or '?'}) · {item.document} · {_in_words(item.locator)}"
+        place = f"{item.country} ({item.iso3 or '?'}) · {shown_name(item.document)} · {_in_words(item.locator)}"
         if item.also_in:
-            place += " · same text in " + "; ".join(item.also_in)
+            place += " · same text in " + "; ".join(map(shown_name, item.also_in))
         self.write(place)
         if item.heading_path:
-            self.write(f"Section: {item.heading_path}")
+            self.write(f"Section: {printable(item.heading_path)}")
         name = self.names.get(item.concept, "")
         self.write(f"Label:   {self._bold(item.concept)}{f' ({name})' if name else ''} · level {item.level} "
                    f"{LEVEL_NAMES[item.level]} · {'counted' if item.counted else 'NOT counted (the model overruled the rules)'}")

@@ -10,15 +10,20 @@ decision (JSONL, one per line); restoring is idempotent.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import json
+import zipfile
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from ..errors import ReviewSheetError, UsageError
+from ..errors import ReviewSheetError, UsageError, quoted
 from ..records import DECISIONS, LEVEL_NAMES, REVIEWER_RULE, Decision, review_words, usable_reviewer
 from ..report.files import neutralise
+from ..report.output import output_error, written
 from ..store import Row, Store
 from ..taxonomy import CONCEPT_IDS
 from .queue import NO_FILTERS, Filters, load_queue, neighbours, now
@@ -89,20 +94,32 @@ def export_sheet(db: Store, path: str | Path, *, fmt: Optional[str] = None, filt
     """
     fmt = sheet_format(path, fmt)
     refuse_overwrite(path, force)
+    if fmt not in ("csv", "xlsx"):
+        raise UsageError(f"{path}: a review sheet is xlsx or csv", remedy="use .jsonl only to back up all decisions")
     rows = sheet_rows(db, filters, reviewer)
     if not rows:
         return 0
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "csv":
-        with open(path, "w", encoding="utf-8-sig", newline="") as handle:      # BOM: Excel reads it as UTF-8
-            writer = csv.DictWriter(handle, fieldnames=COLUMNS)
-            writer.writeheader()
-            writer.writerows({k: neutralise(v) for k, v in row.items()} for row in rows)
-    elif fmt == "xlsx":
-        _write_xlsx(rows, path)
-    else:
-        raise UsageError(f"{path}: a review sheet is xlsx or csv", remedy="use .jsonl only to back up all decisions")
+    with _written(path) as temporary:
+        if fmt == "csv":
+            with open(temporary, "w", encoding="utf-8-sig", newline="") as handle:      # BOM: Excel reads it as UTF-8
+                writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+                writer.writeheader()
+                writer.writerows({k: neutralise(v) for k, v in row.items()} for row in rows)
+        else:
+            _write_xlsx(rows, temporary)
     return len(rows)
+
+
+@contextlib.contextmanager
+def _written(path: str | Path) -> Iterator[Path]:
+    """A temporary path to write ``path`` through (``report.output.written``), its folder made first."""
+    folder = Path(path).parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise output_error(folder, exc, option="") from exc
+    with written(Path(path), option="") as temporary:
+        yield temporary
 
 
 def _write_xlsx(rows: list, path) -> None:
@@ -174,31 +191,73 @@ def _unneutralise(value: str) -> str:
     return value[1:] if value.startswith("'") and neutralise(value[1:]) == value else value
 
 
-def _cell(value) -> str:
+class Formula(str):
+    """A spreadsheet cell that holds a formula (its text, e.g. ``=IF(1,"accept","")``), not a value."""
+
+
+def _cell(value, formula: bool = False) -> str:
     if value is None:
         return ""
+    if formula:
+        return Formula(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return _unneutralise(str(value))
 
 
 def read_sheet(path: str | Path, fmt: str) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
-    """([(row number, {column: text})] for every non-empty data row, header); row numbers as a spreadsheet shows them."""
+    """([(row number, {column: text})] for every non-empty data row, header); row numbers as a spreadsheet shows them.
+
+    A cell holding a formula reads as a ``Formula`` (its text), never as the value a spreadsheet
+    last computed (which a file written by a script does not even hold).
+    """
     if fmt == "csv":
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle)
+        text = Path(path).read_text(encoding="utf-8-sig")
+        first = text.split("\n", 1)[0]
+        delimiter = max((",", ";", "\t"), key=first.count)       # Excel writes ";" where "," is the decimal sign
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        try:
             header = next(reader, [])
-            return [(number, dict(zip(header, map(_cell, values)))) for number, values in enumerate(reader, 2)
+            return [(number, _row(header, list(map(_cell, values)))) for number, values in enumerate(reader, 2)
                     if any(v.strip() for v in values)], header
+        except csv.Error as exc:        # an unclosed quote, or a cell longer than the csv module takes (128 KB)
+            raise ReviewSheetError(str(path), [f"line {reader.line_num}: not a readable CSV row ({exc}); check its "
+                                               "quotes, or save the sheet as .xlsx"]) from exc
     from openpyxl import load_workbook
 
-    book = load_workbook(path, read_only=True, data_only=True)
+    _check_unpacked_size(path)
+    book = load_workbook(path, read_only=True, data_only=False)
     sheet = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
-    values = list(sheet.iter_rows(values_only=True))
+    cells = [[_cell(c.value, getattr(c, "data_type", "") == "f") for c in row] for row in sheet.iter_rows()]
     book.close()
-    header = [_cell(v) for v in values[0]] if values else []
-    return [(number, dict(zip(header, map(_cell, row)))) for number, row in enumerate(values[1:], 2)
-            if any(v is not None and str(v).strip() for v in row)], header
+    header = cells[0] if cells else []
+    return [(number, _row(header, row)) for number, row in enumerate(cells[1:], 2) if any(v.strip() for v in row)], header
+
+
+def _row(header: list[str], values: list[str]) -> dict[str, str]:
+    """{column: value}; a row shorter than the header (a CSV line with fewer fields) has empty cells at its end."""
+    return dict(zip(header, values + [""] * (len(header) - len(values))))
+
+
+def _what_went_wrong(exc: Exception) -> str:
+    if isinstance(exc, zipfile.BadZipFile):
+        return "it is not an xlsx workbook: a PDF, an XML or a CSV file renamed .xlsx?"
+    first_line = (str(exc).strip().splitlines() or [""])[0]
+    return f"{type(exc).__name__}: {first_line[:200]}"
+
+
+#: The most an xlsx review sheet may unpack to: a sheet of every label of a 200-NDC corpus is about 60 MB.
+MAX_UNPACKED = 256 << 20
+
+
+def _check_unpacked_size(path: str | Path) -> None:
+    """Refuse a zip whose parts unpack to more than MAX_UNPACKED bytes, before any is parsed (a zip bomb)."""
+    with zipfile.ZipFile(path) as archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+    if unpacked > MAX_UNPACKED:
+        raise ReviewSheetError(str(path), [f"unpacks to {unpacked / (1 << 20):,.0f} MB, more than a review sheet "
+                                           f"holds (at most {MAX_UNPACKED >> 20} MB): export a sheet with "
+                                           "ndc-scan review export and fill that in"])
 
 
 def import_sheet(db, path, *, fmt: Optional[str] = None, reviewer: Optional[str] = None) -> ImportResult:
@@ -208,9 +267,15 @@ def import_sheet(db, path, *, fmt: Optional[str] = None, reviewer: Optional[str]
         return import_decisions(db, path)
     try:
         rows, header = read_sheet(path, fmt)
-    except (OSError, UnicodeDecodeError, ValueError, KeyError) as exc:
-        raise UsageError(f"{path}: cannot be read as {fmt} ({exc})",
-                         remedy="export it again with ndc-scan review export, fill it in and save it as .xlsx or .csv") from exc
+    except ReviewSheetError:
+        raise
+    except UnicodeDecodeError as exc:
+        raise ReviewSheetError(str(path), [f"is not UTF-8 text (byte {exc.start}): save it as 'CSV UTF-8' "
+                                           "(Excel: File > Save As > CSV UTF-8), or as .xlsx"]) from exc
+    except Exception as exc:        # whatever a damaged or foreign file makes the xlsx or CSV reader raise
+        raise ReviewSheetError(str(path), [f"cannot be read as {fmt} ({_what_went_wrong(exc)}): export it again "
+                                           "with ndc-scan review export, fill it in and save it as .xlsx or .csv"]) \
+            from exc
     letters = {name: _letter(i) for i, name in enumerate(header)}
     missing = [c for c in ("decision", "corrected_level", "corrected_concepts", "concept", "level", "passage",
                            "passage_id", "text_hash") if c not in header]
@@ -224,17 +289,22 @@ def import_sheet(db, path, *, fmt: Optional[str] = None, reviewer: Optional[str]
     seen: dict[tuple[str, str], int] = {}
     for number, row in rows:
         where = lambda column, number=number: f"row {number}, column {column} ({letters.get(column, '?')})"
+        formulas = [column for column, value in row.items() if isinstance(value, Formula)]
+        if formulas:
+            problems += [f"{where(column)}: holds a formula ({quoted(str(row[column]), 40)}), not a value: type the "
+                         "value itself (or copy the cells and paste them as values)" for column in formulas]
+            continue
         choice = row.get("decision", "").strip().lower()
         if choice not in CHOICES + ("",):
-            problems.append(f"{where('decision')}: {row.get('decision')!r} is not one of {', '.join(CHOICES)}")
+            problems.append(f"{where('decision')}: {quoted(row.get('decision'))} is not one of {', '.join(CHOICES)}")
             continue
         passage = passages.get(row["passage_id"].strip())
         if passage is None:
-            problems.append(f"{where('passage_id')}: unknown passage {row['passage_id']!r} (not in {db.path}; "
+            problems.append(f"{where('passage_id')}: unknown passage {quoted(row['passage_id'])} (not in {db.path}; "
                             "export the sheet from this store)")
             continue
         if row["text_hash"].strip() != passage["text_hash"]:
-            problems.append(f"{where('text_hash')}: {row['text_hash']!r} is not the hash of passage {row['passage_id']} "
+            problems.append(f"{where('text_hash')}: {quoted(row['text_hash'])} is not the hash of passage {quoted(row['passage_id'])} "
                             "(edited?)")
             continue
         if " ".join(row["passage"].split()) != " ".join(neutralise(passage["text"]).split()) and \
@@ -244,7 +314,7 @@ def import_sheet(db, path, *, fmt: Optional[str] = None, reviewer: Optional[str]
             continue
         concept = row["concept"].strip()
         if (row["passage_id"], concept) not in labels:
-            problems.append(f"{where('concept')}: passage {row['passage_id']} has no label {concept!r} in the store "
+            problems.append(f"{where('concept')}: passage {quoted(row['passage_id'])} has no label {quoted(concept)} in the store "
                             "(edited? to add a concept, use decision 'correct' and corrected_concepts)")
             continue
         if choice in ("", "skip"):
@@ -271,22 +341,22 @@ def _row_decision(row: dict, choice: str, concept: str, level: int, passage: Row
     before = len(problems)
     corrected_level = row.get("corrected_level", "").strip()
     if corrected_level and corrected_level not in ("1", "2", "3"):
-        problems.append(f"{where('corrected_level')}: {corrected_level!r} is not a level (1, 2 or 3)")
+        problems.append(f"{where('corrected_level')}: {quoted(corrected_level)} is not a level (1, 2 or 3)")
     tokens = [t for t in row.get("corrected_concepts", "").replace(",", ";").replace(" ", ";").split(";") if t]
     unknown = [t for t in tokens if t not in CONCEPT_IDS]
     if unknown:
-        problems.append(f"{where('corrected_concepts')}: unknown concept(s) {', '.join(map(repr, unknown))} "
+        problems.append(f"{where('corrected_concepts')}: unknown concept(s) {', '.join(map(quoted, unknown))} "
                         f"(known: {', '.join(CONCEPT_IDS)})")
     if choice == "correct" and not corrected_level and not tokens:
         problems.append(f"{where('decision')}: 'correct' needs corrected_level and/or corrected_concepts")
     if choice != "correct" and (corrected_level or tokens):
-        problems.append(f"{where('decision')}: {choice!r} with a correction filled in: choose 'correct', "
+        problems.append(f"{where('decision')}: {quoted(choice)} with a correction filled in: choose 'correct', "
                         "or clear corrected_level and corrected_concepts")
     name = (row.get("reviewer") or "").strip() or reviewer or ""
     if not name:
         problems.append(f"{where('reviewer')}: empty, and no --reviewer given: say who decided")
     elif not usable_reviewer(name):
-        problems.append(f"{where('reviewer')}: {name!r} is not a usable name ({REVIEWER_RULE})")
+        problems.append(f"{where('reviewer')}: {quoted(name)} is not a usable name ({REVIEWER_RULE})")
     if len(problems) > before:
         return None
     concepts = tuple(c for c in CONCEPT_IDS if c in tokens) if choice == "correct" else ()
@@ -313,15 +383,17 @@ def _store_new(db, decisions: list, *, source: str, blank: int = 0, exact: bool 
     for decision in db.decisions():
         existing.setdefault((decision.key, decision.reviewer), []).append(decision)
     result = ImportResult(blank=blank, by_decision=dict.fromkeys(DECISIONS, 0))
+    new = []
     for decision in decisions:
         history = existing.get((decision.key, decision.reviewer), [])
         if (exact and any(same(decision, old) for old in history)) or (not exact and history and same(decision, history[-1])):
             result.unchanged += 1
             continue
-        db.save_decision(decision, source=source)
+        new.append(decision)
         existing.setdefault((decision.key, decision.reviewer), []).append(decision)
         result.stored += 1
         result.by_decision[decision.decision] += 1
+    db.save_decisions(new, source=source)         # one transaction: a failure half-way stores none of them
     return result
 
 
@@ -332,8 +404,7 @@ def export_decisions(db, path, *, force: bool = False) -> int:
     """Every stored decision, oldest first, one JSON object per line; return how many (never overwrites unless ``force``)."""
     refuse_overwrite(path, force)
     decisions = db.decisions()
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8") as handle:
+    with _written(path) as temporary, open(temporary, "w", encoding="utf-8") as handle:
         for decision in decisions:
             handle.write(json.dumps({**asdict(decision), "concepts": list(decision.concepts)}, ensure_ascii=False) + "\n")
     return len(decisions)
@@ -344,8 +415,8 @@ def import_decisions(db, path) -> ImportResult:
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: cannot be read ({exc})",
-                         remedy="pass a JSONL file written by ndc-scan review export") from exc
+        raise ReviewSheetError(str(path), [f"cannot be read ({exc}): pass a JSONL file written by "
+                                           "ndc-scan review export"]) from exc
     fields = set(Decision.__dataclass_fields__)
     problems, decisions = [], []
     for number, line in enumerate(lines, 1):
@@ -354,11 +425,15 @@ def import_decisions(db, path) -> ImportResult:
         try:
             row = json.loads(line)
             if not isinstance(row, dict):
-                raise ValueError("not a JSON object")
+                raise ValueError(f"not a JSON object: {quoted(line)}")
             unknown = set(row) - fields
             if unknown:
-                raise ValueError(f"unknown field(s) {', '.join(sorted(unknown))}")
-            decisions.append(Decision(**{**row, "concepts": tuple(row.get("concepts") or ())}))
+                raise ValueError(f"unknown field(s) {', '.join(map(quoted, sorted(unknown)))}")
+            concepts = row.get("concepts") or ()
+            # every type is checked by Decision: a JSON list of concepts becomes a tuple, anything else stays as it is
+            decisions.append(Decision(**{**row, "concepts": tuple(concepts) if isinstance(concepts, list) else concepts}))
+        except RecursionError:
+            problems.append(f"line {number}: nested too deeply to be a decision")
         except (ValueError, TypeError) as exc:
             problems.append(f"line {number}: {exc}")
     if problems:

@@ -18,9 +18,9 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, TypeVar
 
 from ..defaults import DEFAULT_STORE
 from ..errors import NoStoreError, StoreError
@@ -39,7 +39,10 @@ from ..records import (
     Passage,
     Prediction,
 )
+from ..textnorm import shown_name
 from .schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION
+
+T = TypeVar("T")
 
 
 class Store:
@@ -52,25 +55,30 @@ class Store:
     def __init__(self, path: str | Path = DEFAULT_STORE, *, create: bool = True):
         self.path = Path(path)
         if not create and not self.path.is_file():
-            raise NoStoreError(f"{self.path}: no such store",
-                               remedy=f"scan first (ndc-scan scan PATHS --store {self.path}), "
+            raise NoStoreError(f"{shown_name(self.path)}: no such store",
+                               remedy=f"scan first (ndc-scan scan PATHS --store {shown_name(self.path)}), "
                                       "or pass --store with the store of your scan")
+        if self.path.exists() and not self.path.is_file():
+            # e.g. /dev/null: SQLite would make /dev/null-journal beside it, and "delete this file" is bad advice
+            raise StoreError(f"{shown_name(self.path)}: is not a regular file, so it cannot hold a store",
+                             remedy="pass --store with the path of a file, e.g. --store .ndc_scan/store.sqlite")
         try:
             if create:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path, timeout=30)
+            self.db = sqlite3.connect(self.path, timeout=30, factory=_Connection)
         except (OSError, sqlite3.Error) as exc:
-            raise StoreError(f"{self.path}: cannot open the store ({exc})",
+            raise StoreError(f"{shown_name(self.path)}: cannot open the store ({exc})",
                              remedy="pass --store with a writable path") from exc
+        self.db.path = self.path
         self.db.row_factory = sqlite3.Row
         try:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.executescript(SCHEMA)
             found = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: is not an ndc_scan store ({exc})",
-                             remedy="pass --store with another path, or delete this file to start afresh") from exc
+        except StoreError:          # not a store, damaged, or on a full disk: the error says which
+            self.db.close()
+            raise
         if found is None:
             with self.db:
                 self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
@@ -129,7 +137,11 @@ class Store:
     def lock(self) -> Iterator[Store]:
         """Hold the store for one scan; a second scan on the same store is refused."""
         path = self.path.with_name(self.path.name + ".lock")
-        handle = path.open("a+")
+        try:
+            handle = path.open("a+")
+        except OSError as exc:
+            raise StoreError(f"{shown_name(path)}: the store's lock file cannot be made ({exc.strerror})",
+                             remedy="pass --store with a path in a folder you may write") from exc
         try:
             # A POSIX record lock: released when this process dies (even by kill -9) and,
             # unlike flock, not inherited by the child processes that read PDFs.
@@ -140,10 +152,13 @@ class Store:
             handle.close()
             raise StoreError(f"{self.path}: is in use by another scan ({owner})",
                              remedy="wait for it to finish, or pass --store with another path") from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()}")
-        handle.flush()
+        try:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"pid {os.getpid()}")
+            handle.flush()
+        except OSError:         # a full disk: the lock holds all the same; only the pid shown to others is missing
+            pass
         try:
             yield self
         finally:
@@ -261,13 +276,13 @@ class Store:
     def save_decision(self, decision: Decision, *, source: str = "") -> int:
         """Store one decision in its own transaction (a crash loses nothing already decided); return its id."""
         with self.db:
-            cursor = self.db.execute(
-                "INSERT INTO decisions (text_hash, concept, decision, level, concepts, reviewer, decided_at, passage_id, "
-                "document, page, note, source) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                (decision.text_hash, decision.concept, decision.decision, decision.level, ";".join(decision.concepts),
-                 decision.reviewer, decision.decided_at, decision.passage_id, decision.document, decision.page,
-                 decision.note, source))
+            cursor = self.db.execute(_INSERT_DECISION, _decision_row(decision, source))
         return int(cursor.lastrowid or 0)
+
+    def save_decisions(self, decisions: Sequence[Decision], *, source: str = "") -> None:
+        """Store decisions in one transaction: all of them or, if anything fails, none (an import)."""
+        with self.db:
+            self.db.executemany(_INSERT_DECISION, [_decision_row(decision, source) for decision in decisions])
 
     def delete_decision(self, decision_id: int) -> None:
         """Withdraw a decision (undo in a review session)."""
@@ -399,6 +414,98 @@ class Store:
 
 #: A result row: column name → value.
 Row = dict[str, Any]
+_INSERT_DECISION = ("INSERT INTO decisions (text_hash, concept, decision, level, concepts, reviewer, decided_at, "
+                    "passage_id, document, page, note, source) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")
+
+
+def _decision_row(decision: Decision, source: str) -> tuple:
+    return (decision.text_hash, decision.concept, decision.decision, decision.level, ";".join(decision.concepts),
+            decision.reviewer, decision.decided_at, decision.passage_id, decision.document, decision.page,
+            decision.note, source)
+
+
+#: SQLite's names for what goes wrong with the file under a store, and what the user can do about it.
+_PROBLEMS = {
+    "SQLITE_FULL": ("the disk is full", "free some space on that disk (or pass --store with a path on another "
+                                         "disk) and run the same command again: what is stored is kept"),
+    "SQLITE_CORRUPT": ("is damaged", "restore it from a backup, or move it away and scan again (every PDF is read "
+                                     "again; back up review decisions first if you can: ndc-scan review export "
+                                     "decisions.jsonl)"),
+    "SQLITE_NOTADB": ("is not an ndc_scan store", "pass --store with another path (or move this file away to start "
+                                                  "afresh)"),
+    "SQLITE_READONLY": ("cannot be written (read-only)", "pass --store with a path you may write, or check the "
+                                                         "file's permissions"),
+    "SQLITE_CANTOPEN": ("cannot be opened", "pass --store with a path you may write"),
+    "SQLITE_BUSY": ("is busy (in use by another program)", "wait for it to finish, or pass --store with another path"),
+    "SQLITE_LOCKED": ("is busy (in use by another program)", "wait for it to finish, or pass --store with another path"),
+    "SQLITE_IOERR": ("cannot be read or written (input/output error)", "check the disk it is on (full? removed?) and "
+                                                                       "run the same command again"),
+    "SQLITE_PERM": ("may not be written", "check the file's permissions, or pass --store with another path"),
+}
+
+
+def _store_error(path: Path, exc: sqlite3.Error) -> Optional[StoreError]:
+    """The StoreError for a problem of the store's file (full disk, damage, …); None for a programming error."""
+    name = "_".join((getattr(exc, "sqlite_errorname", "") or "").split("_")[:2])    # SQLITE_IOERR_WRITE → SQLITE_IOERR
+    problem = _PROBLEMS.get(name) or (_PROBLEMS["SQLITE_FULL"] if "disk is full" in str(exc) else None)
+    if problem is None:
+        return None
+    what, remedy = problem
+    return StoreError(f"{shown_name(path)}: {what} ({exc})", remedy=remedy)
+
+
+def _guarded(path: Path, call: Callable[..., T], *args: Any) -> T:
+    try:
+        return call(*args)
+    except sqlite3.Error as exc:
+        error = _store_error(path, exc)
+        if error is None:
+            raise
+        raise error from exc
+
+
+class _Connection(sqlite3.Connection):
+    """A connection whose failures of the file (disk full, damaged pages, I/O) are ``StoreError``s naming it.
+
+    A damaged page shows only when a query reaches it, so every statement, commit and fetched row
+    is guarded; errors in the SQL itself stay as they are (bugs).
+    """
+
+    path: Path = Path("store")
+
+    def _cursor(self) -> _Cursor:
+        cursor = self.cursor(_Cursor)
+        cursor.path = self.path
+        return cursor
+
+    def execute(self, *args: Any) -> sqlite3.Cursor:
+        return _guarded(self.path, self._cursor().execute, *args)
+
+    def executemany(self, *args: Any) -> sqlite3.Cursor:
+        return _guarded(self.path, self._cursor().executemany, *args)
+
+    def executescript(self, *args: Any) -> sqlite3.Cursor:
+        return _guarded(self.path, self._cursor().executescript, *args)
+
+    def commit(self) -> None:
+        _guarded(self.path, super().commit)
+
+    def __exit__(self, *exc: Any) -> Any:
+        return _guarded(self.path, super().__exit__, *exc)
+
+
+class _Cursor(sqlite3.Cursor):
+    """Rows fetched one by one, guarded as ``_Connection`` guards statements."""
+
+    path: Path = Path("store")
+
+    def __next__(self) -> Any:
+        return _guarded(self.path, super().__next__)
+
+    def fetchone(self) -> Any:
+        return _guarded(self.path, super().fetchone)
+
+
 #: passage_id → sorted (start, end, concept) of the taxonomy terms matched in the passage.
 MatchSpans = dict[str, list[tuple[int, int, str]]]
 _CHUNK = 500         # SQL parameters per IN (...) list
