@@ -63,7 +63,13 @@ def main(ctx: click.Context, verbose: bool):
 @click.option("--timeout", default=600.0, show_default=True, type=click.FloatRange(min=1),
               help="Seconds allowed to read one file (OCR included); a file that takes longer is reported and skipped.")
 @click.option("--jobs", "-j", default=os.cpu_count() or 1, show_default="number of cores", type=click.IntRange(min=1),
-              help="Files read at once, each in its own process (the store is written by one process).")
+              help="Worker processes that read and label files at once (the store is written by this process only); "
+                   "with --executor dask and no --scheduler, the workers of a local Dask cluster.")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Where files are read and labelled: worker processes on this machine, or a Dask cluster.")
+@click.option("--scheduler", envvar="NDC_SCAN_SCHEDULER", show_envvar=True, metavar="ADDRESS",
+              help="With --executor dask: the cluster's scheduler, e.g. tcp://HOST:8786 (none: a local Dask cluster "
+                   "of --jobs workers).")
 @click.option("--engine", type=click.Choice(["pdfplumber", "pdfium"]), default="pdfplumber", show_default=True,
               help="PDF text engine: pdfplumber (reference) or pdfium (several times faster, same records).")
 @click.option("--no-ocr", is_flag=True, help="Do not OCR pages without a text layer (they are reported as unread).")
@@ -75,8 +81,8 @@ def main(ctx: click.Context, verbose: bool):
               help="LOW,HIGH: a model probability in [LOW, HIGH) flags the label for review.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @click.pass_context
-def scan(ctx, paths, out, store, metadata, lang, taxonomy, all_versions, password, strict, timeout, jobs, engine, no_ocr,
-         model_dir, rules_only, review_band, quiet):
+def scan(ctx, paths, out, store, metadata, lang, taxonomy, all_versions, password, strict, timeout, jobs, executor, scheduler,
+         engine, no_ocr, model_dir, rules_only, review_band, quiet):
     """Scan NDC PDFs (files, folders searched recursively, or glob patterns) and write the reports.
 
     \b
@@ -91,6 +97,9 @@ def scan(ctx, paths, out, store, metadata, lang, taxonomy, all_versions, passwor
     if rules_only and model_dir:
         click.echo("error: --rules-only and --model exclude each other", err=True)
         ctx.exit(2)
+    if scheduler and executor != "dask":
+        click.echo(f"error: --scheduler {scheduler} needs --executor dask", err=True)
+        ctx.exit(2)
     model = None if rules_only else model_dir or (DEFAULT_MODEL_DIR if DEFAULT_MODEL_DIR.is_dir() else None)
     if model is None and not rules_only and not quiet:
         click.echo(f"note: no model at {DEFAULT_MODEL_DIR}; labels come from the rules alone "
@@ -100,7 +109,8 @@ def scan(ctx, paths, out, store, metadata, lang, taxonomy, all_versions, passwor
         result = _run(ctx, lambda: run_scan(paths, out=out, store=store, metadata=metadata, lang=lang,
                                            taxonomy=taxonomy, all_versions=all_versions, password=password,
                                            strict=strict, ocr=not no_ocr, timeout=timeout, jobs=jobs, engine=engine,
-                                           model=model, review_band=review_band, progress=bar))
+                                           model=model, review_band=review_band, executor=executor,
+                                           scheduler=scheduler, progress=bar))
     finally:
         if bar:
             bar.finish()

@@ -96,7 +96,7 @@ class Reader:
         return payload
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """Ask Linux to kill this child when the scan process dies (kill -9 included)."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
@@ -118,7 +118,7 @@ def _stop(receiver, child) -> None:
 def _child(sender, path, doc_id, password, ocr, engine) -> None:
     """Runs in the forked child: read the PDF and send the result or the error."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C is the parent's to handle
-    _die_with_parent()
+    die_with_parent()
     try:
         result: tuple[str, ReadResult | InputFileError] = (
             "ok", read_pdf(path, doc_id, password=password, ocr=ocr, engine=engine))
