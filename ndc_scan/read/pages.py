@@ -38,7 +38,7 @@ from ..records import (
 from . import layout
 from . import ocr as ocr_stage
 from .metadata import detect_language
-from .pdfium import page_words
+from .pdfium import document_info, page_words
 
 #: Bump when extraction output changes: stored pages of an older version are re-extracted.
 EXTRACTOR_VERSION = "1"
@@ -125,7 +125,7 @@ def _read_pdfium(path: Path, password: Optional[str]) -> tuple[list[_RawPage], d
             raise EncryptedPdfError(str(path), _ENCRYPTED, remedy=_DECRYPT) from exc
         raise CorruptPdfError(str(path), f"is not a readable PDF ({exc})") from exc
     try:
-        info = {k: v for k, v in pdf.get_metadata_dict(skip_empty=True).items()}
+        info = document_info(pdf)
         raw_pages = []
         for index in range(len(pdf)):
             page = pdf[index]
