@@ -75,7 +75,9 @@ def _api() -> _Api:
     import pypdfium2.raw as raw
 
     def typed(function, restype, *argtypes):
-        return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
+        address = ctypes.cast(function, ctypes.c_void_p).value
+        assert address, f"{function.__name__} is not in this PDFium"
+        return ctypes.CFUNCTYPE(restype, *argtypes)(address)
 
     handle, index = ctypes.c_void_p, ctypes.c_int
     return _Api(typed(raw.FPDFText_GetUnicode, ctypes.c_uint, handle, index),
