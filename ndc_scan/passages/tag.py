@@ -19,7 +19,7 @@ covers one of its two words ("soils emit carbon dioxide" is not soil carbon,
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Optional
@@ -101,7 +101,7 @@ class Tagger:
         if key in LEMMA_LANGS:
             own = [k for k in keys if by_key[k].lang == key]
             words = {token.text for doc in nlp.tokenizer.pipe(_prepare(by_key[k].term) for k in own) for token in doc}
-            _add_lemmatizer(nlp, key, words, near.any_side.hit if near.rules else None)
+            _add_lemmatizer(nlp, key, words, near.any_side if near.rules else None)
             lemma_matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
             for match_key, pattern in zip(own, nlp.pipe(_prepare(by_key[k].term) for k in own)):
                 lemma_matcher.add(match_key, [pattern])
@@ -207,28 +207,28 @@ def _starts_line(text: str, offset: int) -> bool:
     return not before or before.endswith("\n")
 
 
-def _add_lemmatizer(nlp, lang: str, words: set[str], near_hit: Optional[Callable[[str], bool]]) -> None:
+def _add_lemmatizer(nlp, lang: str, words: set[str], near: Optional[_NearSide]) -> None:
     """Add spaCy's lookup lemmatizer, with the part of spacy-lookups-data's table that can change a match.
 
     A token's lemma matters only where it can equal the lemma of a word of a LEMMA pattern, or
-    be a word of a near term. The table keeps every entry whose form or lemma is such a string;
-    any other token then gets its own form as lemma instead of a lemma that matched nothing
-    either, so every match is the same as with the whole table, which takes seconds and hundreds
-    of megabytes to load per language (Spanish: 491,547 entries).
+    be a word of a near term (``near``: every side of the language's near terms). The table keeps
+    every entry whose form or lemma is such a string; any other token then gets its own form as
+    lemma instead of a lemma that matched nothing either, so every match is the same as with the
+    whole table, which takes seconds and hundreds of megabytes to load per language (Spanish:
+    491,547 entries).
     """
     from spacy.lookups import Lookups
     from spacy.util import load_language_data, registry
 
     table = load_language_data(registry.lookups.get(lang)["lemma_lookup"])
     assert isinstance(table, dict), f"spacy-lookups-data's {lang} lemma table is not a mapping"
-
-    def lemma(value) -> str:          # what the lemmatizer sets: the entry, or its first lemma (French lists them)
-        return value if isinstance(value, str) else value[0]
-
-    lemmas = {lemma(table.get(word, word)) for word in words}
-    hit = near_hit or (lambda form: False)
-    kept = {form: value for form, value in table.items()
-            if form in lemmas or lemma(value) in lemmas or hit(form) or hit(lemma(value))}
+    # What the lemmatizer sets is the entry, or its first lemma where the table lists several (French).
+    lemma_of = {form: value if isinstance(value, str) else value[0] for form, value in table.items()}
+    wanted = {lemma_of.get(word, word) for word in words} | (near.words if near else set())
+    prefixes, suffixes = (near.prefixes, near.suffixes) if near else ((), ())
+    kept = {form: table[form] for form, lemma in lemma_of.items()
+            if form in wanted or lemma in wanted or form.startswith(prefixes) or lemma.startswith(prefixes)
+            or form.endswith(suffixes) or lemma.endswith(suffixes)}
     lookups = Lookups()
     lookups.add_table("lemma_lookup", kept)
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"}).initialize(lookups=lookups)

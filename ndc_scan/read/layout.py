@@ -78,18 +78,31 @@ class _Gutters:
         self.rows, self.width = rows, width
         self.candidates = [float(step) for step in range(int(0.35 * width), int(0.65 * width), 4)]
         self._masks: dict[int, int] = {}
+        self._edge_cache: dict[tuple[int, int], tuple[list[float], list[float]]] = {}
 
     def column_run(self, start: int) -> tuple[int, Optional[float]]:
         """(end index, gutter x) of the longest two-column stretch starting at ``start``, or (start, None)."""
-        ends = self._run_ends(start)
         best_end, best_gutter = start, None
-        for index, end in ends:                   # candidates left to right, as the search always went
+        verdicts: dict[tuple, bool] = {}
+        for index, end in self._run_ends(start):    # candidates left to right, as the search always went
             if end - start <= max(best_end - start, _MIN_RUN):
                 continue
             gutter = self.candidates[index]
-            if _columns_look_like_text(self.rows[start:end], gutter, self.width):
+            # Gutters that part the stretch's words the same way get the same verdict: judge each parting once.
+            x0s, x1s = self._edges(start, end)
+            parting = (end, bisect.bisect_right(x1s, gutter), bisect.bisect_left(x0s, gutter))
+            if parting not in verdicts:
+                verdicts[parting] = _columns_look_like_text(self.rows[start:end], gutter, self.width)
+            if verdicts[parting]:
                 best_end, best_gutter = end, gutter
         return best_end, best_gutter
+
+    def _edges(self, start: int, end: int) -> tuple[list[float], list[float]]:
+        """The sorted left and right edges of the words of rows start..end-1."""
+        if (start, end) not in self._edge_cache:
+            words = [w for row in self.rows[start:end] for w in row]
+            self._edge_cache[(start, end)] = (sorted(w["x0"] for w in words), sorted(w["x1"] for w in words))
+        return self._edge_cache[(start, end)]
 
     def _run_ends(self, start: int) -> list[tuple[int, int]]:
         """(candidate index, end row) of every candidate that fits more than _MIN_RUN rows from ``start``."""
@@ -187,11 +200,11 @@ def _gutter_fits(row: list, gutter: float) -> bool:
 def make_line(words: list, column: int) -> Line:
     sizes = [w["size"] for w in words]
     size = statistics.median(sizes)
-    rtl = sum(1 for w in words if textnorm.is_rtl(w["text"])) * 2 > len(words)
+    rtl = sum(1 for w in words if _rtl(w["text"])) * 2 > len(words)
     ordered = sorted(words, key=lambda w: -w["x0"] if rtl else w["x0"])
     parts, cells = [], 0
     for i, word in enumerate(ordered):
-        visual = textnorm.is_rtl(word["text"]) and not word.get("logical")   # OCR words are in reading order
+        visual = _rtl(word["text"]) and not word.get("logical")   # OCR words are in reading order
         text = textnorm.word_in_reading_order(word["text"]) if visual else word["text"]
         if i:
             prev = ordered[i - 1]
@@ -209,3 +222,8 @@ def make_line(words: list, column: int) -> Line:
     return Line(text=text, x0=min(w["x0"] for w in words), x1=max(w["x1"] for w in words),
                 top=min(w["top"] for w in words), bottom=max(w["bottom"] for w in words),
                 size=round(size, 1), bold=bold, column=column, is_table_row=cells >= 1)
+
+
+def _rtl(text: str) -> bool:
+    """``textnorm.is_rtl``, answered at once for the words without a character of Arabic script or beyond."""
+    return bool(text) and max(text) >= "\u0600" and textnorm.is_rtl(text)
