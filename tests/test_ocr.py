@@ -82,3 +82,18 @@ def test_without_ocr_scanned_pages_are_unread_not_empty(tmp_path, monkeypatch):
     assert any("Tesseract is not installed" in w and "reported as unread" in w for w in result.warnings)
     coverage = result.tables["coverage"]
     assert set(coverage["level_name"]) == {"no text layer"} and coverage["level"].isna().all()
+
+
+def _reference_plausible(token: str) -> bool:
+    letters = sum(c.isalpha() for c in token)
+    if letters < len(token) - token.count("-") - token.count("'") - token.count("."):
+        return False
+    flips = sum(1 for a, b in zip(token, token[1:]) if a.islower() and b.isupper())
+    return flips <= 1 and letters >= 1
+
+
+def test_a_token_is_plausible_as_the_letter_count_says():
+    """The shortcut for letters-only tokens decides as counting letters and case flips does."""
+    tokens = ["land", "Land", "LAND", "McDonald", "McDoNald", "iPhone", "eRRor", "O:tdL", "6.r.s^ll", "4$lj'cll", "a", "É",
+              "état", "ÉTAT", "l'état", "agro-forestry", "الأراضي", "почв", "ПОЧВ", "Почв", "x2", "ǅemal", "ǅ", "ß", "ﬁne"]
+    assert [ocr._plausible(t) for t in tokens] == [_reference_plausible(t) for t in tokens]

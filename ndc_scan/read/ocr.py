@@ -49,6 +49,8 @@ def text_quality(text: str) -> Optional[float]:
 
 
 def _plausible(token: str) -> bool:
+    if token.isalpha() and (token.islower() or token.isupper() or token[1:].islower()):
+        return True                              # letters only, no lower-to-upper flip: most tokens, decided at once
     letters = sum(c.isalpha() for c in token)
     if letters < len(token) - token.count("-") - token.count("'") - token.count("."):
         return False
