@@ -155,7 +155,7 @@ def scan(paths: Iterable[str | Path], options: Optional[ScanOptions] = None, *,
     files = discover(paths)
     classifier, classifier_warnings = (options.classifier, []) if options.classifier else \
         _classifier(options.model, options.review_band, tax)
-    ocr, ocr_warnings = _ocr_settings(options.ocr, options.lang)
+    ocr, ocr_warnings = _ocr_settings(options.ocr, options.lang, options.jobs if options.executor == "local" else 1)
     reader = Reader(password=options.password, timeout=options.timeout, engine=options.engine, ocr=ocr)
     context = WorkContext(tax, classifier, reader, overrides=overrides, lang=options.lang)
     if progress:
@@ -274,8 +274,12 @@ class _Scanning:
             self.progress.advance(path.name)
 
 
-def _ocr_settings(wanted: bool, lang: Optional[str]) -> tuple[Optional[OcrSettings], list[str]]:
-    """OCR settings for this run, or None (with a warning) when OCR cannot run."""
+def _ocr_settings(wanted: bool, lang: Optional[str], threads: int) -> tuple[Optional[OcrSettings], list[str]]:
+    """OCR settings for this run, or None (with a warning) when OCR cannot run.
+
+    ``threads``: pages of one document OCR'd at once (a scan's other workers may be idle when it
+    reaches a long scanned document; Tesseract itself runs single-threaded).
+    """
     if not wanted:
         return None, []
     try:
@@ -283,9 +287,9 @@ def _ocr_settings(wanted: bool, lang: Optional[str]) -> tuple[Optional[OcrSettin
     except OcrUnavailableError as exc:
         return None, [f"{exc}; pages without a text layer are reported as unread"]
     try:
-        return OcrSettings(ocr_stage.languages_for(lang)), []
+        return OcrSettings(ocr_stage.languages_for(lang), threads=threads), []
     except OcrUnavailableError as exc:
-        return OcrSettings(), [f"{exc}; OCR falls back to the languages installed"]
+        return OcrSettings(threads=threads), [f"{exc}; OCR falls back to the languages installed"]
 
 
 def _classifier(model: str | Path | Model | None, band: tuple[float, float],

@@ -154,3 +154,17 @@ def test_a_dask_worker_that_dies_costs_only_its_file_after_one_retry(tmp_path, s
     assert result.failures[0].problem == "the Dask workers processing it died 2 times"
     assert len(attempts.read_text().split()) == 2
     assert sorted(d.file_name for d in result.documents) == ["CAN_indc_2015.pdf", "SRB_indc_2015.pdf"]
+
+
+def test_the_metadata_file_gives_the_ocr_language_of_a_file():
+    """A --metadata row with the language spares OCR from finding it out (script detection, a first page in English)."""
+    from ndc_scan.read.ocr import OcrSettings
+
+    path = SAMPLE / "SRB_indc_2015.pdf"
+    doc_id, _ = fingerprint(path)
+    context = WorkContext(_taxonomy(), RuleClassifier(), Reader(ocr=OcrSettings(threads=2)),
+                          overrides={"SRB_indc_2015.pdf": {"language": "fr"}})
+    assert context.reader_for(path, doc_id).ocr == OcrSettings("fra", threads=2)
+    assert context.reader_for(SAMPLE / "KEN_indc_2015.pdf", doc_id).ocr == OcrSettings(threads=2)
+    given = WorkContext(_taxonomy(), RuleClassifier(), Reader(ocr=OcrSettings("spa")), overrides={"SRB_indc_2015.pdf": {"language": "fr"}})
+    assert given.reader_for(path, doc_id).ocr == OcrSettings("spa")          # --lang wins

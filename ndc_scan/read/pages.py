@@ -142,30 +142,58 @@ def _needs_ocr(raw: _RawPage) -> bool:
 
 
 def _ocr_unreadable_pages(path: Path, raw_pages: list, password: Optional[str], settings) -> None:
-    """Replace the lines of pages without a usable text layer by Tesseract's reading."""
+    """Replace the lines of pages without a usable text layer by Tesseract's reading.
+
+    In the document's language when known (``settings.languages``, else the language of the
+    other pages' text); otherwise the first scanned pages are read one by one by their script
+    until one's text shows the language, and the rest in that language.
+    """
     todo = [i for i, raw in enumerate(raw_pages) if _needs_ocr(raw)]
     if not todo:
         return
     import pypdfium2
 
-    if not settings.languages:
-        readable = " ".join(line.text for i, raw in enumerate(raw_pages) if i not in todo for line in raw.lines)
-        # The other pages' language serves the pages in the same script; a page in
-        # another script (Arabic pages in an English document) is read by its script.
-        found = detect_language(readable)
-        if found and found[0] in ("en", "fr", "es", "pt"):
-            settings = ocr_stage.OcrSettings(latin=ocr_stage.languages_for(found[0]))
+    readable = " ".join(line.text for i, raw in enumerate(raw_pages) if i not in todo for line in raw.lines)
+    found = detect_language(readable)
+    languages = settings.languages or (ocr_stage.installed_languages_for(found[0]) if found else "")
     document = pypdfium2.PdfDocument(str(path), password=password)
     try:
-        for index in todo:
-            words, confidence, _ = ocr_stage.read_page(document[index], settings)
-            raw = raw_pages[index]
-            # Tesseract has found the columns and lines already: keep its reading order.
-            raw.lines = [layout.make_line(list(group), column=0) for _, group in groupby(words, key=lambda w: w["line"])]
-            raw.n_chars = sum(len(w["text"]) for w in words)
-            raw.ocr, raw.ocr_confidence = True, confidence
+        read: dict[int, tuple[list[dict], float]] = {}
+        while todo and not languages:
+            index = todo.pop(0)
+            words, confidence, languages = _ocr_finding_the_language(document[index], settings)
+            read[index] = (words, confidence)
+        read.update(ocr_stage.read_pages(document, todo, languages, settings))
     finally:
         document.close()
+    for index, (words, confidence) in read.items():
+        raw = raw_pages[index]
+        # Tesseract has found the columns and lines already: keep its reading order.
+        raw.lines = [layout.make_line(list(group), column=0) for _, group in groupby(words, key=lambda w: w["line"])]
+        raw.n_chars = sum(len(w["text"]) for w in words)
+        raw.ocr, raw.ocr_confidence = True, confidence
+
+
+def _ocr_finding_the_language(page, settings) -> tuple[list[dict], float, str]:
+    """OCR a page of a document whose language is unknown: (words, confidence, the document's languages or "").
+
+    The page's script picks the languages (Cyrillic: Russian, Arabic: Arabic, both with English);
+    a Latin page is read in English (or ``settings.latin``) and, when its text is in another
+    language Tesseract has a pack for, read again in that one.
+    """
+    image, scale, _ = ocr_stage.render(page, settings.dpi)
+    script = ocr_stage.script(image)
+    languages = ocr_stage.languages_of_script(script, settings.latin)
+    words, confidence = ocr_stage.recognise(image, scale, languages)
+    if script in ("Cyrillic", "Arabic"):
+        return words, confidence, languages                  # the script tells the language
+    found = detect_language(" ".join(w["text"] for w in words))
+    if not found:
+        return words, confidence, ""                         # too little text to tell: the next page will
+    own = ocr_stage.installed_languages_for(found[0])
+    if own and own != languages:
+        words, confidence = ocr_stage.recognise(image, scale, own)
+    return words, confidence, own or languages
 
 
 def _check_header(path: Path) -> None:

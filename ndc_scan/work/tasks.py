@@ -15,7 +15,7 @@ their language arrives, and kept for the next ones.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Optional, Protocol, Union
 
@@ -24,10 +24,11 @@ from ..errors import InputFileError, WorkerError
 from ..passages.segment import segment
 from ..passages.tag import Tagger
 from ..read.metadata import PAGE_BREAK, infer_meta
+from ..read.ocr import installed_languages_for
 from ..read.overrides import Overrides, apply_overrides
 from ..read.pages import extractor_id
 from ..read.reader import Reader
-from ..records import TAGGED_KINDS, Document, Labelling, Page, Passage, ScannedDocument
+from ..records import TAGGED_KINDS, Document, DocumentMeta, Labelling, Page, Passage, ScannedDocument
 from ..taxonomy import Taxonomy
 
 log = logging.getLogger(__name__)
@@ -102,6 +103,16 @@ class WorkContext:
         return Labelling(document.doc_id, self.taxonomy.hash, self.classifier.method, matches,
                          tuple(self.classifier.predict_many(passages, found)))
 
+    def reader_for(self, path: Path, doc_id: str) -> Reader:
+        """The reader, told to OCR in the file's language when the --metadata file gives it (and --lang does not)."""
+        ocr = self.reader.ocr
+        if ocr is None or ocr.languages or not self.overrides:
+            return self.reader
+        given = apply_overrides(DocumentMeta(None, None, None, None, None), self.overrides, file_name=path.name,
+                                sha256=doc_id).language
+        languages = installed_languages_for(given)
+        return replace(self.reader, ocr=replace(ocr, languages=languages)) if languages else self.reader
+
     def describe(self, path: Path, doc_id: str, n_bytes: int, front: str, info: Optional[dict[str, str]]) -> Document:
         """The document record of a file: metadata inferred from its name, front pages and PDF info, then --metadata."""
         meta = infer_meta(path.name, front, pdf_info=info, language_hint=self.lang)
@@ -124,7 +135,7 @@ def perform(task: Task, context: WorkContext) -> Outcome:
 
 
 def _read_and_label(task: ReadTask, context: WorkContext) -> ScannedDocument:
-    pages, info = context.reader.read(task.path, task.doc_id)
+    pages, info = context.reader_for(task.path, task.doc_id).read(task.path, task.doc_id)
     document = context.describe(task.path, task.doc_id, task.n_bytes, front_text(pages), info)
     passages = tuple(segment(pages))
     labelling = context.label(document, [p for p in passages if p.kind in TAGGED_KINDS])
