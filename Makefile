@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared
+# make evaluate ENGINE=pdfplumber: the evaluations with another PDF engine (each engine keeps its own store and reports)
+ENGINE ?=
+EVAL_SUFFIX := $(if $(ENGINE),-$(ENGINE))
 
 .PHONY: setup demo test test-fast lint scan-corpus train evaluate evaluate-dev clean
 
@@ -42,14 +45,14 @@ train: setup
 ## Rules, model and combination against the hand labels: passages of the test countries, and the 24 documents read in full
 evaluate: setup
 	$(BIN)/ndc-scan scan $$(cut -d, -f1 corpora/labels/documents.csv | tail -n +2 | sort -u | sed 's|^|$(SHARED)/corpora/ndc/|') \
-	    --out reports/eval --store .ndc_scan/eval.sqlite --quiet || true
-	$(BIN)/ndc-scan evaluate --store .ndc_scan/eval.sqlite --out reports/eval
+	    --out reports/eval$(EVAL_SUFFIX) --store .ndc_scan/eval$(EVAL_SUFFIX).sqlite $(if $(ENGINE),--engine $(ENGINE)) --quiet || true
+	$(BIN)/ndc-scan evaluate --store .ndc_scan/eval$(EVAL_SUFFIX).sqlite --out reports/eval$(EVAL_SUFFIX)
 
 ## The same on 12 documents of train/dev countries read in full (a second check, not the goal's test set)
 evaluate-dev: setup
 	$(BIN)/ndc-scan scan $$(cut -d, -f1 corpora/labels/documents_dev.csv | tail -n +2 | sort -u | sed 's|^|$(SHARED)/corpora/ndc/|') \
-	    --out reports/eval-dev --store .ndc_scan/eval-dev.sqlite --quiet || true
-	$(BIN)/ndc-scan evaluate --store .ndc_scan/eval-dev.sqlite --documents corpora/labels/documents_dev.csv --out reports/eval-dev
+	    --out reports/eval-dev$(EVAL_SUFFIX) --store .ndc_scan/eval-dev$(EVAL_SUFFIX).sqlite $(if $(ENGINE),--engine $(ENGINE)) --quiet || true
+	$(BIN)/ndc-scan evaluate --store .ndc_scan/eval-dev$(EVAL_SUFFIX).sqlite --documents corpora/labels/documents_dev.csv --out reports/eval-dev$(EVAL_SUFFIX)
 
 clean:
 	rm -rf $(VENV) .ndc_scan reports/*.csv reports/*.xlsx reports/*.html *.egg-info

@@ -40,13 +40,15 @@ from . import ocr as ocr_stage
 from .metadata import detect_language
 from .pdfium import document_info, page_words
 
-#: Bump when extraction output changes: stored pages of an older version are re-extracted.
-EXTRACTOR_VERSION = "1"
+#: Bump an engine's version when its extraction output changes: stored pages of an older version are re-extracted.
+#: pdfium 2: bold read from font names, UTF-16 surrogate pairs joined, pdfplumber for pages PDFium reads badly.
+EXTRACTOR_VERSIONS = {"pdfplumber": "1", "pdfium": "2"}
+EXTRACTOR_VERSION = EXTRACTOR_VERSIONS["pdfplumber"]
 
 
 def extractor_id(engine: str) -> str:
     """What produced a stored extraction: engine and version (a different one re-extracts)."""
-    return f"{engine}-{EXTRACTOR_VERSION}"
+    return f"{engine}-{EXTRACTOR_VERSIONS.get(engine, EXTRACTOR_VERSION)}"
 
 NO_TEXT_CHARS = 5          # fewer characters than this: no text layer
 LOW_TEXT_CHARS = 80        # fewer than this: a cover, a picture, a signature page
@@ -134,7 +136,33 @@ def _read_pdfium(path: Path, password: Optional[str]) -> tuple[list[_RawPage], d
             page.close()
     finally:
         pdf.close()
+    _read_unusable_pages_with_pdfplumber(path, password, raw_pages)
     return raw_pages, info
+
+
+def _read_unusable_pages_with_pdfplumber(path: Path, password: Optional[str], raw_pages: list[_RawPage]) -> None:
+    """Pages whose PDFium text is garbage, or a few characters only, read again with pdfplumber, kept when better.
+
+    PDFium and pdfminer map some fonts' codes to text differently (CHN_indc_2015's first pages):
+    where PDFium's reading is unusable and pdfminer's is not, pdfminer's is kept. Pages without
+    any text (scans) are left to OCR.
+    """
+    unusable = [i for i, raw in enumerate(raw_pages) if raw.n_chars >= NO_TEXT_CHARS and (raw.n_chars < LOW_TEXT_CHARS or raw.garbage)]
+    if not unusable:
+        return
+    import pdfplumber
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    try:
+        with pdfplumber.open(path, password=password or "") as pdf:
+            for index in unusable:
+                other = _read_page(pdf.pages[index])
+                pdf.pages[index].close()
+                if not other.garbage and other.n_chars > raw_pages[index].n_chars:
+                    raw_pages[index] = other
+    except (PdfminerException, PDFSyntaxError, ValueError, KeyError, TypeError, IndexError):
+        return                           # pdfminer cannot read this file: PDFium's pages stand
 
 
 def _needs_ocr(raw: _RawPage) -> bool:

@@ -19,7 +19,6 @@ import statistics
 from typing import Any, NamedTuple, Optional
 
 GAP = 0.4             # a horizontal gap wider than this share of the font size starts a new word
-BOLD_WEIGHT = 600
 #: Codes that are no character: nothing, a non-character, PDFium's marker of a soft hyphen at a line end.
 _SKIPPED = (0, 0xFFFE, 0x2)
 #: Code points Python counts as white space (the PDF's spaces and PDFium's generated ones end a word).
@@ -156,7 +155,7 @@ class _Page:
         return [size[obj] if obj is not None else _font_size(self.handle, index) for obj, index in zip(objects, indices)]
 
     def _font_name(self, text_object: Optional[int], index: int) -> str:
-        """The font name of a character (with " Bold" for a bold weight), looked up once per font."""
+        """The font name of a character, looked up once per font."""
         font = _api().font(text_object) if text_object is not None else None
         if font is None:
             return _font_name(self.handle, index)
@@ -230,16 +229,14 @@ def _font_size(handle, index: int) -> float:
 
 
 def _font_name(handle, index: int) -> str:
-    """The font name of a character, with "Bold" added when PDFium reports a bold weight."""
+    """The name of a character's font, as its PDF names it (bold is read from the name, as with pdfplumber).
+
+    PDFium's own weight (``FPDFText_GetFontWeight``) is not used: without a /FontWeight it is
+    guessed from the font's stem width and calls regular Calibri bold (weight 640).
+    """
     import pypdfium2.raw as raw
 
     flags = ctypes.c_int()
     buffer = ctypes.create_string_buffer(128)
     size = raw.FPDFText_GetFontInfo(handle, index, buffer, 128, ctypes.byref(flags))
-    name = buffer.value.decode("utf-8", "replace") if 0 < size <= 128 else ""
-    if raw.FPDFText_GetFontWeight(handle, index) >= BOLD_WEIGHT or flags.value & _FORCE_BOLD:
-        name += " Bold"
-    return name
-
-
-_FORCE_BOLD = 1 << 18
+    return buffer.value.decode("utf-8", "replace") if 0 < size <= 128 else ""
