@@ -36,7 +36,7 @@ from .read import ocr as ocr_stage
 from .read.files import discover, fingerprint
 from .read.ocr import OcrSettings
 from .read.overrides import load_metadata_csv
-from .read.pages import extractor_id
+from .read.pages import DEFAULT_ENGINE, extractor_id
 from .read.reader import DEFAULT_TIMEOUT, Reader
 from .records import Document, Failure, ScannedDocument
 from .report.files import write_all
@@ -72,7 +72,7 @@ class ScanOptions:
     ocr: bool = True
     timeout: float = DEFAULT_TIMEOUT
     jobs: int = 1
-    engine: str = "pdfplumber"
+    engine: str = DEFAULT_ENGINE
     model: str | Path | Model | None = None
     review_band: tuple[float, float] = DEFAULT_BAND
     classifier: Optional[Classifier] = None

@@ -23,6 +23,7 @@ from ..learn.evaluate import evaluate_documents, evaluate_methods, write_errors_
 from ..learn.train import train as run_train
 from ..pipeline import ScanResult
 from ..pipeline import scan as run_scan
+from ..read.pages import DEFAULT_ENGINE, ENGINES
 from ..taxonomy import CONCEPT_IDS, LANGUAGES, load_taxonomy
 from .common import STORE_HELP
 from .common import run as _run
@@ -70,8 +71,9 @@ def main(ctx: click.Context, verbose: bool):
 @click.option("--scheduler", envvar="NDC_SCAN_SCHEDULER", show_envvar=True, metavar="ADDRESS",
               help="With --executor dask: the cluster's scheduler, e.g. tcp://HOST:8786 (none: a local Dask cluster "
                    "of --jobs workers).")
-@click.option("--engine", type=click.Choice(["pdfplumber", "pdfium"]), default="pdfplumber", show_default=True,
-              help="PDF text engine: pdfplumber (reference) or pdfium (several times faster, same records).")
+@click.option("--engine", type=click.Choice(ENGINES), default=DEFAULT_ENGINE, show_default=True,
+              help="PDF text engine: pdfium (fast; pages it reads badly are read by pdfplumber) or pdfplumber "
+                   "(the reference, several times slower).")
 @click.option("--no-ocr", is_flag=True, help="Do not OCR pages without a text layer (they are reported as unread).")
 @click.option("--model", "model_dir", type=click.Path(file_okay=False),
               help="Trained model folder that labels passages with the rules (default: the shipped model, "

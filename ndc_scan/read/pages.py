@@ -67,6 +67,9 @@ _WORD_START = re.compile(r"^(\w+)")
 
 
 ENGINES = ("pdfplumber", "pdfium")
+#: The engine a scan uses unless told otherwise: PDFium, chosen by measurement (README, Performance);
+#: pdfplumber stays the reference of the stage functions below and reads the pages PDFium reads badly.
+DEFAULT_ENGINE = "pdfium"
 _ENCRYPTED = "is encrypted and cannot be opened without its password"
 _DECRYPT = "pass --password or decrypt it first: qpdf --decrypt IN.pdf OUT.pdf"
 
