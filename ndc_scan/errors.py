@@ -134,3 +134,9 @@ class ReviewSheetError(BadRowsError):
     """A filled-in review sheet (or a decisions backup) has bad rows; nothing is imported until all are fixed."""
     what = "the review sheet"
     readme_section = "Review"
+
+
+class MapDataError(NdcScanError):
+    """The world map's shapes cannot be read (the package that ships them is missing or changed)."""
+
+    exit_code = 1

@@ -25,8 +25,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional, Protocol
 
+from .aggregate.citations import load_catalogs
 from .aggregate.tables import Tables, build_tables
 from .classify.hybrid import DEFAULT_BAND, HybridClassifier
+from .classify.label import labels_version
 from .classify.model import Model, load_model
 from .classify.protocol import Classifier
 from .classify.rules import RuleClassifier
@@ -76,6 +78,7 @@ class ScanOptions:
     model: str | Path | Model | None = None
     review_band: tuple[float, float] = DEFAULT_BAND
     classifier: Optional[Classifier] = None
+    catalogs: tuple[str | Path, ...] = ()     # registry catalogs for citations, beside the shipped ones
     executor: str = "local"
     scheduler: Optional[str] = None
 
@@ -152,6 +155,7 @@ def scan(paths: Iterable[str | Path], options: Optional[ScanOptions] = None, *,
                          remedy="pass --executor local (this machine) or --executor dask")
     tax = options.taxonomy if isinstance(options.taxonomy, Taxonomy) else load_taxonomy(options.taxonomy)
     overrides = load_metadata_csv(options.metadata) if options.metadata else {}
+    catalogs = load_catalogs(options.catalogs)                 # a bad catalog fails before any file is read
     files = discover(paths)
     classifier, classifier_warnings = (options.classifier, []) if options.classifier else \
         _classifier(options.model, options.review_band, tax)
@@ -167,7 +171,8 @@ def scan(paths: Iterable[str | Path], options: Optional[ScanOptions] = None, *,
         documents = [found[i] for i in sorted(found)]
         failures = [scan_plan.failures[i] for i in sorted(scan_plan.failures)]
         db.use_labelling([d.doc_id for d in documents], tax.hash)
-        tables = build_tables(db, [d.doc_id for d in documents], failures, tax, all_versions=options.all_versions)
+        tables = build_tables(db, [d.doc_id for d in documents], failures, tax, all_versions=options.all_versions,
+                              catalogs=catalogs)
     result = ScanResult(documents=documents, failures=failures, tables=tables, taxonomy_hash=tax.hash,
                         warnings=classifier_warnings + ocr_warnings, extracted=scanning.extracted,
                         reused=len(scan_plan.reuse), retagged=scanning.labelled, classifier=classifier.method)
@@ -175,6 +180,18 @@ def scan(paths: Iterable[str | Path], options: Optional[ScanOptions] = None, *,
         result.written = write_all(tables, Path(options.out), taxonomy=tax)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def load_tables(store: str | Path = DEFAULT_STORE, *, taxonomy: str | Path | Taxonomy | None = None,
+                catalogs: Iterable[str | Path] = (), all_versions: bool = False) -> Tables:
+    """The report tables of every document a store holds, as its last scans labelled them (nothing is read again).
+
+    What ``ndc-scan briefs`` and ``ndc-scan compare`` start from; a missing store is a ``NoStoreError``.
+    """
+    tax = taxonomy if isinstance(taxonomy, Taxonomy) else load_taxonomy(taxonomy)
+    found = load_catalogs(tuple(catalogs))
+    with Store(store, create=False) as db:
+        return build_tables(db, db.document_ids(), [], tax, all_versions=all_versions, catalogs=found)
 
 
 class _Scanning:
@@ -251,7 +268,7 @@ class _Scanning:
             if document != stored:
                 self.db.update_meta(document)
             found[item.index] = document
-            if self.db.is_tagged(item.doc_id, taxonomy_hash, method):
+            if self.db.is_tagged(item.doc_id, taxonomy_hash, method, labels_version()):
                 self._advance(item.path)
             else:
                 tasks.append(LabelTask(item.index, document, tuple(self.db.tagged_passages(item.doc_id))))
@@ -305,4 +322,4 @@ def _classifier(model: str | Path | Model | None, band: tuple[float, float],
     return HybridClassifier(loaded, band), warnings
 
 
-__all__ = ["Progress", "ScanOptions", "ScanResult", "scan"]
+__all__ = ["Progress", "ScanOptions", "ScanResult", "load_tables", "scan"]

@@ -106,6 +106,7 @@ class Line:
     bold: bool
     column: int                  # 0 = full width or left column, 1 = right column
     is_table_row: bool = False   # cells separated by wide gaps, joined with " | "
+    words: tuple = ()            # tuple[(x0, x1, text), ...] in reading order: where a table's columns are
 
 
 @dataclass(frozen=True)
@@ -211,6 +212,7 @@ class Prediction:
     probability: Optional[float] = None   # the learned model's calibrated probability; None with rules only
     counted: bool = True         # the final label counts: False when the model overruled the rules (stored for review)
     review: str = ""             # why a person should look: REVIEW_REASONS codes joined by ";", or ""
+    targets: tuple = ()          # tuple[Target, ...] tied to this concept in the passage (they make level 3)
 
     def __post_init__(self):
         _check(self.level in (1, 2, 3), f"level must be 1, 2 or 3, got {self.level}")
@@ -236,7 +238,8 @@ class Labelling:
     taxonomy_hash: str
     method: str                  # the classifier's ``method`` ("rules", "hybrid:<model>:<hash>:band…")
     matches: tuple               # tuple[Match, ...]
-    predictions: tuple           # tuple[Prediction, ...]
+    predictions: tuple           # tuple[Prediction, ...], each with its targets
+    version: str = ""            # the labelling code's version (``classify.label.labels_version``)
 
     def __post_init__(self):
         _check(bool(_HEX64.match(self.doc_id)), f"doc_id must be a SHA-256 hex digest, got {self.doc_id!r}")
@@ -393,6 +396,8 @@ class Failure:
 #: What a target's quantity measures (``Target.measure``) and the normalised units.
 TARGET_MEASURES = ("area", "emissions", "carbon", "share", "share_of_area", "length")
 TARGET_UNITS = ("ha", "ha/yr", "tCO2e", "tCO2e/yr", "tCO2e/ha", "tCO2e/ha/yr", "%", "km")
+#: How a target is tied to the concepts it counts for (``Target.tie``).
+TARGET_TIES = ("", "clause", "row", "sentence", "passage")
 
 
 @dataclass(frozen=True)
@@ -420,6 +425,8 @@ class Target:
     conditional: str             # "conditional", "unconditional" or ""
     share_of: str                # for a percentage: what it is a share of ("of degraded land"), else ""
     sentence: str                # the sentence that states it, whitespace collapsed
+    tie: str = ""                # how it is tied to its concept(s): "clause", "row" (a table row), "sentence", "passage"
+    year_from: str = ""          # where the year was read when not in the sentence: "lead line", "heading", "table header"
 
     def __post_init__(self):
         _check(0 <= self.start < self.end, f"target offsets must satisfy 0 <= start < end, got {self.start}, {self.end}")
@@ -437,6 +444,8 @@ class Target:
                f"base year {self.base_year} is not before the target year {self.year}")
         _check(self.baseline in ("BAU", "base year", ""), f"bad baseline {self.baseline!r}")
         _check(self.conditional in ("conditional", "unconditional", ""), f"bad conditional flag {self.conditional!r}")
+        _check(self.tie in TARGET_TIES, f"tie must be one of {TARGET_TIES}, got {self.tie!r}")
+        _check(self.year_from in ("", "sentence", "lead line", "heading", "table header"), f"bad year_from {self.year_from!r}")
 
     @property
     def is_range(self) -> bool:

@@ -3,7 +3,8 @@
 import pytest
 
 from ndc_scan.classify.hybrid import RULES_GATE, HybridClassifier, combine, review_reasons
-from ndc_scan.classify.rules import RuleClassifier, quantities
+from ndc_scan.classify.rules import RuleClassifier
+from ndc_scan.classify.targets import extract
 from ndc_scan.records import Passage
 
 FAKE_ID = "0" * 64
@@ -21,13 +22,14 @@ def _levels(tagger, lang, text, heading=""):
     ("2,000,000 ha", "2,000,000 ha"),
     ("2.000.000 ha", "2.000.000 ha"),
     ("2 millions d'hectares", "2 millions d'hectares"),
-    ("dos millones de hectáreas", "millones de hectáreas"),
+    ("dos millones de hectáreas", "dos millones de hectáreas"),
     ("reduce bare fallow to 30%", "30%"),
     ("5 MtCO2e", "5 MtCO2e"),
     ("1 500 000 ha", "1 500 000 ha"),
 ])
 def test_quantities_found(text, found):
-    assert found in [text[s:e] for s, e in quantities(text)]
+    lang = "fr" if "hectares" in text and "millions" in text else "es" if "millones" in text else "en"
+    assert found in [t.quantity for t in extract(text, lang=lang, aim=True)]
 
 
 @pytest.mark.parametrize("text", [
@@ -37,7 +39,7 @@ def test_quantities_found(text, found):
     "2% of GDP",
 ])
 def test_money_is_not_a_quantity(text):
-    assert quantities(text) == []
+    assert extract(text, lang="fr" if "des" in text or "FCFA" in text else "en", aim=True) == []
 
 
 def test_area_target_in_a_measure_is_quantified(tagger):

@@ -239,3 +239,14 @@ def test_every_command_has_help_and_is_in_the_readme(command):
 def test_main_help_runs_without_loading_models():
     result = CliRunner().invoke(main, ["--help"])
     assert result.exit_code == 0 and "scan" in result.output
+
+
+def test_readme_says_how_to_run_the_command_after_setup():
+    # Issue 17: 'ndc-scan' was not on the PATH after 'make demo' and the README never said how to run it.
+    import sys
+    from pathlib import Path
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert ".venv/bin/ndc-scan" in readme and ". .venv/bin/activate" in readme and "pipx install --editable ." in readme
+    assert "ndc-scan is installed in $(VENV)" in (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert (Path(sys.executable).parent / "ndc-scan").exists()       # the console script beside the test interpreter

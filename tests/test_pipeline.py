@@ -47,7 +47,7 @@ def test_warnings_are_returned_not_appended_to_a_list_passed_in(tmp_path, monkey
 def test_tables_have_every_report_table_by_name_and_attribute(tmp_path):
     result = scan([SAMPLE / "KEN_indc_2015.pdf"], out=None, store=tmp_path / "s.sqlite", ocr=False, jobs=1)
     assert Tables.names() == ("documents", "coverage", "countries", "passages", "failures", "targets", "gaps",
-                              "versions", "progress")
+                              "versions", "progress", "groups", "quantified")
     for name, frame in result.tables.items():
         assert result.tables[name] is frame is getattr(result.tables, name)
     with pytest.raises(KeyError):

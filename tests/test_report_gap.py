@@ -8,8 +8,10 @@ only when Chromium or Playwright is missing (``.ci/run`` installs both).
 
 import io
 import os
-import shutil
+import re
 import subprocess
+import sys
+import unicodedata
 
 import openpyxl
 import pandas as pd
@@ -17,7 +19,9 @@ import pytest
 from pypdf import PdfReader
 
 from ndc_scan import scan
+from ndc_scan.report.brief_files import chromium_path
 from ndc_scan.report.briefs import md_escape
+from ndc_scan.taxonomy import load_taxonomy
 
 from .conftest import CORPUS, SAMPLE
 
@@ -31,14 +35,6 @@ def skip_or_fail(reason):
     if os.environ.get("CI") == "true":
         pytest.fail(f"{reason} (in CI the browser tests must run)")
     pytest.skip(reason)
-
-
-def chromium_path():
-    for candidate in (os.environ.get("NDC_SCAN_CHROMIUM"), shutil.which("chromium"), shutil.which("chromium-browser"),
-                      shutil.which("google-chrome")):
-        if candidate and os.path.exists(candidate):
-            return candidate
-    return None
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +82,9 @@ def test_gap_report_renders_without_errors_or_requests(browser, reports):
     assert page.title() == "ndc_scan: soils and land in NDCs, advocacy gap report"
     assert page.locator("h1").inner_text() == "Soils and land in NDCs: advocacy gap report"
     assert page.locator("h1").is_visible()
-    assert page.locator("svg.chart").count() == 3 and page.locator("svg.chart").first.is_visible()
+    # heat map and levels; no change chart: Qatar's two documents are one submission in two languages
+    assert page.locator("svg.chart").count() == 2 and page.locator("svg.chart").first.is_visible()
+    assert page.locator("svg.worldmap").is_visible()
     assert errors == []
     assert requests == [path.resolve().as_uri()]
     page.close()
@@ -146,7 +144,7 @@ def test_chromium_command_line_prints_a_brief_on_one_page(reports, tmp_path):
 def test_niger_brief_quotes_its_targets_and_pages(reports):
     out, tables = reports
     brief = (out / "briefs" / "NER.md").read_text(encoding="utf-8")
-    assert brief.startswith("# Niger (NER): soils and land in the NDC")
+    assert brief.startswith("# Niger: soils and land in the NDC")
     niger = tables["targets"][tables["targets"]["iso3"] == "NER"]
     assert len(niger) and (niger["norm_unit"] == "ha").any()
     assert "## Quantified targets" in brief and "## Gaps" in brief and "No earlier NDC" in brief
@@ -172,3 +170,144 @@ def test_new_tables_are_written_as_csv_and_excel_sheets(reports):
     assert {"targets", "gaps", "versions", "progress"} <= set(book.sheetnames)
     hostile = tables["targets"][tables["targets"]["document"] == "hostile_script.pdf"]
     assert sorted(hostile["norm_value"]) == [50000.0, 2000000.0]
+
+
+# ---------------------------------------------------------------------------------------------- issue 17
+
+
+def _briefs_text(out):
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted((out / "briefs").glob("*.*"))}
+
+
+def test_briefs_have_a_level_key_and_no_hashes_or_internal_names(reports, taxonomy):
+    out, _ = reports
+    for name, text in _briefs_text(out).items():
+        assert "Quantified target" in text and "Commitment" in text and "Mention" in text, name
+        assert "the NDC gives a number for it" in text, name
+        for jargon in (taxonomy.short_hash, "Taxonomy", "inferred:", " ~ ", "targets.csv", "see the README", "doc_id"):
+            assert jargon not in text, (name, jargon)
+    gap = (out / "gap_report.html").read_text(encoding="utf-8")
+    assert taxonomy.short_hash not in gap and "see the README" not in gap.lower() and "targets.csv" not in gap
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert report.count(taxonomy.short_hash) == 1 and "<h2>Technical details</h2>" in report   # in its footer only
+    assert " ~ " not in report.split("Technical details")[0]
+
+
+def test_gap_report_and_html_report_map_names_every_country_of_the_scan(reports):
+    out, tables = reports
+    for name in ("gap_report.html", "report.html"):
+        html = (out / name).read_text(encoding="utf-8")
+        assert html.count('class="worldmap') == 1
+        for doc in tables["documents"].itertuples(index=False):
+            if doc.iso3:
+                assert f'data-iso3="{doc.iso3}"' in html and f"{doc.country} ({doc.iso3})" in html, (name, doc.iso3)
+
+
+def test_page_numbers_link_to_the_pdf_at_that_page(reports):
+    out, _ = reports
+    brief = (out / "briefs" / "NER.html").read_text(encoding="utf-8")
+    target = os.path.relpath(SAMPLE / "NER_indc_2015.pdf", (out / "briefs").resolve())
+    links = re.findall(r'href="([^"]+)#page=(\d+)"', brief)
+    assert links and {href for href, _ in links} == {target}
+    assert ((out / "briefs") / target).resolve() == (SAMPLE / "NER_indc_2015.pdf").resolve()
+    assert ("8" in {page for _, page in links})
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert f'href="{os.path.relpath(SAMPLE / "NER_indc_2015.pdf", out.resolve())}#page=8"' in report
+
+
+def test_citation_comes_from_the_registry_catalog(reports):
+    out, tables = reports
+    niger = tables["documents"].set_index("iso3").loc["NER"]
+    assert (niger["title"], niger["submitted"]) == ("Niger INDC", "2015-10-20")
+    assert niger["citation_source"] == "UNFCCC INDC portal (party, kind and date)"
+    assert niger["registry_url"].endswith("Niger-INDC-versionfinale%20.pdf")
+    brief = (out / "briefs" / "NER.html").read_text(encoding="utf-8")
+    assert "Niger INDC, submitted 2015-10-20" in brief and f'href="{niger["registry_url"]}"' in brief
+
+
+def test_no_empty_chart_for_versions_or_a_single_country(small_store):
+    from ndc_scan.pipeline import load_tables
+    from ndc_scan.report import gap
+
+    tables = load_tables(small_store)                        # CAN, PRY, SRB: one NDC each
+    html = gap.render(tables, taxonomy=load_taxonomy())
+    changes = html.split("<h2>Changes between versions</h2>")[1].split("<h2>")[0]
+    assert changes == "\n<p>No country has two NDCs in this scan, so there is no change to show.</p>\n"
+    latest = tables["documents"][tables["documents"]["iso3"] == "CAN"]
+    one = gap._levels_chart(latest, tables["coverage"], None)
+    assert one.startswith("<p>1 country assessed") and "<svg" not in one
+
+
+def test_excel_report_is_formatted_for_analysts(reports):
+    out, tables = reports
+    book = openpyxl.load_workbook(out / "report.xlsx")
+    assert book.sheetnames[0] == "README"
+    described = {(r[0], r[1]) for r in book["README"].iter_rows(min_row=2, values_only=True) if r[1] and r[2]}
+    for name in ("coverage", "passages", "targets", "gaps", "groups", "quantified", "countries"):
+        sheet = book[name]
+        header = [c.value for c in sheet[1]]
+        assert all((name, column) in described for column in header), name
+        assert all(c.font.b for c in sheet[1]) and sheet.freeze_panes == "C2" and sheet.auto_filter.ref
+        assert sheet.column_dimensions["A"].width >= 8
+    coverage = book["coverage"]
+    header = [c.value for c in coverage[1]]
+    assert header[-2:] == ["doc_id", "taxonomy_hash"] and header[:2] == ["iso3", "country"]
+    words = {coverage.cell(r, header.index("level_name") + 1).value for r in range(2, coverage.max_row + 1)}
+    assert "quantified target" in words and "quantified_target" not in words
+    letter = openpyxl.utils.get_column_letter(header.index("level_name") + 1)
+    rules = [(str(rng.sqref), rule.formula[0], rule.dxf.fill.bgColor.rgb) for rng in coverage.conditional_formatting
+             for rule in rng.rules]
+    assert (f"{letter}2:{letter}{coverage.max_row}", '"quantified target"', "001A7F37") in rules
+
+
+def test_compare_puts_countries_side_by_side(reports, tmp_path):
+    from click.testing import CliRunner
+
+    from ndc_scan.cli import main
+
+    out, _ = reports
+    result = CliRunner().invoke(main, ["compare", "Kenya", "NER", "--store", str(out.parent / "s.sqlite"),
+                                       "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(tmp_path / "compare_KEN_NER.csv")
+    assert len(table) == 10 and {"KEN", "NER", "KEN_pages", "NER_quote"} <= set(table.columns)
+    assert table.set_index("concept").at["land_restoration", "NER"] == "quantified target"
+    html = (tmp_path / "compare_KEN_NER.html").read_text(encoding="utf-8")
+    assert "<th>Kenya (KEN)</th><th>Niger (NER)</th>" in html and "#page=" in html
+    missing = CliRunner().invoke(main, ["compare", "KEN", "UGA", "--store", str(out.parent / "s.sqlite"),
+                                        "--out", str(tmp_path)])
+    assert missing.exit_code == 2 and "error: not in the store: UGA: scan its NDC first" in missing.output
+
+
+@pytest.mark.slow
+def test_briefs_as_pdf_and_word_files(reports, tmp_path):
+    import docx
+    from click.testing import CliRunner
+
+    from ndc_scan.cli import main
+
+    if chromium_path() is None:
+        skip_or_fail("Chromium not found (apt-get install chromium); .ci/run installs it")
+    out, tables = reports
+    score = f"{tables['gaps'].set_index('iso3').loc['NER', 'gap_score']:.0f}"
+    for engine in ("playwright", "chromium"):
+        folder = tmp_path / engine
+        # a process of its own: Playwright's sync API cannot start inside this module's running browser
+        result = subprocess.run([sys.executable, "-m", "ndc_scan", "briefs", "--store", str(out.parent / "s.sqlite"),
+                                 "--out", str(folder), "--format", "pdf,docx", "--country", "Niger", "--engine", engine],
+                                capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr
+        assert "Wrote 2 file(s) for 1 country" in result.stdout
+        pdf = PdfReader(folder / "NER.pdf")
+        assert len(pdf.pages) == 1
+        text = unicodedata.normalize("NFKC", " ".join(pdf.pages[0].extract_text().split()))   # "ﬁ" ligatures
+        assert "Niger: soils and land in the NDC" in text and f"Gap score {score} of 100" in text
+        assert "Quantified target: the NDC gives a number" in text and "Land restoration" in text
+        assert not list(folder.glob(".*.print.html"))
+    document = docx.Document(tmp_path / "chromium" / "NER.docx")
+    body = "\n".join(p.text for p in document.paragraphs)
+    assert "Niger: soils and land in the NDC" in body and "Quantified target: the NDC gives a number" in body
+    cells = {c.text for row in document.tables[0].rows for c in row.cells}
+    assert {"Land restoration and degradation neutrality", "quantified target", "absent"} <= cells
+    bad = CliRunner().invoke(main, ["briefs", "--store", str(out.parent / "s.sqlite"), "--format", "pdf,odt"])
+    assert bad.exit_code == 2 and "'pdf,odt': odt is not one of html, pdf, docx" in bad.output

@@ -1,5 +1,6 @@
 """The SQLite store: round trips, re-extraction keys, one label set per taxonomy, clear errors."""
 
+import shutil
 import signal
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from ndc_scan.records import Document, DocumentMeta, Prediction
 from ndc_scan.store import Store
 from ndc_scan.store.schema import SCHEMA_VERSION
 
-from .conftest import ROOT, SAMPLE, sql
+from .conftest import ROOT, SAMPLE, SMALL, sql
 
 DOC_ID = "b4e977902ec03faea1dfb9f1061e4a0ab4357d425fdc0d11cbcc057ac92dde05"
 
@@ -160,6 +161,36 @@ def test_store_of_schema_2_gains_the_decisions_table(tmp_path):
         store.save_decision(decision)
     with Store(path) as store:
         assert store.decisions() == [decision]
+
+
+def test_store_of_schema_4_is_labelled_again_without_reading_a_pdf(small_store):
+    """A store of schema 4 (no targets table, no labelling version) opens; the next scan labels its documents again
+    from the stored passages, reads no PDF, and stores their targets."""
+    import sqlite3
+
+    from ndc_scan import scan
+    from ndc_scan.defaults import DEFAULT_MODEL_DIR
+
+    labels = "SELECT doc_id, concept, level, counted FROM predictions ORDER BY 1, 2, 3"
+    with Store(small_store) as store:
+        before = [tuple(row) for row in sql(store, labels)]
+    db = sqlite3.connect(small_store)
+    db.executescript("DROP TABLE targets; ALTER TABLE tagged DROP COLUMN version; UPDATE meta SET value='4' WHERE key='schema';")
+    db.commit()
+    db.close()
+    with Store(small_store) as store:
+        assert sql(store, "SELECT value FROM meta WHERE key='schema'")[0]["value"] == SCHEMA_VERSION
+        assert {row["version"] for row in sql(store, "SELECT version FROM tagged")} == {""}
+        assert sql(store, "SELECT COUNT(*) AS n FROM targets")[0]["n"] == 0
+    inputs = small_store.parent / "in"
+    inputs.mkdir()
+    for name in SMALL:
+        shutil.copy(SAMPLE / name, inputs / name)
+    result = scan([inputs], out=None, store=small_store, model=DEFAULT_MODEL_DIR, ocr=False, jobs=1)
+    assert (result.extracted, result.reused, result.retagged) == (0, len(SMALL), len(SMALL))
+    with Store(small_store) as store:
+        assert "" not in {row["version"] for row in sql(store, "SELECT version FROM tagged")}
+        assert [tuple(row) for row in sql(store, labels)] == before
 
 
 def test_a_reader_never_creates_a_store(tmp_path):

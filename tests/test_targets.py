@@ -231,3 +231,12 @@ def test_regression_from_one_figure_to_another_keeps_the_aim(text, lang, value):
     # UGA_indc_2015 p. 9: 10.9% is where Uganda starts from, 12% by 2030 is the target
     found = extract(text, lang=lang)
     assert [(t.norm_value, t.norm_value_max) for t in found] == [(value, None)]
+
+
+def test_regression_period_before_a_unit_is_no_quantity_and_no_crash():
+    # MAR_ndc_2016 p29, a table row: "2010-2030" read as a range of hectares, its "2030" as the target year inside
+    # the quantity itself, and the year lookup failed with an IndexError (the whole scan stopped).
+    text = "Silting 2010-2030 hectares per year) to combat silting and desertification"
+    assert extract(text, lang="en", aim=True) == []
+    found = extract("surface area of 1,536 hectares 2010-2030 per year between 2010 and 2030", lang="en", aim=True)
+    assert [(t.value, t.year) for t in found] == [(1536.0, 2030)]

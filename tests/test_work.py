@@ -56,14 +56,14 @@ class Deadly:
     def __init__(self, victim: str, attempts: Path, how: str = "die"):
         self.victim, self.attempts, self.how, self.rules = victim, attempts, how, RuleClassifier()
 
-    def predict_many(self, passages, found):
+    def predict_many(self, passages, found, language=None):
         if passages and self.victim in _file_of(passages[0].doc_id):
             with self.attempts.open("a") as log:
                 log.write(f"{os.getpid()}\n")
             if self.how == "die":
                 os.kill(os.getpid(), signal.SIGKILL)
             time.sleep(600)
-        return self.rules.predict_many(passages, found)
+        return self.rules.predict_many(passages, found, language)
 
 
 def _file_of(doc_id: str) -> str:

@@ -2,7 +2,7 @@
 
 ``build(db, documents, coverage, passages, taxonomy)`` makes, beside the coverage tables:
 
-* ``targets``  — one row per quantified target found in a passage with a concept (``targets.extract``);
+* ``targets``  — one row per quantified target tied to a counted label (``classify.targets.tie_targets``);
 * ``gaps``     — one row per document (latest per country unless ``all_versions``): gaps, score, rank;
 * ``versions`` — one row per country × successive pair of versions × concept: levels and change;
 * ``progress`` — one row per concept: first against latest version, corpus-wide.
@@ -13,23 +13,22 @@ the store, flow into every table here without change.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
-from ..classify import targets as targets_stage
-from ..store import MatchSpans, Store
+from ..store import Row, Store
 from ..taxonomy import CONCEPT_IDS, Taxonomy
 from . import gaps as gaps_stage
 from . import versions as versions_stage
 from .coverage import counted
 
-#: Targets of these measures count when the passage has a concept, even if no term is in their sentence.
-LAND_MEASURES = ("area", "share_of_area", "carbon")
 TARGET_COLUMNS = [
     "iso3", "country", "document", "doc_id", "doc_kind", "doc_year", "page", "concepts", "tie", "quantity",
-    "value", "value_max", "unit", "measure", "norm_value", "norm_value_max", "norm_unit", "target_year",
-    "base_year", "baseline", "conditional", "share_of", "level", "quote", "passage_id", "taxonomy_hash",
+    "value", "value_max", "unit", "measure", "norm_value", "norm_value_max", "norm_unit", "target_year", "year_from",
+    "base_year", "baseline", "conditional", "share_of", "level", "also_on_pages", "quote", "passage_id",
+    "taxonomy_hash",
 ]
 
 
@@ -46,8 +45,7 @@ def build(db: Store, documents: pd.DataFrame, coverage: pd.DataFrame, passages: 
     """The advocacy tables of the documents, from their coverage and passage labels."""
     passages = counted(passages)                # labels the model overruled or a reviewer rejected do not count
     doc_ids = list(documents["doc_id"])
-    matches = db.match_spans(doc_ids)
-    targets = targets_table(passages, documents, matches, taxonomy)
+    targets = targets_table(db.targets_of_labels(doc_ids) if doc_ids else [], passages, documents, taxonomy)
     land_counts = gaps_stage.land_passage_counts(pd.DataFrame(db.tagged_texts(doc_ids), columns=["doc_id", "text"]))
     return AdvocacyTables(
         targets=targets,
@@ -58,50 +56,56 @@ def build(db: Store, documents: pd.DataFrame, coverage: pd.DataFrame, passages: 
     )
 
 
-def targets_table(passages: pd.DataFrame, documents: pd.DataFrame, matches: MatchSpans,
+def targets_table(stored: Sequence[Row], passages: pd.DataFrame, documents: pd.DataFrame,
                   taxonomy: Taxonomy) -> pd.DataFrame:
-    """Quantified targets of the passages with a concept, tied to the concepts of their sentence.
+    """The quantified targets of the labels that count, one row per target, each listed once per document.
 
-    A target counts when a term of a concept stands in its sentence (``tie`` = ``sentence``), or, for
-    areas, shares of land and carbon, when the passage has a concept (``tie`` = ``passage``).
+    ``stored`` are the targets the classify stage tied to concepts (``Store.targets_of_labels``); a target
+    counts for the concepts whose label counts in ``passages`` (not overruled by the model, not rejected by a
+    reviewer). The same target (value, unit, year) stated on several pages of a document is listed once, on its
+    first page, with the other pages in ``also_on_pages`` and the concepts it is tied to on any of them.
     """
-    rows = []
-    if passages.empty:
+    if passages.empty or not stored:
         return pd.DataFrame(columns=TARGET_COLUMNS)
+    levels = {(r.passage_id, r.concept): int(r.level) for r in passages.itertuples(index=False)}
     meta = documents.set_index("doc_id")
     order = {c: i for i, c in enumerate(CONCEPT_IDS)}
-    by_order = order.__getitem__
-    for passage_id, group in passages.groupby("passage_id", sort=False):
-        first = group.iloc[0]
-        doc = meta.loc[first["doc_id"]]
-        flags = [f for f in group["conditional"] if f]
-        found = targets_stage.extract(first["text"], lang=doc["language"] or "en",
-                                      conditional=flags[0] if flags else "")
-        if not found:
+    grouped: dict[tuple, dict] = {}
+    for row in stored:
+        if (row["passage_id"], row["concept"]) not in levels:
             continue
-        bounds = targets_stage.sentence_bounds(first["text"])
-        passage_concepts = sorted(set(group["concept"]), key=by_order)
-        for target in found:
-            s_start, s_end = next(((a, b) for a, b in bounds if a <= target.start < b), (0, len(first["text"])))
-            in_sentence = sorted({c for start, _, c in matches.get(passage_id, []) if s_start <= start < s_end},
-                                 key=by_order)
-            if in_sentence:
-                concepts, tie = in_sentence, "sentence"
-            elif target.measure in LAND_MEASURES:
-                concepts, tie = passage_concepts, "passage"
-            else:
-                continue
-            rows.append({
-                "iso3": first["iso3"], "country": first["country"], "document": first["document"],
-                "doc_id": first["doc_id"], "doc_kind": doc["kind"], "doc_year": doc["year"], "page": first["page"],
-                "concepts": ";".join(concepts), "tie": tie, "quantity": target.quantity, "value": target.value,
-                "value_max": target.value_max, "unit": target.unit, "measure": target.measure,
-                "norm_value": target.norm_value, "norm_value_max": target.norm_value_max,
-                "norm_unit": target.norm_unit, "target_year": target.year, "base_year": target.base_year,
-                "baseline": target.baseline, "conditional": target.conditional, "share_of": target.share_of,
-                "level": int(group[group["concept"].isin(concepts)]["level"].max()), "quote": target.sentence,
-                "passage_id": passage_id, "taxonomy_hash": taxonomy.short_hash,
-            })
+        key = (row["passage_id"], row["start"])
+        found = grouped.setdefault(key, {**row, "concepts": []})
+        found["concepts"].append(row["concept"])
+    rows: list[dict] = []
+    first_page: dict[tuple, dict] = {}
+    for found in grouped.values():
+        concepts = sorted(found["concepts"], key=order.__getitem__)
+        doc = meta.loc[found["doc_id"]]
+        same = (found["doc_id"], found["norm_value"], found["norm_unit"], found["year"])
+        if same in first_page:
+            listed = first_page[same]
+            listed["also_on_pages"].add(int(found["page_no"]))
+            listed["concepts"] = sorted(set(listed["concepts"]) | set(concepts), key=order.__getitem__)
+            listed["level"] = max(listed["level"], *(levels[(found["passage_id"], c)] for c in concepts))
+            continue
+        row = {
+            "iso3": doc["iso3"], "country": doc["country"], "document": doc["document"], "doc_id": found["doc_id"],
+            "doc_kind": doc["kind"], "doc_year": doc["year"], "page": found["page_no"], "concepts": concepts,
+            "tie": found["tie"], "quantity": found["quantity"], "value": found["value"], "value_max": found["value_max"],
+            "unit": found["unit"], "measure": found["measure"], "norm_value": found["norm_value"],
+            "norm_value_max": found["norm_value_max"], "norm_unit": found["norm_unit"], "target_year": found["year"],
+            "year_from": found["year_from"] or ("sentence" if found["year"] is not None else ""),
+            "base_year": found["base_year"], "baseline": found["baseline"], "conditional": found["conditional"],
+            "share_of": found["share_of"], "level": max(levels[(found["passage_id"], c)] for c in concepts),
+            "also_on_pages": set(), "quote": found["sentence"], "passage_id": found["passage_id"],
+            "taxonomy_hash": taxonomy.short_hash,
+        }
+        first_page[same] = row
+        rows.append(row)
+    for row in rows:
+        row["also_on_pages"] = ";".join(str(p) for p in sorted(row["also_on_pages"] - {row["page"]}))
+        row["concepts"] = ";".join(row["concepts"])
     frame = pd.DataFrame(rows, columns=TARGET_COLUMNS)
     for column in ("doc_year", "page", "target_year", "base_year", "level"):
         frame[column] = frame[column].astype("Int64")

@@ -110,6 +110,18 @@ def counted(passages: pd.DataFrame) -> pd.DataFrame:
     return passages[passages["counted"].astype(bool)] if len(passages) else passages
 
 
+def to_review(passages: pd.DataFrame) -> pd.DataFrame:
+    """The passage labels still to review: flagged by the scan and not yet decided by a reviewer.
+
+    The one definition behind every "to review" count: the scan summary, ``coverage.csv``
+    (``to_review``), the HTML report and the Excel report.
+    """
+    if not len(passages):
+        return passages
+    undecided = passages["reviewed"] == "" if "reviewed" in passages else True
+    return passages[(passages["review_reason"] != "") & undecided]
+
+
 def label_source(passages: pd.DataFrame) -> str:
     """Where the labels of a scan come from, in words for report footers."""
     methods = set(passages["method"]) if len(passages) else set()
@@ -146,9 +158,8 @@ def coverage_table(documents: pd.DataFrame, passages: pd.DataFrame, failures: Se
     records = []
     kept = counted(passages)
     grouped = {key: group for key, group in kept.groupby(["doc_id", "concept"])} if len(kept) else {}
-    # Flags a reviewer has not decided yet (``reviewed`` comes from review.apply_decisions).
-    pending = passages[(passages["review_reason"] != "") & (passages.get("reviewed", "") == "")] if len(passages) else passages
-    to_review = pending.groupby(["doc_id", "concept"]).size().to_dict() if len(pending) else {}
+    pending = to_review(passages)           # ``reviewed`` comes from decisions.apply_decisions
+    pending_counts = pending.groupby(["doc_id", "concept"]).size().to_dict() if len(pending) else {}
     for doc in documents.itertuples(index=False):
         unread = doc.read_status == NO_TEXT
         for concept in CONCEPT_IDS:
@@ -158,7 +169,7 @@ def coverage_table(documents: pd.DataFrame, passages: pd.DataFrame, failures: Se
                 "kind": doc.kind, "year": doc.year, "language": doc.language, "concept": concept,
                 "concept_name": taxonomy.concept_name(concept), "read_status": doc.read_status,
                 "inferred": doc.inferred, "taxonomy_hash": taxonomy.short_hash,
-                "to_review": int(to_review.get((doc.doc_id, concept), 0)),
+                "to_review": int(pending_counts.get((doc.doc_id, concept), 0)),
             }
             if group is None:
                 records.append({**base, "level": pd.NA if unread else 0, "level_name": NO_TEXT if unread else "absent",

@@ -8,7 +8,8 @@ Renderers (``report/``) only format these frames.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
+from typing import Optional
 
 import pandas as pd
 
@@ -16,8 +17,10 @@ from ..records import Failure
 from ..store import Store
 from ..taxonomy import Taxonomy
 from . import advocacy
+from .citations import Catalogs, citation_table
 from .coverage import countries_table, coverage_table, documents_table, passages_table
 from .decisions import apply_decisions, mark_coverage
+from .groups import group_table, quantified_table
 
 FAILURE_COLUMNS = ["path", "error", "problem", "remedy"]
 
@@ -31,7 +34,9 @@ class Tables:
     * ``countries`` — one row per country (latest document, or every document), a column per concept;
     * ``passages``  — one row per passage × concept found (reviewers' decisions applied);
     * ``failures``  — files that could not be read, with the reason and the remedy;
-    * ``targets``, ``gaps``, ``versions``, ``progress`` — the advocacy tables (``advocacy.py``).
+    * ``targets``, ``gaps``, ``versions``, ``progress`` — the advocacy tables (``advocacy.py``);
+    * ``groups``, ``quantified`` — levels by World Bank region and income group, and every country with a
+      quantified target per concept (``groups.py``).
     """
 
     documents: pd.DataFrame
@@ -43,6 +48,8 @@ class Tables:
     gaps: pd.DataFrame
     versions: pd.DataFrame
     progress: pd.DataFrame
+    groups: pd.DataFrame = field(default_factory=pd.DataFrame)
+    quantified: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         """``tables["coverage"]``: a table by its name (the CSV file's stem)."""
@@ -59,9 +66,12 @@ class Tables:
 
 
 def build_tables(db: Store, doc_ids: Sequence[str], failures: Sequence[Failure], taxonomy: Taxonomy, *,
-                 all_versions: bool = False) -> Tables:
-    """Every report table for the documents ``doc_ids`` (in that order) and the failed files."""
-    documents = documents_table(db, doc_ids, taxonomy)
+                 all_versions: bool = False, catalogs: Optional[Catalogs] = None) -> Tables:
+    """Every report table for the documents ``doc_ids`` (in that order) and the failed files.
+
+    ``catalogs``: registry catalogs for citation details (default: the shipped ones, ``citations.py``).
+    """
+    documents = citation_table(db, documents_table(db, doc_ids, taxonomy), catalogs)
     passages = apply_decisions(db, passages_table(db, doc_ids, documents), documents)   # reviewers' decisions win
     coverage = mark_coverage(coverage_table(documents, passages, failures, taxonomy), passages)
     advocacy_tables = advocacy.build(db, documents, coverage, passages, taxonomy, all_versions=all_versions)
@@ -75,4 +85,6 @@ def build_tables(db: Store, doc_ids: Sequence[str], failures: Sequence[Failure],
         gaps=advocacy_tables.gaps,
         versions=advocacy_tables.versions,
         progress=advocacy_tables.progress,
+        groups=group_table(coverage, documents, taxonomy),
+        quantified=quantified_table(coverage, documents, advocacy_tables.targets, taxonomy),
     )

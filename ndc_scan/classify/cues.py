@@ -67,3 +67,134 @@ MITIGATION = re.compile(
     re.IGNORECASE,
 )
 
+# ---------------------------------------------------------------------------------------------- aims and facts
+
+#: A sentence with one of these states an aim wherever the number stands in it.
+AIM = re.compile(
+    r"\b(?:targets?|targeted|goals?|aims? (?:to|at)|aiming|objectives?|will|shall|commit\w*|pledge\w*|i?ndcs?|cpdn|cdn|"
+    r"objectifs?|cibles?|vise|visent|viser|s'engage\w*|metas?|objetivos?|se propone|se compromete|compromiso|"
+    r"цел\w*|будет|будут|планир\w*)\b|هدف|سوف|تستهدف",
+    re.IGNORECASE)
+#: An action verb or noun right before the number: "restore 2 million ha", "restauration de 150 000 ha".
+ACTION_BEFORE_NUMBER = re.compile(
+    r"\b(?:restor\w*|rehabilitat\w*|reduc\w*|increas\w*|achiev\w*|expand\w*|scal\w* up|establish\w*|sequest\w*|"
+    r"avoid\w*|plant\w*|conver\w*|promot\w*|implement\w*|programm?e?s?|plans? to|planned|protect\w*|"
+    r"restaur\w*|réhabilit\w*|rédui\w*|réduction|atteindre|porter|augment\w*|récupér\w*|aménag\w*|mise en|"
+    r"restaurar|rehabilitar|alcanzar|lograr|aumentar|recuperar|reducir|reducción|prevé|implementar|"
+    r"сократ\w*|снижени\w*|восстанов\w*|увелич\w*|реабилитац\w*)\b|خفض|إعادة تأهيل|زيادة|استصلاح",
+    re.IGNORECASE)
+#: A sentence that states a fact of the past or present (unless it also names a target year).
+STATUS = re.compile(
+    r"\b(?:currently|at present|presently|today|was|were|has been|have been|had|in (?:19|20[01])\d\b|"
+    r"actuellement|à l'heure actuelle|a été|ont été|était|étaient|actualmente|en la actualidad|fue|fueron|ha sido|"
+    r"han sido|era|eran|foi|foram|в настоящее время|составлял\w*|было|были)\b", re.IGNORECASE)
+#: Just before a number: it is a status or an estimate, not an aim ("has established 14%", "could yield").
+LOCAL_STATUS = re.compile(
+    r"\b(?:occup\w*|covers|covered|covering|accounts? for|represent\w*|constitut\w*|compris\w*|makes? up|"
+    r"baseline|historical|historic|reference level|currently|expected|projected|likely|probability|forecast\w*|"
+    r"anticipated|probabilit\w*|se prevé que|probabilidad|"
+    r"couvr\w*|représent\w*|situation de référence|ocupa\w*|cubre\w*|representa\w*|constituy\w*|línea (?:de )?base|"
+    r"занима\w*|составля\w*)\b|"
+    r"\b(?:has|have|had) (?:already )?(?:been )?\w+ed\b|"
+    r"\b(?:was|were|currently|already(?! (?:identified|designated|selected|mapped))|could|potential(?:ly)?|"
+    r"estimated?|a été|ont été|était|actuellement|déjà|potentiel\w*|fue|fueron|ha sido|actualmente|podría\w*|"
+    r"potencial\w*|se estima|было|были)\b", re.IGNORECASE)
+BAU = re.compile(r"business[- ]as[- ]usual|\bBAU\b|scénario de référence|tendanciel|statu quo|escenario tendencial|"
+                  r"\bBaU\b|обычн\w+ (?:ход|сценар)|المعتاد", re.IGNORECASE)
+
+# ---------------------------------------------------------------------------------------------- what a passage does
+
+#: Intent: the country will, plans, aims, commits, proposes (future and modal forms in six languages).
+INTENT = re.compile(
+    r"\b(?:will|shall|plans? to|planned|planning to|aims? (?:to|at)|aiming|intends?|intended to|commit\w*|pledge\w*|"
+    r"propos\w*|envisag\w*|seeks? to|strives? to|endeavou?rs? to|is to be|are to be|to be (?:\w+ed)|undertak\w*|"
+    r"priorit\w*|targets?|targeted|goals?|objectives?|would like to|continue to|continues|continuing|ongoing|scal\w+ up|"
+    # fr
+    r"va|vont|sera|seront|devra|devront|prévoi\w*|prévu\w*|envisag\w*|s'engag\w*|engag\w*|vis\w+ à|entend\w*|compt\w+ |"
+    r"propos\w*|objectifs?|cibles?|poursuiv\w*|continuer\w*|renforcer|promouvoir|développer|mettre en|"
+    r"\w+er(?:a|ont)|"
+    # es / pt
+    r"se (?:prevé|propone|compromete|buscará|impulsará)|prevé|propone\w*|compromet\w*|metas?|objetivos?|"
+    r"\w+(?:ará|erá|irá|arán|erán|irán)|promover|fortalecer|impulsar|fomentar|implementar|"
+    # ru
+    r"будет|будут|планир\w*|предусматрива\w*|намерен\w*|обязу\w*|цел[ьи]\w*|предполага\w*)\b"
+    # ar
+    r"|سوف|ست[تي]\w+|سي\w+|تعتزم|تلتزم|تهدف|يهدف|تخطط|خطة",
+    re.IGNORECASE,
+)
+#: A future that is a consequence, not an intent ("will lead to", "vont entraîner", "van a provocar"): taken out of
+#: a sentence before INTENT is looked for, so that projected impacts are not read as plans.
+FUTURE_IMPACT = re.compile(
+    r"\b(?:will|would|could|may|might|is likely to|are likely to|va|vont|pourr\w+|risqu\w+ de|van a|va a|podr\w+|"
+    r"будет|будут|может|могут)\s+(?:\w+\s+)?"
+    r"(?:lead|result|cause|increas\w*|exacerbat\w*|aggravat\w*|affect\w*|threaten\w*|worsen\w*|intensif\w*|reduc\w*|"
+    r"entra[iî]n\w*|provoqu\w*|aggrav\w*|augment\w*|affect\w*|menac\w*|accentu\w*|réduire|diminu\w*|"
+    r"causar|provocar|aumentar|agravar|afectar|intensificar|disminuir|reducir|"
+    r"привести|привод\w*|вызвать|вызыва\w*|усил\w*|сократ\w*|снизит\w*)\b",
+    re.IGNORECASE,
+)
+#: The past or a completed measure: was done, has been done, already.
+PAST = re.compile(
+    r"\b(?:has been|have been|had been|was|were|already|achieved|completed|accomplished|carried out|"
+    r"has (?:\w+ed)|have (?:\w+ed)|since (?:19|20)\d\d|in (?:19|200|201)\d\b|"
+    r"a été|ont été|avait|avaient|déjà|réalisé\w*|achevé\w*|depuis (?:19|20)\d\d|"
+    r"ha sido|han sido|fue|fueron|ya|realizad\w*|alcanzad\w*|desde (?:19|20)\d\d|"
+    r"было|были|был|была|уже|осуществлен\w*)\b|تم |كانت|كان ",
+    re.IGNORECASE,
+)
+#: An impact, a threat, a vulnerability or a problem: what happens to the land, not what the country does.
+IMPACT = re.compile(
+    r"\b(?:threat\w*|vulnerability|vulnerabilities|vulnerable to|impacts? (?:of|on)|impacted|affect\w*|risks?|at risk|"
+    r"lead(?:s|ing)? to|led to|"
+    r"result(?:s|ed|ing)? in|caus\w+|exacerbat\w*|aggravat\w*|worsen\w*|increase in|increasing|decline\w*|loss(?:es)? of|"
+    r"lost|suffer\w*|susceptib\w*|exposed|expected to (?:increase|decrease|rise|fall|reduce)|projected|challenges?|"
+    r"pressures?|problems?|drivers?|prone|hazards?|disasters?|due to|because of|"
+    r"menac\w*|vulnérab\w*|impacts? (?:de|sur)|affect\w*|risques?|entra[iî]n\w*|provoqu\w*|aggrav\w*|perte\w*|"
+    r"subi\w*|exposé\w*|pressions?|problèmes?|causé\w*|"
+    r"amenaz\w*|vulnerab\w*|impactos? (?:de|en|sobre)|afect\w*|riesgos?|provoc\w*|caus\w*|pérdida\w*|agrav\w*|"
+    r"expuest\w*|presiones|problemas?|"
+    r"угроз\w*|воздейств\w*|влия\w*|риск\w*|привод\w*|потер\w*|уязвим\w*|проблем\w*)\b"
+    r"|تهديد|تأثير|يؤثر|تؤثر|مخاطر|يؤدي|تؤدي|فقدان|هشاشة|تدهور|مشاكل",
+    re.IGNORECASE,
+)
+#: Section headings about context, not about what the country does.
+CONTEXT_HEADING = re.compile(
+    r"national circumstances|context|background|introduction|overview|impacts?\b|vulnerabilit|climate risks?|"
+    r"observed|projected|inventory|emissions? profile|methodolog|assumptions|accounting|information to facilitate|"
+    r"ictu|existing polic|legal framework|institutional|progress|achievements|lessons|barriers|gaps|"
+    r"circonstances nationales|contexte|introduction|aperçu|vulnérabilit|inventaire|méthodolog|hypothèses|"
+    r"circunstancias nacionales|contexto|introducci|vulnerabilidad|inventario|metodolog|supuestos|antecedentes|"
+    r"национальн\w+ услови|введение|уязвим|инвентаризац|الظروف الوطنية|مقدمة|التأثيرات|الهشاشة|الجرد",
+    re.IGNORECASE,
+)
+#: A list item: a line that starts with a bullet, a dash, a number or a letter.
+LIST_ITEM = re.compile(r"^\s*(?:[•●▪■◦○►▶➢✓\-–*\u2022\uf0b7!]|\(cid:\d+\)|\(?[0-9]{1,2}[.)]|\(?[a-z][.)]|[ivx]{1,4}[.)])\s*",
+                       re.IGNORECASE)
+#: A sentence or list item that begins with an action (imperative, infinitive or action noun): "Manage and
+#: conserve mangroves", "Restauration des terres", "Promover sistemas agroforestales".
+ACTION_START = re.compile(
+    r"^\W*(?:\(?[0-9a-z]{1,3}[.)]\s*)?(?:"
+    r"manag\w*|conserv\w*|protect\w*|restor\w*|rehabilitat\w*|recover\w*|reclaim\w*|promot\w*|improv\w*|develop\w*|"
+    r"strengthen\w*|establish\w*|creat\w*|implement\w*|introduc\w*|expan\w*|scal\w*|support\w*|increas\w*|reduc\w*|"
+    r"enhanc\w*|adopt\w*|encourag\w*|plant\w*|build\w*|construct\w*|appl(?:y|ication)|ensur\w*|integrat\w*|combat\w*|"
+    r"fight\w*|control\w*|prevent\w*|reforest\w*|afforest\w*|fix\w*|stabili[sz]\w*|regenerat\w*|maintain\w*|"
+    r"maintenance|train\w*|rais\w*|mainstream\w*|sustainabl\w*|upscal\w*|replant\w*|revegetat\w*|intensif\w*|"
+    r"diversif\w*|rational\w*|optimi[sz]\w*|capacity|research|install\w*|provi\w*|facilitat\w*|scale|"
+    r"gérer|gestion|conserver|protéger|protection|restaur\w*|réhabilit\w*|récupér\w*|promouvoir|promotion|"
+    r"amélior\w*|développ\w*|renforc\w*|mise|mettre|créer|création|encourag\w*|lutte\w*|lutter|aménag\w*|"
+    r"install\w*|fixation|fixer|reboise\w*|régénér\w*|vulgaris\w*|intensifi\w*|valoris\w*|appui|appuyer|"
+    r"gestionar|gesti[óo]n|manejar|manejo|conservar|conservaci[óo]n|proteger|protecci[óo]n|restaura\w*|"
+    r"rehabilita\w*|recupera\w*|promov\w*|promoci[óo]n|mejora\w*|desarroll\w*|fortalec\w*|implementa\w*|crea\w*|"
+    r"foment\w*|impuls\w*|instala\w*|incorpora\w*|reforesta\w*|ampliar|ampliaci[óo]n|apoy\w*|"
+    r"управлен\w*|сохранен\w*|защит\w*|восстановлен\w*|улучшен\w*|развити\w*|внедрен\w*|создан\w*|"
+    r"облесен\w*|рекультивац\w*|"
+    r"إدارة|حماية|صون|استعادة|إعادة|تأهيل|تحسين|تطوير|تعزيز|تشجيع|إنشاء|مكافحة|زراعة|تثبيت|استصلاح)",
+    re.IGNORECASE,
+)
+#: Headings of a section that states what the country aims at: a quantity listed there is a target.
+AIM_HEADING = re.compile(
+    r"\b(?:i?ndcs?|cdn|cpdn|contributions?|commitments?|engagements?|targets?|goals?|objectives?|objectifs?|"
+    r"cibles?|metas?|objetivos?|compromisos?|contribuci\w+|measures?|mesures?|medidas?|actions?|acciones|priorit\w*|"
+    r"цел\w*|вклад\w*|мер\w*)\b|المساهم|أهداف|الأهداف|تدابير|إجراءات",
+    re.IGNORECASE,
+)

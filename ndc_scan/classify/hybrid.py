@@ -10,6 +10,7 @@ uncertain, or when they carry a quantified target.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Optional
 
 from ..records import Match, Passage, Prediction
 from .features import evidence_tokens, model_reads, model_text
@@ -62,16 +63,17 @@ class HybridClassifier:
         self.model, self.band, self.rules = model, (float(low), float(high)), RuleClassifier()
         self.method = f"{model.method}:band{self.band[0]:g}-{self.band[1]:g}"
 
-    def predict(self, passage: Passage, matches: Sequence[Match]) -> list[Prediction]:
-        return self.predict_many([passage], {passage.passage_id: list(matches)})
+    def predict(self, passage: Passage, matches: Sequence[Match], language: Optional[str] = None) -> list[Prediction]:
+        return self.predict_many([passage], {passage.passage_id: list(matches)}, language)
 
-    def predict_many(self, passages: Sequence[Passage], found: Mapping[str, list[Match]]) -> list[Prediction]:
+    def predict_many(self, passages: Sequence[Passage], found: Mapping[str, list[Match]],
+                     language: Optional[str] = None) -> list[Prediction]:
         passages = [p for p in passages if model_reads(p.text, found.get(p.passage_id))]
         probabilities = self.model.predict_proba([model_text(p.heading_path, p.text) for p in passages],
                                                  [evidence_tokens(found.get(p.passage_id, ())) for p in passages])
         predictions = []
         for passage, row in zip(passages, probabilities):
-            by_rules = {p.concept: p for p in self.rules.predict(passage, found.get(passage.passage_id, []))}
+            by_rules = {p.concept: p for p in self.rules.predict(passage, found.get(passage.passage_id, []), language)}
             context = None                      # level and flags of a label the model adds: the same for every concept
             for concept, probability in zip(self.model.labels, row):
                 probability = round(float(probability), 4)
@@ -80,7 +82,8 @@ class HybridClassifier:
                 if rule is None and not counted and probability < self.band[0]:
                     continue
                 if rule is None:
-                    context = context or (Levels(passage).level([]), conditional_flag(passage), component_flag(passage))
+                    context = context or (Levels(passage, found.get(passage.passage_id, []), language).level(concept, []),
+                                          conditional_flag(passage), component_flag(passage))
                     level, conditional, component = context
                 else:
                     level, conditional, component = rule.level, rule.conditional, rule.component
@@ -88,6 +91,7 @@ class HybridClassifier:
                     passage_id=passage.passage_id, concept=concept, level=level,
                     confidence=round(probability if counted else 1.0 - probability, 4),
                     conditional=conditional, component=component, terms=rule.terms if rule else (),
+                    targets=rule.targets if rule and counted else (),
                     method=self.method, rule_level=rule.level if rule else 0, probability=probability, counted=counted,
                     review=review_reasons(rule is not None, probability, counted, level, self.band)))
         return predictions

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Protocol
+from typing import Optional, Protocol
 
 from ..records import Match, Passage, Prediction
 
@@ -12,12 +12,14 @@ class Classifier(Protocol):
     """Labels a document's passages from the taxonomy matches found in them.
 
     ``method`` names the labels in the store (another method re-labels stored passages);
-    ``predict_many`` gets every tagged passage of one document and ``{passage_id: matches}``
-    for those with a match, and returns one ``Prediction`` per passage and concept it labels.
+    ``predict_many`` gets every tagged passage of one document, ``{passage_id: matches}`` for those with a
+    match and the document's language (ISO 639-1 or None; it settles number formats such as "2,500"), and
+    returns one ``Prediction`` per passage and concept it labels.
     ``RuleClassifier`` and ``HybridClassifier`` fit; so does any object with these two members.
     """
 
     method: str
 
-    def predict_many(self, passages: Sequence[Passage], found: Mapping[str, list[Match]]) -> list[Prediction]:
+    def predict_many(self, passages: Sequence[Passage], found: Mapping[str, list[Match]],
+                     language: Optional[str] = None) -> list[Prediction]:
         ...

@@ -19,46 +19,27 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from typing import Optional
 
-from ..records import Match, Passage, Prediction
+from ..records import Match, Passage, Prediction, Target
 from .cues import (
     ACTION_HEADING,
+    ACTION_START,
     ADAPTATION,
     COMMITMENT,
     CONDITIONAL,
+    CONTEXT_HEADING,
+    FUTURE_IMPACT,
+    IMPACT,
+    INTENT,
+    LIST_ITEM,
     MITIGATION,
-    MONEY,
-    QUANTITY,
-    SENTENCE_END,
-    SHARE_OF_MONEY,
+    PAST,
     UNCONDITIONAL,
-    WORD_QUANTITY,
 )
+from .targets import sentence_bounds, tie_targets
 
 WEIGHT_PREFERRED, WEIGHT_PHRASE, WEIGHT_WORD = 0.85, 0.7, 0.55
-
-
-def quantities(text: str) -> list[tuple[int, int]]:
-    """(start, end) spans of quantities with a unit that are not money."""
-    spans = []
-    for pattern in (QUANTITY, WORD_QUANTITY):
-        for found in pattern.finditer(text):
-            before = text[max(0, found.start() - 6): found.start()]
-            after = text[found.end(): found.end() + 30]
-            if MONEY.search(before) or MONEY.search(found.group(0)) or SHARE_OF_MONEY.match(after):
-                continue
-            spans.append((found.start(), found.end()))
-    return sorted(spans)
-
-
-def sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of rough sentences: enough to tie a number to a term."""
-    bounds, start = [], 0
-    for found in SENTENCE_END.finditer(text):
-        bounds.append((start, found.start()))
-        start = found.end()
-    bounds.append((start, len(text)))
-    return bounds
 
 
 def conditional_flag(passage: Passage) -> str:
@@ -85,59 +66,76 @@ class RuleClassifier:
 
     method = "rules"
 
-    def predict_many(self, passages: Sequence[Passage], found: Mapping[str, list[Match]]) -> list[Prediction]:
+    def predict_many(self, passages: Sequence[Passage], found: Mapping[str, list[Match]],
+                     language: Optional[str] = None) -> list[Prediction]:
         """Predictions for a document's passages; ``found`` maps passage ids to their matches."""
         predictions = []
         for passage in passages:
             if found.get(passage.passage_id):
-                predictions += self.predict(passage, found[passage.passage_id])
+                predictions += self.predict(passage, found[passage.passage_id], language)
         return predictions
 
-    def predict(self, passage: Passage, matches: Sequence[Match]) -> list[Prediction]:
-        """One prediction per concept matched in ``passage``."""
+    def predict(self, passage: Passage, matches: Sequence[Match], language: Optional[str] = None) -> list[Prediction]:
+        """One prediction per concept matched in ``passage`` (``language``: the document's, for number formats)."""
         by_concept: dict[str, list[Match]] = defaultdict(list)
         for match in matches:
             by_concept[match.concept].append(match)
         if not by_concept:
             return []
-        levels = Levels(passage)
+        levels = Levels(passage, matches, language)
         conditional = conditional_flag(passage)
         component = component_flag(passage)
         predictions = []
         for concept, concept_matches in sorted(by_concept.items()):
-            level = levels.level(concept_matches)
+            level = levels.level(concept, concept_matches)
             predictions.append(Prediction(
                 passage_id=passage.passage_id, concept=concept, level=level,
                 confidence=_confidence(concept_matches), conditional=conditional, component=component,
                 terms=tuple(sorted({m.term for m in concept_matches})), method=self.method, rule_level=level,
+                targets=tuple(levels.targets.get(concept, ())),
             ))
         return predictions
 
 
 class Levels:
-    """The commitment level of a concept in one passage (see the module docstring)."""
+    """The commitment level of each concept in one passage (see the module docstring)."""
 
-    def __init__(self, passage: Passage):
-        self.commits = bool(COMMITMENT.search(passage.text)) or (
-            passage.text.lstrip().startswith(("•", "-", "–", "*")) and bool(ACTION_HEADING.search(passage.heading_path)))
-        self.spans = quantities(passage.text)
-        self.bounds = sentences(passage.text) if self.spans else []
+    def __init__(self, passage: Passage, matches: Sequence[Match] = (), language: Optional[str] = None):
+        self.text = passage.text
+        headings = passage.heading_path.split(" > ")
+        self.context = bool(CONTEXT_HEADING.search(" > ".join(headings[-2:])))
+        self.action_heading = bool(ACTION_HEADING.search(headings[-1]))
+        self.item = bool(LIST_ITEM.match(self.text)) or passage.kind == "table"
+        self.bounds = sentence_bounds(self.text)
+        self.targets: dict[str, list[Target]] = defaultdict(list)
+        self.untied: list[Target] = []
+        if any(c.isdigit() for c in self.text):
+            spans = [(m.start, m.end, m.concept) for m in matches]
+            for target, concepts in tie_targets(self.text, spans, lang=language or "en",
+                                                conditional=conditional_flag(passage), heading_path=passage.heading_path,
+                                                table=passage.kind == "table"):
+                for concept in concepts:
+                    self.targets[concept].append(target)
 
-    def level(self, matches: Sequence[Match]) -> int:
-        """Level for a concept with these matches; with none (a label from the model), any quantity counts."""
-        if not self.commits:
-            return 1
-        if self.spans and (not matches or _quantity_in_sentence(matches, self.spans, self.bounds)):
+    def level(self, concept: str, matches: Sequence[Match]) -> int:
+        """Level of ``concept`` given its matches; with none (a label from the model), the whole passage decides."""
+        if self.targets.get(concept):
             return 3
-        return 2
+        return 2 if self.commits(matches) else 1
 
-
-def _quantity_in_sentence(matches: Sequence[Match], spans: list[tuple[int, int]], bounds: list[tuple[int, int]]) -> bool:
-    """True when a quantity sits in the same sentence as one of the matches."""
-    for s_start, s_end in bounds:
-        if any(s_start <= m.start < s_end for m in matches) and any(s_start <= q < s_end for q, _ in spans):
-            return True
-    return False
+    def commits(self, matches: Sequence[Match]) -> bool:
+        """Whether the sentences of these matches say what the country does (not context, impacts or the past)."""
+        sentences = [self.text[a:b] for a, b in self.bounds if any(a <= m.start < b for m in matches)] or [self.text]
+        said = " ".join(sentences)
+        intent = bool(INTENT.search(FUTURE_IMPACT.sub(" ", said)))      # "vont entraîner des risques" is no plan
+        acts = any(ACTION_START.match(sentence) for sentence in sentences)
+        if PAST.search(said) and not intent:
+            return False
+        if IMPACT.search(said) and not (intent or acts):
+            return False
+        if self.context and not (intent or acts):
+            return False
+        return intent or acts or self.action_heading or bool(COMMITMENT.search(said))
 
 
 def _confidence(matches: Sequence[Match]) -> float:

@@ -9,6 +9,7 @@ import click
 
 from ..defaults import DEFAULT_STORE
 from ..errors import NdcScanError
+from ..read.countries import resolve_country
 
 T = TypeVar("T")
 
@@ -29,3 +30,8 @@ def run(ctx: click.Context, action: Callable[[], T]) -> T:
                    "run the same command again to carry on", err=True)
         ctx.exit(130)
     raise AssertionError("unreachable: ctx.exit raises")      # pragma: no cover
+
+
+def country(ctx: click.Context, text: str, given_as: str = "--country") -> str:
+    """The ISO3 code of a country given as a code or a name; an unknown one is one error line (exit 2)."""
+    return run(ctx, lambda: resolve_country(text, given_as=given_as))

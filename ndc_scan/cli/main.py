@@ -16,9 +16,11 @@ from typing import Optional
 
 import click
 
+from ..aggregate.coverage import to_review
 from ..classify.hybrid import DEFAULT_BAND
 from ..classify.model import load_model, write_card
 from ..defaults import DEFAULT_DOCUMENTS, DEFAULT_LABELS, DEFAULT_MODEL_DIR, DEFAULT_STORE, shown
+from ..learn.documents import write_scores
 from ..learn.evaluate import evaluate_documents, evaluate_methods, write_errors_markdown
 from ..learn.train import train as run_train
 from ..pipeline import ScanResult
@@ -27,6 +29,7 @@ from ..read.pages import DEFAULT_ENGINE, ENGINES
 from ..taxonomy import CONCEPT_IDS, LANGUAGES, load_taxonomy
 from .common import STORE_HELP
 from .common import run as _run
+from .reports import briefs, compare
 from .review import review
 
 
@@ -81,10 +84,13 @@ def main(ctx: click.Context, verbose: bool):
 @click.option("--rules-only", is_flag=True, help="Label with the keyword rules alone, without the learned model.")
 @click.option("--review-band", default=",".join(map(str, DEFAULT_BAND)), show_default=True, callback=lambda c, p, v: _band(v),
               help="LOW,HIGH: a model probability in [LOW, HIGH) flags the label for review.")
+@click.option("--catalog", "catalogs", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Registry catalog (CSV) for citation details, beside the shipped UNFCCC ones; a corpus MANIFEST.csv "
+                   "(sha256, source_path) matches files by hash. Repeat for several.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @click.pass_context
 def scan(ctx, paths, out, store, metadata, lang, taxonomy, all_versions, password, strict, timeout, jobs, executor, scheduler,
-         engine, no_ocr, model_dir, rules_only, review_band, quiet):
+         engine, no_ocr, model_dir, rules_only, review_band, catalogs, quiet):
     """Scan NDC PDFs (files, folders searched recursively, or glob patterns) and write the reports.
 
     \b
@@ -111,8 +117,8 @@ def scan(ctx, paths, out, store, metadata, lang, taxonomy, all_versions, passwor
         result = _run(ctx, lambda: run_scan(paths, out=out, store=store, metadata=metadata, lang=lang,
                                            taxonomy=taxonomy, all_versions=all_versions, password=password,
                                            strict=strict, ocr=not no_ocr, timeout=timeout, jobs=jobs, engine=engine,
-                                           model=model, review_band=review_band, executor=executor,
-                                           scheduler=scheduler, progress=bar))
+                                           model=model, review_band=review_band, catalogs=catalogs,
+                                           executor=executor, scheduler=scheduler, progress=bar))
     finally:
         if bar:
             bar.finish()
@@ -174,10 +180,10 @@ def _summary(result: ScanResult, out: str, model: Optional[str | Path]) -> None:
         echo(f"  {concept:<28} {counts.get(concept, 0):>4} / {strong.get(concept, 0):>4}")
     passages = result.tables.passages
     if result.classifier.startswith("hybrid:"):
-        flagged = passages[passages["review_reason"] != ""]
-        echo(f"Labels: rules + model {result.classifier.split(':')[1]} ({shown(Path(str(model)))}); {len(flagged)} "
-             f"label(s) flagged for review ({int((~passages['counted'].astype(bool)).sum())} not counted), "
-             "see review_reason in passages.csv.")
+        pending, reviewed = len(to_review(passages)), int((passages["reviewed"] != "").sum()) if len(passages) else 0
+        echo(f"Labels: rules + model {result.classifier.split(':')[1]} ({shown(Path(str(model)))}); {pending} "
+             f"label(s) to review (flagged by the scan, not yet reviewed; {reviewed} reviewed, "
+             f"{int((~passages['counted'].astype(bool)).sum())} not counted), see review_reason in passages.csv.")
     else:
         echo(f"Labels: {'keyword rules alone' if result.classifier == 'rules' else result.classifier}.")
     if result.failures:
@@ -208,17 +214,22 @@ def taxonomy(ctx, taxonomy):
               help="Trained model folder to evaluate (rules, model and their combination).")
 @click.option("--passages", default=str(DEFAULT_LABELS), show_default="corpora/labels/passages.jsonl", type=click.Path(dir_okay=False),
               help="Labelled passages (JSONL); the test countries are scored.")
-@click.option("--documents", default=str(DEFAULT_DOCUMENTS), show_default="corpora/labels/documents.csv", type=click.Path(dir_okay=False),
-              help="Document-level labels (documents read in full).")
+@click.option("--documents", default=[str(DEFAULT_DOCUMENTS)], show_default="corpora/labels/documents.csv", multiple=True,
+              type=click.Path(dir_okay=False),
+              help="Document-level labels (documents read in full); repeat for several files.")
 @click.option("--store", type=click.Path(dir_okay=False),
               help="Store holding a scan of the labelled documents: adds document-level scores (make evaluate).")
+@click.option("--targets", "targets_path", type=click.Path(exists=True, dir_okay=False),
+              help="Quantified targets of the labelled documents (CSV: file, concept, value, unit, year): adds their scores.")
+@click.option("--manifest", "manifest_path", type=click.Path(exists=True, dir_okay=False),
+              help="CSV with file, language (and iso3, year, kind): scores per language and version changes.")
 @click.option("--coverage", "coverage_path", type=click.Path(exists=True, dir_okay=False),
               help="Instead: score a coverage.csv written by 'ndc-scan scan' against --documents.")
 @click.option("--out", type=click.Path(file_okay=False),
               help="Folder for the score tables (CSV), all errors (CSV) and the worst errors (worst_errors.md).")
 @click.option("--record", is_flag=True, help="Also write the scores into the model card.")
 @click.pass_context
-def evaluate(ctx, model_dir, passages, documents, store, coverage_path, out, record):
+def evaluate(ctx, model_dir, passages, documents, store, targets_path, manifest_path, coverage_path, out, record):
     """Score rules alone, the model alone and their combination against hand labels.
 
     Per concept: precision, recall and F1 at passage level (labelled passages of
@@ -240,14 +251,21 @@ def evaluate(ctx, model_dir, passages, documents, store, coverage_path, out, rec
             scored.errors.to_csv(Path(out) / "evaluation_errors.csv", index=False)
         return
     model = _run(ctx, lambda: load_model(model_dir))
-    result = _run(ctx, lambda: evaluate_methods(model, passages_path=passages, documents_path=documents, store=store))
+    result = _run(ctx, lambda: evaluate_methods(model, passages_path=passages, documents_path=documents, store=store,
+                                                targets_path=targets_path, manifest_path=manifest_path))
     for title, table in (("Passage level (test countries)", result.passages), ("Document level", result.documents)):
         if len(table):
             click.echo(f"{title}: F1 per concept")
             click.echo(table.pivot(index="concept", columns="method", values="f1")
-                       .reindex(index=list(table["concept"].drop_duplicates()), columns=["rules", "model", "combination"])
+                       .reindex(index=list(table["concept"].drop_duplicates()), columns=list(table["method"].unique()))
                        .to_string())
             click.echo()
+    for method, scores in result.reports.items():
+        click.echo(f"Documents, {method}: " + ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}"
+                                                        for k, v in scores.summary.items() if v is not None))
+        click.echo(scores.languages.to_string(index=False))
+        click.echo(scores.confusion.to_string())
+        click.echo()
     click.echo(result.summary)
     if out:
         folder = Path(out)
@@ -257,6 +275,8 @@ def evaluate(ctx, model_dir, passages, documents, store, coverage_path, out, rec
             result.documents.to_csv(folder / "evaluation_documents.csv", index=False)
         result.errors.to_csv(folder / "passage_errors.csv", index=False)
         write_errors_markdown(result.errors, folder / "worst_errors.md")
+        for method, scores in result.reports.items():
+            write_scores(scores, folder, prefix=f"{method}_")
         click.echo(f"Wrote {folder}/evaluation_passages.csv, passage_errors.csv, worst_errors.md"
                    + (", evaluation_documents.csv" if len(result.documents) else ""))
     if record:
@@ -315,3 +335,5 @@ def train(ctx, labels, out, name, taxonomy, seed, store, no_reviews):
 
 
 main.add_command(review)
+main.add_command(briefs)
+main.add_command(compare)

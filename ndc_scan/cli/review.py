@@ -21,14 +21,16 @@ from ..review.sheet import export_decisions, export_sheet, import_sheet, sheet_f
 from ..review.stats import review_stats as compute_stats
 from ..store import Store
 from ..taxonomy import CONCEPT_IDS, load_taxonomy
+from .common import country as _country
 from .common import run as _run
 
 
 def _filter_options(command):
     """The queue filters, shared by the session and the spreadsheet export."""
     options = [
-        click.option("--country", "countries", multiple=True, metavar="ISO3",
-                     help="Only this country (ISO3 code, e.g. NER); repeat for several."),
+        click.option("--country", "countries", multiple=True, metavar="COUNTRY",
+                     help="Only this country: ISO3 code (NER) or name in en/fr/es/pt/ar/ru (Niger, النيجر); "
+                          "repeat for several."),
         click.option("--concept", "concepts", multiple=True, type=click.Choice(CONCEPT_IDS),
                      help="Only this concept; repeat for several."),
         click.option("--document", "documents", multiple=True, metavar="FILE",
@@ -49,7 +51,8 @@ def _filter_options(command):
 def _filters(ctx, countries, concepts, documents, reasons, all_labels, undecided):
     """Filters given to the subcommand, plus those given before it (ndc-scan review --country NER export …)."""
     given = ctx.obj.get("review_filters")
-    return Filters(countries=tuple(c.upper() for c in countries + (given.countries if given else ())),
+    codes = tuple(_country(ctx, c) for c in countries)
+    return Filters(countries=codes + (given.countries if given else ()),
                    concepts=tuple(concepts) + (given.concepts if given else ()),
                    documents=tuple(documents) + (given.documents if given else ()),
                    reasons=tuple(reasons) + (given.reasons if given else ()),
@@ -136,11 +139,12 @@ def review(ctx, store, reviewer, countries, concepts, documents, reasons, all_la
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "csv", "jsonl"]),
               help="xlsx or csv: a sheet to fill in; jsonl: a backup of every decision (default: from the file name).")
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists (by default an existing file is never replaced).")
 @click.option("--store", type=click.Path(dir_okay=False), help=f"Store (default {DEFAULT_STORE}).")
 @click.option("--reviewer", help="Leave out labels this reviewer has decided already.")
 @_filter_options
 @click.pass_context
-def review_export(ctx, file, fmt, store, reviewer, countries, concepts, documents, reasons, all_labels, undecided):
+def review_export(ctx, file, fmt, force, store, reviewer, countries, concepts, documents, reasons, all_labels, undecided):
     """Write the labels to review to a spreadsheet (xlsx with a drop-down, or csv), or every decision to JSONL.
 
     The sheet has one row per label: a decision column (accept, reject, correct, ignore,
@@ -155,14 +159,19 @@ def review_export(ctx, file, fmt, store, reviewer, countries, concepts, document
       ndc-scan review export decisions.jsonl          # back up every decision
     """
     kind = _run(ctx, lambda: sheet_format(file, fmt))
+    filters = _filters(ctx, countries, concepts, documents, reasons, all_labels, undecided)
     with _open_store(ctx, store) as db:
         if kind == "jsonl":
-            count = export_decisions(db, file)
+            count = _run(ctx, lambda: export_decisions(db, file, force=force))
             click.echo(f"Wrote {count} decision(s) to {file} (restore with: ndc-scan review import {file}).")
             return
-        filters = _filters(ctx, countries, concepts, documents, reasons, all_labels, undecided)
-        count = _run(ctx, lambda: export_sheet(db, file, fmt=kind, filters=filters,
+        count = _run(ctx, lambda: export_sheet(db, file, fmt=kind, filters=filters, force=force,
                                                reviewer=reviewer or ctx.obj.get("review_reviewer")))
+    if not count:
+        click.echo("Nothing to export: no label to review matches these filters"
+                   + ("" if filters.all_labels else " (flagged labels only; --all adds every label)")
+                   + f"; {file} was not written.")
+        return
     click.echo(f"Wrote {count} label(s) to review to {file}; fill in the decision column and run "
                f"'ndc-scan review import {file}'.")
 

@@ -9,22 +9,28 @@ against the document labels (:func:`evaluate_documents`).
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
 import numpy as np
 import pandas as pd
 
+from ..aggregate.tables import build_tables
 from ..classify.hybrid import DEFAULT_BAND, HybridClassifier
+from ..classify.label import label_document
 from ..classify.model import Model
+from ..classify.protocol import Classifier
+from ..classify.rules import RuleClassifier
 from ..errors import UsageError
 from ..passages.tag import Tagger
 from ..records import LabelledPassage, Prediction
 from ..store import Store
 from ..taxonomy import CONCEPT_IDS, Taxonomy, load_taxonomy
-from .labels import as_passage, by_language, gold_matrix, load_labels
+from .documents import DocumentLabels, DocumentScores, load_document_labels, score_documents
+from .labels import HELD_OUT, as_passage, by_language, gold_matrix, load_labels
 from .scores import passage_scores, score_table
 
 
@@ -35,10 +41,12 @@ class Evaluation:
     summary: str
 
 
-def evaluate_documents(labels_path: str | Path, coverage_path: str | Path) -> Evaluation:
-    labels = pd.read_csv(labels_path)
+def evaluate_documents(labels_path: str | Path | Sequence[str | Path], coverage_path: str | Path) -> Evaluation:
+    """Score a coverage.csv written by a scan against document labels (presence and exact level)."""
+    paths = [labels_path] if isinstance(labels_path, (str, Path)) else list(labels_path)
+    labels = pd.concat([pd.read_csv(path) for path in paths], ignore_index=True)
     coverage = pd.read_csv(coverage_path)
-    for frame, name, needed in ((labels, labels_path, {"file", "concept", "level"}),
+    for frame, name, needed in ((labels, ", ".join(map(str, paths)), {"file", "concept", "level"}),
                                 (coverage, coverage_path, {"document", "concept", "level"})):
         missing = needed - set(frame.columns)
         if missing:
@@ -74,6 +82,7 @@ class MethodEvaluation:
     documents: pd.DataFrame      # the same per document ("concept present"), with level agreement; empty without a store
     errors: pd.DataFrame         # every passage × concept the combination gets wrong, most confident first
     summary: str
+    reports: dict[str, DocumentScores] = field(default_factory=dict)   # method → full document-level scores
 
 
 def method_decisions(predictions: Sequence[Prediction]) -> dict[str, dict[str, int]]:
@@ -90,15 +99,18 @@ def method_decisions(predictions: Sequence[Prediction]) -> dict[str, dict[str, i
 
 def evaluate_methods(model: Model, *, passages_path: str | Path, documents_path: Optional[str | Path] = None,
                      store: Optional[str | Path] = None, taxonomy: str | Path | Taxonomy | None = None,
-                     band: Optional[tuple[float, float]] = None) -> MethodEvaluation:
+                     band: Optional[tuple[float, float]] = None, targets_path: Optional[str | Path] = None,
+                     manifest_path: Optional[str | Path] = None) -> MethodEvaluation:
     """Score the three methods on the labelled passages of the test countries, and on whole documents.
 
     Document level needs ``documents_path`` (documents read in full) and a ``store``
-    holding a scan of those documents (any method: passages are re-labelled here).
+    holding a scan of those documents (any method: documents are re-labelled in a copy of it), and is scored
+    for the rules alone and the combination (``learn.documents``); ``targets_path`` adds the targets' scores,
+    ``manifest_path`` (file, language, iso3, year, kind) the languages and the version order.
     """
     tax = taxonomy if isinstance(taxonomy, Taxonomy) else load_taxonomy(taxonomy)
     tagger, hybrid = Tagger(tax), HybridClassifier(model, band or DEFAULT_BAND)
-    test = [item for item in load_labels(passages_path) if item.split == "test"]
+    test = [item for item in load_labels(passages_path) if item.split in HELD_OUT]
     decided = {method: np.zeros((len(test), len(CONCEPT_IDS)), dtype=bool) for method in METHODS}
     detail: dict = {}
     for language, positions in by_language(test).items():
@@ -116,10 +128,14 @@ def evaluate_methods(model: Model, *, passages_path: str | Path, documents_path:
     gold = gold_matrix(test)
     passage_table = pd.concat([passage_scores(gold, decided[m]).assign(method=m) for m in METHODS], ignore_index=True)
     errors = _passage_errors(test, gold, decided, detail)
-    documents = _document_scores(documents_path, store, tagger, hybrid) if documents_path and store else pd.DataFrame()
+    reports = {}
+    if documents_path and store:
+        labels = load_document_labels(documents_path, targets_path, manifest_path)
+        reports = evaluate_documents_in_store(store, labels, {"rules": RuleClassifier(), "combination": hybrid}, tax)
+    documents = document_table(reports) if reports else pd.DataFrame()
     summary = _method_summary(passage_table, documents, len(test))
     return MethodEvaluation(passages=passage_table[["method"] + [c for c in passage_table.columns if c != "method"]],
-                            documents=documents, errors=errors, summary=summary)
+                            documents=documents, errors=errors, summary=summary, reports=reports)
 
 
 def _passage_errors(test: Sequence[LabelledPassage], gold: np.ndarray, decided: dict[str, np.ndarray],
@@ -146,26 +162,41 @@ def _passage_errors(test: Sequence[LabelledPassage], gold: np.ndarray, decided: 
     return pd.DataFrame(rows, columns=columns).sort_values("severity", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def _document_scores(documents_path: str | Path, store_path: str | Path, tagger: Tagger,
-                     hybrid: HybridClassifier) -> pd.DataFrame:
-    labels = pd.read_csv(documents_path)
-    rows = []
-    with Store(store_path, create=False) as db:
-        for file_name, gold_rows in labels.groupby("file", sort=True):
-            found = db.documents_named(file_name)
-            if not found:
-                raise UsageError(f"{store_path}: does not hold {file_name}",
-                                 remedy="scan the labelled documents into this store first (make evaluate)")
-            passages = db.tagged_passages(found[0]["doc_id"])
-            decisions = method_decisions(hybrid.predict_many(passages, tagger.tag(passages, found[0]["language"])))
-            for row in gold_rows.itertuples(index=False):
-                for method in METHODS:
-                    rows.append({"method": method, "file": file_name, "concept": row.concept,
-                                 "level_gold": int(row.level), "level_tool": decisions[method].get(row.concept, 0)})
-    cells = pd.DataFrame(rows)
-    cells["gold"], cells["tool"] = cells["level_gold"] >= 1, cells["level_tool"] >= 1
-    tables = [score_table(cells[cells["method"] == m]).assign(method=m) for m in METHODS]
-    return pd.concat(tables, ignore_index=True)[["method", *tables[0].columns.drop("method")]]
+def evaluate_documents_in_store(store: str | Path, labels: DocumentLabels, classifiers: dict[str, Classifier],
+                                taxonomy: Taxonomy) -> dict[str, DocumentScores]:
+    """Each classifier's full document-level scores (levels, pages, targets, versions) on the labelled documents.
+
+    The store holds a scan of the labelled documents (any classifier); each classifier labels them in a
+    temporary copy of it, and the scan's tables are built and scored as a scan would report them.
+    """
+    results = {}
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "evaluation.sqlite"
+        with Store(store, create=False) as db:
+            db.backup_to(copy)
+        with Store(copy, create=False) as db:
+            documents = []
+            for file_name in sorted(set(labels.cells["file"])):
+                found = db.documents_named(file_name)
+                if not found:
+                    raise UsageError(f"{store}: does not hold {file_name}",
+                                     remedy="scan the labelled documents into this store first (make evaluate)")
+                documents.append(db.document(found[0]["doc_id"]))
+            tagger = Tagger(taxonomy)
+            for method, classifier in classifiers.items():
+                for document in documents:
+                    if document is not None:
+                        label_document(db, document, tagger, classifier, taxonomy, force=True)
+                doc_ids = [d.doc_id for d in documents if d is not None]
+                db.use_labelling(doc_ids, taxonomy.hash)
+                results[method] = score_documents(labels, build_tables(db, doc_ids, [], taxonomy))
+    return results
+
+
+def document_table(reports: dict[str, DocumentScores]) -> pd.DataFrame:
+    """The per-concept document scores of several methods, one table with a ``method`` column."""
+    return pd.concat([scores.concepts.assign(method=method) for method, scores in reports.items()],
+                     ignore_index=True)[["method", *next(iter(reports.values())).concepts.columns]]
 
 
 def _method_summary(passages: pd.DataFrame, documents: pd.DataFrame, n_passages: int) -> str:
@@ -176,7 +207,8 @@ def _method_summary(passages: pd.DataFrame, documents: pd.DataFrame, n_passages:
     text = f"{n_passages} test-country passages; passage macro F1 " + ", ".join(
         f"{m} {macro(passages, m):.3f}" for m in METHODS)
     if len(documents):
-        text += "; document macro F1 " + ", ".join(f"{m} {macro(documents, m):.3f}" for m in METHODS)
+        text += "; document macro F1 " + ", ".join(f"{m} {macro(documents, m):.3f}"
+                                                  for m in documents["method"].drop_duplicates())
     return text
 
 

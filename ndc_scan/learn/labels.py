@@ -18,6 +18,9 @@ from ..errors import LabelsError, UsageError
 from ..records import LabelledPassage, Passage
 from ..taxonomy import CONCEPT_IDS
 
+#: Splits the model is fitted on, and splits that are only ever scored (by country: no country is in both).
+FITTED = ("train",)
+HELD_OUT = ("dev", "test")
 _REQUIRED = ("passage_id", "text_hash", "file", "iso3", "language", "page", "heading_path", "text", "concepts", "split")
 
 

@@ -10,6 +10,7 @@ from ..aggregate.decisions import outcomes
 from ..records import LabelledPassage
 from ..store import Row, Store
 from ..taxonomy import CONCEPT_IDS
+from .labels import FITTED, HELD_OUT
 
 
 @dataclass
@@ -36,9 +37,9 @@ def reviewed_examples(store: str | Path, labelled: Sequence[LabelledPassage]) ->
         decided = outcomes(db.decisions())
         if not decided:
             return result
-        test_countries = {item.iso3 for item in labelled if item.split == "test"}
-        test_hashes = {item.text_hash for item in labelled if item.split == "test"}
-        fitted = {item.text_hash: item for item in labelled if item.split != "test"}
+        test_countries = {item.iso3 for item in labelled if item.split in HELD_OUT}
+        test_hashes = {item.text_hash for item in labelled if item.split in HELD_OUT}
+        fitted = {item.text_hash: item for item in labelled if item.split in FITTED}
         found: dict[str, Row] = {}
         for row in db.tagged_passages_with_documents():
             if row["text_hash"] in decided:

@@ -40,7 +40,7 @@ from ..errors import UsageError
 from ..passages.tag import Tagger
 from ..records import LabelledPassage
 from ..taxonomy import CONCEPT_IDS, Taxonomy, load_taxonomy
-from .labels import as_passage, by_language, data_hash, gold_matrix, load_labels
+from .labels import FITTED, HELD_OUT, as_passage, by_language, data_hash, gold_matrix, load_labels
 from .reviews import Reviewed, reviewed_examples
 from .scores import f1, passage_scores
 
@@ -192,11 +192,11 @@ def train(labels: str | Path = DEFAULT_LABELS, out: str | Path | None = None, *,
     tax = taxonomy if isinstance(taxonomy, Taxonomy) else load_taxonomy(taxonomy)
     labelled = load_labels(labels)
     reviewed = reviewed_examples(store, labelled) if store is not None else Reviewed()
-    fit_items = [item for item in labelled if item.split in ("train", "dev") and item.text_hash not in reviewed.replaced]
+    fit_items = [item for item in labelled if item.split in FITTED and item.text_hash not in reviewed.replaced]
     fit_items += reviewed.items
-    test_items = [item for item in labelled if item.split == "test"]
+    test_items = [item for item in labelled if item.split in HELD_OUT]
     if not fit_items or not test_items:
-        raise UsageError(f"{labels}: needs passages in train/dev and in test countries",
+        raise UsageError(f"{labels}: needs passages of train countries and of held-out (dev or test) countries",
                          remedy="split the labels by country (corpora/labels/README.md)")
     tagger = Tagger(tax)
     fit_evidence, test_evidence = rule_evidence(fit_items, tagger), rule_evidence(test_items, tagger)

@@ -13,6 +13,7 @@ endings cut off, so that "République du Sénégal", "Российской Фе�
 
 from __future__ import annotations
 
+import difflib
 import gettext
 import re
 import unicodedata
@@ -22,6 +23,8 @@ from functools import lru_cache
 from typing import NamedTuple, Optional
 
 import pycountry
+
+from ..errors import UsageError
 
 #: Codes the UNFCCC registry uses that are not ISO 3166-1 (kept as given).
 NON_ISO_CODES = {"EUU": "European Union"}
@@ -264,6 +267,42 @@ def country_name(iso3: str) -> Optional[str]:
 def lookup_name(name: str) -> Optional[str]:
     """ISO3 of a country name in any indexed language, or None."""
     return _file_name_index().get(_key(name))
+
+
+def resolve_country(text: str, *, given_as: str = "") -> str:
+    """The ISO3 code of ``text``: an ISO3 code (any case) or a country name in en/fr/es/pt/ar/ru.
+
+    Raises ``UsageError`` naming the nearest known codes and names when ``text`` is neither;
+    ``given_as`` (e.g. "--country") starts the message.
+    """
+    given = text.strip()
+    if len(given) == 3 and given.isascii() and is_country_code(given.upper()):
+        return given.upper()
+    found = lookup_name(given)
+    if found:
+        return found
+    near = nearest_countries(given)
+    hint = f"did you mean {' or '.join(near)}? " if near else ""
+    raise UsageError(f"{given_as + ' ' if given_as else ''}{text!r} is not a country code or name ndc_scan knows",
+                     remedy=f"{hint}give an ISO3 code (e.g. NER) or a country name in English, French, Spanish, "
+                            "Portuguese, Arabic or Russian")
+
+
+def nearest_countries(text: str, n: int = 3) -> list[str]:
+    """Up to ``n`` known countries whose code or name is closest to ``text``, as "Niger (NER)"."""
+    key = " ".join(_key(text))
+    if not key:
+        return []
+    names = {" ".join(k): iso3 for k, iso3 in _file_name_index().items()}
+    codes = {code.casefold(): code for code in _keys_by_country()} if len(key) == 3 else {}
+    close = (difflib.get_close_matches(key, list(codes), n=n, cutoff=0.6)
+             + difflib.get_close_matches(key, list(names), n=n * 4, cutoff=0.7))
+    found: list[str] = []
+    for match in close:
+        iso3 = names.get(match) or codes[match]
+        if iso3 not in found:
+            found.append(iso3)
+    return [f"{country_name(iso3)} ({iso3})" for iso3 in found[:n]]
 
 
 class Found(NamedTuple):

@@ -202,10 +202,11 @@ def make_line(words: list, column: int) -> Line:
     size = statistics.median(sizes)
     rtl = sum(1 for w in words if _rtl(w["text"])) * 2 > len(words)
     ordered = sorted(words, key=lambda w: -w["x0"] if rtl else w["x0"])
-    parts, cells = [], 0
+    parts, cells, boxes = [], 0, []
     for i, word in enumerate(ordered):
         visual = _rtl(word["text"]) and not word.get("logical")   # OCR words are in reading order
         text = textnorm.word_in_reading_order(word["text"]) if visual else word["text"]
+        boxes.append((word["x0"], word["x1"], textnorm.normalise(text)))
         if i:
             prev = ordered[i - 1]
             gap = (prev["x0"] - word["x1"]) if rtl else (word["x0"] - prev["x1"])
@@ -221,7 +222,8 @@ def make_line(words: list, column: int) -> Line:
     bold = sum(1 for w in words if _BOLD.search(w.get("fontname") or "")) * 2 > len(words)
     return Line(text=text, x0=min(w["x0"] for w in words), x1=max(w["x1"] for w in words),
                 top=min(w["top"] for w in words), bottom=max(w["bottom"] for w in words),
-                size=round(size, 1), bold=bold, column=column, is_table_row=cells >= 1)
+                size=round(size, 1), bold=bold, column=column, is_table_row=cells >= 1,
+                words=() if rtl else tuple(boxes))
 
 
 def _rtl(text: str) -> bool:

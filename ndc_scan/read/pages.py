@@ -39,11 +39,13 @@ from . import layout
 from . import ocr as ocr_stage
 from .metadata import detect_language
 from .pdfium import document_info, page_words
+from .tables import table_rows
 
-#: Bump an engine's version when its extraction output changes: stored pages of an older version are re-extracted.
-#: pdfium 2: bold read from font names, UTF-16 surrogate pairs joined, pdfplumber for pages PDFium reads badly.
-EXTRACTOR_VERSIONS = {"pdfplumber": "1", "pdfium": "2"}
-EXTRACTOR_VERSION = EXTRACTOR_VERSIONS["pdfplumber"]
+#: Bump when extraction output changes: stored pages of an older version are re-extracted.
+EXTRACTOR_VERSION = "3"
+#: Per engine; the pdfium engine's own changes count on top (.2: bold read from font names, UTF-16 surrogate pairs
+#: joined, pdfplumber for the pages PDFium reads badly).
+EXTRACTOR_VERSIONS = {"pdfplumber": EXTRACTOR_VERSION, "pdfium": f"{EXTRACTOR_VERSION}.2"}
 
 
 def extractor_id(engine: str) -> str:
@@ -405,15 +407,22 @@ def _blocks(lines: list, body_size: float, vocabulary: set) -> Iterator[Block]:
 
 def _paragraph_break(previous: Line, line: Line) -> bool:
     gap = line.top - previous.bottom
-    if gap > 0.75 * max(line.size, previous.size) or gap < -2 * line.size:
+    size = max(line.size, previous.size)
+    if gap < -2 * line.size or _BULLET.match(line.text):
         return True
-    if _BULLET.match(line.text):
-        return True
-    return abs(line.size - previous.size) >= 1.5
+    if line.text[:1].islower() and not previous.text.rstrip().endswith(_SENTENCE_END) and gap <= 2 * size:
+        return False        # a sentence goes on in lower case (OCR'd lines vary in height and spacing)
+    return gap > 0.75 * size or abs(line.size - previous.size) >= 1.5
+
+
+_SENTENCE_END = (".", ":", ";", "!", "?", "。", "؟")
 
 
 def _make_block(kind: str, lines: list, level: int, vocabulary: set) -> Block:
-    if kind in ("table", "toc"):
+    if kind == "table":
+        rows = table_rows(lines, lambda first, second: join_lines(first, second, vocabulary))
+        return Block(kind=kind, text="\n".join(rows))
+    if kind == "toc":
         return Block(kind=kind, text="\n".join(line.text for line in lines))
     text = lines[0].text
     for line in lines[1:]:
@@ -426,7 +435,7 @@ def join_lines(first: str, second: str, vocabulary: Set[str] = frozenset()) -> s
 
     "agro-" + "forestry" → "agroforestry"; the hyphen is kept when the document
     spells the word with a hyphen elsewhere ("climate-smart"), or when the next
-    line starts with a capital or a digit.
+    line starts with a capital or a digit ("CS-" + "GDT" → "CS-GDT", one word).
     """
     head = _HYPHEN_END.search(first)
     tail = _WORD_START.match(second)
@@ -435,4 +444,6 @@ def join_lines(first: str, second: str, vocabulary: Set[str] = frozenset()) -> s
         if hyphenated in vocabulary and f"{head.group(1)}{tail.group(1)}".lower() not in vocabulary:
             return first + second
         return first[:-1] + second
+    if head and tail:
+        return first + second
     return f"{first} {second}"

@@ -12,20 +12,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from html import escape
+from pathlib import Path
 
 import pandas as pd
 
 from ..aggregate.coverage import NO_TEXT
+from ..aggregate.groups import income_of, region_of
 from ..aggregate.tables import Tables
 from ..records import DOCUMENT_KINDS
 from ..taxonomy import CONCEPT_IDS, Taxonomy
 from .charts import LEVEL_COLOURS
+from .plain import level_key_html, level_key_lines, page_link, pages_links, quote_html, quoted
 
 MAX_QUOTES, QUOTE_CHARS, MAX_TARGETS, TARGET_QUOTE_CHARS = 4, 230, 4, 110
 LEVEL_SHORT = {0: "absent", 1: "mention", 2: "commitment", 3: "quantified target"}
 CHANGE_ORDER = ("added", "strengthened", "weakened", "dropped")
-UNCONFIRMED = ("Quantified target by the level rules, but no target was extracted for: {} (a number stands near the "
-               "concept; check the quote).")
+UNCONFIRMED = ("Marked “quantified target” because a number stands near the concept, but no target could be read "
+               "from the sentence: {}. Check the quote before citing a figure.")
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
 
 CSS = """
@@ -38,7 +41,10 @@ table{border-collapse:collapse;width:100%;font-size:8pt}td,th{border:1px solid #
 .levels td{width:10%;text-align:center;font-size:7pt}.levels th{font-weight:normal;font-size:7pt;text-align:center;width:10%}
 blockquote{margin:.6mm 0 1mm 2mm;padding-left:2mm;border-left:2px solid #6cc070;font-size:8pt}
 ul{margin:.5mm 0 .5mm 5mm;padding:0}li{margin:.3mm 0}.score{float:right;text-align:right;font-size:9pt}
-footer{margin-top:2mm;font-size:7pt;color:#57606a}
+footer{margin-top:2mm;font-size:7pt;color:#57606a}a{color:inherit}
+.key{list-style:none;margin:1mm 0 0;padding:0;font-size:7pt;color:#57606a;columns:2;column-gap:4mm}.key li{margin:0}
+.swatch{display:inline-block;width:2.6mm;height:2.6mm;border:1px solid #999;margin-right:1mm;vertical-align:-.3mm}
+span.quote[dir=rtl]{display:block;text-align:right}
 @media screen{body{margin:1.5rem auto;padding:0 1rem}}
 """
 
@@ -67,6 +73,13 @@ class Brief:
     changes: list = field(default_factory=list)     # (change, concept name, from level, to level)
     relation: str = ""
     unconfirmed: list = field(default_factory=list)  # concept names at level 3 with no row in targets.csv
+    path: str = ""                                  # the PDF as scanned: page numbers link to it
+    title: str = ""                                 # citation: the registry's title, else the PDF's
+    submitted: str = ""                             # citation: submission date (or the PDF's creation date)
+    registry_url: str = ""
+    citation_source: str = ""
+    region: str = ""
+    income_group: str = ""
 
     @property
     def file_stem(self) -> str:
@@ -85,6 +98,14 @@ def cut(text: str, limit: int) -> str:
         return text
     cut = text[:limit].rsplit(" ", 1)[0]
     return cut + " …"
+
+
+def same_passage(a: str, b: str, span: int = 60) -> bool:
+    """True when two quotes are windows on the same passage: they share a run of ``span`` characters."""
+    a, b = a.strip("… "), b.strip("… ")
+    if len(a) < span or len(b) < span:
+        return a == b
+    return any(a[i:i + span] in b for i in range(0, len(a) - span + 1, 5))
 
 
 def around(sentence: str, quantity: str, limit: int) -> str:
@@ -115,7 +136,10 @@ def build(doc, tables: Tables, taxonomy: Taxonomy) -> Brief:
     """The brief of one document (a row of ``tables.documents``)."""
     coverage, gaps, targets, versions = tables.coverage, tables.gaps, tables.targets, tables.versions
     brief = Brief(iso3=doc.iso3, country=doc.country, document=doc.document, kind_name=doc.kind_name or "kind unknown",
-                  year=doc.year, language=doc.language, n_pages=int(doc.n_pages), read_status=doc.read_status)
+                  year=doc.year, language=doc.language, n_pages=int(doc.n_pages), read_status=doc.read_status,
+                  path=doc.path, title=getattr(doc, "title", ""), submitted=getattr(doc, "submitted", ""),
+                  registry_url=getattr(doc, "registry_url", ""), citation_source=getattr(doc, "citation_source", ""),
+                  region=region_of(doc.iso3) if doc.iso3 else "", income_group=income_of(doc.iso3) if doc.iso3 else "")
     row = gaps[gaps["doc_id"] == doc.doc_id]
     if len(row):
         row = row.iloc[0]
@@ -131,12 +155,17 @@ def build(doc, tables: Tables, taxonomy: Taxonomy) -> Brief:
     for concept in CONCEPT_IDS:
         level = cells.at[concept, "level"] if concept in cells.index else pd.NA
         pages = str(cells.at[concept, "pages"]) if concept in cells.index else ""
-        brief.levels.append((taxonomy.concept_name(concept), None if pd.isna(level) else int(level),
-                             ";".join(pages.split(";")[:3]) + (" …" if pages.count(";") >= 3 else "")))
+        brief.levels.append((taxonomy.concept_name(concept), None if pd.isna(level) else int(level), pages))
     found = cells[cells["level"].fillna(0) > 0].sort_values(["level", "confidence"], ascending=False)
-    for concept, cell in found.head(MAX_QUOTES).iterrows():
-        brief.quotes.append((taxonomy.concept_name(concept), LEVEL_SHORT[int(cell["level"])],
-                             cut(cell["top_quote"], QUOTE_CHARS), cell["top_quote_page"]))
+    quotes: dict[str, list] = {}                     # each passage quoted once, under every concept it speaks for
+    for concept, cell in found.iterrows():
+        text = cut(cell["top_quote"], QUOTE_CHARS)
+        same = next((q for q in quotes if same_passage(q, text)), None)
+        if same is not None:
+            quotes[same][0].append(taxonomy.concept_name(concept))
+        elif len(quotes) < MAX_QUOTES:
+            quotes[text] = [[taxonomy.concept_name(concept)], LEVEL_SHORT[int(cell["level"])], cell["top_quote_page"]]
+    brief.quotes = [(", ".join(names), level, text, page) for text, (names, level, page) in quotes.items()]
     brief.n_targets = len(mine)
     ranked = mine.assign(_area=mine["measure"].isin(["area", "share_of_area"]), _tie=mine["tie"] == "sentence")
     ranked = ranked.sort_values(["_tie", "_area", "level", "page"], ascending=[False, False, False, True])
@@ -166,49 +195,93 @@ def _year(value) -> str:
     return "" if value is None or pd.isna(value) else str(int(value))
 
 
-def render_html(brief: Brief, *, taxonomy_hash: str, source: str = "keyword rules") -> str:
+GAP_SCORE = ("how much commitment strength is missing over the 10 soil and land concepts: 0 = a quantified target "
+             "for every concept, 100 = nothing found; soil carbon counts three times, sustainable land management "
+             "twice")
+KEY_COLOURS = {"quantified target": LEVEL_COLOURS[3], "commitment": LEVEL_COLOURS[2], "mention": LEVEL_COLOURS[1],
+               "absent": LEVEL_COLOURS[0], "not read": "#c9c9c9"}
+
+
+def _where(brief: Brief) -> str:
+    """"Sub-Saharan Africa · Low income (World Bank)" or ""."""
+    parts = [p for p in (brief.region, brief.income_group) if p and p != "not classified"]
+    return " · ".join(parts) + " (World Bank groups)" if parts else ""
+
+
+def citation_words(brief: Brief) -> str:
+    """"Niger INDC, submitted 2015-10-20" (+ the source) in plain words; "" when nothing is known."""
+    if not brief.title and not brief.submitted:
+        return ""
+    if brief.citation_source.startswith("PDF"):
+        return ", ".join(p for p in (brief.title, f"file created {brief.submitted}" if brief.submitted else "") if p)
+    return ", ".join(p for p in (brief.title or brief.document, f"submitted {brief.submitted}" if brief.submitted else "")
+                     if p)
+
+
+def render_html(brief: Brief, *, source: str = "keyword rules", base: Path = Path("."), reviewed: int = 0,
+                report_link: str = "../gap_report.html") -> str:
+    """The brief as one printable A4 page; page numbers link into the PDF (relative to the folder ``base``)."""
     e = escape
     head = (f"<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>{e(brief.country)}: soils and land in "
             f"the NDC (brief)</title><style>{CSS}</style></head><body>")
     score = ("" if brief.score is None or pd.isna(brief.score) else
-             f'<div class=score>gap score <strong>{brief.score:.0f}</strong>/100<br><span class=meta>rank '
-             f'{_year(brief.rank)} of {brief.ranked} (1 = largest gap)</span></div>')
-    parts = [head, score, f"<h1>{e(brief.country)} ({e(brief.iso3 or '?')}): soils and land in the NDC</h1>",
-             f"<p class=meta>{e(brief.document)} · {e(brief.kind_name)} {_year(brief.year)} · language "
-             f"{e(brief.language or '?')} · {brief.n_pages} pages · {e(brief.read_status)}</p>"]
+             f'<div class=score>Gap score <strong>{brief.score:.0f}</strong> of 100<br><span class=meta>rank '
+             f'{_year(brief.rank)} of {brief.ranked} countries (1 = largest gap)</span></div>')
+    cite = citation_words(brief)
+    registry = f' · <a href="{e(brief.registry_url)}">registry page</a>' if brief.registry_url else ""
+    parts = [head, score, f"<h1>{e(brief.country)}: soils and land in the NDC</h1>",
+             f"<p class=meta>{e(cite or brief.document)}{registry}<br>{e(brief.document)} · {e(brief.kind_name)} "
+             f"{_year(brief.year)} · {brief.n_pages} pages{' · ' + e(_where(brief)) if _where(brief) else ''}"
+             + ("" if brief.read_status == "ok" else f" · {e(brief.read_status)}") + "</p>"]
     if brief.read_status == NO_TEXT:
         parts.append("<p><strong>Not assessed:</strong> the document has no readable text (scanned pages, no OCR).</p>")
     else:
         cells = "".join(f'<td style="background:{LEVEL_COLOURS[level or 0]};color:{"#fff" if level == 3 else "#1f2328"}">'
                         f'{e(LEVEL_SHORT[level] if level is not None else "not read")}'
-                        f'{"<br>p. " + e(pages) if pages else ""}</td>' for _, level, pages in brief.levels)
+                        f'{"<br>" + pages_links(brief.path, pages, base) if pages else ""}</td>'
+                        for _, level, pages in brief.levels)
         names = "".join(f"<th>{e(name)}</th>" for name, _, _ in brief.levels)
-        parts += ["<h2>Level per concept</h2>", f"<table class=levels><tr>{names}</tr><tr>{cells}</tr></table>"]
+        parts += ["<h2>How strongly the NDC commits, concept by concept</h2>",
+                  f"<table class=levels><tr>{names}</tr><tr>{cells}</tr></table>", level_key_html(KEY_COLOURS)]
         if brief.unconfirmed:
             parts.append(f"<p class=meta>{e(UNCONFIRMED.format(', '.join(brief.unconfirmed)))}</p>")
         parts.append("<h2>What the NDC says</h2>")
         if brief.quotes:
-            parts += [f"<p><strong>{e(c)}</strong> ({e(lv)}, p. {_year(p)})</p><blockquote>“{e(q)}”</blockquote>"
-                      for c, lv, q, p in brief.quotes]
+            parts += [f"<p><strong>{e(c)}</strong> ({e(lv)}, {page_link(brief.path, p, base)})</p>"
+                      f"<blockquote>{quote_html(q, 'span')}</blockquote>" for c, lv, q, p in brief.quotes]
         else:
             parts.append("<p>Nothing on the 10 soil and land concepts.</p>")
-        parts.append(f"<h2>Quantified targets ({brief.n_targets})</h2>")
+        parts.append(f"<h2>Quantified targets: {brief.n_targets} found</h2>")
         if brief.targets:
-            rows = "".join(f"<tr><td>{e(q)}</td><td>{e(n)}</td><td>{e(str(y))}</td><td>{e(cond or '—')}</td>"
-                           f"<td>{e(cs)}</td><td>{_year(p)}</td><td>{e(quote)}</td></tr>"
+            rows = "".join(f"<tr><td>{e(q)}</td><td>{e(n)}</td><td>{e(str(y) or '—')}</td><td>{e(_support(cond))}</td>"
+                           f"<td>{e(cs)}</td><td>{page_link(brief.path, p, base)}</td><td>{quote_html(quote)}</td></tr>"
                            for q, n, y, cond, cs, p, quote in brief.targets)
-            more = f"<p class=meta>… and {brief.n_targets - len(brief.targets)} more in targets.csv</p>" \
-                if brief.n_targets > len(brief.targets) else ""
-            parts.append("<table><tr><th>as written</th><th>normalised</th><th>year</th><th>conditional</th>"
-                         f"<th>concepts</th><th>p.</th><th>sentence</th></tr>{rows}</table>{more}")
+            more = brief.n_targets - len(brief.targets)
+            tail = (f'<p class=meta>… and {more} more quantified target{"s" if more != 1 else ""}, listed in the '
+                    f'<a href="{e(report_link)}#targets">gap report</a>.</p>') if more > 0 else ""
+            parts.append("<table><tr><th>as written</th><th>in hectares or tonnes</th><th>by</th><th>support</th>"
+                         f"<th>concepts</th><th>page</th><th>sentence</th></tr>{rows}</table>{tail}")
         else:
             parts.append("<p>No quantified land or soil target.</p>")
         parts += ["<h2>Gaps</h2>", "<ul>" + "".join(f"<li>{e(g)}</li>" for g in brief.gaps) + "</ul>"
                   if brief.gaps else "<p>No gap found by the rules.</p>"]
+        if score:
+            parts.append(f"<p class=meta>Gap score: {e(GAP_SCORE)}.</p>")
     parts.append("<h2>Since the previous NDC</h2>" + _changes_html(brief))
-    parts.append(f"<footer>ndc_scan · taxonomy {e(taxonomy_hash)} · levels from {e(source)}, unreviewed · "
-                 "quotes and pages can be checked in the PDF · gap score: see the README</footer></body></html>")
+    parts.append(f"<footer>Made with ndc_scan from {e(source)}; {_review_words(reviewed)}. Every quote can be checked "
+                 "on its page in the PDF (page numbers are links to it).</footer></body></html>")
     return "\n".join(parts)
+
+
+def _support(conditional: str) -> str:
+    """The targets' conditionality in plain words."""
+    return {"conditional": "with international support", "unconditional": "on its own"}.get(conditional or "", "not said")
+
+
+def _review_words(reviewed: int) -> str:
+    if not reviewed:
+        return "not yet checked by a reviewer"
+    return f"{reviewed} finding{'s' if reviewed != 1 else ''} checked by people"
 
 
 def _changes_html(brief: Brief) -> str:
@@ -229,28 +302,39 @@ def md_escape(text) -> str:
     return re.sub(r"([\\`*_\[\]{}#|!~])", r"\\\1", text)
 
 
-def render_markdown(brief: Brief, *, taxonomy_hash: str, source: str = "keyword rules") -> str:
+def render_markdown(brief: Brief, *, source: str = "keyword rules", reviewed: int = 0) -> str:
     m = md_escape
-    lines = [f"# {m(brief.country)} ({m(brief.iso3 or '?')}): soils and land in the NDC", "",
-             f"{m(brief.document)} · {m(brief.kind_name)} {_year(brief.year)} · language {m(brief.language or '?')} · "
-             f"{brief.n_pages} pages · {m(brief.read_status)}"]
+    cite = citation_words(brief)
+    lines = [f"# {m(brief.country)}: soils and land in the NDC", "",
+             f"{m(cite or brief.document)}" + (f" · [registry page]({brief.registry_url})" if brief.registry_url else ""),
+             "", f"{m(brief.document)} · {m(brief.kind_name)} {_year(brief.year)} · {brief.n_pages} pages"
+             + (f" · {m(_where(brief))}" if _where(brief) else "")
+             + ("" if brief.read_status == "ok" else f" · {m(brief.read_status)}")]
     if brief.score is not None and not pd.isna(brief.score):
-        lines += ["", f"**Gap score {brief.score:.0f}/100**, rank {_year(brief.rank)} of {brief.ranked} (1 = largest gap)"]
+        lines += ["", f"**Gap score {brief.score:.0f} of 100**, rank {_year(brief.rank)} of {brief.ranked} countries "
+                      f"(1 = largest gap): {m(GAP_SCORE)}."]
     if brief.read_status != NO_TEXT:
-        lines += ["", "## Level per concept", "", "| concept | level | pages |", "| --- | --- | --- |"]
-        lines += [f"| {m(n)} | {LEVEL_SHORT[lv] if lv is not None else 'not read'} | {m(p)} |" for n, lv, p in brief.levels]
+        lines += ["", "## How strongly the NDC commits, concept by concept", "", "| concept | level | pages |",
+                  "| --- | --- | --- |"]
+        lines += [f"| {m(n)} | {LEVEL_SHORT[lv] if lv is not None else 'not read'} | {m(_first_pages(p))} |"
+                  for n, lv, p in brief.levels]
+        lines += ["", "What the levels mean:", ""] + [f"- {m(line)}" for line in level_key_lines()]
         if brief.unconfirmed:
             lines += ["", m(UNCONFIRMED.format(", ".join(brief.unconfirmed)))]
         lines += ["", "## What the NDC says", ""]
         for c, lv, q, p in brief.quotes or []:
-            lines += [f"**{m(c)}** ({lv}, p. {_year(p)})", "", f"> {m(q)}", ""]
+            lines += [f"**{m(c)}** ({lv}, p. {_year(p)})", "", f"> {m(quoted(q))}", ""]
         if not brief.quotes:
             lines += ["Nothing on the 10 soil and land concepts.", ""]
-        lines += [f"## Quantified targets ({brief.n_targets})", ""]
+        lines += [f"## Quantified targets: {brief.n_targets} found", ""]
         if brief.targets:
-            lines += ["| as written | normalised | year | conditional | concepts | p. |", "| --- | --- | --- | --- | --- | --- |"]
-            lines += [f"| {m(q)} | {m(n)} | {y} | {m(cond or '—')} | {m(cs)} | {_year(p)} |"
+            lines += ["| as written | in hectares or tonnes | by | support | concepts | page |",
+                      "| --- | --- | --- | --- | --- | --- |"]
+            lines += [f"| {m(q)} | {m(n)} | {y} | {m(_support(cond))} | {m(cs)} | {_year(p)} |"
                       for q, n, y, cond, cs, p, _ in brief.targets]
+            more = brief.n_targets - len(brief.targets)
+            if more > 0:
+                lines += ["", f"… and {more} more quantified target{'s' if more != 1 else ''}, listed in the gap report."]
         else:
             lines.append("No quantified land or soil target.")
         lines += ["", "## Gaps", ""] + ([f"- {m(g)}" for g in brief.gaps] or ["No gap found by the rules."])
@@ -262,9 +346,15 @@ def render_markdown(brief: Brief, *, taxonomy_hash: str, source: str = "keyword 
         lines.append(f"Compared with {m(brief.previous)}{note}:" if brief.changes else
                      f"Compared with {m(brief.previous)}{note}: no concept changed level.")
         lines += [f"- **{c}**: {m(n)} ({a.replace('_', ' ')} → {b.replace('_', ' ')})" for c, n, a, b in brief.changes]
-    lines += ["", f"_ndc\\_scan · taxonomy {m(taxonomy_hash)} · levels from {m(source)}, unreviewed · quotes and pages "
-                  "can be checked in the PDF_", ""]
+    lines += ["", f"_Made with ndc\\_scan from {m(source)}; {_review_words(reviewed)}. Every quote can be checked on "
+                  "its page in the PDF._", ""]
     return "\n".join(lines)
 
 
-__all__ = ["Brief", "build", "file_stem", "md_escape", "normalised", "render_html", "render_markdown"]
+def _first_pages(pages: str, limit: int = 3) -> str:
+    numbers = [p for p in str(pages).split(";") if p]
+    return ", ".join(numbers[:limit]) + (" …" if len(numbers) > limit else "")
+
+
+__all__ = ["Brief", "build", "citation_words", "file_stem", "md_escape", "normalised", "render_html",
+           "render_markdown"]

@@ -56,15 +56,15 @@ def heatmap(latest: pd.DataFrame, coverage: pd.DataFrame, taxonomy: Taxonomy) ->
     levels = coverage.set_index(["doc_id", "concept"])["level"]
     grid = [[-1 if pd.isna(levels.get((d, c))) else int(levels.get((d, c))) for c in CONCEPT_IDS]
             for d in latest["doc_id"]]
-    height = max(2.0, 0.15 * len(grid) + 1.6)
-    fig, ax = plt.subplots(figsize=(7.2, height))
+    height = max(2.4, 0.24 * len(grid) + 1.9)
+    fig, ax = plt.subplots(figsize=(8.4, height))
     cmap = ListedColormap([UNREAD_COLOUR] + LEVEL_COLOURS)
     ax.imshow([[v + 1 for v in row] for row in grid] or [[0] * len(CONCEPT_IDS)], cmap=cmap, vmin=0, vmax=4,
               aspect="auto", interpolation="nearest")
-    ax.set_xticks(range(len(CONCEPT_IDS)), short_names(taxonomy), rotation=40, ha="left", fontsize=7)
+    ax.set_xticks(range(len(CONCEPT_IDS)), short_names(taxonomy), rotation=40, ha="left", fontsize=9)
     ax.xaxis.tick_top()
     labels = [f"{c} ({i})" if i else c for c, i in zip(latest["country"], latest["iso3"])]
-    ax.set_yticks(range(len(labels)), labels, fontsize=6)
+    ax.set_yticks(range(len(labels)), labels, fontsize=10)          # readable on screen and in print (issue 17)
     ax.set_xticks([x - 0.5 for x in range(1, len(CONCEPT_IDS))], minor=True)
     ax.set_yticks([y - 0.5 for y in range(1, len(labels))], minor=True)
     ax.grid(which="minor", color="white", linewidth=0.6)
@@ -73,12 +73,14 @@ def heatmap(latest: pd.DataFrame, coverage: pd.DataFrame, taxonomy: Taxonomy) ->
         spine.set_visible(False)
     handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in LEVEL_COLOURS + [UNREAD_COLOUR]]
     ax.legend(handles, LEVEL_LABELS + ["not read"], loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=5,
-              fontsize=7, frameon=False)
+              fontsize=9, frameon=False)
     return _svg(fig, "Coverage heat map: countries by concepts, coloured by level")
 
 
 def levels_per_concept(latest: pd.DataFrame, coverage: pd.DataFrame, taxonomy: Taxonomy) -> str:
     """For each concept, how many countries (latest document) reach each level."""
+    from matplotlib.ticker import MaxNLocator
+
     plt = _pyplot()
     rows = coverage[coverage["doc_id"].isin(latest["doc_id"]) & coverage["level"].notna()]
     counts = pd.crosstab(rows["concept"], rows["level"].astype(int)).reindex(
@@ -92,6 +94,7 @@ def levels_per_concept(latest: pd.DataFrame, coverage: pd.DataFrame, taxonomy: T
                 label=LEVEL_LABELS[level])
         left = [a + b for a, b in zip(left, values)]
     ax.invert_yaxis()
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))            # countries are whole numbers
     ax.set_xlabel("countries (latest document)")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=4, fontsize=7, frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
@@ -100,6 +103,8 @@ def levels_per_concept(latest: pd.DataFrame, coverage: pd.DataFrame, taxonomy: T
 
 def changes(progress: pd.DataFrame, taxonomy: Taxonomy) -> str:
     """For each concept, how the latest NDC compares with the first (countries with several versions)."""
+    from matplotlib.ticker import MaxNLocator
+
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7.2, 3.2))
     names = short_names(taxonomy)
@@ -110,6 +115,7 @@ def changes(progress: pd.DataFrame, taxonomy: Taxonomy) -> str:
         ax.barh(names, values, left=left, color=colour, edgecolor="#999", linewidth=0.3, label=change)
         left = [a + b for a, b in zip(left, values)]
     ax.invert_yaxis()
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     total = int(table["countries"].max()) if len(table) else 0
     ax.set_xlabel(f"countries: first against latest NDC ({total} compared; 'absent in both' not drawn)")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=5, fontsize=7, frameon=False)

@@ -10,14 +10,17 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..aggregate.coverage import label_source, to_review
 from ..aggregate.tables import Tables
 from ..taxonomy import Taxonomy
-from . import gap, html
+from . import excel, gap, html
 
 CSV_TABLES = {"coverage": "coverage.csv", "countries": "countries.csv", "passages": "passages.csv",
               "documents": "documents.csv", "failures": "failures.csv",
-              "targets": "targets.csv", "gaps": "gaps.csv", "versions": "versions.csv", "progress": "progress.csv"}
-SHEETS = ("countries", "coverage", "passages", "documents", "failures", "targets", "gaps", "versions", "progress")
+              "targets": "targets.csv", "gaps": "gaps.csv", "versions": "versions.csv", "progress": "progress.csv",
+              "groups": "groups.csv", "quantified": "quantified.csv"}
+SHEETS = ("countries", "coverage", "passages", "documents", "failures", "targets", "gaps", "versions", "progress",
+          "groups", "quantified")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")     # what Excel files cannot hold
 
@@ -32,7 +35,7 @@ def write_all(tables: Tables, out: Path, *, taxonomy: Taxonomy) -> list[Path]:
         written.append(path)
     written.append(write_excel(tables, out / "report.xlsx", taxonomy=taxonomy))
     path = out / "report.html"
-    path.write_text(html.render(tables, taxonomy=taxonomy), encoding="utf-8")
+    path.write_text(html.render(tables, taxonomy=taxonomy, base=out), encoding="utf-8")
     written.append(path)
     written += gap.write(tables, out, taxonomy=taxonomy)      # gap_report.html, briefs/
     return written
@@ -56,18 +59,16 @@ def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_excel(tables: Tables, path: Path, *, taxonomy: Taxonomy) -> Path:
+    """report.xlsx: a README sheet, then one sheet per table, laid out for analysts (``excel.py``)."""
+    frames = {name: excel.sheet_frame(tables[name]) for name in SHEETS}
+    readme = excel.readme_rows(frames, label_source=label_source(tables.passages),
+                               to_review=len(to_review(tables.passages)), taxonomy_path=str(taxonomy.path),
+                               taxonomy_hash=taxonomy.hash)
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        for name in SHEETS:
-            _neutralised(tables[name]).to_excel(writer, sheet_name=name, index=False)
-            sheet = writer.sheets[name]
-            sheet.freeze_panes = "A2"
-            sheet.auto_filter.ref = sheet.dimensions
-            for column_cells in sheet.columns:
-                header = str(column_cells[0].value or "")
-                width = min(60, max([len(header)] + [len(str(c.value or "")) for c in column_cells[1:200]]) + 2)
-                sheet.column_dimensions[column_cells[0].column_letter].width = width
-        about = pd.DataFrame({"field": ["taxonomy", "taxonomy_hash", "levels"],
-                              "value": [taxonomy.path, taxonomy.hash,
-                                        "0 absent, 1 mention, 2 commitment, 3 quantified_target"]})
-        about.to_excel(writer, sheet_name="about", index=False)
+        pd.DataFrame(readme, columns=["sheet", "column", "what it holds"]).to_excel(writer, sheet_name="README",
+                                                                                 index=False)
+        for name, frame in frames.items():
+            _neutralised(frame).to_excel(writer, sheet_name=name, index=False)
+            excel.style_sheet(writer.sheets[name], frame)
+        excel.style_sheet(writer.sheets["README"], pd.DataFrame(readme, columns=["sheet", "column", "what it holds"]))
     return path

@@ -15,7 +15,8 @@ import pandas as pd
 from ..aggregate.coverage import label_source, latest_documents
 from ..aggregate.tables import Tables
 from ..taxonomy import CONCEPT_IDS, Taxonomy
-from . import briefs, charts
+from . import briefs, charts, views
+from .plain import page_link, quote_html
 
 QUOTE_CHARS = 220
 CSS = """
@@ -40,43 +41,76 @@ def write(tables: Tables, out: Path, *, taxonomy: Taxonomy) -> list[Path]:
     folder = out / "briefs"
     folder.mkdir(parents=True, exist_ok=True)
     source = label_source(tables.passages)
-    for doc in latest_documents(tables.documents).itertuples(index=False):
-        brief = briefs.build(doc, tables, taxonomy)
-        for suffix, renderer in ((".html", briefs.render_html), (".md", briefs.render_markdown)):
-            path = folder / f"{brief.file_stem}{suffix}"
-            path.write_text(renderer(brief, taxonomy_hash=taxonomy.short_hash, source=source),
-                            encoding="utf-8")
+    reviewed = reviewed_count(tables.passages)
+    for brief in all_briefs(tables, taxonomy):
+        (folder / f"{brief.file_stem}.html").write_text(
+            briefs.render_html(brief, source=source, base=folder, reviewed=reviewed), encoding="utf-8")
+        (folder / f"{brief.file_stem}.md").write_text(
+            briefs.render_markdown(brief, source=source, reviewed=reviewed), encoding="utf-8")
     path = out / "gap_report.html"
-    path.write_text(render(tables, taxonomy=taxonomy), encoding="utf-8")
+    path.write_text(render(tables, taxonomy=taxonomy, base=out), encoding="utf-8")
     return [path, folder]
 
 
-def render(tables: Tables, *, taxonomy: Taxonomy) -> str:
+def all_briefs(tables: Tables, taxonomy: Taxonomy) -> list[briefs.Brief]:
+    """The brief of each country's latest document."""
+    return [briefs.build(doc, tables, taxonomy) for doc in latest_documents(tables.documents).itertuples(index=False)]
+
+
+def reviewed_count(passages: pd.DataFrame) -> int:
+    """How many passage labels a reviewer decided."""
+    return int((passages["reviewed"] != "").sum()) if "reviewed" in passages and len(passages) else 0
+
+
+def render(tables: Tables, *, taxonomy: Taxonomy, base: Path = Path(".")) -> str:
+    """The gap report; page numbers link into the PDFs relative to the folder ``base`` the report is written to."""
     documents, coverage = tables.documents, tables.coverage
     latest = latest_documents(documents)
     readable = latest[latest["doc_id"].isin(coverage[coverage["level"].notna()]["doc_id"])]
+    reviewed = reviewed_count(tables.passages)
     parts = [
         "<!DOCTYPE html><html lang=en><head><meta charset=utf-8>",
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         "<title>ndc_scan: soils and land in NDCs, advocacy gap report</title>",
-        f"<style>{CSS}</style></head><body>",
+        f"<style>{CSS}{views.CSS}</style></head><body>",
         "<h1>Soils and land in NDCs: advocacy gap report</h1>",
         f"<p class=meta>{len(documents)} documents from {latest['iso3'].replace('', pd.NA).nunique()} countries; "
-        f"latest document per country unless said otherwise. Taxonomy {escape(taxonomy.short_hash)}. Levels come "
-        f"from {escape(label_source(tables.passages))} and are unreviewed: check each quote on its page.</p>",
+        f"the latest document of each country unless said otherwise. Levels come from "
+        f"{escape(label_source(tables.passages))}; "
+        + (f"{reviewed} finding{'s' if reviewed != 1 else ''} checked by people" if reviewed else
+           "not yet checked by a reviewer") + ": check each quote on its page (page numbers link to the PDF).</p>",
+        briefs.level_key_html(briefs.KEY_COLOURS),
         _figures(tables, latest, readable),
+        "<h2>World map</h2>", "<p class=meta>Choose a concept; hover over a country for its level.</p>",
+        views.map_section(tables, taxonomy, id_prefix="gapmap"),
         "<h2>Coverage: countries × concepts</h2>", charts.heatmap(latest, coverage, taxonomy),
-        "<h2>Levels per concept</h2>", charts.levels_per_concept(readable, coverage, taxonomy),
-        "<h2>Changes between versions</h2>",
-        "<p class=meta>Countries with several NDCs in the scan: first against latest (translations of one "
-        "submission excluded). Per step, see the country sections below and versions.csv.</p>",
-        charts.changes(tables.progress, taxonomy), _progress(tables.progress),
+        "<h2>Levels per concept</h2>", _levels_chart(readable, coverage, taxonomy),
+        "<h2>Countries with a quantified target, concept by concept</h2>",
+        views.quantified_section(tables.quantified, documents, taxonomy, base),
+        "<h2>By region and income group</h2>", views.groups_section(tables.groups),
+        "<h2>Changes between versions</h2>", _changes(tables.progress, taxonomy),
         "<h2>Gap ranking</h2>", _gap_method(), _ranking(tables.gaps),
-        "<h2>Quantified land and soil targets</h2>", _targets(tables.targets, latest, taxonomy),
-        "<h2>What changed, country by country</h2>", _versions(tables.versions),
+        '<h2 id="targets">Quantified land and soil targets</h2>', _targets(tables.targets, latest, taxonomy, base),
+        "<h2>What changed, country by country</h2>", _versions(tables.versions, documents, base),
         "</body></html>",
     ]
     return "\n".join(parts)
+
+
+def _levels_chart(readable: pd.DataFrame, coverage: pd.DataFrame, taxonomy: Taxonomy) -> str:
+    if len(readable) < 2:
+        return (f"<p>{len(readable)} countr{'y' if len(readable) == 1 else 'ies'} assessed: the table above shows "
+                "every level; a chart needs at least two countries.</p>")
+    return charts.levels_per_concept(readable, coverage, taxonomy)
+
+
+def _changes(progress: pd.DataFrame, taxonomy: Taxonomy) -> str:
+    compared = int(progress["countries"].max()) if len(progress) else 0
+    if not compared:
+        return "<p>No country has two NDCs in this scan, so there is no change to show.</p>"
+    return ("<p class=meta>Countries with several NDCs in the scan: their first against their latest (translations "
+            "of one submission left out). Step by step: the country sections below.</p>"
+            + charts.changes(progress, taxonomy) + _progress(progress))
 
 
 def _figures(tables: Tables, latest: pd.DataFrame, readable: pd.DataFrame) -> str:
@@ -84,12 +118,12 @@ def _figures(tables: Tables, latest: pd.DataFrame, readable: pd.DataFrame) -> st
     soc = coverage[coverage["doc_id"].isin(readable["doc_id"]) & (coverage["concept"] == "soil_carbon")]
     land = targets[targets["doc_id"].isin(latest["doc_id"]) & targets["measure"].isin(["area", "share_of_area"])]
     figures = [
-        (len(readable), "countries assessed"),
-        (int((soc["level"] > 0).sum()), "mention soil carbon"),
-        (int((soc["level"] >= 2).sum()), "commit on soil carbon"),
-        (int((soc["level"] == 3).sum()), "quantify soil carbon"),
-        (land["iso3"].nunique(), "give a land area target"),
-        (versions["iso3"].nunique(), "countries with several versions"),
+        (len(readable), "countries assessed (latest NDC with readable text)"),
+        (int((soc["level"] > 0).sum()), "name soil carbon (at any level)"),
+        (int((soc["level"] >= 2).sum()), "commit to act on soil carbon"),
+        (int((soc["level"] == 3).sum()), "give a number for soil carbon"),
+        (land["iso3"].nunique(), "give a land area target (hectares or a share of land)"),
+        (versions["iso3"].nunique(), "countries with more than one NDC in the scan"),
     ]
     return "<div class=figures>" + "".join(f"<div><strong>{n}</strong>{escape(label)}</div>" for n, label in figures) + "</div>"
 
@@ -108,9 +142,8 @@ def _progress(progress: pd.DataFrame) -> str:
 
 
 def _gap_method() -> str:
-    return ("<p class=meta>Gap score 0–100 = the weighted share of commitment strength missing over the 10 concepts "
-            "(level 3 = quantified target everywhere gives 0; nothing found gives 100); soil carbon weighs 3, "
-            "sustainable land management 2, the others 1. Rank 1 = largest gap. See the README.</p>")
+    return (f"<p class=meta>Gap score, 0 to 100: {escape(briefs.GAP_SCORE)}. Rank 1 = the largest gap. The gaps are "
+            "stated in plain words for each country.</p>")
 
 
 def _ranking(gaps: pd.DataFrame) -> str:
@@ -128,25 +161,27 @@ def _ranking(gaps: pd.DataFrame) -> str:
             f"<th>concepts found / committed / quantified</th><th>gaps</th></tr>{''.join(rows)}</table>")
 
 
-def _targets(targets: pd.DataFrame, latest: pd.DataFrame, taxonomy: Taxonomy) -> str:
+def _targets(targets: pd.DataFrame, latest: pd.DataFrame, taxonomy: Taxonomy, base: Path) -> str:
     mine = targets[targets["doc_id"].isin(latest["doc_id"])]
     if mine.empty:
         return "<p>No quantified target found.</p>"
+    paths = dict(zip(latest["doc_id"], latest["path"]))
     rows = "".join(
-        f"<tr><td>{escape(t.country)}</td><td class=num>{int(t.page)}</td>"
+        f"<tr><td>{escape(t.country)}</td><td class=num>{page_link(paths.get(t.doc_id, ''), t.page, base)}</td>"
         f"<td>{escape(', '.join(taxonomy.concept_name(c) for c in t.concepts.split(';') if c))}</td>"
         f"<td>{escape(t.quantity)}</td><td>{escape(briefs.normalised(t._asdict()))}</td>"
-        f"<td>{'' if pd.isna(t.target_year) else int(t.target_year)}</td><td>{escape(t.conditional)}</td>"
-        f"<td><q>{escape(briefs.around(t.quote, t.quantity, QUOTE_CHARS))}</q></td></tr>"
+        f"<td>{'' if pd.isna(t.target_year) else int(t.target_year)}</td><td>{escape(briefs._support(t.conditional))}</td>"
+        f"<td>{quote_html(briefs.around(t.quote, t.quantity, QUOTE_CHARS))}</td></tr>"
         for t in mine.sort_values(["country", "page"]).itertuples(index=False))
-    return (f"<p class=meta>{len(mine)} targets in the latest documents ({len(targets)} in all documents: "
-            "targets.csv).</p><table><tr><th>country</th><th>p.</th><th>concepts</th><th>as written</th>"
-            f"<th>normalised</th><th>year</th><th>conditional</th><th>sentence</th></tr>{rows}</table>")
+    return (f"<p class=meta>{len(mine)} targets in the latest documents ({len(targets)} in all documents scanned).</p>"
+            "<table><tr><th>country</th><th>page</th><th>concepts</th><th>as written</th><th>in hectares or tonnes</th>"
+            f"<th>by</th><th>support</th><th>sentence</th></tr>{rows}</table>")
 
 
-def _versions(versions: pd.DataFrame) -> str:
+def _versions(versions: pd.DataFrame, documents: pd.DataFrame, base: Path) -> str:
     if versions.empty:
         return "<p>No country has several documents in this scan.</p>"
+    paths = dict(zip(documents["doc_id"], documents["path"]))
     parts = []
     for (iso3, _), group in versions.groupby(["iso3", "step"], sort=True):
         first = group.iloc[0]
@@ -158,19 +193,21 @@ def _versions(versions: pd.DataFrame) -> str:
             parts.append("<p>No concept changed level.</p>")
             continue
         rows = "".join(
-            f"<tr><td>{escape(r.concept_name)}</td><td>{escape(r.from_level_name)}</td><td>{escape(r.to_level_name)}</td>"
+            f"<tr><td>{escape(r.concept_name)}</td><td>{escape(r.from_level_name.replace('_', ' '))}</td>"
+            f"<td>{escape(r.to_level_name.replace('_', ' '))}</td>"
             f"<td class=\"{escape(r.change.replace(' ', '-'))}\">{escape(r.change)}</td>"
-            f"<td>{_quote(r.from_quote, r.from_page)}</td><td>{_quote(r.to_quote, r.to_page)}</td></tr>"
+            f"<td>{_quote(r.from_quote, r.from_page, paths.get(r.from_doc_id, ''), base)}</td>"
+            f"<td>{_quote(r.to_quote, r.to_page, paths.get(r.to_doc_id, ''), base)}</td></tr>"
             for r in changed.itertuples(index=False))
         parts.append("<table><tr><th>concept</th><th>before</th><th>after</th><th>change</th><th>quote before</th>"
                      f"<th>quote after</th></tr>{rows}</table>")
     return "\n".join(parts)
 
 
-def _quote(text, page) -> str:
+def _quote(text, page, path: str, base: Path) -> str:
     if not isinstance(text, str) or not text:
         return ""
-    return f"<q>{escape(briefs.cut(text, 160))}</q> <span class=meta>p. {'' if pd.isna(page) else int(page)}</span>"
+    return f"{quote_html(briefs.cut(text, 160))} <span class=meta>{page_link(path, page, base)}</span>"
 
 
 __all__ = ["CONCEPT_IDS", "render", "write"]

@@ -7,12 +7,15 @@ of document text is HTML-escaped.
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 
 import pandas as pd
 
-from ..aggregate.coverage import FAILED, NO_TEXT, label_source, latest_documents, quote
+from ..aggregate.coverage import FAILED, NO_TEXT, label_source, latest_documents, quote, to_review
 from ..aggregate.tables import Tables
 from ..taxonomy import CONCEPT_IDS, Taxonomy
+from . import views
+from .plain import level_key_html, page_link, pages_links, quote_html, terms_in_words
 
 COLOURS = {"quantified_target": "#1a7f37", "commitment": "#6cc070", "mention": "#f2d36b", "absent": "#f4f4f4",
            NO_TEXT: "#c9c9c9", FAILED: "#e88b8b"}
@@ -30,6 +33,8 @@ th{background:#fafafa;text-align:left}.matrix td{text-align:center;min-width:2.2
 blockquote{margin:.3rem 0 .8rem 1rem;padding-left:.6rem;border-left:3px solid #6cc070;font-size:.9rem}
 .meta{color:#57606a;font-size:.85rem}.tag{font-size:.75rem;background:#eef;padding:0 .3rem;border-radius:3px}
 .flag{font-size:.75rem;background:#fff1c2;padding:0 .3rem;border-radius:3px}details{margin:.3rem 0 1rem}
+.key{list-style:none;padding:0;font-size:.85rem;color:#57606a}.swatch{display:inline-block;width:.8rem;height:.8rem;
+border:1px solid #999;margin-right:.3rem;vertical-align:-.1rem}span.quote[dir=rtl]{display:block;text-align:right}
 @media print{body{margin:0}h2{page-break-before:always}}
 """
 
@@ -46,27 +51,32 @@ def _cell(level_name: str) -> str:
     return f'<td style="background:{colour};color:{_ink(level_name)}" title="{escape(level_name)}">{short}</td>'
 
 
-def render(tables: Tables, *, taxonomy: Taxonomy) -> str:
+def render(tables: Tables, *, taxonomy: Taxonomy, base: Path = Path(".")) -> str:
+    """The HTML report; page numbers link into the PDFs relative to the folder ``base`` it is written to."""
     documents, coverage, failures = tables.documents, tables.coverage, tables.failures
     latest = latest_documents(documents)
     parts = [
         "<!DOCTYPE html><html lang=en><head><meta charset=utf-8>",
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         "<title>ndc_scan: soil and land coverage of NDCs</title>",
-        f"<style>{_CSS}</style></head><body>",
+        f"<style>{_CSS}{views.CSS}</style></head><body>",
         "<h1>Soil and land in Nationally Determined Contributions</h1>",
         f'<p class=meta>{len(documents)} documents, {documents["iso3"].replace("", pd.NA).nunique()} countries. '
-        f"Taxonomy {escape(taxonomy.short_hash)}. Levels are the strongest found in each document; "
-        f"{_method_note(tables.passages)}</p>",
+        f"Levels are the strongest found in each document; {_method_note(tables.passages)} Page numbers link to "
+        "the page of the PDF.</p>",
         '<p class=legend>' + "".join(f'<span style="background:{COLOURS[k]};color:{_ink(k)}">{escape(v)}</span>'
                                      for k, v in LEGEND) + "</p>",
+        level_key_html({"quantified target": COLOURS["quantified_target"], "commitment": COLOURS["commitment"],
+                        "mention": COLOURS["mention"], "absent": COLOURS["absent"], "not read": COLOURS[NO_TEXT]}),
         _matrix(latest, coverage, taxonomy),
+        "<h2>World map</h2>", views.map_section(tables, taxonomy, id_prefix="reportmap"),
         _unread(documents, failures),
         "<h2>Countries</h2>",
     ]
     for doc in latest.sort_values("country").itertuples(index=False):
-        parts.append(_country_section(doc, documents, coverage, taxonomy))
-        parts.append(_review_list(doc, tables.passages, taxonomy))
+        parts.append(_country_section(doc, documents, coverage, taxonomy, base))
+        parts.append(_review_list(doc, tables.passages, taxonomy, base))
+    parts.append(_technical(documents, taxonomy))
     parts.append("</body></html>")
     return "\n".join(parts)
 
@@ -78,16 +88,15 @@ def _method_note(passages: pd.DataFrame) -> str:
              "rules and the model; marked “reviewed”)") if reviewed else "unreviewed"
     if source == "keyword rules":
         return f"labels come from keyword rules; {state}."
-    flagged = int(((passages["review_reason"] != "") & (passages.get("reviewed", "") == "")).sum())
+    flagged = len(to_review(passages))
     return (f"labels come from {escape(source)}; {state}; "
-            f"{flagged} passage label{'s' if flagged != 1 else ''} flagged for review (listed per country).")
+            f"{flagged} label{'s' if flagged != 1 else ''} to review (flagged by the scan, not yet reviewed; listed per "
+            "country).")
 
 
-def _review_list(doc, passages: pd.DataFrame, taxonomy: Taxonomy, limit: int = REVIEW_SHOWN) -> str:
+def _review_list(doc, passages: pd.DataFrame, taxonomy: Taxonomy, base: Path, limit: int = REVIEW_SHOWN) -> str:
     """The passages of this document flagged for review: quantified targets first, then disagreements."""
-    flagged = passages[(passages["doc_id"] == doc.doc_id) & (passages["review_reason"] != "")] if len(passages) else passages
-    if "reviewed" in flagged:
-        flagged = flagged[flagged["reviewed"] == ""]          # decided labels are no longer to review
+    flagged = to_review(passages[passages["doc_id"] == doc.doc_id] if len(passages) else passages)
     if flagged.empty:
         return ""
     order = flagged.assign(_t=~flagged["review_reason"].str.contains("quantified"),
@@ -97,12 +106,12 @@ def _review_list(doc, passages: pd.DataFrame, taxonomy: Taxonomy, limit: int = R
     for row in order.head(limit).itertuples(index=False):
         decision = "counted" if row.counted else "not counted"
         probability = "" if pd.isna(row.probability) else f"model {row.probability:.2f}; "
-        evidence = f"rules: {escape(row.matched_terms)}" if row.matched_terms else "no taxonomy term"
+        evidence = f"words found: {escape(terms_in_words(row.matched_terms))}" if row.matched_terms else "no taxonomy term"
         items.append(f"<li><strong>{escape(taxonomy.concept_name(row.concept))}</strong> "
-                     f"({escape(row.level_name.replace('_', ' '))}, {decision}) · p. {row.page} · "
+                     f"({escape(row.level_name.replace('_', ' '))}, {decision}) · {page_link(doc.path, row.page, base)} · "
                      f"<span class=flag>{escape(row.review_reason)}</span> "
                      f"<span class=meta>({probability}{evidence})</span>"
-                     f"<blockquote>“{escape(quote(row.text, row.matched_terms or ''))}”</blockquote></li>")
+                     f"<blockquote>{quote_html(quote(row.text, row.matched_terms or ''), 'span')}</blockquote></li>")
     more = len(flagged) - min(len(flagged), limit)
     tail = f"<p class=meta>… and {more} more in passages.csv (column review_reason).</p>" if more else ""
     return (f"<details><summary>To review: {len(flagged)} flagged label{'s' if len(flagged) != 1 else ''}</summary>"
@@ -137,7 +146,7 @@ def _unread(documents: pd.DataFrame, failures: pd.DataFrame) -> str:
             f'<th>Status</th><th>Note</th></tr>{"".join(rows + partial)}</table>')
 
 
-def _country_section(doc, documents: pd.DataFrame, coverage: pd.DataFrame, taxonomy: Taxonomy) -> str:
+def _country_section(doc, documents: pd.DataFrame, coverage: pd.DataFrame, taxonomy: Taxonomy, base: Path) -> str:
     anchor = escape(doc.iso3 or doc.document)
     versions = documents[(documents["iso3"] == doc.iso3) & (documents["iso3"] != "")] if doc.iso3 else documents.iloc[0:0]
     others = [f"{escape(v.document)} ({escape(v.kind_name)} {'' if pd.isna(v.year) else v.year})"
@@ -145,7 +154,10 @@ def _country_section(doc, documents: pd.DataFrame, coverage: pd.DataFrame, taxon
     parts = [f'<h3 id="c-{anchor}">{escape(doc.country)} ({escape(doc.iso3 or "?")})</h3>',
              f'<p class=meta>{escape(doc.document)} · {escape(doc.kind_name or "kind unknown")} · '
              f'{"" if pd.isna(doc.year) else doc.year} · language {escape(doc.language or "?")} · {doc.n_pages} pages · '
-             f'{escape(doc.read_status)}' + (f' · inferred: {escape(doc.inferred)}' if doc.inferred else "") + "</p>"]
+             f'{escape(doc.read_status)}</p>']
+    cite = _citation(doc)
+    if cite:
+        parts.append(f"<p class=meta>{cite}</p>")
     if others:
         parts.append(f'<p class=meta>Other versions scanned: {"; ".join(others)}</p>')
     rows = coverage[coverage["doc_id"] == doc.doc_id]
@@ -161,9 +173,36 @@ def _country_section(doc, documents: pd.DataFrame, coverage: pd.DataFrame, taxon
         if getattr(row, "reviewed", ""):
             flags += f" <span class=tag title=\"{escape(row.reviewed)}\">reviewed: {escape(row.reviewed)}</span>"
         parts.append(f"<p><strong>{escape(row.concept_name)}</strong>: {escape(row.level_name.replace('_', ' '))} "
-                     f"({row.n_passages} passage{'s' if row.n_passages != 1 else ''}; pages {escape(row.pages)}) {flags}</p>"
-                     f"<blockquote>“{escape(row.top_quote)}” <span class=meta>(p. {row.top_quote_page}; "
-                     f"terms: {escape(row.matched_terms)})</span></blockquote>")
+                     f"({row.n_passages} passage{'s' if row.n_passages != 1 else ''}; "
+                     f"{pages_links(doc.path, row.pages, base, limit=12)}) {flags}</p>"
+                     f"<blockquote>{quote_html(row.top_quote, 'span')} <span class=meta>"
+                     f"({page_link(doc.path, row.top_quote_page, base)}; words found: "
+                     f"{escape(terms_in_words(row.matched_terms))})</span></blockquote>")
     if absent:
         parts.append(f'<p class=meta>Not found: {escape(", ".join(absent))}.</p>')
     return "\n".join(parts)
+
+
+def _citation(doc) -> str:
+    """"Niger INDC, submitted 2015-10-20 · registry page" from the document's citation columns."""
+    title, submitted = getattr(doc, "title", ""), getattr(doc, "submitted", "")
+    if not title and not submitted:
+        return ""
+    source = getattr(doc, "citation_source", "")
+    when = f"file created {submitted}" if source.startswith("PDF") else f"submitted {submitted}"
+    text = escape(", ".join(p for p in (title, when if submitted else "") if p))
+    url = getattr(doc, "registry_url", "")
+    return text + (f' · <a href="{escape(url)}">registry page</a>' if url else "")
+
+
+def _technical(documents: pd.DataFrame, taxonomy: Taxonomy) -> str:
+    """The technical footer: taxonomy hash, how each document's metadata and citation were found."""
+    rows = "".join(f"<tr><td>{escape(d.document)}</td><td>{escape(d.doc_id[:12])}</td><td>{escape(d.inferred or '—')}"
+                   f"</td><td>{escape(getattr(d, 'citation_source', '') or '—')}</td></tr>"
+                   for d in documents.itertuples(index=False))
+    return ("<footer class=meta><h2>Technical details</h2>"
+            f"<p>Taxonomy {escape(taxonomy.short_hash)} ({escape(str(taxonomy.path))}). Document ids are the SHA-256 of "
+            "each file (first 12 characters). “Inferred” lists the metadata fields guessed from the file name and text "
+            "(override them with --metadata); the citation column says where the title and date come from.</p>"
+            "<table><tr><th>document</th><th>id</th><th>inferred</th><th>citation from</th></tr>"
+            f"{rows}</table></footer>")

@@ -72,11 +72,25 @@ def sheet_rows(db: Store, filters: Filters = NO_FILTERS, reviewer: Optional[str]
     return rows
 
 
+def refuse_overwrite(path: str | Path, force: bool) -> None:
+    """Raise ``UsageError`` when ``path`` exists and ``force`` is false: a filled-in sheet is a reviewer's work."""
+    if Path(path).exists() and not force:
+        raise UsageError(f"{path}: exists already (it may hold a reviewer's decisions); nothing was written",
+                         remedy="pass --force to overwrite it, or give another file name")
+
+
 def export_sheet(db: Store, path: str | Path, *, fmt: Optional[str] = None, filters: Filters = NO_FILTERS,
-                 reviewer: Optional[str] = None) -> int:
-    """Write the labels to review to ``path`` (xlsx or csv); return the number of rows."""
+                 reviewer: Optional[str] = None, force: bool = False) -> int:
+    """Write the labels to review to ``path`` (xlsx or csv); return the number of rows.
+
+    An existing file is never overwritten unless ``force`` (``UsageError``); with no label to
+    review nothing is written and 0 is returned.
+    """
     fmt = sheet_format(path, fmt)
+    refuse_overwrite(path, force)
     rows = sheet_rows(db, filters, reviewer)
+    if not rows:
+        return 0
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
         with open(path, "w", encoding="utf-8-sig", newline="") as handle:      # BOM: Excel reads it as UTF-8
@@ -313,8 +327,9 @@ def _store_new(db, decisions: list, *, source: str, blank: int = 0, exact: bool 
 # ---------------------------------------------------------------------------------------------- backup
 
 
-def export_decisions(db, path) -> int:
-    """Every stored decision, oldest first, one JSON object per line; return how many."""
+def export_decisions(db, path, *, force: bool = False) -> int:
+    """Every stored decision, oldest first, one JSON object per line; return how many (never overwrites unless ``force``)."""
+    refuse_overwrite(path, force)
     decisions = db.decisions()
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8") as handle:

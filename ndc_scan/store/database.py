@@ -87,11 +87,23 @@ class Store:
         with self.db:
             while version != SCHEMA_VERSION:
                 for step in MIGRATIONS[version]:
-                    statement, column = (step, None) if isinstance(step, str) else step
-                    if column is None or column in self._columns("predictions"):
+                    if isinstance(step, str):
+                        self.db.execute(step)
+                        continue
+                    statement, where, present = step
+                    table, column = where.split(".")
+                    if (column in self._columns(table)) == present:
                         self.db.execute(statement)
                 version = str(int(version) + 1)
             self.db.execute("UPDATE meta SET value=? WHERE key='schema'", (SCHEMA_VERSION,))
+
+    def backup_to(self, path: str | Path) -> None:
+        """Copy the whole store to a new file at ``path`` (SQLite's online backup: consistent while open)."""
+        target = sqlite3.connect(path)
+        try:
+            self.db.backup(target)
+        finally:
+            target.close()
 
     def _columns(self, table: str) -> set[str]:
         return {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
@@ -218,13 +230,15 @@ class Store:
 
     # ------------------------------------------------------------------ tags and labels
 
-    def is_tagged(self, doc_id: str, taxonomy_hash: str, method: str) -> bool:
-        return self.db.execute("SELECT 1 FROM tagged WHERE doc_id=? AND taxonomy_hash=? AND method=?",
-                               (doc_id, taxonomy_hash, method)).fetchone() is not None
+    def is_tagged(self, doc_id: str, taxonomy_hash: str, method: str, version: str = "") -> bool:
+        """Whether the document's labels for this taxonomy, method and labelling-code version are stored."""
+        return self.db.execute("SELECT 1 FROM tagged WHERE doc_id=? AND taxonomy_hash=? AND method=? AND version=?",
+                               (doc_id, taxonomy_hash, method, version)).fetchone() is not None
 
     def save_tags(self, doc_id: str, taxonomy_hash: str, method: str,
-                  matches: Iterable[Match], predictions: Iterable[Prediction]) -> None:
-        self.save_labelling(Labelling(doc_id, taxonomy_hash, method, tuple(matches), tuple(predictions)))
+                  matches: Iterable[Match], predictions: Iterable[Prediction], version: str = "") -> None:
+        """Replace the document's matches, labels and targets for this taxonomy, in one transaction."""
+        self.save_labelling(Labelling(doc_id, taxonomy_hash, method, tuple(matches), tuple(predictions), version))
 
     def save_labelling(self, labelling: Labelling) -> None:
         """Write a document's labels under one taxonomy (replacing that taxonomy's older ones) in one transaction."""
@@ -232,9 +246,9 @@ class Store:
             self._write_labels(labelling)
 
     def _write_labels(self, labelling: Labelling) -> None:
-        doc_id, taxonomy_hash = labelling.doc_id, labelling.taxonomy_hash
-        self.db.execute("DELETE FROM matches WHERE doc_id=? AND taxonomy_hash=?", (doc_id, taxonomy_hash))
-        self.db.execute("DELETE FROM predictions WHERE doc_id=? AND taxonomy_hash=?", (doc_id, taxonomy_hash))
+        doc_id, taxonomy_hash, predictions = labelling.doc_id, labelling.taxonomy_hash, labelling.predictions
+        for table in ("matches", "predictions", "targets"):
+            self.db.execute(f"DELETE FROM {table} WHERE doc_id=? AND taxonomy_hash=?", (doc_id, taxonomy_hash))
         # One set of labels per document and taxonomy: the method that wrote them last.
         self.db.execute("DELETE FROM tagged WHERE doc_id=? AND taxonomy_hash=?", (doc_id, taxonomy_hash))
         self.db.executemany(
@@ -246,9 +260,14 @@ class Store:
             "component, terms, method, rule_level, probability, counted, review) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [(p.passage_id, doc_id, taxonomy_hash, p.concept, p.level, p.confidence, p.conditional,
               p.component, ";".join(p.terms), p.method, p.rule_level, p.probability, int(p.counted), p.review)
-             for p in labelling.predictions])
-        self.db.execute("INSERT OR REPLACE INTO tagged VALUES (?,?,?,?)",
-                        (doc_id, taxonomy_hash, labelling.method, time.time()))
+             for p in predictions])
+        self.db.executemany(
+            f"INSERT INTO targets VALUES ({_marks(range(22))})",
+            [(p.passage_id, doc_id, taxonomy_hash, p.concept, t.start, t.end, t.quantity, t.value, t.value_max,
+              t.unit, t.measure, t.norm_value, t.norm_value_max, t.norm_unit, t.year, t.base_year, t.baseline,
+              t.conditional, t.share_of, t.sentence, t.tie, t.year_from) for p in predictions for t in p.targets])
+        self.db.execute("INSERT OR REPLACE INTO tagged (doc_id, taxonomy_hash, method, tagged_at, version) "
+                        "VALUES (?,?,?,?,?)", (doc_id, taxonomy_hash, labelling.method, time.time(), labelling.version))
 
     # ------------------------------------------------------------------ failures
 
@@ -325,6 +344,18 @@ class Store:
                 JOIN current ON current.doc_id = m.doc_id AND current.taxonomy_hash = m.taxonomy_hash""", params):
             found.setdefault(row["passage_id"], set()).add((row["start"], row["end"], row["concept"]))
         return {passage_id: sorted(spans) for passage_id, spans in found.items()}
+
+    def targets_of_labels(self, doc_ids: Sequence[str]) -> list[Row]:
+        """Stored targets of each document's current labelling, with their passage's page and offset."""
+        return self._rows(f"""
+            WITH current AS (
+                SELECT t.doc_id, t.taxonomy_hash FROM tagged t
+                WHERE t.tagged_at = (SELECT MAX(t2.tagged_at) FROM tagged t2 WHERE t2.doc_id = t.doc_id)
+                AND t.doc_id IN ({_marks(doc_ids)}))
+            SELECT g.*, p.page_no, p.start AS passage_start FROM targets g
+            JOIN current ON current.doc_id = g.doc_id AND current.taxonomy_hash = g.taxonomy_hash
+            JOIN passages p ON p.passage_id = g.passage_id
+            ORDER BY g.doc_id, p.page_no, p.start, g.start, g.concept""", tuple(doc_ids))
 
     # ------------------------------------------------------------------ reading for reports, review and training
 

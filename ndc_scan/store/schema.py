@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Union
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -44,8 +44,18 @@ CREATE TABLE IF NOT EXISTS predictions (
 CREATE INDEX IF NOT EXISTS predictions_doc ON predictions(doc_id, taxonomy_hash);
 CREATE TABLE IF NOT EXISTS tagged (
     doc_id TEXT NOT NULL, taxonomy_hash TEXT NOT NULL, method TEXT NOT NULL, tagged_at REAL NOT NULL,
+    version TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (doc_id, taxonomy_hash, method)
 );
+-- Quantified targets tied to the concepts they count for (one row per passage x target x concept).
+CREATE TABLE IF NOT EXISTS targets (
+    passage_id TEXT NOT NULL, doc_id TEXT NOT NULL, taxonomy_hash TEXT NOT NULL, concept TEXT NOT NULL,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, quantity TEXT NOT NULL, value REAL NOT NULL, value_max REAL,
+    unit TEXT NOT NULL, measure TEXT NOT NULL, norm_value REAL NOT NULL, norm_value_max REAL, norm_unit TEXT NOT NULL,
+    year INTEGER, base_year INTEGER, baseline TEXT NOT NULL, conditional TEXT NOT NULL, share_of TEXT NOT NULL,
+    sentence TEXT NOT NULL, tie TEXT NOT NULL, year_from TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS targets_doc ON targets(doc_id, taxonomy_hash);
 CREATE TABLE IF NOT EXISTS failures (
     path TEXT PRIMARY KEY, error TEXT NOT NULL, problem TEXT NOT NULL, remedy TEXT NOT NULL, failed_at REAL NOT NULL
 );
@@ -70,8 +80,13 @@ MIGRATIONS: dict[str, list[Step]] = {
     ],
     "2": [],  # review decisions: the decisions table (created by the schema script, which runs first)
     "3": [  # one name for one idea: a label the scan counts
-        ("ALTER TABLE predictions RENAME COLUMN kept TO counted", "kept"),
+        ("ALTER TABLE predictions RENAME COLUMN kept TO counted", "predictions.kept", True),
+    ],
+    "4": [  # targets stored with the labels (the targets table is created by the schema script); the version of
+        # the labelling code: labels written by older code are made again on the next scan (no PDF is read again)
+        ("ALTER TABLE tagged ADD COLUMN version TEXT NOT NULL DEFAULT ''", "tagged.version", False),
     ],
 }
-#: A step is a statement, or (statement, column): run only when ``predictions`` has that column.
-Step = Union[str, tuple[str, str]]
+#: A step is a statement, or (statement, "table.column", present): run only when the column is there (present=True)
+#: or only when it is not (False: the schema script, which runs first, may have made the table with it).
+Step = Union[str, tuple[str, str, bool]]

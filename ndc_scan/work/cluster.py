@@ -29,6 +29,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Optional
 
+from ..classify.label import labels_version
 from ..errors import UnreadableFileError, UsageError, WorkerError
 from .tasks import Outcome, ReadTask, Task, WorkContext, perform
 
@@ -82,11 +83,12 @@ class DaskExecutor:
                              remedy="install the same ndc-scan on every worker (pip install ndc-scan)") from exc
         if not found:
             raise UsageError(f"the Dask cluster at {where} has no workers", remedy="start workers: dask worker " + where)
-        ours = _worker_facts()["version"]
+        ours = _worker_facts()
         for address, facts in sorted(found.items()):
-            if facts["version"] != ours:
-                raise UsageError(f"Dask worker {address} has ndc-scan {facts['version']}, this machine {ours}",
-                                 remedy="install the same ndc-scan version on every worker")
+            if (facts["version"], facts["labels"]) != (ours["version"], ours["labels"]):
+                raise UsageError(f"Dask worker {address} has ndc-scan {facts['version']} (labelling code {facts['labels']}), "
+                                 f"this machine {ours['version']} ({ours['labels']})",
+                                 remedy="install the same ndc-scan, from the same checkout or wheel, on every worker")
             if facts["daemon"]:
                 raise UsageError(f"Dask worker {address} runs as a daemon process, which may not start the child "
                                  "process ndc-scan reads each PDF in",
@@ -156,4 +158,4 @@ def _worker_facts() -> dict[str, Any]:
         installed = version("ndc-scan")
     except PackageNotFoundError:
         installed = "not installed"
-    return {"version": installed, "daemon": bool(multiprocessing.current_process().daemon)}
+    return {"version": installed, "labels": labels_version(), "daemon": bool(multiprocessing.current_process().daemon)}

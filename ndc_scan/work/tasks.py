@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Optional, Protocol, Union
 
+from ..classify.label import labelling
 from ..classify.protocol import Classifier
 from ..errors import InputFileError, WorkerError
 from ..passages.segment import segment
@@ -98,10 +99,7 @@ class WorkContext:
 
     def label(self, document: Document, passages: list[Passage]) -> Labelling:
         """Tag and classify a document's tagged passages."""
-        found = self.tagger.tag(passages, document.meta.language)
-        matches = tuple(match for passage in passages for match in found.get(passage.passage_id, []))
-        return Labelling(document.doc_id, self.taxonomy.hash, self.classifier.method, matches,
-                         tuple(self.classifier.predict_many(passages, found)))
+        return labelling(document, passages, self.tagger, self.classifier, self.taxonomy)
 
     def reader_for(self, path: Path, doc_id: str) -> Reader:
         """The reader, told to OCR in the file's language when the --metadata file gives it (and --lang does not)."""

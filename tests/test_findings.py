@@ -1,0 +1,122 @@
+"""What an analyst would publish, on the real pages issue 13 named: impacts are mentions, status and potential figures
+are not targets, a target counts for the concepts of its own clause or row, one target is listed once per document."""
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from ndc_scan import scan
+from ndc_scan.classify.rules import RuleClassifier
+from ndc_scan.defaults import DEFAULT_MODEL_DIR
+from ndc_scan.records import Passage
+
+from .conftest import FAKE_ID, corpus_pdf
+
+FILES = ("BDI_indc_2015.pdf", "MNG_indc_2015.pdf", "MNG_ndc-updated_2020.pdf", "NER_indc_2015.pdf")
+
+
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory):
+    """The four documents scanned as `ndc-scan scan` does by default (rules + the shipped model)."""
+    folder = tmp_path_factory.mktemp("findings")
+    inputs = folder / "in"
+    inputs.mkdir()
+    for name in FILES:
+        shutil.copy(corpus_pdf(name), inputs / name)
+    result = scan([inputs], out=None, store=folder / "s.sqlite", model=DEFAULT_MODEL_DIR, ocr=False, jobs=2)
+    assert not result.failures
+    return result.tables
+
+
+def _labels(tables, document, pages):
+    passages = tables["passages"]
+    return passages[(passages["document"] == document) & passages["page"].isin(pages) & passages["counted"]]
+
+
+def _targets(tables, document):
+    targets = tables["targets"]
+    return targets[targets["document"] == document]
+
+
+@pytest.mark.slow
+def test_regression_impacts_table_is_mentions_not_commitments(tables):
+    # BDI_indc_2015 pp. 3-4 "Impacts et vulnérabilité": loss of pasture, more erosion, flooded marshes were all
+    # reported as commitments (grazing, soil conservation, wetlands) in the Burundi brief.
+    labels = _labels(tables, "BDI_indc_2015.pdf", [3, 4])
+    assert {"grazing_management", "soil_conservation", "wetlands"} <= set(labels["concept"])
+    assert set(labels["level"]) == {1}
+
+
+@pytest.mark.slow
+def test_regression_challenges_are_not_a_land_restoration_commitment(tables):
+    # MNG_ndc-updated_2020: "soil and pasture degradation have been identified as particular challenges".
+    passages = tables["passages"]
+    said = passages[(passages["document"] == "MNG_ndc-updated_2020.pdf")
+                    & passages["text"].str.contains("identified as particular challenges", regex=False)]
+    assert not (said["counted"] & (said["level"] >= 2)).any()
+
+
+@pytest.mark.slow
+def test_regression_status_and_potential_figures_are_not_targets(tables):
+    # MNG_indc_2015 p7 "pasture, which occupy about 80% of the territory"; NER_indc_2015 p7 "potentiel irrigable de
+    # 330 000 ha" was soil conservation and land restoration at level 3.
+    assert "80%" not in set(_targets(tables, "MNG_indc_2015.pdf")["quantity"])
+    niger = _targets(tables, "NER_indc_2015.pdf")
+    assert not (niger["norm_value"] == 330000).any()
+    page7 = _labels(tables, "NER_indc_2015.pdf", [7])
+    assert not (page7["level"] == 3).any()
+
+
+@pytest.mark.slow
+def test_regression_a_target_counts_for_the_concepts_of_its_own_row(tables):
+    # NER_indc_2015 p4, one bullet per measure: "Plantations de Moringa oleifera : 125 000 ha" counted as grazing,
+    # "Haies-vives : 145 000 km" as land restoration (every concept of the sentence or passage).
+    niger = _targets(tables, "NER_indc_2015.pdf").set_index("quantity")
+    assert "125 000 ha" not in niger.index
+    assert niger.loc["145 000 km", "concepts"] == "agroforestry"
+    assert niger.loc["304 500 ha", "concepts"] == "grazing_management"
+    assert niger.loc["550 000 ha", "concepts"] == "soil_conservation"             # dune fixation: wind erosion control
+
+
+@pytest.mark.slow
+def test_regression_one_target_is_listed_once_per_document(tables):
+    # NER_indc_2015: 1 030 000 ha of land restoration is stated on p4 (synthesis table) and p8 (AFOLU measures).
+    niger = _targets(tables, "NER_indc_2015.pdf")
+    restoration = niger[niger["norm_value"] == 1030000]
+    assert len(restoration) == 1
+    assert restoration.iloc[0]["page"] == 4 and restoration.iloc[0]["also_on_pages"] == "8"
+    assert "land_restoration" in restoration.iloc[0]["concepts"].split(";")
+    assert not niger.duplicated(["norm_value", "norm_unit", "target_year"]).any()
+
+
+@pytest.mark.slow
+def test_every_level_3_has_a_target_and_every_target_a_level_3(tables):
+    # One extractor decides both: a cell at quantified target has a row in targets, and the reverse.
+    coverage = tables["coverage"]
+    quantified = {(r.document, r.concept) for r in coverage.itertuples() if r.level == 3}
+    listed = {(r.document, c) for r in tables["targets"].itertuples() for c in r.concepts.split(";")}
+    assert quantified == listed
+    assert quantified
+
+
+def test_regression_degraded_peat_soils_are_peatlands(tagger):
+    # BLR_indc_2015 p7 (scanned, as Tesseract reads it): "190 тыс. га" of drained land with peat soils was tied to
+    # wetlands, the one concept of the passage, because "торфяными почвами" was not a peatlands term.
+    text = ("с 2015 по 2030 годы будет обеспечивать проведение экологической реабилитации не менее 10 тыс. га "
+            "нарушенных болот, с увеличением площади восстановленных торфяников к 2030 году до уровня не менее "
+            "60 тыс. га и уменьшением площади деградированных осушенных земель с торфяными почвами к 2030 году до "
+            "190 тыс. га.")
+    passage = Passage(passage_id="p1", doc_id=FAKE_ID, page_no=7, start=0, end=len(text), text=text,
+                      heading_path="", kind="paragraph")
+    found = {p.concept: p for p in RuleClassifier().predict(passage, tagger.tag([passage], "ru")["p1"], "ru")}
+    by_value = {t.norm_value: concept for concept, p in found.items() for t in p.targets}
+    assert by_value[190000.0] == "peatlands" and by_value[60000.0] == "peatlands"
+    assert found["peatlands"].level == 3
+
+
+@pytest.mark.slow
+def test_targets_table_reads_like_the_store(tables):
+    targets = tables["targets"]
+    assert set(targets["tie"]) <= {"clause", "row", "sentence", "passage"}
+    assert pd.api.types.is_integer_dtype(targets["page"])

@@ -1,0 +1,150 @@
+"""Every quote a report prints can be found on its page of the PDF, as another PDF reader reads that page.
+
+The reference is PDFium's own text of the page (``pypdfium2``, not the pdfplumber reading the scan uses), with
+whitespace collapsed. A quote passes when it is a substring of that text, or is made of pieces of it: runs of
+whole words of at least MIN_PIECE characters (readers order a table's cells differently). So a table cell wrapped
+over three lines (read by the scan as one cell, by PDFium line by line between its neighbours' words) passes,
+while a phrase with a word of the neighbouring column inside it does not. Cells of a table row (" | ") are
+checked one by one; a word hyphenated across a line break may be mended. What this cannot see: two cells
+interleaved exactly as a line-by-line reader reads them (each line a run of the page); tests/test_tables.py pins
+that table cells are read whole.
+
+Corpus-wide: ``python -m tests.test_quotes STORE`` (a store of a scan of ../shared/corpora/ndc, e.g. after
+``ndc-scan scan ../shared/corpora/ndc --store corpus.sqlite``) prints how many quotes of the coverage, the passages
+and the targets fail, per document, with examples.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from ndc_scan import scan, textnorm
+from ndc_scan.pipeline import load_tables
+
+from .conftest import SAMPLE
+
+_SPACE = re.compile(r"\s+")
+_BULLETS = re.compile(r"[•●▪■◦○►▶➢✓\u2022\uf000-\uf8ff]")
+#: Shorter pieces could be found anywhere on a page by chance; a quote made of them proves nothing.
+MIN_PIECE = 12
+
+
+def normalise(text: str) -> str:
+    """NFKC, straight quotes and hyphens (textnorm), no bullets, whitespace collapsed: the same for both readers."""
+    return _SPACE.sub(" ", _BULLETS.sub(" ", textnorm.normalise(text))).strip()
+
+
+def page_lines(pdf: Path) -> dict[int, list[str]]:
+    """Each page's text lines as PDFium reads them (1-based page numbers), normalised."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(pdf))
+    try:
+        pages = {}
+        for index in range(len(document)):
+            textpage = document[index].get_textpage()
+            text = textpage.get_text_range()
+            pages[index + 1] = [normalise(line) for line in text.replace("\r", "\n").split("\n") if line.strip()]
+        return pages
+    finally:
+        document.close()
+
+
+def is_verbatim(quote: str, lines: list[str]) -> bool:
+    """Whether ``quote`` is made of runs of the page's text, in order (see the module docstring)."""
+    reference = " ".join(lines)
+    # A word hyphenated at a line end: the scan mends it ("agro- forestry" → "agroforestry") or keeps the hyphen of
+    # a compound ("CS-GDT"); PDFium keeps the break or drops a soft hyphen ("CSGDT").
+    unhyphenated = _unhyphenated(reference)
+    spaceless = reference.replace(" ", "")             # "Carbon-balanceTool": readers space words differently
+    for cell in re.split(r" \| |\n", quote):           # cells of a table row, rows of a table
+        cell = normalise(cell).strip(" .")            # NFKC makes the quote's "…" ends "..."
+        if cell and cell not in reference and _unhyphenated(cell) not in unhyphenated \
+                and cell.replace(" ", "") not in spaceless and not _pieced(cell, reference):
+            return False
+    return True
+
+
+def _unhyphenated(text: str) -> str:
+    return _SPACE.sub(" ", text.replace("- ", "").replace("-", ""))
+
+
+def _pieced(cell: str, reference: str) -> bool:
+    """``cell`` as consecutive pieces of whole words, each at least MIN_PIECE characters (the last may be shorter),
+    each found in ``reference`` (in any order: readers order the cells of a row differently)."""
+    words = cell.split(" ")
+    start = 0
+    while start < len(words):
+        stop = next((stop for stop in range(len(words), start, -1)                   # the longest piece first
+                     if (len(" ".join(words[start:stop])) >= MIN_PIECE or stop == len(words))
+                     and " ".join(words[start:stop]) in reference), None)
+        if stop is None:
+            return False
+        start = stop
+    return True
+
+
+def quote_failures(store: Path) -> list[dict]:
+    """Every quote of a store's reports that is not verbatim on its page: document, page, table, quote."""
+    tables = load_tables(store)
+    documents = tables.documents.set_index("document")
+    failures, cache = [], {}
+    rows = ([("coverage", r.document, r.top_quote_page, r.top_quote) for r in tables.coverage.itertuples()
+             if isinstance(r.top_quote, str) and r.top_quote]
+            + [("passages", r.document, r.page, r.text) for r in tables.passages.itertuples()]
+            + [("targets", r.document, r.page, r.quote) for r in tables.targets.itertuples()])
+    for table, document, page, quote in rows:
+        path = Path(documents.loc[document, "path"])
+        if path not in cache:
+            cache[path] = page_lines(path)
+        lines = cache[path].get(int(page), []) + cache[path].get(int(page) + 1, [])   # a passage may run on
+        if not is_verbatim(quote, lines):
+            failures.append({"table": table, "document": document, "page": int(page), "quote": quote})
+    return failures
+
+
+@pytest.fixture(scope="module")
+def sample_store(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("quotes")
+    names = ("KEN_indc_2015.pdf", "NER_indc_2015.pdf", "MNG_indc_2015.pdf", "QAT_indc_2015_ar.pdf", "TJK_indc_2015.pdf")
+    paths = [SAMPLE / name for name in names if (SAMPLE / name).exists()]
+    scan(paths, out=None, store=folder / "s.sqlite", ocr=False, jobs=2)
+    return folder / "s.sqlite"
+
+
+def test_a_wrapped_cell_passes_and_an_interleaved_phrase_fails():
+    lines = ["Promote Continue 10,000ha annual National Forest", "Sustainable reforestation of degraded Policy."]
+    assert is_verbatim("Continue 10,000ha annual reforestation of degraded", lines)
+    assert is_verbatim("…Promote | Continue 10,000ha annual reforestation of degraded…", lines)
+    # MNG_indc_2015 p8 as two columns merged word by word: pieces too short to be the page's text
+    lines = ["-To reduce bare fallow to 30% -To expand irrigated cropland", "farming and crop rotation by 2-2.5 times"]
+    assert not is_verbatim("-To reduce bare farming fallow to 30% cropland", lines)
+
+
+@pytest.mark.slow
+def test_every_quote_of_the_sample_reports_is_on_its_page(sample_store):
+    failures = quote_failures(sample_store)
+    assert failures == []
+
+
+def main(store: str) -> None:
+    failures = quote_failures(Path(store))
+    tables = load_tables(Path(store))
+    total = (int(tables.coverage["top_quote"].fillna("").astype(bool).sum()) + len(tables.passages)
+             + len(tables.targets))
+    print(f"{len(failures)} of {total} quotes not verbatim on their page (PDFium's text)")
+    for (table,), n in sorted(Counter((f["table"],) for f in failures).items()):
+        print(f"  {table}: {n}")
+    for document, n in Counter(f["document"] for f in failures).most_common(15):
+        print(f"  {document}: {n}")
+    for failure in failures[:25]:
+        print(f"  - {failure['document']} p{failure['page']} [{failure['table']}] {failure['quote'][:160]!r}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

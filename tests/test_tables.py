@@ -1,0 +1,48 @@
+"""Table rows on real pages: a cell's wrapped lines are joined, its number stays in its row, prose is left alone."""
+
+import pytest
+
+from ndc_scan.read.pages import read_pdf
+
+from .conftest import FAKE_ID, corpus_pdf
+
+
+def _page(name: str, page_no: int) -> str:
+    pages, _ = read_pdf(corpus_pdf(f"{name}.pdf"), FAKE_ID)
+    return pages[page_no - 1].text
+
+
+@pytest.fixture(scope="module")
+def ghana_p14():
+    return _page("GHA_indc_2015", 14)
+
+
+def test_regression_wrapped_cell_keeps_its_number_and_its_land(ghana_p14):
+    # Read line by line, the cell "Continue 10,000ha annual reforestation/afforestation of degraded lands" was split by
+    # its neighbours' words ("Sustainable | reforestation/afforestation of degraded | Policy."): the number lost its land.
+    rows = ghana_p14.splitlines()
+    assert ("Promote Sustainable utilization of | Continue 10,000ha annual reforestation/afforestation of degraded lands"
+            " | National Forest and Wildlife Policy.") in rows
+    assert any("Double 10,000ha annual reforestation/afforestation of degraded lands translating to 20,000ha on annual"
+               " basis." in row for row in rows)
+
+
+def test_row_label_wrapped_over_lines_is_one_cell():
+    # NOR_ndc-updated_2020 p12, the accounting table: the question of each row wraps over two or three lines.
+    rows = _page("NOR_ndc-updated_2020", 12).splitlines()
+    assert any(row.startswith("(ii) Approach used to account for emissions and removals from harvested wood products; | "
+                              "Norway uses the production approach") for row in rows)
+
+
+def test_justified_prose_in_a_table_block_is_not_cut_into_columns():
+    # TGO_indc_2015 p16: the wide spaces of one justified line ("Politique nationale en matière") look like
+    # gutters; the lines under it are prose and must keep their words in order.
+    text = _page("TGO_indc_2015", 16)
+    assert "d'approvisionnement en eau potable et\nassainissement en milieu rural et semi-urbain," in text
+
+
+def test_one_line_rows_are_unchanged():
+    # CIV_indc_2015 p16, the list of abbreviations: every row is one line, nothing to join.
+    rows = _page("CIV_indc_2015", 16).splitlines()
+    assert "CES | Conservation des Eaux et du Sol" in rows
+    assert "COP | Conférence des Parties (à la CCNUCC)" in rows
