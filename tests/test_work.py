@@ -5,7 +5,6 @@ worker processes); a worker that dies costs only its file, which is retried once
 """
 
 import os
-import shutil
 import signal
 import time
 from pathlib import Path
@@ -28,15 +27,6 @@ from .conftest import SAMPLE, SMALL, sql
 
 REPORTS = ("coverage.csv", "countries.csv", "passages.csv", "documents.csv", "failures.csv", "targets.csv", "gaps.csv",
            "versions.csv", "progress.csv", "report.html", "gap_report.html")
-
-
-@pytest.fixture
-def small(tmp_path):
-    folder = tmp_path / "in"
-    folder.mkdir()
-    for name in SMALL:
-        shutil.copy(SAMPLE / name, folder / name)
-    return folder
 
 
 def _reports(folder: Path) -> dict[str, bytes]:
