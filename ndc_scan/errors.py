@@ -140,3 +140,32 @@ class MapDataError(NdcScanError):
     """The world map's shapes cannot be read (the package that ships them is missing or changed)."""
 
     exit_code = 1
+
+
+class UnsupportedFormatError(InputFileError):
+    """A document in a format ndc-scan does not read (old Word .doc, RTF, ODT, XPS ...): convert it first."""
+
+    remedy = "convert it, e.g. libreoffice --headless --convert-to docx FILE (or --convert-to pdf), and scan the result"
+
+
+class CorruptDocumentError(InputFileError):
+    """A Word, HTML or text file that cannot be parsed."""
+
+    remedy = "the file is damaged; download it again, or open it in Word or LibreOffice and save it again"
+
+
+class FetchError(NdcScanError):
+    """A registry catalog cannot be used for ``ndc-scan fetch`` (missing, not a catalog, bad options)."""
+
+    exit_code = 2
+
+
+class DownloadError(NdcScanError):
+    """One document could not be downloaded; the fetch carries on without it (a row of fetch_failures.csv)."""
+
+    exit_code = 3
+
+    def __init__(self, url: str, problem: str, *, remedy: str = ""):
+        self.url = url
+        self.problem = problem
+        super().__init__(f"{url}: {problem}", remedy=remedy)

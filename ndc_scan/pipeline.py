@@ -34,11 +34,13 @@ from .classify.protocol import Classifier
 from .classify.rules import RuleClassifier
 from .defaults import DEFAULT_STORE
 from .errors import InputFileError, OcrUnavailableError, UsageError
+from .fetch.ledger import fetched_beside
 from .read import ocr as ocr_stage
 from .read.files import discover, fingerprint
+from .read.formats import extractor_for, format_of, front
 from .read.ocr import OcrSettings
 from .read.overrides import load_metadata_csv
-from .read.pages import DEFAULT_ENGINE, extractor_id
+from .read.pages import DEFAULT_ENGINE
 from .read.reader import DEFAULT_TIMEOUT, Reader
 from .records import Document, Failure, ScannedDocument
 from .report.files import write_all
@@ -46,7 +48,7 @@ from .store import Store
 from .taxonomy import Taxonomy, load_taxonomy
 from .work.cluster import DaskExecutor
 from .work.local import LocalExecutor
-from .work.tasks import Executor, LabelTask, ReadTask, Task, WorkContext, front_text
+from .work.tasks import FRONT_PAGES, Executor, LabelTask, ReadTask, Task, WorkContext
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +122,7 @@ class _Input:
     path: Path
     doc_id: str
     n_bytes: int
+    fmt: str = "pdf"                     # read.formats.format_of: pdf, docx, html, text, convert
 
 
 @dataclass
@@ -155,8 +158,12 @@ def scan(paths: Iterable[str | Path], options: Optional[ScanOptions] = None, *,
                          remedy="pass --executor local (this machine) or --executor dask")
     tax = options.taxonomy if isinstance(options.taxonomy, Taxonomy) else load_taxonomy(options.taxonomy)
     overrides = load_metadata_csv(options.metadata) if options.metadata else {}
-    catalogs = load_catalogs(options.catalogs)                 # a bad catalog fails before any file is read
     files = discover(paths)
+    fetched = fetched_beside(files)
+    for ledger in fetched:                                     # the fetched.csv of ndc-scan fetch: --metadata too
+        overrides = {**load_metadata_csv(ledger), **overrides}
+    # A bad catalog fails before any file is read; the metadata files are catalogs too (hashes, registry rows).
+    catalogs = load_catalogs((*options.catalogs, *fetched, *([options.metadata] if options.metadata else [])))
     classifier, classifier_warnings = (options.classifier, []) if options.classifier else \
         _classifier(options.model, options.review_band, tax)
     ocr, ocr_warnings = _ocr_settings(options.ocr, options.lang, options.jobs if options.executor == "local" else 1)
@@ -207,7 +214,6 @@ class _Scanning:
         result = _Plan(total=len(files))
         first: dict[str, int] = {}
         reader = self.context.reader
-        extractor = extractor_id(reader.engine)
         for index, path in enumerate(files):
             try:
                 doc_id, n_bytes = fingerprint(path)
@@ -221,8 +227,8 @@ class _Scanning:
                 self._advance(path)
                 continue
             first[doc_id] = index
-            item = _Input(index, path, doc_id, n_bytes)
-            current = self.db.is_current(doc_id, extractor, ocr=reader.ocr is not None)
+            item = _Input(index, path, doc_id, n_bytes, format_of(path))
+            current = self.db.is_current(doc_id, extractor_for(item.fmt, reader.engine), ocr=reader.ocr is not None)
             (result.reuse if current else result.read).append(item)
         return result
 
@@ -230,7 +236,7 @@ class _Scanning:
         """Have the workers read the new files and label what needs it; write each outcome as it comes back."""
         found, tasks = self._reuse(plan)
         # Largest files first, so that no long one is left to run alone at the end.
-        tasks += [ReadTask(item.index, item.path, item.doc_id, item.n_bytes)
+        tasks += [ReadTask(item.index, item.path, item.doc_id, item.n_bytes, item.fmt)
                   for item in sorted(plan.read, key=lambda item: (-item.n_bytes, item.index))]
         if not tasks:
             return found
@@ -264,7 +270,8 @@ class _Scanning:
         for item in plan.reuse:
             stored = self.db.document(item.doc_id)
             document = self.context.describe(item.path, item.doc_id, item.n_bytes,
-                                             front_text(self.db.pages(item.doc_id)), self.db.pdf_info(item.doc_id))
+                                             front(self.db.pages(item.doc_id), item.fmt, FRONT_PAGES),
+                                             self.db.pdf_info(item.doc_id))
             if document != stored:
                 self.db.update_meta(document)
             found[item.index] = document

@@ -450,3 +450,70 @@ class Target:
     @property
     def is_range(self) -> bool:
         return self.value_max is not None
+
+
+#: A catalog row's kind besides DOCUMENT_KINDS: an addendum (cover letter, party note, progress report).
+ADDENDUM = "addendum"
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class CatalogRow:
+    """One document listed in a registry catalog (``fetch/catalog.py``), in the project's words.
+
+    ``code`` is the Party the catalog lists it under; ``iso3`` whose document it is (``EUU`` for the
+    European Union's NDC, which the registry lists under every member state). ``line`` is the row's
+    line in the catalog file (the header is line 1).
+    """
+
+    catalog: str                 # the catalog's file name
+    line: int
+    code: str
+    iso3: str
+    party: str
+    title: str
+    file_type: str               # as the catalog says: NDC, Translation, Addendum, INDC, First NDC ...
+    kind: str                    # one of DOCUMENT_KINDS, ADDENDUM, or "" (unknown)
+    language: str                # ISO 639-1 code, "" when not given
+    version: str
+    status: str                  # "Active", "Archived", or "" (catalogs without a status)
+    submitted: str               # YYYY-MM-DD, "" when not given
+    url: str
+    original_filename: str
+
+    def __post_init__(self):
+        _check(self.line >= 2, f"catalog line must be >= 2 (after the header), got {self.line}")
+        _check(bool(_ISO3.match(self.iso3)), f"iso3 must be three upper-case letters, got {self.iso3!r}")
+        _check(self.kind in DOCUMENT_KINDS or self.kind in (ADDENDUM, ""), f"bad catalog kind {self.kind!r}")
+        _check(self.submitted == "" or bool(_DATE.match(self.submitted)),
+               f"submitted must be YYYY-MM-DD or empty, got {self.submitted!r}")
+
+    @property
+    def translation(self) -> bool:
+        return "translation" in f"{self.file_type} {self.original_filename}".lower()
+
+    @property
+    def active(self) -> bool:
+        return self.status.lower() in ("", "active")
+
+    @property
+    def year(self) -> Optional[int]:
+        return int(self.submitted[:4]) if self.submitted else None
+
+
+@dataclass(frozen=True)
+class FetchedFile:
+    """A catalog document downloaded by ``ndc-scan fetch``: one row of ``fetched.csv``."""
+
+    file: str                    # file name in the output folder
+    n_bytes: int
+    sha256: str
+    downloaded_from: str         # the address actually read (after --base-url and redirects)
+    http_date: str               # the server's Last-Modified, else its Date header; "" when neither was sent
+    content_type: str
+    fetched_at: str              # ISO 8601 UTC
+    row: CatalogRow
+
+    def __post_init__(self):
+        _check(bool(_HEX64.match(self.sha256)), f"sha256 must be 64 hex digits, got {self.sha256!r}")
+        _check(self.n_bytes > 0, f"a fetched file has bytes, got {self.n_bytes}")

@@ -114,7 +114,7 @@ def test_folder_without_pdfs(tmp_path):
     empty.mkdir()
     result = _scan(tmp_path, empty)
     assert result.exit_code == 2
-    assert "no PDF files under" in result.output
+    assert "no PDF, Word, HTML or text files under" in result.output
 
 
 def test_bad_language_option(tmp_path, small):

@@ -7,7 +7,7 @@ from ndc_scan.aggregate.gaps import RULES, WEIGHTS, find_gaps, gap_score
 from ndc_scan.taxonomy import CONCEPT_IDS
 
 NO_TARGETS = pd.DataFrame(columns=["concepts", "measure", "conditional"])
-PAGES = dict.fromkeys(CONCEPT_IDS, "4")
+PAGES = dict.fromkeys(CONCEPT_IDS, "p. 4")
 
 
 def levels(**given):

@@ -85,7 +85,7 @@ def test_a_file_that_takes_too_long_is_stopped():
 def test_a_reader_crash_is_reported_for_the_file(monkeypatch):
     def crash(*args, **kwargs):
         os.kill(os.getpid(), signal.SIGKILL)     # as if PDFium crashed or the OOM killer struck
-    monkeypatch.setattr(reader_module, "read_pdf", crash)
+    monkeypatch.setattr(reader_module, "read_document", crash)
     with pytest.raises(CorruptPdfError, match=r"CAN_indc_2015.pdf: the PDF reader crashed on it"):
         Reader().read(SMALL, FAKE_ID)
 

@@ -25,7 +25,7 @@ from . import versions as versions_stage
 from .coverage import counted
 
 TARGET_COLUMNS = [
-    "iso3", "country", "document", "doc_id", "doc_kind", "doc_year", "page", "concepts", "tie", "quantity",
+    "iso3", "country", "document", "doc_id", "doc_kind", "doc_year", "page", "locator", "concepts", "tie", "quantity",
     "value", "value_max", "unit", "measure", "norm_value", "norm_value_max", "norm_unit", "target_year", "year_from",
     "base_year", "baseline", "conditional", "share_of", "level", "also_on_pages", "quote", "passage_id",
     "taxonomy_hash",
@@ -68,6 +68,7 @@ def targets_table(stored: Sequence[Row], passages: pd.DataFrame, documents: pd.D
     if passages.empty or not stored:
         return pd.DataFrame(columns=TARGET_COLUMNS)
     levels = {(r.passage_id, r.concept): int(r.level) for r in passages.itertuples(index=False)}
+    locators = dict(zip(passages["passage_id"], passages["locator"])) if "locator" in passages else {}
     meta = documents.set_index("doc_id")
     order = {c: i for i, c in enumerate(CONCEPT_IDS)}
     grouped: dict[tuple, dict] = {}
@@ -91,7 +92,8 @@ def targets_table(stored: Sequence[Row], passages: pd.DataFrame, documents: pd.D
             continue
         row = {
             "iso3": doc["iso3"], "country": doc["country"], "document": doc["document"], "doc_id": found["doc_id"],
-            "doc_kind": doc["kind"], "doc_year": doc["year"], "page": found["page_no"], "concepts": concepts,
+            "doc_kind": doc["kind"], "doc_year": doc["year"], "page": found["page_no"],
+            "locator": locators.get(found["passage_id"], ""), "concepts": concepts,
             "tie": found["tie"], "quantity": found["quantity"], "value": found["value"], "value_max": found["value_max"],
             "unit": found["unit"], "measure": found["measure"], "norm_value": found["norm_value"],
             "norm_value_max": found["norm_value_max"], "norm_unit": found["norm_unit"], "target_year": found["year"],

@@ -11,7 +11,8 @@ A document is matched against registry catalogs, in this order:
 
 The catalogs shipped in ``ndc_scan/data/`` (the UNFCCC NDC registry, 741 documents, and the INDC
 and national-climate-plans catalogs of openclimatedata; sources in ``ndc_scan/data/README.md``)
-are always used; ``extra`` adds more. A document no catalog knows is cited from its PDF's own
+are always used; ``extra`` adds more, among them the ``fetched.csv`` of ``ndc-scan fetch``, whose
+rows carry each file's SHA-256 and the catalog row it was fetched from. A document no catalog knows is cited from its PDF's own
 metadata (Title, CreationDate). ``citation_source`` says which way each citation was found.
 """
 
@@ -107,6 +108,9 @@ def _read(path: Path) -> Catalogs:
     for row in rows:
         if row.get("sha256") and (row.get("source_path") or row.get("file")):
             hashes[row["sha256"].lower()] = PurePosixPath(row.get("source_path") or row["file"]).name
+        if row.get("fetched_at") is not None and row.get("file"):       # a fetched.csv of ndc-scan fetch
+            entries.append(_fetched_entry(row))
+            continue
         code = row.get("code") or row.get("Code") or ""
         if not code:
             continue
@@ -123,6 +127,15 @@ def _read(path: Path) -> Catalogs:
             file_names=tuple(sorted(n for n in names if n)), translation=file_type.lower() == "translation",
             catalog=path.name))
     return Catalogs(entries=tuple(entries), hashes=hashes)
+
+
+def _fetched_entry(row: dict[str, str]) -> Entry:
+    """A row of ``fetched.csv``: the catalog row a fetched file came from, found by the file's hash or name."""
+    return Entry(iso3=row.get("iso3", ""), party=row.get("party", ""), title=row.get("title", ""),
+                 kind=row.get("kind", ""), language=row.get("language", ""), submitted=row.get("submitted", ""),
+                 url=row.get("url", ""), file_names=tuple(n for n in (row["file"], row.get("original_filename", "")) if n),
+                 translation=row.get("file_type", "").lower() == "translation",
+                 catalog=row.get("catalog") or "fetched.csv")
 
 
 def match(catalogs: Catalogs, *, doc_id: str, file_name: str, iso3: str, kind: str, year, language: str

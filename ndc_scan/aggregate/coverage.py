@@ -18,6 +18,7 @@ import pandas as pd
 from ..records import DOCUMENT_KINDS, LEVEL_NAMES, Failure, review_words
 from ..store import Store
 from ..taxonomy import CONCEPT_IDS, Taxonomy
+from .locators import PAGELESS_FORMATS, Locators, format_of_extractor, join_labels
 
 NO_TEXT = "no text layer"
 FAILED = "could not be read"
@@ -27,7 +28,7 @@ KIND_ORDER = {kind: i for i, kind in enumerate(DOCUMENT_KINDS)}
 
 def documents_table(db: Store, doc_ids: Sequence[str], taxonomy: Taxonomy) -> pd.DataFrame:
     """One row per document, in the order of ``doc_ids``."""
-    columns = ["doc_id", "document", "path", "iso3", "country", "kind", "kind_name", "year", "language", "n_pages",
+    columns = ["doc_id", "document", "path", "iso3", "country", "kind", "kind_name", "year", "language", "format", "n_pages",
                "pages_no_text", "pages_low_text", "pages_ocr", "ocr_confidence", "read_status", "inferred",
                "metadata_evidence", "taxonomy_hash"]
     if not doc_ids:
@@ -41,7 +42,8 @@ def documents_table(db: Store, doc_ids: Sequence[str], taxonomy: Taxonomy) -> pd
         records.append({
             "doc_id": doc_id, "document": row["file_name"], "path": row["path"], "iso3": row["iso3"] or "",
             "country": row["country"] or "unknown", "kind": row["kind"] or "", "kind_name": DOCUMENT_KINDS.get(row["kind"], ""),
-            "year": row["year"], "language": row["language"] or "", "n_pages": row["n_pages"],
+            "year": row["year"], "language": row["language"] or "", "format": format_of_extractor(row["extractor"]),
+            "n_pages": row["n_pages"],
             "pages_no_text": row["pages_no_text"], "pages_low_text": row["pages_low_text"],
             "pages_ocr": row["pages_ocr"],
             "ocr_confidence": round(confidence[doc_id], 3) if doc_id in confidence else None,
@@ -69,16 +71,18 @@ def _read_status(row: dict) -> str:
 
 def passages_table(db: Store, doc_ids: Sequence[str], documents: pd.DataFrame) -> pd.DataFrame:
     """One row per passage × concept of the labels that count (``Store.labels_that_count``), in report order."""
-    columns = ["iso3", "country", "document", "doc_id", "page", "heading_path", "concept", "level", "level_name",
-               "counted", "review_reason", "confidence", "probability", "rule_level", "conditional", "component",
+    columns = ["iso3", "country", "document", "doc_id", "page", "locator", "heading_path", "concept", "level",
+               "level_name", "counted", "review_reason", "confidence", "probability", "rule_level", "conditional", "component",
                "matched_terms", "method", "passage_id", "text_hash", "text"]
     if not doc_ids:
         return pd.DataFrame(columns=columns)
     rows = db.labels_that_count(doc_ids)
     meta = documents.set_index("doc_id")
+    where = Locators.of(db, documents)
     records = [{
         "iso3": meta.at[r["doc_id"], "iso3"], "country": meta.at[r["doc_id"], "country"],
         "document": meta.at[r["doc_id"], "document"], "doc_id": r["doc_id"], "page": r["page_no"],
+        "locator": where(r["doc_id"], r["page_no"]),
         "heading_path": r["heading_path"], "concept": r["concept"], "level": r["level"],
         "level_name": LEVEL_NAMES[r["level"]], "counted": bool(r["counted"]), "review_reason": review_words(r["review"]),
         "confidence": r["confidence"], "probability": r["probability"], "rule_level": r["rule_level"],
@@ -173,17 +177,21 @@ def coverage_table(documents: pd.DataFrame, passages: pd.DataFrame, failures: Se
             }
             if group is None:
                 records.append({**base, "level": pd.NA if unread else 0, "level_name": NO_TEXT if unread else "absent",
-                                "n_passages": 0, "pages": "", "top_quote": "", "top_quote_page": pd.NA,
+                                "n_passages": 0, "pages": "", "locators": "", "top_quote": "", "top_quote_page": pd.NA,
+                                "top_quote_locator": "",
                                 "confidence": pd.NA, "conditional": "", "component": "", "matched_terms": ""})
                 continue
             best = top_label(group)
             pages = sorted(set(int(p) for p in group["page"]))
+            in_order = group.sort_values("page", kind="stable")["locator"]
             terms = sorted({t for ts in group["matched_terms"] for t in ts.split(";") if t})
             flags = [f for f in group["conditional"] if f]
             records.append({
                 **base, "level": int(best["level"]), "level_name": LEVEL_NAMES[int(best["level"])],
                 "n_passages": len(group), "pages": ";".join(map(str, pages)),
+                "locators": join_labels(list(in_order), pageless=doc.format in PAGELESS_FORMATS),
                 "top_quote": quote(best["text"], best["matched_terms"]), "top_quote_page": int(best["page"]),
+                "top_quote_locator": best["locator"],
                 "confidence": float(best["confidence"]),
                 "conditional": "both" if len(set(flags)) > 1 else (flags[0] if flags else ""),
                 "component": best["component"], "matched_terms": ";".join(terms),
@@ -195,10 +203,12 @@ def coverage_table(documents: pd.DataFrame, passages: pd.DataFrame, failures: Se
                             "concept_name": taxonomy.concept_name(concept),
                             "read_status": f"{FAILED}: {failure.problem}", "inferred": "",
                             "taxonomy_hash": taxonomy.short_hash, "to_review": 0, "level": pd.NA, "level_name": FAILED,
-                            "n_passages": 0, "pages": "", "top_quote": "", "top_quote_page": pd.NA,
+                            "n_passages": 0, "pages": "", "locators": "", "top_quote": "", "top_quote_page": pd.NA,
+                            "top_quote_locator": "",
                             "confidence": pd.NA, "conditional": "", "component": "", "matched_terms": ""})
     columns = ["iso3", "country", "document", "doc_id", "kind", "year", "language", "concept", "concept_name",
-               "level", "level_name", "n_passages", "pages", "top_quote", "top_quote_page", "confidence",
+               "level", "level_name", "n_passages", "pages", "locators", "top_quote", "top_quote_page",
+               "top_quote_locator", "confidence",
                "conditional", "component", "matched_terms", "to_review", "read_status", "inferred", "taxonomy_hash"]
     frame = pd.DataFrame(records, columns=columns)
     for column in ("level", "year", "top_quote_page"):

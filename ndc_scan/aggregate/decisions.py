@@ -18,6 +18,7 @@ import pandas as pd
 from ..records import LEVEL_NAMES, Decision
 from ..store import Store
 from .coverage import counted, sort_passages, top_label
+from .locators import Locators
 
 #: Decisions as reports word them ("accepted by ana").
 VERBS = {"accept": "accepted", "reject": "rejected", "correct": "corrected", "ignore": "ignored"}
@@ -137,6 +138,7 @@ def _added_rows(db: Store, frame: pd.DataFrame, documents: pd.DataFrame, table: 
     have = set(zip(frame["passage_id"], frame["concept"]))
     flags = {pid: (c, k) for pid, c, k in zip(frame["passage_id"], frame["conditional"], frame["component"])}
     meta = documents.set_index("doc_id")
+    where = Locators.of(db, documents)
     rows = []
     for passage in found:
         for concept, (level, resolution) in sorted(table[passage.text_hash].items()):
@@ -146,7 +148,8 @@ def _added_rows(db: Store, frame: pd.DataFrame, documents: pd.DataFrame, table: 
             rows.append({
                 "iso3": meta.at[passage.doc_id, "iso3"], "country": meta.at[passage.doc_id, "country"],
                 "document": meta.at[passage.doc_id, "document"], "doc_id": passage.doc_id,
-                "page": passage.page_no, "heading_path": passage.heading_path, "concept": concept, "level": level,
+                "page": passage.page_no, "locator": where(passage.doc_id, passage.page_no),
+                "heading_path": passage.heading_path, "concept": concept, "level": level,
                 "level_name": LEVEL_NAMES[level], "counted": True, "review_reason": "",
                 "reviewed": f"added: {resolution.words}", "confidence": 1.0, "probability": None, "rule_level": 0,
                 "conditional": conditional, "component": component, "matched_terms": "", "method": "review",

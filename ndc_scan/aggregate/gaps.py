@@ -34,7 +34,8 @@ import re
 import pandas as pd
 
 from ..taxonomy import CONCEPT_IDS, Taxonomy
-from .coverage import NO_TEXT, latest_documents
+from .coverage import NO_TEXT, counted, latest_documents
+from .locators import PAGELESS_FORMATS, join_labels
 
 WEIGHTS = dict.fromkeys(CONCEPT_IDS, 1) | {"soil_carbon": 3, "sustainable_land_management": 2}
 PRACTICES = ("sustainable_land_management", "agroforestry", "conservation_agriculture", "grazing_management",
@@ -78,7 +79,7 @@ def find_gaps(levels: dict, *, land_passages: int, concept_passages: int, pages:
               soc_monitoring: bool, taxonomy: Taxonomy) -> list[tuple[str, str]]:
     """(rule id, plain-language statement) for each gap of one document.
 
-    ``levels``: concept → level; ``pages``: concept → first pages (text); ``targets``: the document's
+    ``levels``: concept → level; ``pages``: concept → where it is found ("p. 3, 7", ``locators.join_labels``); ``targets``: the document's
     rows of the targets table.
     """
     found = [c for c in CONCEPT_IDS if levels.get(c, 0) > 0]
@@ -96,10 +97,10 @@ def find_gaps(levels: dict, *, land_passages: int, concept_passages: int, pages:
     elif soc == 0:
         gaps.append(("soil_carbon_absent", "Soil carbon is absent."))
     elif soc == 1:
-        gaps.append(("soil_carbon_mention", f"Soil carbon is mentioned (p. {pages['soil_carbon']}) but no measure "
+        gaps.append(("soil_carbon_mention", f"Soil carbon is mentioned ({pages['soil_carbon']}) but no measure "
                                             "commits to it."))
     elif soc == 2 and not _has_target(targets, ("soil_carbon",)):
-        gaps.append(("soil_carbon_no_target", f"Soil carbon measures are planned (p. {pages['soil_carbon']}) but no "
+        gaps.append(("soil_carbon_no_target", f"Soil carbon measures are planned ({pages['soil_carbon']}) but no "
                                               "quantity (tonnes, hectares) is given."))
     named = [c for c in PRACTICES if levels.get(c, 0) > 0]
     if named and not _has_target(targets, named, AREA_MEASURES) and not any(levels[c] == 3 for c in named):
@@ -107,13 +108,13 @@ def find_gaps(levels: dict, *, land_passages: int, concept_passages: int, pages:
         gaps.append(("slm_no_area_target", f"Land management practices are named ({listing}) but no area target "
                                            "(hectares or share of land) is given."))
     if levels.get("land_restoration", 0) in (1, 2) and not _has_target(targets, ("land_restoration",)):
-        gaps.append(("restoration_no_target", f"Restoring degraded land is named (p. {pages['land_restoration']}) "
+        gaps.append(("restoration_no_target", f"Restoring degraded land is named ({pages['land_restoration']}) "
                                               "but no area or quantity to restore is given."))
     mentioned = [c for c in ("peatlands", "wetlands") if levels.get(c, 0) == 1]
     if mentioned:
         what = " and ".join(mentioned)
         gaps.append(("peat_wetland_no_measure", f"{what[0].upper()}{what[1:]} are mentioned "
-                                                f"(p. {'; '.join(pages[c] for c in mentioned)}) without measures."))
+                                                f"({'; '.join(pages[c] for c in mentioned)}) without measures."))
     if not soc_monitoring:
         gaps.append(("no_soc_monitoring", "No monitoring, measurement or inventory of soil carbon is mentioned."))
     if len(targets) and set(targets["conditional"]) == {"conditional"}:
@@ -141,6 +142,7 @@ def gap_table(coverage: pd.DataFrame, documents: pd.DataFrame, passages: pd.Data
     chosen = documents if all_versions else documents[documents["doc_id"].isin(latest_ids)]
     soc = passages[passages["concept"] == "soil_carbon"]
     monitored = set(soc[soc["text"].str.contains(MONITORING)]["doc_id"]) if len(soc) else set()
+    kept = counted(passages)
     rows = []
     for doc in chosen.itertuples(index=False):
         cells = coverage[coverage["doc_id"] == doc.doc_id].set_index("concept")
@@ -153,7 +155,9 @@ def gap_table(coverage: pd.DataFrame, documents: pd.DataFrame, passages: pd.Data
                          **dict.fromkeys(RULES, 0)})
             continue
         levels = {c: int(cells.at[c, "level"]) for c in CONCEPT_IDS}
-        pages = {c: ";".join(str(cells.at[c, "pages"]).split(";")[:3]) for c in CONCEPT_IDS}
+        found_at = kept[kept["doc_id"] == doc.doc_id].sort_values("page", kind="stable")
+        pages = {c: join_labels(list(found_at[found_at["concept"] == c]["locator"]), limit=3,
+                                pageless=doc.format in PAGELESS_FORMATS) for c in CONCEPT_IDS}
         doc_targets = targets[targets["doc_id"] == doc.doc_id]
         n_passages = int(passages[passages["doc_id"] == doc.doc_id]["passage_id"].nunique())
         gaps = find_gaps(levels, land_passages=base["land_passages"], concept_passages=n_passages, pages=pages,

@@ -31,7 +31,7 @@ ALL = "All countries"
 GROUP_COLUMNS = ["grouping", "group", "concept", "concept_name", "countries", "absent", "mention", "commitment",
                  "quantified_target", "not_read", "found", "share_found", "share_committed", "mean_level"]
 QUANTIFIED_COLUMNS = ["concept", "concept_name", "iso3", "country", "region", "income_group", "document", "year",
-                      "pages", "targets", "top_quote", "top_quote_page", "doc_id"]
+                      "pages", "locators", "targets", "top_quote", "top_quote_page", "top_quote_locator", "doc_id"]
 
 
 @lru_cache(maxsize=1)
@@ -89,11 +89,12 @@ def quantified_table(coverage: pd.DataFrame, documents: pd.DataFrame, targets: p
     for cell in cells.itertuples(index=False):
         mine = targets[(targets["doc_id"] == cell.doc_id)
                        & targets["concepts"].map(lambda cs, c=cell.concept: c in str(cs).split(";"))]
-        quantities = "; ".join(dict.fromkeys(f"{t.quantity} (p. {t.page})" for t in mine.itertuples(index=False)))
+        quantities = "; ".join(dict.fromkeys(f"{t.quantity} ({t.locator})" for t in mine.itertuples(index=False)))
         rows.append({"concept": cell.concept, "concept_name": taxonomy.concept_name(cell.concept), "iso3": cell.iso3,
                      "country": cell.country, "region": cell.region, "income_group": cell.income_group,
-                     "document": cell.document, "year": cell.year, "pages": cell.pages, "targets": quantities,
-                     "top_quote": cell.top_quote, "top_quote_page": cell.top_quote_page, "doc_id": cell.doc_id})
+                     "document": cell.document, "year": cell.year, "pages": cell.pages, "locators": cell.locators,
+                     "targets": quantities, "top_quote": cell.top_quote, "top_quote_page": cell.top_quote_page,
+                     "top_quote_locator": cell.top_quote_locator, "doc_id": cell.doc_id})
     frame = pd.DataFrame(rows, columns=QUANTIFIED_COLUMNS)
     order = {c: i for i, c in enumerate(CONCEPT_IDS)}
     return frame.sort_values(["concept", "country"], key=lambda s: s.map(order) if s.name == "concept" else s,
@@ -118,8 +119,10 @@ def compare_table(coverage: pd.DataFrame, documents: pd.DataFrame, countries: Se
             cell = by_key.loc[(iso3, concept)]
             row[iso3] = cell["level_name"].replace("_", " ")
             row[f"{iso3}_pages"] = cell["pages"]
+            row[f"{iso3}_locators"] = cell["locators"]
             row[f"{iso3}_quote"] = cell["top_quote"]
             row[f"{iso3}_quote_page"] = cell["top_quote_page"]
+            row[f"{iso3}_quote_locator"] = cell["top_quote_locator"]
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -33,7 +33,7 @@ VERSION_COLUMNS = [
     "iso3", "country", "concept", "concept_name", "step", "relation",
     "from_document", "from_kind", "from_year", "from_language", "from_level", "from_level_name",
     "to_document", "to_kind", "to_year", "to_language", "to_level", "to_level_name", "change",
-    "from_quote", "from_page", "to_quote", "to_page", "from_doc_id", "to_doc_id",
+    "from_quote", "from_page", "from_locator", "to_quote", "to_page", "to_locator", "from_doc_id", "to_doc_id",
 ]
 
 
@@ -79,7 +79,8 @@ def version_table(coverage: pd.DataFrame, documents: pd.DataFrame, taxonomy: Tax
                     "to_language": new.language, "to_level": b["level"], "to_level_name": b["level_name"],
                     "change": change(a["level"], b["level"]),
                     "from_quote": a["top_quote"], "from_page": a["top_quote_page"],
-                    "to_quote": b["top_quote"], "to_page": b["top_quote_page"],
+                    "from_locator": a["top_quote_locator"],
+                    "to_quote": b["top_quote"], "to_page": b["top_quote_page"], "to_locator": b["top_quote_locator"],
                     "from_doc_id": old.doc_id, "to_doc_id": new.doc_id,
                 })
     frame = pd.DataFrame(rows, columns=VERSION_COLUMNS)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Optional, TypeVar
 
 import click
 
@@ -35,3 +36,24 @@ def run(ctx: click.Context, action: Callable[[], T]) -> T:
 def country(ctx: click.Context, text: str, given_as: str = "--country") -> str:
     """The ISO3 code of a country given as a code or a name; an unknown one is one error line (exit 2)."""
     return run(ctx, lambda: resolve_country(text, given_as=given_as))
+
+
+class Bar:
+    """A progress bar on standard error: ``start(total)``, ``advance(name)``, ``finish()``
+    (``pipeline.Progress`` for scans, ``fetch.fetcher.Progress`` for fetches)."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar: Optional[click._termui_impl.ProgressBar] = None
+
+    def start(self, total: int) -> None:
+        self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr, show_pos=True,
+                                     item_show_func=lambda name: name)
+
+    def advance(self, name: str) -> None:
+        if self.bar is not None:
+            self.bar.update(1, name)
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.render_finish()

@@ -27,8 +27,9 @@ from ..pipeline import ScanResult
 from ..pipeline import scan as run_scan
 from ..read.pages import DEFAULT_ENGINE, ENGINES
 from ..taxonomy import CONCEPT_IDS, LANGUAGES, load_taxonomy
-from .common import STORE_HELP
+from .common import STORE_HELP, Bar
 from .common import run as _run
+from .fetch import fetch
 from .reports import briefs, compare
 from .review import review
 
@@ -112,7 +113,7 @@ def scan(ctx, paths, out, store, metadata, lang, taxonomy, all_versions, passwor
     if model is None and not rules_only and not quiet:
         click.echo(f"note: no model at {DEFAULT_MODEL_DIR}; labels come from the rules alone "
                    "(train one with 'ndc-scan train', or pass --model)", err=True)
-    bar = _Bar() if not quiet and sys.stderr.isatty() else None
+    bar = Bar("Scanning") if not quiet and sys.stderr.isatty() else None
     try:
         result = _run(ctx, lambda: run_scan(paths, out=out, store=store, metadata=metadata, lang=lang,
                                            taxonomy=taxonomy, all_versions=all_versions, password=password,
@@ -126,25 +127,6 @@ def scan(ctx, paths, out, store, metadata, lang, taxonomy, all_versions, passwor
         _summary(result, out, model)
     if result.failures:
         ctx.exit(3)
-
-
-class _Bar:
-    """The scan's progress bar on standard error (``pipeline.Progress``)."""
-
-    def __init__(self) -> None:
-        self.bar: Optional[click._termui_impl.ProgressBar] = None
-
-    def start(self, total: int) -> None:
-        self.bar = click.progressbar(length=total, label="Scanning", file=sys.stderr, show_pos=True,
-                                     item_show_func=lambda name: name)
-
-    def advance(self, name: str) -> None:
-        if self.bar is not None:
-            self.bar.update(1, name)
-
-    def finish(self) -> None:
-        if self.bar is not None:
-            self.bar.render_finish()
 
 
 def _band(value: str) -> tuple[float, float]:
@@ -337,3 +319,4 @@ def train(ctx, labels, out, name, taxonomy, seed, store, no_reviews):
 main.add_command(review)
 main.add_command(briefs)
 main.add_command(compare)
+main.add_command(fetch)

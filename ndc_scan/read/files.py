@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import NoInputError, UnreadableFileError, UsageError
+from .formats import DOCUMENT_SUFFIXES
 
 _GLOB_CHARS = set("*?[")
 
@@ -19,9 +20,10 @@ _GLOB_CHARS = set("*?[")
 def discover(paths: Iterable[str | Path]) -> list[Path]:
     """Expand paths into a sorted, de-duplicated list of files.
 
-    Folders are searched recursively for ``*.pdf`` (any case); a file named
-    explicitly is taken whatever its extension, so a mislabelled file fails
-    with its own error instead of vanishing.
+    Folders are searched recursively for documents (``*.pdf``, ``*.docx``, ``*.html``, ``*.htm``,
+    ``*.txt`` in any case, and formats to convert first such as ``*.doc``, which then fail with the
+    command that converts them); a file named explicitly is taken whatever its extension, so a
+    mislabelled file fails with its own error instead of vanishing.
     """
     found, seen = [], set()
     for raw in paths:
@@ -35,7 +37,7 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
         else:
             path = Path(text)
             if path.is_dir():
-                candidates = sorted(p for p in path.rglob("*") if p.suffix.lower() == ".pdf" and p.is_file())
+                candidates = sorted(p for p in path.rglob("*") if p.suffix.lower() in DOCUMENT_SUFFIXES and p.is_file())
             elif path.exists() or path.is_symlink():
                 candidates = [path]
             else:
@@ -46,8 +48,9 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
                 seen.add(key)
                 found.append(candidate)
     if not found:
-        raise NoInputError(f"no PDF files under {', '.join(map(str, paths))}",
-                           remedy="give PDF files, folders that contain PDFs, or a pattern such as 'ndcs/*.pdf'")
+        raise NoInputError(f"no PDF, Word, HTML or text files under {', '.join(map(str, paths))}",
+                           remedy="give NDC files (.pdf, .docx, .html, .txt), folders that contain them, "
+                                  "or a pattern such as 'ndcs/*.pdf'")
     return found
 
 

@@ -178,7 +178,7 @@ def _registry_rows(rows) -> tuple[dict, list[str]]:
                 given["year"] = int(date[:4])
             else:
                 problems.append(f"row {n}, column submissionDate: {date!r} is not a date like 2021-10-12")
-        kind = _registry_kind(title, row.get("version", ""), given.get("year"))
+        kind = registry_kind(title, row.get("version", ""), given.get("year"))
         if kind:
             given["kind"] = kind
         if row.get("language"):
@@ -196,7 +196,7 @@ def _registry_rows(rows) -> tuple[dict, list[str]]:
     return result, problems
 
 
-def _registry_kind(title: str, version: str, year: Optional[int]) -> Optional[str]:
+def registry_kind(title: str, version: str, year: Optional[int]) -> Optional[str]:
     """Kind from a registry title ("Albania First NDC (Updated submission)", "Gabon Second NDC")."""
     t = fold(title)[0]
     if re.search(r"\bi?ndc ?3\b|\bndc 3\.0|\bthird\b|\b3rd\b|\b2035\b", t):

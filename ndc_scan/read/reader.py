@@ -1,7 +1,7 @@
 """Reading one PDF safely: in a child process, with a time limit.
 
 A PDF can make a parser loop for ever, exhaust memory or crash the process
-(PDFium is C code). Each file is therefore read by ``extract.read_pdf`` in a
+(PDFium is C code). Each file is therefore read by ``formats.read_document`` in a
 forked child; the parent waits at most ``timeout`` seconds, then stops the
 child and reports the file, so one bad file never costs the rest of a batch.
 """
@@ -21,8 +21,8 @@ from typing import Any, Optional, TypeVar
 
 from ..errors import CorruptPdfError, ExtractionTimeoutError, InputFileError
 from ..records import Page
+from .formats import read_document
 from .ocr import OcrSettings
-from .pages import read_pdf
 
 DEFAULT_TIMEOUT = 600.0       # seconds per document; OCR of a long scan needs minutes
 
@@ -121,7 +121,7 @@ def _child(sender, path, doc_id, password, ocr, engine) -> None:
     die_with_parent()
     try:
         result: tuple[str, ReadResult | InputFileError] = (
-            "ok", read_pdf(path, doc_id, password=password, ocr=ocr, engine=engine))
+            "ok", read_document(path, doc_id, password=password, ocr=ocr, engine=engine))
     except InputFileError as exc:
         result = ("error", exc)
     except MemoryError:

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Optional
 
+from ..aggregate.locators import extent
 from ..errors import UsageError
 from .briefs import GAP_SCORE, LEVEL_SHORT, UNCONFIRMED, Brief, _support, citation_words, render_html
 from .charts import LEVEL_COLOURS
@@ -158,7 +159,7 @@ def write_docx(brief: Brief, path: Path, *, source: str, reviewed: int = 0) -> P
     doc.add_heading(f"{brief.country}: soils and land in the NDC", level=1)
     cite = citation_words(brief)
     meta = doc.add_paragraph(f"{cite or brief.document}\n{brief.document} · {brief.kind_name} "
-                             f"{'' if brief.year is None else brief.year} · {brief.n_pages} pages")
+                             f"{'' if brief.year is None else brief.year} · {extent(brief.n_pages, brief.format)}")
     meta.runs[0].font.color.rgb = RGBColor(0x57, 0x60, 0x6A)
     if brief.registry_url:
         doc.add_paragraph(f"Registry page: {brief.registry_url}")
@@ -169,13 +170,13 @@ def write_docx(brief: Brief, path: Path, *, source: str, reviewed: int = 0) -> P
     doc.add_heading("How strongly the NDC commits, concept by concept", level=2)
     table = doc.add_table(rows=len(brief.levels) + 1, cols=3)
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, ("concept", "level", "pages")):
+    for cell, text in zip(table.rows[0].cells, ("concept", "level", "pages" if brief.format == "pdf" else "where")):
         cell.text = text
         cell.paragraphs[0].runs[0].bold = True
-    for row, (name, level, pages) in zip(table.rows[1:], brief.levels):
+    for row, (name, level, _, where) in zip(table.rows[1:], brief.levels):
         row.cells[0].text = name
         row.cells[1].text = LEVEL_SHORT[level] if level is not None else "not read"
-        row.cells[2].text = ", ".join(p for p in str(pages).split(";") if p)
+        row.cells[2].text = where
         _shade(row.cells[1], LEVEL_COLOURS[level or 0] if level is not None else "#c9c9c9")
         if level == 3:
             row.cells[1].paragraphs[0].runs[0].font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
@@ -185,8 +186,8 @@ def write_docx(brief: Brief, path: Path, *, source: str, reviewed: int = 0) -> P
     if brief.unconfirmed:
         doc.add_paragraph(UNCONFIRMED.format(", ".join(brief.unconfirmed)))
     doc.add_heading("What the NDC says", level=2)
-    for concept, level, quote, page in brief.quotes:
-        doc.add_paragraph().add_run(f"{concept} ({level}, p. {_page(page)})").bold = True
+    for concept, level, quote, _, where in brief.quotes:
+        doc.add_paragraph().add_run(f"{concept} ({level}, {where})").bold = True
         para = doc.add_paragraph(quoted(quote), style="Quote")
         if is_rtl(quote):
             para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -194,9 +195,9 @@ def write_docx(brief: Brief, path: Path, *, source: str, reviewed: int = 0) -> P
     if not brief.quotes:
         doc.add_paragraph("Nothing on the 10 soil and land concepts.")
     doc.add_heading(f"Quantified targets: {brief.n_targets} found", level=2)
-    for quantity, normal, year, cond, concepts, page, _ in brief.targets:
+    for quantity, normal, year, cond, concepts, _, where, _ in brief.targets:
         doc.add_paragraph(f"{quantity} ({normal}{', by ' + str(year) if year else ''}; {_support(cond)}) — {concepts}, "
-                          f"p. {page}", style="List Bullet")
+                          f"{where}", style="List Bullet")
     if brief.n_targets > len(brief.targets):
         doc.add_paragraph(f"… and {brief.n_targets - len(brief.targets)} more, listed in the gap report.")
     if not brief.targets:

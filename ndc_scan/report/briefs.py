@@ -18,11 +18,12 @@ import pandas as pd
 
 from ..aggregate.coverage import NO_TEXT
 from ..aggregate.groups import income_of, region_of
+from ..aggregate.locators import extent
 from ..aggregate.tables import Tables
 from ..records import DOCUMENT_KINDS
 from ..taxonomy import CONCEPT_IDS, Taxonomy
 from .charts import LEVEL_COLOURS
-from .plain import level_key_html, level_key_lines, page_link, pages_links, quote_html, quoted
+from .plain import level_key_html, level_key_lines, quote_html, quoted, where_link, where_links
 
 MAX_QUOTES, QUOTE_CHARS, MAX_TARGETS, TARGET_QUOTE_CHARS = 4, 230, 4, 110
 LEVEL_SHORT = {0: "absent", 1: "mention", 2: "commitment", 3: "quantified target"}
@@ -64,9 +65,10 @@ class Brief:
     score: object = None
     rank: object = None
     ranked: int = 0
-    levels: list = field(default_factory=list)      # (concept name, level or None, pages)
-    quotes: list = field(default_factory=list)      # (concept name, level name, quote, page)
-    targets: list = field(default_factory=list)     # (quantity, normalised, year, conditional, concepts, page, quote)
+    levels: list = field(default_factory=list)      # (concept name, level or None, pages, locators)
+    quotes: list = field(default_factory=list)      # (concept name, level name, quote, page, locator)
+    targets: list = field(default_factory=list)     # (quantity, normalised, year, conditional, concepts, page, locator,
+    #                                                  quote)
     n_targets: int = 0
     gaps: list = field(default_factory=list)        # statements
     previous: str = ""                              # "INDC 2015 (file.pdf)" or ""
@@ -74,6 +76,7 @@ class Brief:
     relation: str = ""
     unconfirmed: list = field(default_factory=list)  # concept names at level 3 with no row in targets.csv
     path: str = ""                                  # the PDF as scanned: page numbers link to it
+    format: str = "pdf"                             # pdf, or docx/html/text: cited by section and paragraph
     title: str = ""                                 # citation: the registry's title, else the PDF's
     submitted: str = ""                             # citation: submission date (or the PDF's creation date)
     registry_url: str = ""
@@ -137,7 +140,8 @@ def build(doc, tables: Tables, taxonomy: Taxonomy) -> Brief:
     coverage, gaps, targets, versions = tables.coverage, tables.gaps, tables.targets, tables.versions
     brief = Brief(iso3=doc.iso3, country=doc.country, document=doc.document, kind_name=doc.kind_name or "kind unknown",
                   year=doc.year, language=doc.language, n_pages=int(doc.n_pages), read_status=doc.read_status,
-                  path=doc.path, title=getattr(doc, "title", ""), submitted=getattr(doc, "submitted", ""),
+                  path=doc.path, format=getattr(doc, "format", "pdf"), title=getattr(doc, "title", ""),
+                  submitted=getattr(doc, "submitted", ""),
                   registry_url=getattr(doc, "registry_url", ""), citation_source=getattr(doc, "citation_source", ""),
                   region=region_of(doc.iso3) if doc.iso3 else "", income_group=income_of(doc.iso3) if doc.iso3 else "")
     row = gaps[gaps["doc_id"] == doc.doc_id]
@@ -155,7 +159,8 @@ def build(doc, tables: Tables, taxonomy: Taxonomy) -> Brief:
     for concept in CONCEPT_IDS:
         level = cells.at[concept, "level"] if concept in cells.index else pd.NA
         pages = str(cells.at[concept, "pages"]) if concept in cells.index else ""
-        brief.levels.append((taxonomy.concept_name(concept), None if pd.isna(level) else int(level), pages))
+        where = str(cells.at[concept, "locators"]) if concept in cells.index else ""
+        brief.levels.append((taxonomy.concept_name(concept), None if pd.isna(level) else int(level), pages, where))
     found = cells[cells["level"].fillna(0) > 0].sort_values(["level", "confidence"], ascending=False)
     quotes: dict[str, list] = {}                     # each passage quoted once, under every concept it speaks for
     for concept, cell in found.iterrows():
@@ -164,8 +169,9 @@ def build(doc, tables: Tables, taxonomy: Taxonomy) -> Brief:
         if same is not None:
             quotes[same][0].append(taxonomy.concept_name(concept))
         elif len(quotes) < MAX_QUOTES:
-            quotes[text] = [[taxonomy.concept_name(concept)], LEVEL_SHORT[int(cell["level"])], cell["top_quote_page"]]
-    brief.quotes = [(", ".join(names), level, text, page) for text, (names, level, page) in quotes.items()]
+            quotes[text] = [[taxonomy.concept_name(concept)], LEVEL_SHORT[int(cell["level"])], cell["top_quote_page"],
+                            cell["top_quote_locator"]]
+    brief.quotes = [(", ".join(names), level, text, page, where) for text, (names, level, page, where) in quotes.items()]
     brief.n_targets = len(mine)
     ranked = mine.assign(_area=mine["measure"].isin(["area", "share_of_area"]), _tie=mine["tie"] == "sentence")
     ranked = ranked.sort_values(["_tie", "_area", "level", "page"], ascending=[False, False, False, True])
@@ -173,7 +179,7 @@ def build(doc, tables: Tables, taxonomy: Taxonomy) -> Brief:
     for t in ranked.head(MAX_TARGETS).itertuples(index=False):
         names = ", ".join(taxonomy.concept_name(c) for c in t.concepts.split(";") if c)
         brief.targets.append((t.quantity, normalised(t._asdict()), "" if pd.isna(t.target_year) else int(t.target_year),
-                              t.conditional, names, t.page, around(t.quote, t.quantity, TARGET_QUOTE_CHARS)))
+                              t.conditional, names, t.page, t.locator, around(t.quote, t.quantity, TARGET_QUOTE_CHARS)))
     steps = versions[versions["to_doc_id"] == doc.doc_id]
     if len(steps):
         first = steps.iloc[0]
@@ -231,36 +237,37 @@ def render_html(brief: Brief, *, source: str = "keyword rules", base: Path = Pat
     registry = f' · <a href="{e(brief.registry_url)}">registry page</a>' if brief.registry_url else ""
     parts = [head, score, f"<h1>{e(brief.country)}: soils and land in the NDC</h1>",
              f"<p class=meta>{e(cite or brief.document)}{registry}<br>{e(brief.document)} · {e(brief.kind_name)} "
-             f"{_year(brief.year)} · {brief.n_pages} pages{' · ' + e(_where(brief)) if _where(brief) else ''}"
+             f"{_year(brief.year)} · {extent(brief.n_pages, brief.format)}{' · ' + e(_where(brief)) if _where(brief) else ''}"
              + ("" if brief.read_status == "ok" else f" · {e(brief.read_status)}") + "</p>"]
     if brief.read_status == NO_TEXT:
         parts.append("<p><strong>Not assessed:</strong> the document has no readable text (scanned pages, no OCR).</p>")
     else:
         cells = "".join(f'<td style="background:{LEVEL_COLOURS[level or 0]};color:{"#fff" if level == 3 else "#1f2328"}">'
                         f'{e(LEVEL_SHORT[level] if level is not None else "not read")}'
-                        f'{"<br>" + pages_links(brief.path, pages, base) if pages else ""}</td>'
-                        for _, level, pages in brief.levels)
-        names = "".join(f"<th>{e(name)}</th>" for name, _, _ in brief.levels)
+                        f'{"<br>" + where_links(brief.path, pages, where, base) if pages else ""}</td>'
+                        for _, level, pages, where in brief.levels)
+        names = "".join(f"<th>{e(name)}</th>" for name, *_ in brief.levels)
         parts += ["<h2>How strongly the NDC commits, concept by concept</h2>",
                   f"<table class=levels><tr>{names}</tr><tr>{cells}</tr></table>", level_key_html(KEY_COLOURS)]
         if brief.unconfirmed:
             parts.append(f"<p class=meta>{e(UNCONFIRMED.format(', '.join(brief.unconfirmed)))}</p>")
         parts.append("<h2>What the NDC says</h2>")
         if brief.quotes:
-            parts += [f"<p><strong>{e(c)}</strong> ({e(lv)}, {page_link(brief.path, p, base)})</p>"
-                      f"<blockquote>{quote_html(q, 'span')}</blockquote>" for c, lv, q, p in brief.quotes]
+            parts += [f"<p><strong>{e(c)}</strong> ({e(lv)}, {where_link(brief.path, p, where, base)})</p>"
+                      f"<blockquote>{quote_html(q, 'span')}</blockquote>" for c, lv, q, p, where in brief.quotes]
         else:
             parts.append("<p>Nothing on the 10 soil and land concepts.</p>")
         parts.append(f"<h2>Quantified targets: {brief.n_targets} found</h2>")
         if brief.targets:
             rows = "".join(f"<tr><td>{e(q)}</td><td>{e(n)}</td><td>{e(str(y) or '—')}</td><td>{e(_support(cond))}</td>"
-                           f"<td>{e(cs)}</td><td>{page_link(brief.path, p, base)}</td><td>{quote_html(quote)}</td></tr>"
-                           for q, n, y, cond, cs, p, quote in brief.targets)
+                           f"<td>{e(cs)}</td><td>{where_link(brief.path, p, where, base)}</td><td>{quote_html(quote)}</td>"
+                           "</tr>" for q, n, y, cond, cs, p, where, quote in brief.targets)
             more = brief.n_targets - len(brief.targets)
             tail = (f'<p class=meta>… and {more} more quantified target{"s" if more != 1 else ""}, listed in the '
                     f'<a href="{e(report_link)}#targets">gap report</a>.</p>') if more > 0 else ""
             parts.append("<table><tr><th>as written</th><th>in hectares or tonnes</th><th>by</th><th>support</th>"
-                         f"<th>concepts</th><th>page</th><th>sentence</th></tr>{rows}</table>{tail}")
+                         f"<th>concepts</th><th>{'where' if brief.format != 'pdf' else 'page'}</th><th>sentence</th></tr>"
+                         f"{rows}</table>{tail}")
         else:
             parts.append("<p>No quantified land or soil target.</p>")
         parts += ["<h2>Gaps</h2>", "<ul>" + "".join(f"<li>{e(g)}</li>" for g in brief.gaps) + "</ul>"
@@ -307,31 +314,33 @@ def render_markdown(brief: Brief, *, source: str = "keyword rules", reviewed: in
     cite = citation_words(brief)
     lines = [f"# {m(brief.country)}: soils and land in the NDC", "",
              f"{m(cite or brief.document)}" + (f" · [registry page]({brief.registry_url})" if brief.registry_url else ""),
-             "", f"{m(brief.document)} · {m(brief.kind_name)} {_year(brief.year)} · {brief.n_pages} pages"
+             "", f"{m(brief.document)} · {m(brief.kind_name)} {_year(brief.year)} · {extent(brief.n_pages, brief.format)}"
              + (f" · {m(_where(brief))}" if _where(brief) else "")
              + ("" if brief.read_status == "ok" else f" · {m(brief.read_status)}")]
     if brief.score is not None and not pd.isna(brief.score):
         lines += ["", f"**Gap score {brief.score:.0f} of 100**, rank {_year(brief.rank)} of {brief.ranked} countries "
                       f"(1 = largest gap): {m(GAP_SCORE)}."]
     if brief.read_status != NO_TEXT:
-        lines += ["", "## How strongly the NDC commits, concept by concept", "", "| concept | level | pages |",
+        lines += ["", "## How strongly the NDC commits, concept by concept", "",
+                  f"| concept | level | {'where' if brief.format != 'pdf' else 'pages'} |",
                   "| --- | --- | --- |"]
-        lines += [f"| {m(n)} | {LEVEL_SHORT[lv] if lv is not None else 'not read'} | {m(_first_pages(p))} |"
-                  for n, lv, p in brief.levels]
+        lines += [f"| {m(n)} | {LEVEL_SHORT[lv] if lv is not None else 'not read'} | "
+                  f"{m(_first(where, brief.format != 'pdf'))} |" for n, lv, _, where in brief.levels]
         lines += ["", "What the levels mean:", ""] + [f"- {m(line)}" for line in level_key_lines()]
         if brief.unconfirmed:
             lines += ["", m(UNCONFIRMED.format(", ".join(brief.unconfirmed)))]
         lines += ["", "## What the NDC says", ""]
-        for c, lv, q, p in brief.quotes or []:
-            lines += [f"**{m(c)}** ({lv}, p. {_year(p)})", "", f"> {m(quoted(q))}", ""]
+        for c, lv, q, _, where in brief.quotes or []:
+            lines += [f"**{m(c)}** ({lv}, {m(where)})", "", f"> {m(quoted(q))}", ""]
         if not brief.quotes:
             lines += ["Nothing on the 10 soil and land concepts.", ""]
         lines += [f"## Quantified targets: {brief.n_targets} found", ""]
         if brief.targets:
-            lines += ["| as written | in hectares or tonnes | by | support | concepts | page |",
+            lines += [f"| as written | in hectares or tonnes | by | support | concepts | "
+                      f"{'where' if brief.format != 'pdf' else 'page'} |",
                       "| --- | --- | --- | --- | --- | --- |"]
-            lines += [f"| {m(q)} | {m(n)} | {y} | {m(_support(cond))} | {m(cs)} | {_year(p)} |"
-                      for q, n, y, cond, cs, p, _ in brief.targets]
+            lines += [f"| {m(q)} | {m(n)} | {y} | {m(_support(cond))} | {m(cs)} | {m(where)} |"
+                      for q, n, y, cond, cs, _, where, _ in brief.targets]
             more = brief.n_targets - len(brief.targets)
             if more > 0:
                 lines += ["", f"… and {more} more quantified target{'s' if more != 1 else ''}, listed in the gap report."]
@@ -351,9 +360,12 @@ def render_markdown(brief: Brief, *, source: str = "keyword rules", reviewed: in
     return "\n".join(lines)
 
 
-def _first_pages(pages: str, limit: int = 3) -> str:
-    numbers = [p for p in str(pages).split(";") if p]
-    return ", ".join(numbers[:limit]) + (" …" if len(numbers) > limit else "")
+def _first(locators: str, pageless: bool, limit: int = 3) -> str:
+    """The first ``limit`` places of a coverage ``locators`` cell ("p. 3, 7, 12 …" or "“Soils” ¶ 2; …")."""
+    separator = "; " if pageless else ", "
+    places = [p for p in str(locators).removeprefix("p. ").split(separator) if p]
+    shown = separator.join(places[:limit]) + (" …" if len(places) > limit else "")
+    return shown if pageless or not shown else f"p. {shown}"
 
 
 __all__ = ["Brief", "build", "citation_words", "file_stem", "md_escape", "normalised", "render_html",

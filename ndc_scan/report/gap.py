@@ -16,7 +16,7 @@ from ..aggregate.coverage import label_source, latest_documents
 from ..aggregate.tables import Tables
 from ..taxonomy import CONCEPT_IDS, Taxonomy
 from . import briefs, charts, views
-from .plain import page_link, quote_html
+from .plain import quote_html, where_link
 
 QUOTE_CHARS = 220
 CSS = """
@@ -167,14 +167,14 @@ def _targets(targets: pd.DataFrame, latest: pd.DataFrame, taxonomy: Taxonomy, ba
         return "<p>No quantified target found.</p>"
     paths = dict(zip(latest["doc_id"], latest["path"]))
     rows = "".join(
-        f"<tr><td>{escape(t.country)}</td><td class=num>{page_link(paths.get(t.doc_id, ''), t.page, base)}</td>"
+        f"<tr><td>{escape(t.country)}</td><td class=num>{where_link(paths.get(t.doc_id, ''), t.page, t.locator, base)}</td>"
         f"<td>{escape(', '.join(taxonomy.concept_name(c) for c in t.concepts.split(';') if c))}</td>"
         f"<td>{escape(t.quantity)}</td><td>{escape(briefs.normalised(t._asdict()))}</td>"
         f"<td>{'' if pd.isna(t.target_year) else int(t.target_year)}</td><td>{escape(briefs._support(t.conditional))}</td>"
         f"<td>{quote_html(briefs.around(t.quote, t.quantity, QUOTE_CHARS))}</td></tr>"
         for t in mine.sort_values(["country", "page"]).itertuples(index=False))
     return (f"<p class=meta>{len(mine)} targets in the latest documents ({len(targets)} in all documents scanned).</p>"
-            "<table><tr><th>country</th><th>page</th><th>concepts</th><th>as written</th><th>in hectares or tonnes</th>"
+            "<table><tr><th>country</th><th>where</th><th>concepts</th><th>as written</th><th>in hectares or tonnes</th>"
             f"<th>by</th><th>support</th><th>sentence</th></tr>{rows}</table>")
 
 
@@ -196,18 +196,18 @@ def _versions(versions: pd.DataFrame, documents: pd.DataFrame, base: Path) -> st
             f"<tr><td>{escape(r.concept_name)}</td><td>{escape(r.from_level_name.replace('_', ' '))}</td>"
             f"<td>{escape(r.to_level_name.replace('_', ' '))}</td>"
             f"<td class=\"{escape(r.change.replace(' ', '-'))}\">{escape(r.change)}</td>"
-            f"<td>{_quote(r.from_quote, r.from_page, paths.get(r.from_doc_id, ''), base)}</td>"
-            f"<td>{_quote(r.to_quote, r.to_page, paths.get(r.to_doc_id, ''), base)}</td></tr>"
+            f"<td>{_quote(r.from_quote, r.from_page, r.from_locator, paths.get(r.from_doc_id, ''), base)}</td>"
+            f"<td>{_quote(r.to_quote, r.to_page, r.to_locator, paths.get(r.to_doc_id, ''), base)}</td></tr>"
             for r in changed.itertuples(index=False))
         parts.append("<table><tr><th>concept</th><th>before</th><th>after</th><th>change</th><th>quote before</th>"
                      f"<th>quote after</th></tr>{rows}</table>")
     return "\n".join(parts)
 
 
-def _quote(text, page, path: str, base: Path) -> str:
+def _quote(text, page, locator, path: str, base: Path) -> str:
     if not isinstance(text, str) or not text:
         return ""
-    return f"{quote_html(briefs.cut(text, 160))} <span class=meta>{page_link(path, page, base)}</span>"
+    return f"{quote_html(briefs.cut(text, 160))} <span class=meta>{where_link(path, page, locator, base)}</span>"
 
 
 __all__ = ["CONCEPT_IDS", "render", "write"]

@@ -12,10 +12,11 @@ from pathlib import Path
 import pandas as pd
 
 from ..aggregate.coverage import FAILED, NO_TEXT, label_source, latest_documents, quote, to_review
+from ..aggregate.locators import extent
 from ..aggregate.tables import Tables
 from ..taxonomy import CONCEPT_IDS, Taxonomy
 from . import views
-from .plain import level_key_html, page_link, pages_links, quote_html, terms_in_words
+from .plain import level_key_html, quote_html, terms_in_words, where_link, where_links
 
 COLOURS = {"quantified_target": "#1a7f37", "commitment": "#6cc070", "mention": "#f2d36b", "absent": "#f4f4f4",
            NO_TEXT: "#c9c9c9", FAILED: "#e88b8b"}
@@ -108,7 +109,8 @@ def _review_list(doc, passages: pd.DataFrame, taxonomy: Taxonomy, base: Path, li
         probability = "" if pd.isna(row.probability) else f"model {row.probability:.2f}; "
         evidence = f"words found: {escape(terms_in_words(row.matched_terms))}" if row.matched_terms else "no taxonomy term"
         items.append(f"<li><strong>{escape(taxonomy.concept_name(row.concept))}</strong> "
-                     f"({escape(row.level_name.replace('_', ' '))}, {decision}) · {page_link(doc.path, row.page, base)} · "
+                     f"({escape(row.level_name.replace('_', ' '))}, {decision}) · "
+                     f"{where_link(doc.path, row.page, row.locator, base)} · "
                      f"<span class=flag>{escape(row.review_reason)}</span> "
                      f"<span class=meta>({probability}{evidence})</span>"
                      f"<blockquote>{quote_html(quote(row.text, row.matched_terms or ''), 'span')}</blockquote></li>")
@@ -153,7 +155,7 @@ def _country_section(doc, documents: pd.DataFrame, coverage: pd.DataFrame, taxon
               for v in versions.itertuples(index=False) if v.doc_id != doc.doc_id]
     parts = [f'<h3 id="c-{anchor}">{escape(doc.country)} ({escape(doc.iso3 or "?")})</h3>',
              f'<p class=meta>{escape(doc.document)} · {escape(doc.kind_name or "kind unknown")} · '
-             f'{"" if pd.isna(doc.year) else doc.year} · language {escape(doc.language or "?")} · {doc.n_pages} pages · '
+             f'{"" if pd.isna(doc.year) else doc.year} · language {escape(doc.language or "?")} · {extent(doc.n_pages, doc.format)} · '
              f'{escape(doc.read_status)}</p>']
     cite = _citation(doc)
     if cite:
@@ -174,9 +176,9 @@ def _country_section(doc, documents: pd.DataFrame, coverage: pd.DataFrame, taxon
             flags += f" <span class=tag title=\"{escape(row.reviewed)}\">reviewed: {escape(row.reviewed)}</span>"
         parts.append(f"<p><strong>{escape(row.concept_name)}</strong>: {escape(row.level_name.replace('_', ' '))} "
                      f"({row.n_passages} passage{'s' if row.n_passages != 1 else ''}; "
-                     f"{pages_links(doc.path, row.pages, base, limit=12)}) {flags}</p>"
+                     f"{where_links(doc.path, row.pages, row.locators, base, limit=12)}) {flags}</p>"
                      f"<blockquote>{quote_html(row.top_quote, 'span')} <span class=meta>"
-                     f"({page_link(doc.path, row.top_quote_page, base)}; words found: "
+                     f"({where_link(doc.path, row.top_quote_page, row.top_quote_locator, base)}; words found: "
                      f"{escape(terms_in_words(row.matched_terms))})</span></blockquote>")
     if absent:
         parts.append(f'<p class=meta>Not found: {escape(", ".join(absent))}.</p>')

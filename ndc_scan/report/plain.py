@@ -109,6 +109,30 @@ def pages_links(path: str, pages: str, base: Path, limit: int = 3) -> str:
     return f"p. {shown}" + (" …" if len(numbers) > limit else "")
 
 
+def is_pdf(path: str) -> bool:
+    """Whether a document has pages to link to (a PDF); Word, HTML and text files are cited by section and paragraph."""
+    return Path(str(path)).suffix.lower() == ".pdf"
+
+
+def where_link(path: str, page, locator: str, base: Path) -> str:
+    """Where a passage is, as a link: "p. 7" into the PDF at that page, or "“Soils” ¶ 2" to the document."""
+    if is_pdf(path) or not path:
+        return page_link(path, page, base)
+    return f'<a href="{escape(pdf_href(path, base))}">{escape(locator)}</a>' if locator else ""
+
+
+def where_links(path: str, pages: str, locators: str, base: Path, limit: int = 3) -> str:
+    """Where a concept is found: "p. 3, 7, 12 …" (links into the PDF), or the first sections and paragraphs
+    ("“Soils” ¶ 2; “Forests” ¶ 1 …", ``locators`` as in coverage.csv) linking to the document."""
+    if is_pdf(path) or not path:
+        return pages_links(path, pages, base, limit)
+    shown = [part for part in str(locators).split("; ") if part.strip()]
+    if not shown:
+        return ""
+    text = "; ".join(shown[:limit]) + (" …" if len(shown) > limit else "")
+    return f'<a href="{escape(pdf_href(path, base))}">{escape(text)}</a>'
+
+
 def _has(value) -> bool:
     if value is None or value == "":
         return False
@@ -118,5 +142,5 @@ def _has(value) -> bool:
         return False
 
 
-__all__ = ["LEVEL_KEY", "is_rtl", "level_key_html", "level_key_lines", "page_link", "pages_links", "pdf_href",
-           "quote_html", "quoted", "terms_in_words"]
+__all__ = ["LEVEL_KEY", "is_pdf", "is_rtl", "level_key_html", "level_key_lines", "page_link", "pages_links",
+           "pdf_href", "quote_html", "quoted", "terms_in_words", "where_link", "where_links"]

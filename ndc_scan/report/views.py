@@ -19,7 +19,7 @@ from ..aggregate.groups import ALL, WB_SOURCE
 from ..aggregate.tables import Tables
 from ..taxonomy import CONCEPT_IDS, Taxonomy
 from . import worldmap
-from .plain import page_link, pages_links, quote_html
+from .plain import quote_html, where_link, where_links
 
 CSS = """
 .groups td.num{text-align:right}.groups th{white-space:nowrap}.bar{display:inline-block;height:.6rem;background:#6cc070;
@@ -92,11 +92,13 @@ def quantified_section(quantified: pd.DataFrame, documents: pd.DataFrame, taxono
             continue
         items = "".join(
             f"<tr><td>{escape(r.country)}</td><td>{escape(r.targets or 'a number near the concept (check the quote)')}"
-            f"</td><td>{pages_links(paths.get(r.doc_id, ''), r.pages, base)}</td><td>{quote_html(_short(r.top_quote))} "
-            f"{page_link(paths.get(r.doc_id, ''), r.top_quote_page, base)}</td></tr>" for r in rows.itertuples(index=False))
+            f"</td><td>{where_links(paths.get(r.doc_id, ''), r.pages, r.locators, base)}</td>"
+            f"<td>{quote_html(_short(r.top_quote))} "
+            f"{where_link(paths.get(r.doc_id, ''), r.top_quote_page, r.top_quote_locator, base)}</td></tr>"
+            for r in rows.itertuples(index=False))
         parts.append(f"<h3>{escape(taxonomy.concept_name(concept))}: {len(rows)} "
-                     f"countr{'y' if len(rows) == 1 else 'ies'}</h3><table><tr><th>country</th><th>targets (page)</th>"
-                     f"<th>pages</th><th>strongest passage</th></tr>{items}</table>")
+                     f"countr{'y' if len(rows) == 1 else 'ies'}</h3><table><tr><th>country</th><th>targets (where)</th>"
+                     f"<th>where</th><th>strongest passage</th></tr>{items}</table>")
     return "\n".join(parts)
 
 
@@ -116,7 +118,7 @@ def compare_html(table: pd.DataFrame, countries: list[str], names: dict[str, str
             level = row[iso3]
             quote = row[f"{iso3}_quote"]
             cells.append(f'<td><span class=lvl style="{LEVEL_CSS.get(level, "")}">{escape(level)}</span> '
-                         f"{pages_links(paths.get(iso3, ''), row[f'{iso3}_pages'], base)}"
+                         f"{where_links(paths.get(iso3, ''), row[f'{iso3}_pages'], row[f'{iso3}_locators'], base)}"
                          + (f"<br>{quote_html(_short(quote, 160))}" if isinstance(quote, str) and quote else "")
                          + "</td>")
         rows.append(f"<tr><th>{escape(row['concept_name'])}</th>{''.join(cells)}</tr>")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Optional
 
+from ..aggregate.locators import Locators
 from ..records import PASSAGE_KINDS, Decision
 from ..store import Row, Store
 
@@ -63,6 +64,7 @@ class ReviewItem:
     spans: tuple = ()            # (start, end, concept) of every term matched in the passage
     other_labels: tuple = ()     # (concept, level, counted) of the passage's other labels
     also_in: tuple = ()          # "FILE p. N" of other documents with the same passage text
+    locator: str = ""            # where it is in words: "p. 7", or "“Soils” ¶ 2" (aggregate.locators)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -113,6 +115,7 @@ def load_queue(db: Store, reviewer: Optional[str], filters: Filters = NO_FILTERS
                {d.key for d in db.decisions(reviewer=reviewer)} if reviewer is not None else set())
     chosen = [r for r in rows if _selected(r, filters) and (r["text_hash"], r["concept"]) not in decided]
     spans = db.match_spans(sorted({r["doc_id"] for r in chosen})) if chosen else {}
+    where = Locators.for_store(db, [r["doc_id"] for r in chosen])
     items = []
     for row in chosen:
         others = tuple((o["concept"], o["level"], bool(o["counted"])) for o in by_passage[row["passage_id"]]
@@ -123,14 +126,15 @@ def load_queue(db: Store, reviewer: Optional[str], filters: Filters = NO_FILTERS
             page=row["page_no"], start=row["start"], heading_path=row["heading_path"], text=row["text"],
             level=row["level"], counted=bool(row["counted"]), review=row["review"], probability=row["probability"],
             rule_level=row["rule_level"], terms=tuple(t for t in row["terms"].split(";") if t),
-            spans=tuple(spans.get(row["passage_id"], ())), other_labels=others))
+            spans=tuple(spans.get(row["passage_id"], ())), other_labels=others,
+            locator=where(row["doc_id"], row["page_no"])))
     items.sort(key=lambda item: item.priority)         # stable: document, page, offset within a priority
     queue: list[ReviewItem] = []
     first: dict[tuple[str, str], int] = {}
     for item in items:
         if item.key in first:                          # the same text in another document: one decision
             kept = queue[first[item.key]]
-            queue[first[item.key]] = _also(kept, f"{item.document} p. {item.page}")
+            queue[first[item.key]] = _also(kept, f"{item.document} {item.locator}")
             continue
         first[item.key] = len(queue)
         queue.append(item)

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Optional
 
+from ..aggregate.locators import Locators
 from ..records import LEVEL_NAMES, review_words
 from ..taxonomy import CONCEPT_IDS
 from .queue import ReviewItem, decide, neighbours
@@ -198,7 +199,7 @@ class Session:
                     f"left {len(self.queue) - index} ")
         self.write("")
         self.write(progress.center(self.width, "─"))
-        place = f"{item.country} ({item.iso3 or '?'}) · {item.document} · page {item.page}"
+        place = f"{item.country} ({item.iso3 or '?'}) · {item.document} · {_in_words(item.locator)}"
         if item.also_in:
             place += " · same text in " + "; ".join(item.also_in)
         self.write(place)
@@ -262,9 +263,15 @@ class Session:
             text = " ".join(text.split())
             if len(text) > NEIGHBOUR_CHARS:
                 text = text[:NEIGHBOUR_CHARS] + "…"
-            self.write(f"{label} (page {page}{f' · {heading}' if heading else ''}):")
+            where = _in_words(Locators.for_store(self.db, [item.doc_id])(item.doc_id, page))
+            self.write(f"{label} ({where}{f' · {heading}' if heading else ''}):")
             for line in textwrap.wrap(text, width=self.width - 4, initial_indent="    ", subsequent_indent="    "):
                 self.write(f"\x1b[2m{line}\x1b[0m" if self.color else line)
+
+
+def _in_words(locator: str) -> str:
+    """"page 7" for a PDF's "p. 7"; a section and paragraph as they are."""
+    return "page " + locator.removeprefix("p. ") if locator.startswith("p. ") else locator
 
 
 def _marked(text: str, spans: tuple, concept: str) -> str:

@@ -25,8 +25,8 @@ from .queue import NO_FILTERS, Filters, load_queue, neighbours, now
 
 #: Columns a reviewer fills in; the rest describe the label and must stay as exported.
 EDITABLE = ("decision", "corrected_level", "corrected_concepts", "note", "reviewer")
-COLUMNS = EDITABLE + ("country", "iso3", "document", "page", "heading_path", "concept", "level", "level_name",
-                      "counted", "flagged", "probability", "matched_terms", "passage", "context_before",
+COLUMNS = EDITABLE + ("country", "iso3", "document", "page", "locator", "heading_path", "concept", "level",
+                      "level_name", "counted", "flagged", "probability", "matched_terms", "passage", "context_before",
                       "context_after", "passage_id", "text_hash")
 CHOICES = ("accept", "reject", "correct", "ignore", "skip")     # skip (or empty): no decision
 CONTEXT_CHARS = 600
@@ -62,6 +62,7 @@ def sheet_rows(db: Store, filters: Filters = NO_FILTERS, reviewer: Optional[str]
         rows.append({
             "decision": "", "corrected_level": "", "corrected_concepts": "", "note": "", "reviewer": "",
             "country": item.country, "iso3": item.iso3, "document": item.document, "page": item.page,
+            "locator": item.locator,
             "heading_path": item.heading_path, "concept": item.concept, "level": item.level,
             "level_name": LEVEL_NAMES[item.level], "counted": "yes" if item.counted else "no",
             "flagged": review_words(item.review),

@@ -24,12 +24,12 @@ from ..classify.protocol import Classifier
 from ..errors import InputFileError, WorkerError
 from ..passages.segment import segment
 from ..passages.tag import Tagger
-from ..read.metadata import PAGE_BREAK, infer_meta
+from ..read.formats import extractor_for, front
+from ..read.metadata import infer_meta
 from ..read.ocr import installed_languages_for
 from ..read.overrides import Overrides, apply_overrides
-from ..read.pages import extractor_id
 from ..read.reader import Reader
-from ..records import TAGGED_KINDS, Document, DocumentMeta, Labelling, Page, Passage, ScannedDocument
+from ..records import TAGGED_KINDS, Document, DocumentMeta, Labelling, Passage, ScannedDocument
 from ..taxonomy import Taxonomy
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,7 @@ class ReadTask:
     path: Path
     doc_id: str                  # SHA-256 of the file
     n_bytes: int
+    fmt: str = "pdf"             # read.formats.format_of: pdf, docx, html, text, convert
 
 
 @dataclass(frozen=True)
@@ -134,15 +135,10 @@ def perform(task: Task, context: WorkContext) -> Outcome:
 
 def _read_and_label(task: ReadTask, context: WorkContext) -> ScannedDocument:
     pages, info = context.reader_for(task.path, task.doc_id).read(task.path, task.doc_id)
-    document = context.describe(task.path, task.doc_id, task.n_bytes, front_text(pages), info)
+    document = context.describe(task.path, task.doc_id, task.n_bytes, front(pages, task.fmt, FRONT_PAGES), info)
     passages = tuple(segment(pages))
     labelling = context.label(document, [p for p in passages if p.kind in TAGGED_KINDS])
     return ScannedDocument(document=document, pages=tuple(pages), passages=passages, pdf_info=info,
-                           extractor=extractor_id(context.reader.engine), ocr_tried=context.reader.ocr is not None,
+                           extractor=extractor_for(task.fmt, context.reader.engine), ocr_tried=context.reader.ocr is not None,
                            labelling=labelling)
-
-
-def front_text(pages: list[Page]) -> str:
-    """The text metadata inference reads: the first pages, separated by form feeds."""
-    return PAGE_BREAK.join(p.text for p in pages[:FRONT_PAGES])
 

@@ -1,0 +1,1 @@
+"""Fetch: registry catalogs → the NDC files on disk, with ``fetched.csv`` (``ndc-scan fetch``)."""
