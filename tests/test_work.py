@@ -70,7 +70,7 @@ def test_the_scan_process_only_writes(tmp_path, small, monkeypatch):
             return function(*args, **kwargs)
         return guarded
 
-    monkeypatch.setattr(reader_module, "read_pdf", only_in_workers(reader_module.read_pdf))
+    monkeypatch.setattr(reader_module, "read_document", only_in_workers(reader_module.read_document))
     monkeypatch.setattr(tasks_module, "infer_meta", only_in_workers(tasks_module.infer_meta))
     monkeypatch.setattr(tasks_module, "segment", only_in_workers(tasks_module.segment))
     monkeypatch.setattr(Tagger, "tag", only_in_workers(Tagger.tag))
