@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared
+# make evaluate ENGINE=pdfplumber: the evaluations with another PDF engine (each engine keeps its own store and reports)
+ENGINE ?=
+EVAL_SUFFIX := $(if $(ENGINE),-$(ENGINE))
 
 .PHONY: setup demo test test-fast lint scan-corpus train evaluate evaluate-dev evaluate-blind clean
 
@@ -50,11 +53,12 @@ DEV_DOCUMENTS := corpora/labels/documents.csv corpora/labels/documents_dev.csv
 evaluate: evaluate-dev
 evaluate-dev: setup
 	$(BIN)/ndc-scan scan $$(cat $(DEV_DOCUMENTS) | cut -d, -f1 | grep -v '^file$$' | sort -u | sed 's|^|$(SHARED)/corpora/ndc/|') \
-	    --out reports/eval-dev --store .ndc_scan/eval-dev.sqlite --quiet || true
-	$(BIN)/ndc-scan evaluate --store .ndc_scan/eval-dev.sqlite --documents corpora/labels/documents.csv \
-	    --targets corpora/labels/targets.csv --manifest $(SHARED)/corpora/ndc/MANIFEST.csv --out reports/eval-dev
-	$(BIN)/ndc-scan evaluate --store .ndc_scan/eval-dev.sqlite --documents corpora/labels/documents_dev.csv \
-	    --targets corpora/labels/targets.csv --manifest $(SHARED)/corpora/ndc/MANIFEST.csv --out reports/eval-dev-12
+	    --out reports/eval-dev$(EVAL_SUFFIX) --store .ndc_scan/eval-dev$(EVAL_SUFFIX).sqlite $(if $(ENGINE),--engine $(ENGINE)) \
+	    --quiet || true
+	$(BIN)/ndc-scan evaluate --store .ndc_scan/eval-dev$(EVAL_SUFFIX).sqlite --documents corpora/labels/documents.csv \
+	    --targets corpora/labels/targets.csv --manifest $(SHARED)/corpora/ndc/MANIFEST.csv --out reports/eval-dev$(EVAL_SUFFIX)
+	$(BIN)/ndc-scan evaluate --store .ndc_scan/eval-dev$(EVAL_SUFFIX).sqlite --documents corpora/labels/documents_dev.csv \
+	    --targets corpora/labels/targets.csv --manifest $(SHARED)/corpora/ndc/MANIFEST.csv --out reports/eval-dev-12$(EVAL_SUFFIX)
 
 ## The blind evaluation set (corpora/labels/blind): 52 NDCs of 44 countries in no label file, labelled before any system
 ## output was seen. Score it once, at the end of a piece of work; never tune on it. BLIND_PDFS: the folder of its PDFs

@@ -1,29 +1,34 @@
-"""Benchmark: scan throughput, re-scan cost and memory against bare pdfplumber and pdfium.
+"""Benchmark: scan throughput, re-scan cost, OCR, memory and scale-out, against bare pdfplumber and pdfium.
 
-Usage:  python bench/bench.py [FOLDER] [--out bench/results.json] [--jobs 1 2]
+Usage:  python bench/bench.py [FOLDER] [--out bench/results.json]
+        python bench/bench.py --model-only STORE        (only (f) and (i), into an existing results.json)
 
-Runs every measurement in its own process (so peak memory is that run's) and
-prints absolute times and ratios against (a), bare pdfplumber: ratios from one
-run are what to compare, machines are noisy. Writes results.json and
-results.md next to --out.
+Runs every measurement in its own process (so peak memory is that run's) and prints
+absolute times, CPU seconds and ratios: ratios from one run are what to compare, and
+CPU seconds where the machine is shared (every stage records the load average before
+and after it). Scans run as ``ndc-scan scan`` does by default: rules + the shipped model.
+Writes results.json and results.md next to --out.
 
   (a) bare pdfplumber page.extract_text() over every page        (baseline)
-  (b) bare pypdfium2 text extraction over every page              (speed limit)
-  (c) ndc-scan scan, first run, per --jobs value (--no-ocr, like a and b)
-  (d) re-scan with nothing changed
+  (b) bare pypdfium2 text extraction over every page              (the fast engine's limit)
+  (c) ndc-scan scan, first run, --no-ocr like (a) and (b): each engine with 1 and 2 local
+      workers, and the default engine on a Dask LocalCluster of 2 worker processes
+  (d) re-scan with nothing changed (default engine's store)
   (e) re-scan after a taxonomy change (one term added)
   (f) tagging + classification alone, passages per second, one core: rules, and rules + model
-  (g) peak resident memory of each run
-  (h) OCR pages per second on the files without a text layer
+  (g) peak resident memory of the largest process of each run
+  (h) OCR: a scan of the files without a text layer, with OCR, 2 workers: pages per second, concepts found
   (i) training the passage classifier (ndc-scan train) on the labelled passages
-  pdfium engine: ndc-scan scan --engine pdfium, and the share of document x
-  concept cells with the same level as the pdfplumber engine.
+  agreement: share of document x concept cells with the same level from both engines
+  scaling: pages per second of 1 and 2 workers and of the Dask LocalCluster, extrapolated to the
+  NDC registry and to 500,000 pages with 10% scanned (see ``scaling`` for the assumptions)
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import resource
 import shutil
@@ -35,6 +40,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "ndc"
+MODEL = ROOT / "models" / "ndc-soil"
+
+# What the scaling estimate extrapolates to (see the README's Performance section).
+REGISTRY_PAGES = 25_000           # the whole NDC registry: ~740 documents
+LARGE_PAGES = 500_000             # + adaptation plans, long-term strategies, communications, BTRs
+LARGE_SCANNED = 0.10              # share of those pages without a text layer
+CLUSTER_WORKERS = 20              # one core each
+CORE_HOUR_EUR = 0.05              # an on-demand cloud core-hour, order of magnitude (2026)
 
 
 # ----------------------------------------------------------------------------- stages (run in a child)
@@ -68,13 +81,18 @@ def stage_pdfium(folder: str) -> dict:
     return {"pages": pages}
 
 
-def stage_scan(folder: str, store: str, out: str, jobs: str, engine: str, taxonomy: str = "") -> dict:
+def stage_scan(folder: str, store: str, out: str, jobs: str, engine: str, executor: str = "local", taxonomy: str = "",
+               ocr: str = "") -> dict:
     from ndc_scan import scan
 
-    result = scan([folder], out=out, store=store, jobs=int(jobs), engine=engine, ocr=False,
-                  taxonomy=taxonomy or None)
+    result = scan([folder], out=out, store=store, jobs=int(jobs), engine=engine, ocr=bool(ocr), executor=executor,
+                  taxonomy=taxonomy or None, model=MODEL)
+    documents = result.tables.documents
+    found = result.tables.coverage[result.tables.coverage["level"].fillna(0) > 0]
     return {"documents": len(result.documents), "extracted": result.extracted, "reused": result.reused,
-            "tagged": result.retagged, "failures": len(result.failures)}
+            "tagged": result.retagged, "failures": len(result.failures), "pages": int(documents["n_pages"].sum()),
+            "pages_ocr": int(documents["pages_ocr"].sum()),
+            "concepts_found": sorted(f"{r.document}:{r.concept}:{int(r.level)}" for r in found.itertuples())}
 
 
 def stage_tagging(store: str, which: str = "rules,hybrid") -> dict:
@@ -97,7 +115,7 @@ def stage_tagging(store: str, which: str = "rules,hybrid") -> dict:
     for lang in {lang for lang, _ in batches}:
         tagger._pipeline(lang)                      # load every language's matcher before timing
     result = {}
-    classifiers = {"rules": RuleClassifier, "hybrid": lambda: HybridClassifier(load_model(ROOT / "models" / "ndc-soil"))}
+    classifiers = {"rules": RuleClassifier, "hybrid": lambda: HybridClassifier(load_model(MODEL))}
     for name in which.split(","):
         classifier = classifiers[name]()
         started, cpu, n, labels = time.perf_counter(), time.process_time(), 0, 0
@@ -113,27 +131,6 @@ def stage_tagging(store: str, which: str = "rules,hybrid") -> dict:
     return result
 
 
-def stage_ocr(store: str, folder: str) -> dict:
-    import pypdfium2
-
-    from ndc_scan.read import ocr
-    from ndc_scan.store import Store
-
-    with Store(store) as db:
-        scanned = [row for row in db.document_rows(db.document_ids()).values()
-                   if row["pages_no_text"] >= row["n_pages"]]
-    started, pages = time.perf_counter(), 0
-    for row in scanned:
-        pdf = pypdfium2.PdfDocument(str(Path(folder) / row["file_name"]))
-        for page in pdf:
-            ocr.read_page(page, ocr.OcrSettings())
-            pages += 1
-        pdf.close()
-    seconds = time.perf_counter() - started
-    return {"files": len(scanned), "pages": pages, "ocr_seconds": round(seconds, 1),
-            "pages_per_second": round(pages / seconds, 3) if seconds else None}
-
-
 def stage_train() -> dict:
     """(i) ndc-scan train on corpora/labels/passages.jsonl, into a temporary folder."""
     from ndc_scan.learn.train import train
@@ -145,19 +142,22 @@ def stage_train() -> dict:
                 "passages": sum(result.model.card["training_data"]["passages"].values())}
 
 
-STAGES = {"train": stage_train, "plumber": stage_plumber, "pdfium": stage_pdfium, "scan": stage_scan, "tagging": stage_tagging,
-          "ocr": stage_ocr}
+STAGES = {"train": stage_train, "plumber": stage_plumber, "pdfium": stage_pdfium, "scan": stage_scan,
+          "tagging": stage_tagging}
 
 
 def run_stage() -> None:
     sys.path.insert(0, str(ROOT))        # the checkout's ndc_scan, installed or not
     name, args = sys.argv[2], sys.argv[3:]
+    load = os.getloadavg()[0]
     started = time.perf_counter()
     result = STAGES[name](*args)
     result["seconds"] = round(time.perf_counter() - started, 2)
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    result["peak_rss_mb"] = round(max(own, children) / 1024, 1)
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    result["cpu_seconds"] = round(own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime, 1)
+    result["own_cpu_seconds"] = round(own.ru_utime + own.ru_stime, 1)      # the scan process itself: writing, reports
+    result["peak_rss_mb"] = round(max(own.ru_maxrss, children.ru_maxrss) / 1024, 1)
+    result["load"] = [round(load, 2), round(os.getloadavg()[0], 2)]
     print(json.dumps(result))
 
 
@@ -188,11 +188,61 @@ def agreement(first: Path, second: Path) -> dict:
     return {"cells": len(both), "same_level": int(same.sum()), "share": round(float(same.mean()), 4)}
 
 
+def scanned_folder(folder: str, store: str, work: Path) -> Path:
+    """A folder of links to the files whose every page had no text layer in ``store``."""
+    from ndc_scan.store import Store
+
+    with Store(store, create=False) as db:
+        names = sorted(row["file_name"] for row in db.document_rows(db.document_ids()).values()
+                       if row["pages_no_text"] >= row["n_pages"])
+    target = work / "scanned"
+    target.mkdir()
+    for name in names:
+        (target / name).symlink_to(Path(folder) / name)
+    return target
+
+
+def scaling(r: dict) -> dict:
+    """Time and cost to scan the NDC registry and 500,000 pages (10% scanned), on a laptop and a 20-worker cluster.
+
+    Assumptions: text pages cost what this corpus's pages cost with the default engine (pages per
+    CPU second of the 2-worker scan); scanned pages cost what OCR of this corpus's scanned pages
+    cost (pages per CPU second, Tesseract included); work spreads evenly over workers (files are
+    given out largest first, each file's OCR pages go to several Tesseracts); a laptop is this
+    machine (2 cores, the 2-worker rates measured here); a cluster worker is one core as fast as
+    one of these, so 20 workers do 20 / 2 times the 2-worker rate, minus the Dask overhead
+    measured here (LocalCluster vs local workers); the client's own work (writing the store and
+    the reports: the scan process's CPU seconds here) does not spread and is added whole; the
+    cost is core-hours x CORE_HOUR_EUR.
+    """
+    text_rate = r["c_default_jobs2"]["pages"] / r["c_default_jobs2"]["cpu_seconds"]      # pages per CPU second
+    ocr_rate = r["h_ocr"]["pages_ocr"] / r["h_ocr"]["cpu_seconds"]
+    laptop_text = r["c_default_jobs2"]["pages"] / r["c_default_jobs2"]["seconds"]        # pages per second, 2 workers
+    laptop_ocr = r["h_ocr"]["pages_ocr"] / r["h_ocr"]["seconds"]
+    dask_overhead = r["c_default_dask2"]["seconds"] / r["c_default_jobs2"]["seconds"]
+    client = r["c_default_jobs2"]["own_cpu_seconds"] / r["c_default_jobs2"]["pages"]      # CPU seconds per page
+    estimates = {}
+    for name, pages, scanned in (("NDC registry", REGISTRY_PAGES, 0.01), ("500,000 pages", LARGE_PAGES, LARGE_SCANNED)):
+        text, ocr = pages * (1 - scanned), pages * scanned
+        laptop_hours = (text / laptop_text + ocr / laptop_ocr) / 3600
+        cluster_hours = ((text / laptop_text + ocr / laptop_ocr) * dask_overhead * 2 / CLUSTER_WORKERS + pages * client) / 3600
+        core_hours = (text / text_rate + ocr / ocr_rate) / 3600 * dask_overhead
+        estimates[name] = {"pages": pages, "scanned_share": scanned, "laptop_hours": round(laptop_hours, 2),
+                           "cluster_hours": round(cluster_hours, 2), "core_hours": round(core_hours, 1),
+                           "cluster_cost_eur": round(core_hours * CORE_HOUR_EUR, 2)}
+    return {"text_pages_per_cpu_second": round(text_rate, 1), "ocr_pages_per_cpu_second": round(ocr_rate, 3),
+            "client_cpu_seconds_per_page": round(client, 4),
+            "pages_per_second": {"1 worker": round(r["c_default_jobs1"]["pages"] / r["c_default_jobs1"]["seconds"], 1),
+                                 "2 workers": round(laptop_text, 1),
+                                 "Dask LocalCluster, 2 workers": round(r["c_default_dask2"]["pages"] / r["c_default_dask2"]["seconds"], 1),
+                                 "OCR, 2 workers": round(laptop_ocr, 2)},
+            "estimates": estimates, "core_hour_eur": CORE_HOUR_EUR}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("folder", nargs="?", default=str(DEFAULT_CORPUS))
     parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
-    parser.add_argument("--jobs", nargs="+", type=int, default=[1, 2])
     parser.add_argument("--model-only", metavar="STORE",
                         help="Only measure (f) on the passages of an existing store, and (i) training; update --out.")
     options = parser.parse_args()
@@ -206,30 +256,39 @@ def main() -> None:
         out.with_suffix(".md").write_text(markdown(results), encoding="utf-8")
         print(markdown(results))
         return
+    sys.path.insert(0, str(ROOT))
+    from ndc_scan import ScanOptions
+
+    default = ScanOptions().engine
     folder = str(Path(options.folder).resolve())
     work = Path(tempfile.mkdtemp(prefix="ndc-bench-"))
-    results: dict = {"folder": folder, "machine": {"cores": __import__("os").cpu_count(),
+    results: dict = {"folder": folder, "machine": {"cores": os.cpu_count(),
                      "processor": platform.processor() or platform.machine(), "python": platform.python_version()},
-                     "date": time.strftime("%Y-%m-%d %H:%M")}
+                     "date": time.strftime("%Y-%m-%d %H:%M"), "default_engine": default}
     try:
         results["a_plumber"] = measure("plumber", folder)
         results["b_pdfium"] = measure("pdfium", folder)
-        for jobs in options.jobs:
-            results[f"c_scan_jobs{jobs}"] = measure("scan", folder, str(work / f"j{jobs}.sqlite"), str(work / f"j{jobs}"),
-                                                    str(jobs), "pdfplumber")
-        first = options.jobs[0]
-        store = str(work / f"j{first}.sqlite")
-        results["d_rescan"] = measure("scan", folder, store, str(work / "d"), str(first), "pdfplumber")
+        for engine in ("pdfplumber", default):
+            for jobs in (1, 2):
+                name = f"{engine}-j{jobs}"
+                key = f"c_{'default' if engine == default else engine}_jobs{jobs}"
+                results[key] = measure("scan", folder, str(work / f"{name}.sqlite"), str(work / name), str(jobs), engine)
+        results["c_default_dask2"] = measure("scan", folder, str(work / "dask.sqlite"), str(work / "dask"), "2",
+                                             default, "dask")
+        store = str(work / f"{default}-j2.sqlite")
+        results["d_rescan"] = measure("scan", folder, store, str(work / "d"), "2", default)
         taxonomy = work / "taxonomy.csv"
         taxonomy.write_text((ROOT / "ndc_scan" / "data" / "taxonomy.csv").read_text(encoding="utf-8")
                             + "soil_carbon,en,alternative,carbon in farm soils,benchmark term\n", encoding="utf-8")
-        results["e_rescan_taxonomy"] = measure("scan", folder, store, str(work / "e"), str(first), "pdfplumber",
+        results["e_rescan_taxonomy"] = measure("scan", folder, store, str(work / "e"), "2", default, "local",
                                                str(taxonomy))
         results["f_tagging"] = tagging(store)
-        results["pdfium_engine_jobs1"] = measure("scan", folder, str(work / "pdfium.sqlite"), str(work / "pdfium"), "1",
-                                                 "pdfium")
-        results["pdfium_agreement"] = agreement(work / f"j{first}", work / "pdfium")
-        results["h_ocr"] = measure("ocr", store, folder)
+        results["agreement"] = agreement(work / "pdfplumber-j2", work / f"{default}-j2")
+        scanned = scanned_folder(folder, store, work)
+        results["h_ocr"] = measure("scan", str(scanned), str(work / "ocr.sqlite"), str(work / "ocr"), "2",
+                                   default, "local", "", "ocr")
+        results["i_train"] = measure("train")
+        results["scaling"] = scaling(results)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     out = Path(options.out)
@@ -241,27 +300,48 @@ def main() -> None:
 
 
 def markdown(r: dict) -> str:
-    base = r["a_plumber"]["seconds"]
-    rows = [("(a) bare pdfplumber extract_text", r["a_plumber"]), ("(b) bare pypdfium2 text", r["b_pdfium"])]
-    rows += [(f"(c) ndc-scan scan --jobs {k.rsplit('jobs', 1)[1]}", v) for k, v in r.items() if k.startswith("c_scan")]
-    rows += [("(d) re-scan, nothing changed", r["d_rescan"]), ("(e) re-scan after a taxonomy change", r["e_rescan_taxonomy"]),
-             ("ndc-scan scan --engine pdfium --jobs 1", r["pdfium_engine_jobs1"])]
-    lines = [f"Corpus: {r['folder']} ({r['a_plumber']['pages']} pages); machine: {r['machine']}; {r['date']}", "",
-             "| run | seconds | × (a) | peak memory (MB) |", "| --- | --- | --- | --- |"]
-    lines += [f"| {label} | {v['seconds']} | {v['seconds'] / base:.3f} | {v['peak_rss_mb']} |" for label, v in rows]
-    f, h, agree = r["f_tagging"], r["h_ocr"], r["pdfium_agreement"]
+    base, fast = r["a_plumber"]["seconds"], r["b_pdfium"]["seconds"]
+    first = r["c_pdfplumber_jobs1"]["seconds"]
+    rows = [("(a) bare pdfplumber extract_text", r["a_plumber"]), ("(b) bare pypdfium2 text", r["b_pdfium"]),
+            ("(c) scan --engine pdfplumber --jobs 1", r["c_pdfplumber_jobs1"]),
+            ("(c) scan --engine pdfplumber --jobs 2", r["c_pdfplumber_jobs2"]),
+            (f"(c) scan --engine {r['default_engine']} --jobs 1", r["c_default_jobs1"]),
+            (f"(c) scan --engine {r['default_engine']} --jobs 2", r["c_default_jobs2"]),
+            (f"(c) scan --engine {r['default_engine']} --executor dask (LocalCluster, 2 workers)", r["c_default_dask2"]),
+            ("(d) re-scan, nothing changed", r["d_rescan"]), ("(e) re-scan after a taxonomy change", r["e_rescan_taxonomy"]),
+            ("(h) OCR scan of the scanned NDCs, --jobs 2", r["h_ocr"])]
+    lines = [f"Corpus: {r['folder']} ({r['a_plumber']['pages']} pages); machine: {r['machine']}; {r['date']}; "
+             f"default engine: {r['default_engine']}", "",
+             "| run | seconds | CPU seconds | × (a) | × (b) | peak memory (MB) | load before, after |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    lines += [f"| {label} | {v['seconds']} | {v.get('cpu_seconds', '')} | {v['seconds'] / base:.3f} | "
+              f"{v['seconds'] / fast:.1f} | {v['peak_rss_mb']} | {v.get('load', '')} |" for label, v in rows]
+    f, h, agree, s = r["f_tagging"], r["h_ocr"], r["agreement"], r["scaling"]
     hybrid = f.get("hybrid")
-    lines += ["", f"(f) tagging + classification alone: rules {f['passages_per_second']} passages/s "
-                  f"({f['passages']} passages in {f['tag_seconds']} s, one core)"
+    jobs2 = r["c_default_jobs2"]["seconds"]
+    lines += ["",
+              f"(d) re-scan: {r['d_rescan']['seconds'] / first:.1%} of a first pdfplumber scan at --jobs 1, "
+              f"{r['d_rescan']['seconds'] / jobs2:.1%} of a first {r['default_engine']} scan at --jobs 2; "
+              f"(e): {r['e_rescan_taxonomy']['seconds'] / first:.1%} and {r['e_rescan_taxonomy']['seconds'] / jobs2:.1%}",
+              f"Dask LocalCluster / local workers, both 2: {r['c_default_dask2']['seconds'] / jobs2:.2f}",
+              f"(f) tagging + classification alone: rules {f['passages_per_second']} passages/s "
+              f"({f['passages']} passages in {f['tag_seconds']} s, one core)"
               + (f"; rules + model {hybrid['passages_per_second']} passages/s ({hybrid['seconds']} s); per CPU second: "
                  f"rules {f['passages_per_cpu_second']}, rules + model {hybrid['passages_per_cpu_second']}"
                  if hybrid and "passages_per_cpu_second" in hybrid else ""),
               *([f"(i) ndc-scan train: {r['i_train']['train_seconds']} s ({r['i_train']['cpu_seconds']} s of CPU, "
                  f"{r['i_train']['passages']} labelled passages)"] if "i_train" in r else []),
-              f"(h) OCR: {h['pages_per_second']} pages/s ({h['pages']} pages of {h['files']} scanned files in {h['ocr_seconds']} s)",
-              f"pdfium engine vs pdfplumber: same coverage level in {agree['same_level']} of {agree['cells']} "
-              f"document x concept cells ({agree['share']:.1%}); pdfium engine / (b) = "
-              f"{r['pdfium_engine_jobs1']['seconds'] / r['b_pdfium']['seconds']:.1f}"]
+              f"(h) OCR: {h['pages_ocr'] / h['seconds']:.2f} pages/s ({h['pages_ocr']} pages OCR'd of {h['documents']} "
+              f"scanned files in {h['seconds']} s, {h['cpu_seconds']} s of CPU); concepts found: "
+              f"{', '.join(h['concepts_found']) or 'none'}",
+              f"engines: same coverage level in {agree['same_level']} of {agree['cells']} document x concept cells "
+              f"({agree['share']:.1%})",
+              f"scaling: {json.dumps(s['pages_per_second'])}; text pages per CPU second {s['text_pages_per_cpu_second']}, "
+              f"OCR pages per CPU second {s['ocr_pages_per_cpu_second']}"]
+    lines += [f"  {name}: {e['pages']:,} pages ({e['scanned_share']:.0%} scanned): laptop {e['laptop_hours']} h, "
+              f"{CLUSTER_WORKERS}-worker cluster {e['cluster_hours']} h, {e['core_hours']} core-hours "
+              f"(~{e['cluster_cost_eur']} EUR at {s['core_hour_eur']} EUR per core-hour)"
+              for name, e in s["estimates"].items()]
     return "\n".join(lines) + "\n"
 
 

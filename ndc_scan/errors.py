@@ -65,6 +65,12 @@ class CorruptPdfError(InputFileError):
     remedy = "the PDF is damaged; download it again or repair it with qpdf IN.pdf OUT.pdf"
 
 
+class WorkerError(InputFileError):
+    """The worker handling a file died (killed, out of memory), stopped answering, or hit a bug on it."""
+
+    remedy = "run the scan again to retry it; if it fails again, please report it (--verbose shows the traceback)"
+
+
 class UnreadableFileError(InputFileError):
     remedy = "check that the file exists and that you may read it (ls -l; chmod u+r FILE)"
 

@@ -7,11 +7,12 @@ classifier changed.
 
 * **plan** — find the input files, fingerprint them, and sort them into documents the
   store holds already and files to read;
-* **read** — read each new file in a child process (``read.reader``), segment it and write
-  it to the store (one transaction per document);
-* **label** — tag and classify the passages of each document as soon as it is stored or
-  found, unless its labels for this taxonomy and classifier are stored already; then make
-  this taxonomy's labels the ones that count;
+* **read and label** — in worker processes (``work``: on this machine, or on a Dask cluster
+  with ``executor="dask"``): each new file is read (in a child of the worker, with a time
+  limit), described, segmented, tagged and classified; each stored document whose labels for
+  this taxonomy and classifier are missing is tagged and classified again. This process only
+  writes what the workers send back, one transaction per document, then makes this taxonomy's
+  labels the ones that count;
 * **aggregate** — build every report table (``aggregate.tables``); **report** writes them.
 """
 
@@ -27,32 +28,34 @@ from typing import Optional, Protocol
 from .aggregate.citations import load_catalogs
 from .aggregate.tables import Tables, build_tables
 from .classify.hybrid import DEFAULT_BAND, HybridClassifier
-from .classify.label import label_document
+from .classify.label import labels_version
 from .classify.model import Model, load_model
 from .classify.protocol import Classifier
 from .classify.rules import RuleClassifier
 from .defaults import DEFAULT_STORE
-from .errors import InputFileError, InternalError, NdcScanError, OcrUnavailableError
+from .errors import InputFileError, InternalError, NdcScanError, OcrUnavailableError, UsageError
 from .fetch.ledger import fetched_beside
-from .passages.segment import segment
-from .passages.tag import Tagger
 from .read import ocr as ocr_stage
 from .read.files import discover, fingerprint
 from .read.formats import extractor_for, format_of, front
-from .read.metadata import infer_meta
 from .read.ocr import OcrSettings
-from .read.overrides import Overrides, apply_overrides, load_metadata_csv
-from .read.reader import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT, Reader, ReadResult
-from .records import TAGGED_KINDS, Document, DocumentMeta, Failure, Passage
+from .read.overrides import load_metadata_csv
+from .read.pages import DEFAULT_ENGINE
+from .read.reader import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT, Reader
+from .records import Document, Failure, ScannedDocument
 from .report.files import write_all
 from .report.output import check_folder
 from .store import Store
 from .taxonomy import Taxonomy, load_taxonomy
 from .textnorm import shown_name
+from .work.cluster import DaskExecutor
+from .work.local import LocalExecutor
+from .work.tasks import FRONT_PAGES, Executor, LabelTask, ReadTask, Task, WorkContext
 
 log = logging.getLogger(__name__)
 
-FRONT_PAGES = 3
+#: Where the read and label work runs (``ScanOptions.executor``, ``--executor``).
+EXECUTORS = ("local", "dask")
 
 
 @dataclass(frozen=True)
@@ -76,11 +79,13 @@ class ScanOptions:
     timeout: float = DEFAULT_TIMEOUT
     max_memory: Optional[int] = DEFAULT_MAX_MEMORY     # bytes one file's reader may add; None: no cap
     jobs: int = 1
-    engine: str = "pdfplumber"
+    engine: str = DEFAULT_ENGINE
     model: str | Path | Model | None = None
     review_band: tuple[float, float] = DEFAULT_BAND
     classifier: Optional[Classifier] = None
     catalogs: tuple[str | Path, ...] = ()     # registry catalogs for citations, beside the shipped ones
+    executor: str = "local"
+    scheduler: Optional[str] = None
 
 
 class Progress(Protocol):
@@ -139,9 +144,11 @@ def scan(paths: Iterable[str | Path], options: Optional[ScanOptions] = None, *,
     """Scan files, folders or globs and write the reports; return what was done and the tables.
 
     Settings come from ``options`` and/or keywords of the same names, e.g.
-    ``scan(["corpora/sample"], out="reports", jobs=2)``. Each file is read in a child
-    process stopped after ``timeout`` seconds, ``jobs`` at once (the store is written by
-    this process only). Pages without a usable text layer are OCR'd with Tesseract when
+    ``scan(["corpora/sample"], out="reports", jobs=2)``. Files are read and labelled by
+    ``jobs`` worker processes (``executor="dask"``: by the workers of the Dask cluster at
+    ``scheduler``, or of a local Dask cluster of ``jobs`` workers when it is None); each PDF
+    is read in a child process stopped after ``timeout`` seconds; the store is written by
+    this process only. Pages without a usable text layer are OCR'd with Tesseract when
     ``ocr`` is true and Tesseract is installed (otherwise they are reported as unread, with
     a warning). With a ``model``, labels keep the rule evidence and the model probability,
     and are flagged for review when the two disagree, when the probability lies in
@@ -149,6 +156,9 @@ def scan(paths: Iterable[str | Path], options: Optional[ScanOptions] = None, *,
     """
     started = time.perf_counter()
     options = replace(options or ScanOptions(), **settings)     # type: ignore[arg-type]  # unknown names: TypeError
+    if options.executor not in EXECUTORS:
+        raise UsageError(f"executor {options.executor!r}: not one of {', '.join(EXECUTORS)}",
+                         remedy="pass --executor local (this machine) or --executor dask")
     tax = options.taxonomy if isinstance(options.taxonomy, Taxonomy) else load_taxonomy(options.taxonomy)
     overrides = load_metadata_csv(options.metadata) if options.metadata else {}
     files = discover(paths)
@@ -161,16 +171,16 @@ def scan(paths: Iterable[str | Path], options: Optional[ScanOptions] = None, *,
         check_folder(Path(options.out))              # before any file is read, not after the whole scan
     classifier, classifier_warnings = (options.classifier, []) if options.classifier else \
         _classifier(options.model, options.review_band, tax)
-    ocr, ocr_warnings = _ocr_settings(options.ocr, options.lang)
+    ocr, ocr_warnings = _ocr_settings(options.ocr, options.lang, options.jobs if options.executor == "local" else 1)
     reader = Reader(password=options.password, timeout=options.timeout, engine=options.engine, ocr=ocr,
                     max_memory=options.max_memory)
+    context = WorkContext(tax, classifier, reader, overrides=overrides, lang=options.lang)
     if progress:
         progress.start(len(files))
     with Store(options.store) as db, db.lock():
-        labeller = _Labeller(db, Tagger(tax), classifier, tax)
-        scanning = _Scanning(db, options, reader, overrides, labeller, progress)
+        scanning = _Scanning(db, options, context, progress)
         scan_plan = scanning.plan(files)
-        found = scanning.reuse(scan_plan) | scanning.read(scan_plan)
+        found = scanning.run(scan_plan)
         documents = [found[i] for i in sorted(found)]
         failures = [scan_plan.failures[i] for i in sorted(scan_plan.failures)]
         db.use_labelling([d.doc_id for d in documents], tax.hash)
@@ -178,7 +188,7 @@ def scan(paths: Iterable[str | Path], options: Optional[ScanOptions] = None, *,
                               catalogs=catalogs)
     result = ScanResult(documents=documents, failures=failures, tables=tables, taxonomy_hash=tax.hash,
                         warnings=classifier_warnings + ocr_warnings, extracted=scanning.extracted,
-                        reused=len(scan_plan.reuse), retagged=labeller.retagged, classifier=classifier.method)
+                        reused=len(scan_plan.reuse), retagged=scanning.labelled, classifier=classifier.method)
     if options.out is not None:
         result.written = write_all(tables, Path(options.out), taxonomy=tax)
     result.seconds = time.perf_counter() - started
@@ -197,30 +207,19 @@ def load_tables(store: str | Path = DEFAULT_STORE, *, taxonomy: str | Path | Tax
         return build_tables(db, db.document_ids(), [], tax, all_versions=all_versions, catalogs=found)
 
 
-class _Labeller:
-    """The label stage: each document as soon as it is stored or found (``classify.label.label_document``)."""
-
-    def __init__(self, db: Store, tagger: Tagger, classifier: Classifier, tax: Taxonomy):
-        self.db, self.tagger, self.classifier, self.tax = db, tagger, classifier, tax
-        self.retagged = 0
-
-    def __call__(self, document: Document, passages: Optional[list[Passage]] = None) -> None:
-        self.retagged += label_document(self.db, document, self.tagger, self.classifier, self.tax, passages)
-
-
 class _Scanning:
-    """The plan and read stages of one scan, on one open store; each document is labelled as soon as it is stored."""
+    """The plan, read and label stages of one scan, on one open store; this process writes what workers return."""
 
-    def __init__(self, db: Store, options: ScanOptions, reader: Reader, overrides: Overrides, labeller: _Labeller,
-                 progress: Optional[Progress]):
-        self.db, self.options, self.reader, self.overrides = db, options, reader, overrides
-        self.labeller, self.progress = labeller, progress
-        self.extracted = 0
+    def __init__(self, db: Store, options: ScanOptions, context: WorkContext, progress: Optional[Progress]):
+        self.db, self.options, self.context, self.progress = db, options, context, progress
+        self.extracted = 0                   # documents read from PDF
+        self.labelled = 0                    # documents tagged and classified (read ones included)
 
     def plan(self, files: list[Path]) -> _Plan:
         """Fingerprint every file; sort them into documents to reuse and files to read."""
         result = _Plan(total=len(files))
         first: dict[str, int] = {}
+        reader = self.context.reader
         for index, path in enumerate(files):
             try:
                 doc_id, n_bytes = fingerprint(path)
@@ -235,70 +234,78 @@ class _Scanning:
                 continue
             first[doc_id] = index
             item = _Input(index, path, doc_id, n_bytes, format_of(path))
-            current = self.db.is_current(doc_id, extractor_for(item.fmt, self.options.engine),
-                                         ocr=self.reader.ocr is not None)
+            current = self.db.is_current(doc_id, extractor_for(item.fmt, reader.engine), ocr=reader.ocr is not None)
             (result.reuse if current else result.read).append(item)
         return result
 
-    def reuse(self, plan: _Plan) -> dict[int, Document]:
-        """Documents the store holds already; their metadata is inferred again (cheap: names or --metadata may change)."""
-        found = {}
+    def run(self, plan: _Plan) -> dict[int, Document]:
+        """Have the workers read the new files and label what needs it; write each outcome as it comes back."""
+        found, tasks = self._reuse(plan)
+        # Largest files first, so that no long one is left to run alone at the end.
+        tasks += [ReadTask(item.index, item.path, item.doc_id, item.n_bytes, item.fmt)
+                  for item in sorted(plan.read, key=lambda item: (-item.n_bytes, item.index))]
+        if not tasks:
+            return found
+        executor = self._executor()
+        outcomes = executor.run(tasks)
+        try:
+            for task, outcome in outcomes:
+                if isinstance(outcome, InputFileError):
+                    found.pop(task.key, None)        # a stored document without this scan's labels is not reported
+                    self._fail(plan, task.key, task.path, outcome)
+                else:
+                    try:
+                        if isinstance(outcome, ScannedDocument):
+                            self.db.save_scanned(outcome)
+                            found[task.key] = outcome.document
+                            self.extracted += 1
+                        else:
+                            self.db.save_labelling(outcome)
+                        self.labelled += 1
+                    except NdcScanError:
+                        raise
+                    except Exception as exc:        # a bug: this file fails, the batch carries on
+                        found.pop(task.key, None)
+                        self._fail(plan, task.key, task.path, InternalError(exc, path=task.path), exc)
+                self._advance(task.path)
+        finally:
+            outcomes.close()
+            executor.close()
+        return found
+
+    def _reuse(self, plan: _Plan) -> tuple[dict[int, Document], list[Task]]:
+        """Documents the store holds already (metadata inferred again: names or --metadata may change),
+        and the label tasks of those whose labels for this taxonomy and classifier are missing."""
+        found: dict[int, Document] = {}
+        tasks: list[Task] = []
+        method, taxonomy_hash = self.context.classifier.method, self.context.taxonomy.hash
         for item in plan.reuse:
             try:
                 stored = self.db.document(item.doc_id)
-                document = self._document(item, front(self.db.pages(item.doc_id), item.fmt, FRONT_PAGES),
-                                          self.db.pdf_info(item.doc_id))
+                document = self.context.describe(item.path, item.doc_id, item.n_bytes,
+                                                 front(self.db.pages(item.doc_id), item.fmt, FRONT_PAGES),
+                                                 self.db.pdf_info(item.doc_id))
                 if document != stored:
                     self.db.update_meta(document)
-                self.labeller(document)
-                found[item.index] = document
+                tagged = self.db.is_tagged(item.doc_id, taxonomy_hash, method, labels_version())
+                passages = () if tagged else tuple(self.db.tagged_passages(item.doc_id))
             except NdcScanError:
                 raise
             except Exception as exc:        # a bug: that document fails, the batch carries on
                 self._fail(plan, item.index, item.path, InternalError(exc, path=item.path), exc)
-            self._advance(item.path)
-        return found
-
-    def read(self, plan: _Plan) -> dict[int, Document]:
-        """Read the new files (in child processes), segment them and write each to the store."""
-        found = {}
-        by_index = {item.index: item for item in plan.read}
-        outcomes = self.reader.read_many([(item.index, item.path, item.doc_id) for item in plan.read],
-                                         workers=self.options.jobs)
-        try:
-            for index, outcome in outcomes:
-                item = by_index[index]
-                if isinstance(outcome, InputFileError):
-                    self._fail(plan, index, item.path, outcome)
-                else:
-                    try:
-                        found[index], passages = self._store_new(item, outcome)
-                        self.labeller(found[index], [p for p in passages if p.kind in TAGGED_KINDS])
-                        self.extracted += 1
-                    except NdcScanError:
-                        raise
-                    except Exception as exc:        # a bug: this file fails, the batch carries on
-                        found.pop(index, None)
-                        self._fail(plan, index, item.path, InternalError(exc, path=item.path), exc)
                 self._advance(item.path)
-        finally:
-            outcomes.close()
-        return found
+                continue
+            found[item.index] = document
+            if tagged:
+                self._advance(item.path)
+            else:
+                tasks.append(LabelTask(item.index, document, passages))
+        return found, tasks
 
-    def _store_new(self, item: _Input, extracted: ReadResult) -> tuple[Document, list[Passage]]:
-        """Segment a freshly read document and write it to the store; return it and its passages."""
-        pages, info = extracted
-        document = self._document(item, front(pages, item.fmt, FRONT_PAGES), info)
-        passages = list(segment(pages))
-        self.db.save_document(document, pages, passages, extractor_for(item.fmt, self.reader.engine), info,
-                              ocr=self.reader.ocr is not None)
-        return document, passages
-
-    def _document(self, item: _Input, front: str, info: Optional[dict[str, str]]) -> Document:
-        # names as text that UTF-8 can hold and a terminal shows on one line (shown_name)
-        return Document(doc_id=item.doc_id, path=shown_name(item.path), file_name=shown_name(item.path.name),
-                        n_bytes=item.n_bytes,
-                        meta=_meta(item.path, front, info, self.overrides, self.options.lang, item.doc_id))
+    def _executor(self) -> Executor:
+        if self.options.executor == "dask":
+            return DaskExecutor(self.context, scheduler=self.options.scheduler, workers=self.options.jobs)
+        return LocalExecutor(self.context, self.options.jobs)
 
     def _fail(self, plan: _Plan, index: int, path: Path, exc: InputFileError | InternalError,
               cause: Optional[Exception] = None) -> None:
@@ -314,8 +321,12 @@ class _Scanning:
             self.progress.advance(path.name)
 
 
-def _ocr_settings(wanted: bool, lang: Optional[str]) -> tuple[Optional[OcrSettings], list[str]]:
-    """OCR settings for this run, or None (with a warning) when OCR cannot run."""
+def _ocr_settings(wanted: bool, lang: Optional[str], threads: int) -> tuple[Optional[OcrSettings], list[str]]:
+    """OCR settings for this run, or None (with a warning) when OCR cannot run.
+
+    ``threads``: pages of one document OCR'd at once (a scan's other workers may be idle when it
+    reaches a long scanned document; Tesseract itself runs single-threaded).
+    """
     if not wanted:
         return None, []
     try:
@@ -323,17 +334,9 @@ def _ocr_settings(wanted: bool, lang: Optional[str]) -> tuple[Optional[OcrSettin
     except OcrUnavailableError as exc:
         return None, [f"{exc}; pages without a text layer are reported as unread"]
     try:
-        return OcrSettings(ocr_stage.languages_for(lang)), []
+        return OcrSettings(ocr_stage.languages_for(lang), threads=threads), []
     except OcrUnavailableError as exc:
-        return OcrSettings(), [f"{exc}; OCR falls back to the languages installed"]
-
-
-def _meta(path: Path, front: str, info: Optional[dict[str, str]], overrides: Overrides, lang: Optional[str],
-          doc_id: str) -> DocumentMeta:
-    meta = infer_meta(path.name, front, pdf_info=info, language_hint=lang)
-    if overrides:
-        meta = apply_overrides(meta, overrides, file_name=path.name, sha256=doc_id)
-    return meta
+        return OcrSettings(threads=threads), [f"{exc}; OCR falls back to the languages installed"]
 
 
 def _classifier(model: str | Path | Model | None, band: tuple[float, float],

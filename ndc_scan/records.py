@@ -231,6 +231,40 @@ class Prediction:
         return LEVEL_NAMES[self.level]
 
 
+@dataclass(frozen=True)
+class Labelling:
+    """A document's labels under one taxonomy and classifier: what tagging and classifying its passages found."""
+
+    doc_id: str
+    taxonomy_hash: str
+    method: str                  # the classifier's ``method`` ("rules", "hybrid:<model>:<hash>:band…")
+    matches: tuple               # tuple[Match, ...]
+    predictions: tuple           # tuple[Prediction, ...], each with its targets
+    version: str = ""            # the labelling code's version (``classify.label.labels_version``)
+
+    def __post_init__(self):
+        _check(bool(_HEX64.match(self.doc_id)), f"doc_id must be a SHA-256 hex digest, got {self.doc_id!r}")
+
+
+@dataclass(frozen=True)
+class ScannedDocument:
+    """One file read, segmented and labelled by a worker: everything the store keeps of it, written at once."""
+
+    document: Document
+    pages: tuple                 # tuple[Page, ...], page 1 first
+    passages: tuple              # tuple[Passage, ...], in reading order
+    pdf_info: dict               # the PDF's own metadata (Title, Author, ...)
+    extractor: str               # what read it: engine and extractor version ("pdfium-2")
+    ocr_tried: bool              # OCR was available for pages without a usable text layer
+    labelling: Labelling
+
+    def __post_init__(self):
+        _check(self.labelling.doc_id == self.document.doc_id,
+               f"labels of {self.labelling.doc_id} cannot belong to document {self.document.doc_id}")
+        _check([p.page_no for p in self.pages] == list(range(1, len(self.pages) + 1)),
+               "pages must be numbered 1, 2, ... in order")
+
+
 #: Why a prediction is flagged for review (``Prediction.review`` codes → the words reports show).
 REVIEW_REASONS = {
     "disagree": "rules and model disagree",

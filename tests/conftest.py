@@ -47,6 +47,16 @@ def tagger(taxonomy):
 SMALL = ("CAN_indc_2015.pdf", "PRY_indc_2015.pdf", "SRB_indc_2015.pdf")
 
 
+@pytest.fixture
+def small(tmp_path):
+    """A folder (tmp_path/in) holding copies of the SMALL sample NDCs."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in SMALL:
+        shutil.copy(SAMPLE / name, folder / name)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def small_scan(tmp_path_factory):
     """One scan of the three SMALL sample NDCs as `ndc-scan scan` runs it by default (shipped model), without OCR.

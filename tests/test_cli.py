@@ -14,16 +14,7 @@ from click.testing import CliRunner
 
 from ndc_scan.cli import main
 
-from .conftest import ROOT, SAMPLE, SMALL
-
-
-@pytest.fixture
-def small(tmp_path):
-    folder = tmp_path / "in"
-    folder.mkdir()
-    for name in SMALL:
-        shutil.copy(SAMPLE / name, folder / name)
-    return folder
+from .conftest import ROOT, SAMPLE
 
 
 def _scan(tmp_path, *args, ocr=False):

@@ -363,3 +363,45 @@ def test_regression_an_unterminated_quote_is_reported_not_ignored(tmp_path):
     path.write_text('file,iso3,kind\nKEN.pdf,KEN,ndc\n"UGA.pdf,UGA,ndc\nTZA.pdf,TZA,ndc\n', encoding="utf-8")
     with pytest.raises(MetadataError, match=r"row 3: not a readable CSV row \(unexpected end of data\); check its quotes"):
         load_metadata_csv(path)
+
+
+def _reference_fold(text: str) -> tuple[str, list[int]]:
+    """fold() as it was written, one character at a time (the ASCII stretches are now folded whole)."""
+    import unicodedata
+
+    from ndc_scan.read.countries import _ARABIC_DIGITS, _CHAR_MAP
+
+    out: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(text):
+        ch = _CHAR_MAP.get(ch, ch).translate(_ARABIC_DIGITS)
+        for c in unicodedata.normalize("NFKD", ch):
+            if unicodedata.combining(c):
+                continue
+            for f in (" " if c.isspace() else c.casefold()):
+                if f == " " and out and out[-1] == " ":
+                    continue
+                out.append(f)
+                where.append(i)
+    return "".join(out), where
+
+
+_FOLD_ALPHABET = st.sampled_from(list("aZ` \t\n\x0b\x1c-'éÉçñ ¨\u00a0\u2009ßﬁ٣۵ـىРоссияالمملكة–—\u00ad") + ["République du Sénégal"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_FOLD_ALPHABET, max_size=40).map("".join))
+def test_property_fold_is_the_character_by_character_fold(text):
+    """Mixed ASCII and other stretches, whitespace runs across their borders, letters that decompose to a space."""
+    assert fold(text) == _reference_fold(text)
+
+
+def test_fold_of_real_front_pages_is_the_character_by_character_fold():
+    from ndc_scan.read.pages import read_pdf
+
+    from .conftest import SAMPLE
+
+    for name in ("KEN_indc_2015.pdf", "NER_indc_2015.pdf", "QAT_indc_2015_ar.pdf", "TJK_indc_2015.pdf"):
+        pages, _ = read_pdf(SAMPLE / name, "0" * 64, engine="pdfium")
+        text = "\f".join(page.text for page in pages[:3])
+        assert fold(text) == _reference_fold(text), name

@@ -82,3 +82,101 @@ def test_without_ocr_scanned_pages_are_unread_not_empty(tmp_path, monkeypatch):
     assert any("Tesseract is not installed" in w and "reported as unread" in w for w in result.warnings)
     coverage = result.tables["coverage"]
     assert set(coverage["level_name"]) == {"no text layer"} and coverage["level"].isna().all()
+
+
+def _reference_plausible(token: str) -> bool:
+    letters = sum(c.isalpha() for c in token)
+    if letters < len(token) - token.count("-") - token.count("'") - token.count("."):
+        return False
+    flips = sum(1 for a, b in zip(token, token[1:]) if a.islower() and b.isupper())
+    return flips <= 1 and letters >= 1
+
+
+def test_a_token_is_plausible_as_the_letter_count_says():
+    """The shortcut for letters-only tokens decides as counting letters and case flips does."""
+    tokens = ["land", "Land", "LAND", "McDonald", "McDoNald", "iPhone", "eRRor", "O:tdL", "6.r.s^ll", "4$lj'cll", "a", "É",
+              "état", "ÉTAT", "l'état", "agro-forestry", "الأراضي", "почв", "ПОЧВ", "Почв", "x2", "ǅemal", "ǅ", "ß", "ﬁne"]
+    assert [ocr._plausible(t) for t in tokens] == [_reference_plausible(t) for t in tokens]
+
+
+class _Tesseract:
+    """Stands in for the Tesseract program (these tests are about which languages, how many pages at once, how many
+    threads): records each reading's languages, OMP_THREAD_LIMIT and how many ran at the same time."""
+
+    def __init__(self, monkeypatch, text="The Republic of Serbia will reduce emissions " * 10, script="Latin"):
+        import threading
+
+        import pytesseract
+
+        self.calls, self.scripts, self.running, self.most = [], 0, 0, 0
+        self.lock = threading.Lock()
+        self.text, self.found_script = text, script
+        monkeypatch.setattr(pytesseract, "image_to_data", self.image_to_data)
+        monkeypatch.setattr(pytesseract, "image_to_osd", self.image_to_osd)
+        monkeypatch.setattr(ocr, "available_languages", lambda: frozenset({"eng", "fra", "spa", "rus", "ara", "osd"}))
+
+    def image_to_data(self, image, lang, config, output_type):
+        import os
+        import time
+
+        with self.lock:
+            self.running += 1
+            self.most = max(self.most, self.running)
+            self.calls.append((lang, os.environ.get("OMP_THREAD_LIMIT")))
+        time.sleep(0.3)
+        with self.lock:
+            self.running -= 1
+        words = self.text.split()
+        n = len(words)
+        return {"text": words, "conf": [93.0] * n, "left": [40 * i for i in range(n)], "top": [100] * n, "width": [30] * n,
+                "height": [30] * n, "block_num": [1] * n, "par_num": [1] * n, "line_num": [i // 8 for i in range(n)]}
+
+    def image_to_osd(self, image, config):
+        self.scripts += 1
+        return f"Page number: 0\nOrientation in degrees: 0\nScript: {self.found_script}\nScript confidence: 2.0\n"
+
+
+def test_known_language_reads_every_page_without_script_detection(monkeypatch):
+    tesseract = _Tesseract(monkeypatch)
+    pages, _ = read_pdf(SAMPLE / "SRB_indc_2015.pdf", FAKE_ID, ocr=OcrSettings("eng", threads=2))
+    assert [languages for languages, _ in tesseract.calls] == ["eng"] * 3 and tesseract.scripts == 0
+    assert all(page.ocr for page in pages)
+
+
+def test_unknown_language_is_found_on_the_first_scanned_page_and_used_for_the_rest(monkeypatch):
+    """SRB_indc_2015 is scanned throughout: the first page's script and text tell the language (OSD once)."""
+    tesseract = _Tesseract(monkeypatch, text="La République de Serbie réduira ses émissions de gaz à effet de serre " * 6)
+    read_pdf(SAMPLE / "SRB_indc_2015.pdf", FAKE_ID, ocr=OcrSettings(threads=2))
+    assert tesseract.scripts == 1
+    assert [languages for languages, _ in tesseract.calls] == ["eng", "fra", "fra", "fra"]   # page 1 again in French
+
+
+def test_a_cyrillic_first_page_sets_russian_for_the_document(monkeypatch):
+    tesseract = _Tesseract(monkeypatch, text="Республика Беларусь " * 30, script="Cyrillic")
+    read_pdf(SAMPLE / "SRB_indc_2015.pdf", FAKE_ID, ocr=OcrSettings())
+    assert [languages for languages, _ in tesseract.calls] == ["rus+eng"] * 3 and tesseract.scripts == 1
+
+
+def test_pages_of_a_document_are_read_at_once_each_by_a_single_threaded_tesseract(monkeypatch):
+    monkeypatch.delenv("OMP_THREAD_LIMIT", raising=False)
+    tesseract = _Tesseract(monkeypatch)
+    read_pdf(SAMPLE / "SRB_indc_2015.pdf", FAKE_ID, ocr=OcrSettings("eng", threads=2))
+    assert tesseract.most == 2
+    assert {limit for _, limit in tesseract.calls} == {"1"}
+
+
+def test_a_page_its_language_reads_as_garbage_is_read_again_by_its_script(monkeypatch):
+    """An Arabic page in an English document: English gives garbage, OSD says Arabic, Arabic is kept."""
+    tesseract = _Tesseract(monkeypatch, script="Arabic")
+    arabic = _Tesseract.image_to_data
+
+    def image_to_data(image, lang, config, output_type):
+        tesseract.text = "l.all ;g;sll 6.r.s^ll O:tdL " * 8 if lang == "eng" else "المساهمات المحددة وطنيا لسلطنة عمان " * 8
+        return arabic(tesseract, image, lang, config, output_type)
+    import pytesseract
+
+    monkeypatch.setattr(pytesseract, "image_to_data", image_to_data)
+    document = pypdfium2.PdfDocument(str(SAMPLE / "SRB_indc_2015.pdf"))
+    found = ocr.read_pages(document, [0], "eng", OcrSettings("eng"))
+    assert [languages for languages, _ in tesseract.calls] == ["eng", "ara+eng"] and tesseract.scripts == 1
+    assert "المساهمات" in " ".join(w["text"] for w in found[0][0])

@@ -14,7 +14,7 @@ from .conftest import ROOT
 
 PACKAGE = ROOT / "ndc_scan"
 #: Packages in pipeline order; a package may import those before it (and the top-level modules), never after.
-LAYERS = ("read", "fetch", "passages", "store", "classify", "aggregate", "report", "review", "learn", "cli")
+LAYERS = ("read", "fetch", "passages", "store", "classify", "work", "aggregate", "report", "review", "learn", "cli")
 #: Top-level modules, lowest first; ``pipeline`` orchestrates the stages and sits above them, below ``cli``.
 BASE = ("textnorm", "errors", "defaults", "taxonomy", "records")
 

@@ -205,3 +205,35 @@ def test_regression_matched_term_does_not_depend_on_the_hash_seed():
     outputs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                               env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in (1, 2, 3, 4)}
     assert len(outputs) == 1
+
+
+@pytest.mark.slow
+def test_the_lemma_table_cut_to_the_taxonomy_finds_every_match_the_whole_table_finds(taxonomy, monkeypatch):
+    """The tagger keeps only the lemma entries that can change a match; tagging real pages must not notice.
+
+    Passages of sample NDCs in English, French, Spanish and Russian, and the REAL sentences (Portuguese
+    too), tagged with the cut table and with spaCy's whole table (``nlp.initialize()``).
+    """
+    from ndc_scan.passages import tag as tag_module
+    from ndc_scan.passages.segment import segment
+    from ndc_scan.read.pages import read_pdf
+
+    from .conftest import SAMPLE
+
+    by_lang = {lang: [_passage(text)] for lang, _, text, _ in REAL}
+    for name, lang in [("KEN_indc_2015.pdf", "en"), ("NER_indc_2015.pdf", "fr"), ("PRY_indc_2015.pdf", "es"),
+                       ("TJK_indc_2015.pdf", "ru")]:
+        pages, _ = read_pdf(SAMPLE / name, FAKE_ID, engine="pdfium")
+        by_lang[lang] = by_lang.get(lang, []) + [p for p in segment(pages) if p.kind in ("paragraph", "table")]
+    cut = tag_module.Tagger(taxonomy)
+    found = {lang: cut.tag(passages, lang) for lang, passages in by_lang.items()}
+    assert len(cut._pipeline("es")[0].get_pipe("lemmatizer").lookups.get_table("lemma_lookup")) < 50_000
+
+    def whole_table(nlp, lang, words, near_hit):
+        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        nlp.initialize()
+    monkeypatch.setattr(tag_module, "_add_lemmatizer", whole_table)
+    whole = tag_module.Tagger(taxonomy)
+    assert len(whole._pipeline("es")[0].get_pipe("lemmatizer").lookups.get_table("lemma_lookup")) > 400_000
+    assert found == {lang: whole.tag(passages, lang) for lang, passages in by_lang.items()}
+    assert sum(len(matches) for by_passage in found.values() for matches in by_passage.values()) > 50

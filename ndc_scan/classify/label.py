@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..passages.tag import Tagger
-from ..records import Document, Passage
+from ..records import Document, Labelling, Passage
 from ..store import Store
 from ..taxonomy import Taxonomy
 from .protocol import Classifier
@@ -41,8 +41,17 @@ def label_document(db: Store, document: Document, tagger: Tagger, classifier: Cl
         return False
     if passages is None:
         passages = db.tagged_passages(document.doc_id)
-    found = tagger.tag(passages, document.meta.language)
-    matches = [match for passage in passages for match in found.get(passage.passage_id, [])]
-    predictions = classifier.predict_many(passages, found, document.meta.language)
-    db.save_tags(document.doc_id, taxonomy.hash, classifier.method, matches, predictions, labels_version())
+    db.save_labelling(labelling(document, passages, tagger, classifier, taxonomy))
     return True
+
+
+def labelling(document: Document, passages: list[Passage], tagger: Tagger, classifier: Classifier,
+              taxonomy: Taxonomy) -> Labelling:
+    """Tag and classify a document's tagged passages: its matches and labels (with their targets), not stored.
+
+    What a worker of a scan sends back (``work.tasks``); ``label_document`` stores it.
+    """
+    found = tagger.tag(passages, document.meta.language)
+    matches = tuple(match for passage in passages for match in found.get(passage.passage_id, []))
+    predictions = tuple(classifier.predict_many(passages, found, document.meta.language))
+    return Labelling(document.doc_id, taxonomy.hash, classifier.method, matches, predictions, labels_version())

@@ -27,6 +27,7 @@ from ..learn.evaluate import evaluate_documents, evaluate_methods, write_errors_
 from ..learn.train import train as run_train
 from ..pipeline import ScanResult
 from ..pipeline import scan as run_scan
+from ..read.pages import DEFAULT_ENGINE, ENGINES
 from ..taxonomy import CONCEPT_IDS, LANGUAGES, load_taxonomy
 from .common import STORE_HELP, Bar, Group
 from .common import echo as _echo
@@ -76,10 +77,17 @@ def main(ctx: click.Context, verbose: bool):
               help="Memory one file's reader may use on top of what it starts with (e.g. 2G, 1500M; 0: no cap); "
                    "a file that needs more is reported and skipped.")
 @click.option("--jobs", "-j", default=os.cpu_count() or 1, show_default="number of cores", type=click.IntRange(min=1),
-              help=f"Files read at once, each in its own process (the store is written by one process); at most "
-                   f"{JOBS_PER_CORE} per core.")
-@click.option("--engine", type=click.Choice(["pdfplumber", "pdfium"]), default="pdfplumber", show_default=True,
-              help="PDF text engine: pdfplumber (reference) or pdfium (several times faster, same records).")
+              help="Worker processes that read and label files at once (the store is written by this process only); "
+                   f"with --executor dask and no --scheduler, the workers of a local Dask cluster; at most {JOBS_PER_CORE} "
+                   "per core.")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Where files are read and labelled: worker processes on this machine, or a Dask cluster.")
+@click.option("--scheduler", envvar="NDC_SCAN_SCHEDULER", show_envvar=True, metavar="ADDRESS",
+              help="With --executor dask: the cluster's scheduler, e.g. tcp://HOST:8786 (none: a local Dask cluster "
+                   "of --jobs workers).")
+@click.option("--engine", type=click.Choice(ENGINES), default=DEFAULT_ENGINE, show_default=True,
+              help="PDF text engine: pdfium (fast; pages it reads badly are read by pdfplumber) or pdfplumber "
+                   "(the reference, several times slower).")
 @click.option("--no-ocr", is_flag=True, help="Do not OCR pages without a text layer (they are reported as unread).")
 @click.option("--model", "model_dir", type=click.Path(file_okay=False),
               help="Trained model folder that labels passages with the rules (default: the shipped model, "
@@ -93,7 +101,7 @@ def main(ctx: click.Context, verbose: bool):
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @click.pass_context
 def scan(ctx, paths, out, store, metadata, lang, taxonomy, all_versions, password, strict, timeout, max_memory, jobs,
-         engine, no_ocr, model_dir, rules_only, review_band, catalogs, quiet):
+         executor, scheduler, engine, no_ocr, model_dir, rules_only, review_band, catalogs, quiet):
     """Scan NDC PDFs (files, folders searched recursively, or glob patterns) and write the reports.
 
     \b
@@ -109,10 +117,13 @@ def scan(ctx, paths, out, store, metadata, lang, taxonomy, all_versions, passwor
         _echo("error: --rules-only and --model exclude each other", err=True)
         ctx.exit(2)
     most = JOBS_PER_CORE * (os.cpu_count() or 1)
-    if jobs > most:
+    if jobs > most and not scheduler:           # a remote cluster's workers are its own
         if not quiet:
             _echo(f"note: --jobs {jobs} is more than {JOBS_PER_CORE} per core; reading {most} files at once", err=True)
         jobs = most
+    if scheduler and executor != "dask":
+        _echo(f"error: --scheduler {scheduler} needs --executor dask", err=True)
+        ctx.exit(2)
     model = None if rules_only else model_dir or (DEFAULT_MODEL_DIR if DEFAULT_MODEL_DIR.is_dir() else None)
     if model is None and not rules_only and not quiet:
         _echo(f"note: no model at {DEFAULT_MODEL_DIR}; labels come from the rules alone "
@@ -123,7 +134,7 @@ def scan(ctx, paths, out, store, metadata, lang, taxonomy, all_versions, passwor
                                            taxonomy=taxonomy, all_versions=all_versions, password=password,
                                            strict=strict, ocr=not no_ocr, timeout=timeout, max_memory=max_memory,
                                            jobs=jobs, engine=engine, model=model, review_band=review_band,
-                                           catalogs=catalogs,
+                                           catalogs=catalogs, executor=executor, scheduler=scheduler,
                                            progress=bar))
     finally:
         if bar:

@@ -22,7 +22,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Optional
+from typing import Any, Optional
 
 from ..records import Match, Passage
 from ..taxonomy import Taxonomy, near_sides
@@ -83,9 +83,10 @@ class Tagger:
         return self._pipelines[key]
 
     def _build(self, key: str):
+        import spacy
         from spacy.matcher import PhraseMatcher
 
-        nlp = _blank(key)
+        nlp: Any = spacy.blank(key)
         # Terms of the document's language, plus English ones; unknown languages get every term.
         terms = [t for t in self.taxonomy.terms if key == "xx" or t.lang in (key, "en")]
         lower_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -98,8 +99,10 @@ class Tagger:
             lower_matcher.add(match_key, [pattern])
         lemma_matcher = None
         if key in LEMMA_LANGS:
-            lemma_matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
             own = [k for k in keys if by_key[k].lang == key]
+            words = {token.text for doc in nlp.tokenizer.pipe(_prepare(by_key[k].term) for k in own) for token in doc}
+            _add_lemmatizer(nlp, key, words, near.any_side if near.rules else None)
+            lemma_matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
             for match_key, pattern in zip(own, nlp.pipe(_prepare(by_key[k].term) for k in own)):
                 lemma_matcher.add(match_key, [pattern])
         log.debug("built %s matcher with %d terms", key, len(keys))
@@ -153,8 +156,8 @@ class _NearMatcher:
             self.rules.append((key, _NearSide.parse(first), _NearSide.parse(second)))
         # Every word of every side: without '*' words, candidates are found on the token
         # table's string hashes (fast path).
-        self._any = _NearSide.union([side for _, a, b in self.rules for side in (a, b)])
-        self._hashes = frozenset(vocab.strings.add(w) for w in self._any.words)
+        self.any_side = _NearSide.union([side for _, a, b in self.rules for side in (a, b)])
+        self._hashes = frozenset(vocab.strings.add(w) for w in self.any_side.words)
         self._stop_hashes = frozenset(vocab.strings.add(w) for w in _NEAR_STOPS)
         self._bullet_hashes = frozenset(vocab.strings.add(w) for w in _LINE_BULLETS)
 
@@ -174,8 +177,8 @@ class _NearMatcher:
         line is a bullet. ``anchors`` are the character spans of the two words.
         """
         table = doc.to_array(self._attrs).tolist()
-        if self._any.wildcard:
-            hits = [t.i for t in doc if self._any.hit(t.lower_) or (t.lemma_ and self._any.hit(t.lemma_))]
+        if self.any_side.wildcard:
+            hits = [t.i for t in doc if self.any_side.hit(t.lower_) or (t.lemma_ and self.any_side.hit(t.lemma_))]
         else:
             wanted = self._hashes
             hits = [i for i, (lower, lemma) in enumerate(table) if lower in wanted or lemma in wanted]
@@ -204,14 +207,31 @@ def _starts_line(text: str, offset: int) -> bool:
     return not before or before.endswith("\n")
 
 
-def _blank(key: str):
-    import spacy
+def _add_lemmatizer(nlp, lang: str, words: set[str], near: Optional[_NearSide]) -> None:
+    """Add spaCy's lookup lemmatizer, with the part of spacy-lookups-data's table that can change a match.
 
-    nlp = spacy.blank(key)
-    if key in LEMMA_LANGS:
-        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-        nlp.initialize()
-    return nlp
+    A token's lemma matters only where it can equal the lemma of a word of a LEMMA pattern, or
+    be a word of a near term (``near``: every side of the language's near terms). The table keeps
+    every entry whose form or lemma is such a string; any other token then gets its own form as
+    lemma instead of a lemma that matched nothing either, so every match is the same as with the
+    whole table, which takes seconds and hundreds of megabytes to load per language (Spanish:
+    491,547 entries).
+    """
+    from spacy.lookups import Lookups
+    from spacy.util import load_language_data, registry
+
+    table = load_language_data(registry.lookups.get(lang)["lemma_lookup"])
+    assert isinstance(table, dict), f"spacy-lookups-data's {lang} lemma table is not a mapping"
+    # What the lemmatizer sets is the entry, or its first lemma where the table lists several (French).
+    lemma_of = {form: value if isinstance(value, str) else value[0] for form, value in table.items()}
+    wanted = {lemma_of.get(word, word) for word in words} | (near.words if near else set())
+    prefixes, suffixes = (near.prefixes, near.suffixes) if near else ((), ())
+    kept = {form: table[form] for form, lemma in lemma_of.items()
+            if form in wanted or lemma in wanted or form.startswith(prefixes) or lemma.startswith(prefixes)
+            or form.endswith(suffixes) or lemma.endswith(suffixes)}
+    lookups = Lookups()
+    lookups.add_table("lemma_lookup", kept)
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"}).initialize(lookups=lookups)
 
 
 #: (start, end, term, preferred, anchors) of a candidate match in a passage.

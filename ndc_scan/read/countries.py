@@ -86,20 +86,54 @@ def fold(text: str) -> tuple[str, list[int]]:
     """Accent-free, case-folded text, and for each of its characters the index in ``text``.
 
     Whitespace runs become one space; dashes become "-"; Arabic-Indic digits become ASCII.
+    Stretches of ASCII (most of an English, French or Spanish page) are folded whole.
     """
     out: list[str] = []
     where: list[int] = []
-    for i, ch in enumerate(text):
-        ch = _CHAR_MAP.get(ch, ch).translate(_ARABIC_DIGITS)
-        for c in unicodedata.normalize("NFKD", ch):
-            if unicodedata.combining(c):
-                continue
-            for f in (" " if c.isspace() else c.casefold()):
-                if f == " " and out and out[-1] == " ":
+    last_space = False
+    for stretch in _ASCII_OR_NOT.finditer(text):
+        if stretch.group().isascii():
+            last_space = _fold_ascii(stretch.group(), stretch.start(), out, where, last_space)
+            continue
+        for i, ch in enumerate(stretch.group(), start=stretch.start()):
+            ch = _CHAR_MAP.get(ch, ch).translate(_ARABIC_DIGITS)
+            for c in unicodedata.normalize("NFKD", ch):
+                if unicodedata.combining(c):
                     continue
-                out.append(f)
-                where.append(i)
+                for f in (" " if c.isspace() else c.casefold()):
+                    if f == " " and last_space:
+                        continue
+                    out.append(f)
+                    where.append(i)
+                    last_space = f == " "
     return "".join(out), where
+
+
+_ASCII_OR_NOT = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]+")
+_SPACE_RUN = re.compile(r"\s+")
+
+
+def _fold_ascii(stretch: str, offset: int, out: list[str], where: list[int], last_space: bool) -> bool:
+    """fold() of ASCII text, appended to ``out`` and ``where``: lower case, "`" as "'", one space per
+    whitespace run (none after a space already out); returns whether it ended with a space."""
+    lowered = stretch.lower().replace("`", "'")
+    position = 0
+    for run in _SPACE_RUN.finditer(lowered):
+        start, end = run.span()
+        if start > position:
+            out.append(lowered[position:start])
+            where.extend(range(offset + position, offset + start))
+            last_space = False
+        if not last_space:
+            out.append(" ")
+            where.append(offset + start)
+            last_space = True
+        position = end
+    if position < len(lowered):
+        out.append(lowered[position:])
+        where.extend(range(offset + position, offset + len(lowered)))
+        last_space = False
+    return last_space
 
 
 def _norm_token(token: str) -> str:

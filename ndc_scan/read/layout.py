@@ -9,6 +9,8 @@ turned into reading order, and cells separated by wide gaps are joined with " | 
 
 from __future__ import annotations
 
+import bisect
+import math
 import re
 import statistics
 from typing import Optional
@@ -27,9 +29,10 @@ def order_lines(words: list[dict], width: float) -> list[Line]:
     left column first, then right. Columns need not share baselines.
     """
     rows = _rows(words)
+    gutters = _Gutters(rows, width)
     ordered, i = [], 0
     while i < len(rows):
-        run_end, gutter = _column_run(rows, i, width)
+        run_end, gutter = gutters.column_run(i)
         if gutter is None:
             ordered.append(make_line(rows[i], column=0))
             i += 1
@@ -57,29 +60,132 @@ def _rows(words: list[dict]) -> list[list[dict]]:
     return rows
 
 
-def _column_run(rows: list[list[dict]], start: int, width: float) -> tuple[int, Optional[float]]:
-    """(end index, gutter x) of the longest two-column stretch starting at ``start``, or (start, None)."""
-    best_end, best_gutter = start, None
-    for step in range(int(0.35 * width), int(0.65 * width), 4):
-        gutter = float(step)
-        end, left, right = start, [], []
-        while end < len(rows) and _gutter_fits(rows[end], gutter):
-            left += [w for w in rows[end] if w["x1"] <= gutter]
-            right += [w for w in rows[end] if w["x0"] >= gutter]
-            end += 1
-        if end - start <= max(best_end - start, 4):
+#: A two-column stretch has more rows than this.
+_MIN_RUN = 4
+
+
+class _Gutters:
+    """The two-column search of one page: where a gutter can run, and the longest stretch it runs through.
+
+    The candidate gutters are x = 35%, 35% + 4 pt, ... up to 65% of the page width. Each row's
+    free spans (x ranges no word crosses, with a gap wider than a space when words stand on
+    both sides) give the candidates that fit it, as a bit mask over the candidates computed
+    once per row; a stretch is the AND of its rows' masks. This finds exactly what trying
+    every candidate on every row found, without the per-candidate loop.
+    """
+
+    def __init__(self, rows: list[list[dict]], width: float):
+        self.rows, self.width = rows, width
+        self.candidates = [float(step) for step in range(int(0.35 * width), int(0.65 * width), 4)]
+        self._masks: dict[int, int] = {}
+        self._edge_cache: dict[tuple[int, int], tuple[list[float], list[float]]] = {}
+
+    def column_run(self, start: int) -> tuple[int, Optional[float]]:
+        """(end index, gutter x) of the longest two-column stretch starting at ``start``, or (start, None)."""
+        best_end, best_gutter = start, None
+        verdicts: dict[tuple, bool] = {}
+        for index, end in self._run_ends(start):    # candidates left to right, as the search always went
+            if end - start <= max(best_end - start, _MIN_RUN):
+                continue
+            gutter = self.candidates[index]
+            # Gutters that part the stretch's words the same way get the same verdict: judge each parting once.
+            x0s, x1s = self._edges(start, end)
+            parting = (end, bisect.bisect_right(x1s, gutter), bisect.bisect_left(x0s, gutter))
+            if parting not in verdicts:
+                verdicts[parting] = _columns_look_like_text(self.rows[start:end], gutter, self.width)
+            if verdicts[parting]:
+                best_end, best_gutter = end, gutter
+        return best_end, best_gutter
+
+    def _edges(self, start: int, end: int) -> tuple[list[float], list[float]]:
+        """The sorted left and right edges of the words of rows start..end-1."""
+        if (start, end) not in self._edge_cache:
+            words = [w for row in self.rows[start:end] for w in row]
+            self._edge_cache[(start, end)] = (sorted(w["x0"] for w in words), sorted(w["x1"] for w in words))
+        return self._edge_cache[(start, end)]
+
+    def _run_ends(self, start: int) -> list[tuple[int, int]]:
+        """(candidate index, end row) of every candidate that fits more than _MIN_RUN rows from ``start``."""
+        alive = self._mask(start) if start < len(self.rows) else 0
+        ends = []
+        end = start + 1
+        while alive and end < len(self.rows):
+            kept = alive & self._mask(end)
+            if kept != alive and end - start > _MIN_RUN:
+                ends += [(index, end) for index in _bits(alive & ~kept)]
+            alive, end = kept, end + 1
+            if not alive:
+                break
+        if alive:
+            ends += [(index, len(self.rows)) for index in _bits(alive)]
+        return sorted(ends)
+
+    def _mask(self, row_index: int) -> int:
+        """Bit i set when candidate i fits the row (see ``_gutter_fits``)."""
+        if row_index not in self._masks:
+            self._masks[row_index] = self._row_mask(self.rows[row_index])
+        return self._masks[row_index]
+
+    def _row_mask(self, row: list[dict]) -> int:
+        candidates = self.candidates
+        if any(w["x0"] >= w["x1"] for w in row):       # a word without width: test each candidate
+            return sum(1 << i for i, gutter in enumerate(candidates) if _gutter_fits(row, gutter))
+        mask = 0
+        for low, high in _free_spans(row):
+            first, last = bisect.bisect_left(candidates, low), bisect.bisect_right(candidates, high)
+            if last > first:
+                mask |= ((1 << (last - first)) - 1) << first
+        return mask
+
+
+def _free_spans(row: list[dict]) -> list[tuple[float, float]]:
+    """Closed x ranges where a gutter fits a row of words that all have a width.
+
+    A gutter at x fits when no word has x0 < x < x1 and, with words on both sides, the
+    gap between the nearest ones is at least ``_min_gap``: the complement of the words'
+    open intervals, keeping the inner spans that are wide enough.
+    """
+    spans: list[tuple[float, float]] = []
+    words = sorted((w["x0"], w["x1"]) for w in row)
+    gap = _min_gap(row)
+    low, end = -math.inf, -math.inf
+    for x0, x1 in words:
+        if x0 < end:                                   # overlaps the words before: one covered stretch
+            end = max(end, x1)
             continue
-        left_rows = sum(1 for row in rows[start:end] if any(w["x1"] <= gutter for w in row))
-        right_rows = sum(1 for row in rows[start:end] if any(w["x0"] >= gutter for w in row))
-        if min(left_rows, right_rows) < 3:
-            continue
-        left_width = max(w["x1"] for w in left) - min(w["x0"] for w in left)
-        right_width = max(w["x1"] for w in right) - min(w["x0"] for w in right)
-        # Text columns are wide and of similar width; a table's label column is not.
-        if min(left_width, right_width) < 0.28 * width or min(left_width, right_width) < 0.6 * max(left_width, right_width):
-            continue
-        best_end, best_gutter = end, gutter
-    return best_end, best_gutter
+        if low == -math.inf or x0 - end >= gap:
+            spans.append((low if low == -math.inf else end, x0))
+        low, end = x0, x1
+    spans.append((end, math.inf))
+    return spans
+
+
+def _min_gap(row: list) -> float:
+    return max(7.0, 0.9 * row[0]["size"])
+
+
+def _bits(mask: int) -> list[int]:
+    found, index = [], 0
+    while mask:
+        if mask & 1:
+            found.append(index)
+        mask >>= 1
+        index += 1
+    return found
+
+
+def _columns_look_like_text(region: list[list[dict]], gutter: float, width: float) -> bool:
+    """Both sides of ``gutter`` hold text in at least 3 rows, column-wide and of similar widths."""
+    left = [w for row in region for w in row if w["x1"] <= gutter]
+    right = [w for row in region for w in row if w["x0"] >= gutter]
+    left_rows = sum(1 for row in region if any(w["x1"] <= gutter for w in row))
+    right_rows = sum(1 for row in region if any(w["x0"] >= gutter for w in row))
+    if min(left_rows, right_rows) < 3:
+        return False
+    left_width = max(w["x1"] for w in left) - min(w["x0"] for w in left)
+    right_width = max(w["x1"] for w in right) - min(w["x0"] for w in right)
+    # Text columns are wide and of similar width; a table's label column is not.
+    return not (min(left_width, right_width) < 0.28 * width or min(left_width, right_width) < 0.6 * max(left_width, right_width))
 
 
 def _gutter_fits(row: list, gutter: float) -> bool:
@@ -88,17 +194,17 @@ def _gutter_fits(row: list, gutter: float) -> bool:
     right = [w["x0"] for w in row if w["x0"] >= gutter]
     if len(left) + len(right) != len(row):
         return False
-    return not (left and right) or min(right) - max(left) >= max(7.0, 0.9 * row[0]["size"])
+    return not (left and right) or min(right) - max(left) >= _min_gap(row)
 
 
 def make_line(words: list, column: int) -> Line:
     sizes = [w["size"] for w in words]
     size = statistics.median(sizes)
-    rtl = sum(1 for w in words if textnorm.is_rtl(w["text"])) * 2 > len(words)
+    rtl = sum(1 for w in words if _rtl(w["text"])) * 2 > len(words)
     ordered = sorted(words, key=lambda w: -w["x0"] if rtl else w["x0"])
     parts, cells, boxes = [], 0, []
     for i, word in enumerate(ordered):
-        visual = textnorm.is_rtl(word["text"]) and not word.get("logical")   # OCR words are in reading order
+        visual = _rtl(word["text"]) and not word.get("logical")   # OCR words are in reading order
         text = textnorm.word_in_reading_order(word["text"]) if visual else word["text"]
         boxes.append((word["x0"], word["x1"], textnorm.normalise(text)))
         if i:
@@ -118,3 +224,8 @@ def make_line(words: list, column: int) -> Line:
                 top=min(w["top"] for w in words), bottom=max(w["bottom"] for w in words),
                 size=round(size, 1), bold=bold, column=column, is_table_row=cells >= 1,
                 words=() if rtl else tuple(boxes))
+
+
+def _rtl(text: str) -> bool:
+    """``textnorm.is_rtl``, answered at once for the words without a character of Arabic script or beyond."""
+    return bool(text) and max(text) >= "\u0600" and textnorm.is_rtl(text)

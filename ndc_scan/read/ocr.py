@@ -3,28 +3,40 @@
 A page needs OCR when its text layer is empty (a scan) or garbage (an earlier
 bad OCR: "liJ-rliall g99-fu19 ii.ull"). Tesseract's words come back with their
 boxes, so the OCR'd page goes through the same line, column and block logic
-as a text page. The language is the document's when known (``--lang`` or the
-other pages' text), otherwise the page's script as Tesseract's orientation and
-script detection sees it.
+as a text page.
+
+Tesseract reads with the document's language alone when it is known (``--lang``, the
+``--metadata`` file, the other pages' text, or the first scanned pages' own text); only a
+page of a document whose language is unknown, or a page its language reads as garbage,
+has its script detected first (Tesseract's OSD: Latin, Cyrillic, Arabic). A document's
+pages are read ``threads`` at once, each by a Tesseract process held to one thread
+(``OMP_THREAD_LIMIT=1``: Tesseract's own threads fight over the cores with the scan's
+other processes and gain nothing).
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import re
 import shutil
+from collections.abc import Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Optional
 
 from ..errors import OcrUnavailableError
 
 TESSERACT_LANGS = {"en": "eng", "fr": "fra", "es": "spa", "pt": "por", "ar": "ara", "ru": "rus"}
-SCRIPT_LANGS = {"Latin": "eng+fra+spa+por", "Cyrillic": "rus+eng", "Arabic": "ara+eng"}
+#: Languages for a page whose document language is unknown, by the script OSD finds (Latin: English first;
+#: the language its text then shows is used for the page and the rest of the document).
+SCRIPT_LANGS = {"Latin": "eng", "Cyrillic": "rus+eng", "Arabic": "ara+eng"}
 APT_PACKAGES = "tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra tesseract-ocr-spa tesseract-ocr-por tesseract-ocr-ara tesseract-ocr-rus"
 INSTALL_HINT = f"install it: sudo apt-get install {APT_PACKAGES}"
-DPI = 300
+DPI = 300                        # chosen by measurement: see the README's Performance section
 MAX_PIXELS = 60_000_000          # a larger page (an absurd MediaBox) is rendered at lower resolution
 GARBAGE_BELOW = 0.68             # share of plausible words under which a text layer is garbage
+DOUBTFUL_BELOW = 0.6             # mean Tesseract confidence under which a page is read again by its script
 
 _TOKEN = re.compile(r"\S+")
 _NUMBER = re.compile(r"^[(\[]?[\d.,%/:+-]+[)\].,;:%]*$")
@@ -49,6 +61,8 @@ def text_quality(text: str) -> Optional[float]:
 
 
 def _plausible(token: str) -> bool:
+    if token.isalpha() and (token.islower() or token.isupper() or token[1:].islower()):
+        return True                              # letters only, no lower-to-upper flip: most tokens, decided at once
     letters = sum(c.isalpha() for c in token)
     if letters < len(token) - token.count("-") - token.count("'") - token.count("."):
         return False
@@ -65,13 +79,16 @@ def is_garbage(text: str) -> bool:
 class OcrSettings:
     """How to OCR.
 
-    ``languages``: Tesseract languages for every page ("" = by each page's
-    script). ``latin``: the languages to use for Latin-script pages when
-    detecting by script (the document's own language when known).
+    ``languages``: Tesseract languages for every page ("" = the document's language, found
+    from its other pages or its first scanned pages). ``latin``: the languages to try first
+    on a Latin-script page of a document whose language is unknown ("" = English).
+    ``dpi``: rendering resolution. ``threads``: pages of one document read at once.
     """
 
     languages: str = ""
     latin: str = ""
+    dpi: int = DPI
+    threads: int = 1
 
 
 @functools.cache
@@ -85,6 +102,14 @@ def available_languages() -> frozenset:
         return frozenset(pytesseract.get_languages(config=""))
     except (pytesseract.TesseractError, OSError) as exc:  # a broken installation
         raise OcrUnavailableError(f"Tesseract does not run ({exc})", remedy=INSTALL_HINT) from exc
+
+
+def installed_languages_for(lang: Optional[str]) -> str:
+    """Tesseract languages for a document language, or "" when it has no pack (or its pack is not installed)."""
+    try:
+        return languages_for(lang)
+    except OcrUnavailableError:
+        return ""
 
 
 def languages_for(lang: Optional[str]) -> str:
@@ -101,17 +126,52 @@ def languages_for(lang: Optional[str]) -> str:
 def read_page(pdfium_page, settings: OcrSettings) -> tuple[list[dict], float, tuple[float, float]]:
     """OCR one page: (words, mean confidence in [0, 1], (width, height) in points).
 
-    Words are pdfplumber-style dicts in PDF points, in Tesseract's reading
-    order, each with its ``line`` key (block, paragraph, line).
+    With ``settings.languages`` "", the page's script decides (``SCRIPT_LANGS``). Words are
+    pdfplumber-style dicts in PDF points, in Tesseract's reading order, each with its ``line``
+    key (block, paragraph, line).
     """
-    import pytesseract
+    image, scale, size = render(pdfium_page, settings.dpi)
+    words, confidence = recognise(image, scale, settings.languages or script_languages(image, settings.latin))
+    return words, confidence, size
 
+
+def read_pages(document, indices: Iterable[int], languages: str,
+               settings: OcrSettings) -> dict[int, tuple[list[dict], float]]:
+    """OCR pages of a pypdfium2 document in ``languages``, ``settings.threads`` at once: index → (words, confidence).
+
+    Pages are rendered here, one after another (PDFium is not thread-safe), at most one ahead
+    of the pages being read; each page is read by a Tesseract process of its own. A page that
+    comes out doubtful (low confidence, or garbage) is read again in the languages of its script.
+    """
+    found: dict[int, tuple[list[dict], float]] = {}
+    with ThreadPoolExecutor(max(1, settings.threads)) as pool:
+        running: dict[Future, int] = {}
+        for index in indices:
+            while len(running) > settings.threads:
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    found[running.pop(future)] = future.result()
+            image, scale, _ = render(document[index], settings.dpi)
+            running[pool.submit(_recognise_checked, image, scale, languages, settings.latin)] = index
+        for future, index in running.items():
+            found[index] = future.result()
+    return found
+
+
+def render(pdfium_page, dpi: int) -> tuple[Any, float, tuple[float, float]]:
+    """(grayscale PIL image, pixels per point, (width, height) in points) of a page, at most MAX_PIXELS big."""
     width, height = pdfium_page.get_size()
-    scale = DPI / 72
+    scale = dpi / 72
     if width * height * scale * scale > MAX_PIXELS:
         scale = (MAX_PIXELS / (width * height)) ** 0.5
-    image = pdfium_page.render(scale=scale, grayscale=True).to_pil()
-    languages = settings.languages or _languages_from_script(image, settings.latin)
+    return pdfium_page.render(scale=scale, grayscale=True).to_pil(), scale, (width, height)
+
+
+def recognise(image, scale: float, languages: str) -> tuple[list[dict], float]:
+    """Tesseract's words on a rendered page, in PDF points, and their mean confidence in [0, 1]."""
+    import pytesseract
+
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")      # one thread per Tesseract (see the module's docstring)
     data = pytesseract.image_to_data(image, lang=languages, config="--psm 3",
                                      output_type=pytesseract.Output.DICT)
     words, confidences = [], []
@@ -126,21 +186,49 @@ def read_page(pdfium_page, settings: OcrSettings) -> tuple[list[dict], float, tu
                       "line": (data["block_num"][i], data["par_num"][i], data["line_num"][i])})
         confidences.append(confidence)
     mean = sum(confidences) / len(confidences) / 100 if confidences else 0.0
-    return words, round(mean, 3), (width, height)
+    return words, round(mean, 3)
 
 
-def _languages_from_script(image, latin: str = "") -> str:
-    """Pick languages by the page's script (Latin, Cyrillic, Arabic) via Tesseract's OSD."""
+def _recognise_checked(image, scale: float, languages: str, latin: str) -> tuple[list[dict], float]:
+    """``recognise``; a doubtful result (a page in another script than the document's) is read by its script too,
+    and the better reading kept: not garbage first, then the higher confidence."""
+    words, confidence = recognise(image, scale, languages)
+    if confidence >= DOUBTFUL_BELOW and not _garbage(words):
+        return words, confidence
+    by_script = script_languages(image, latin)
+    if by_script == languages:
+        return words, confidence
+    again, again_confidence = recognise(image, scale, by_script)
+    if (not _garbage(again), again_confidence) > (not _garbage(words), confidence):
+        return again, again_confidence
+    return words, confidence
+
+
+def _garbage(words: list[dict]) -> bool:
+    return is_garbage(" ".join(w["text"] for w in words))
+
+
+def script(image) -> str:
+    """The page's script by Tesseract's orientation and script detection ("Latin" when it cannot tell)."""
     import pytesseract
 
-    installed = available_languages()
-    script = "Latin"
-    if "osd" in installed:
-        try:
-            found = re.search(r"Script: (\w+)", pytesseract.image_to_osd(image, config="--psm 0"))
-            script = found.group(1) if found else script
-        except pytesseract.TesseractError:
-            pass    # too little text to tell: keep Latin
-    wanted = ((latin if script == "Latin" and latin else None) or SCRIPT_LANGS.get(script, SCRIPT_LANGS["Latin"])).split("+")
-    usable = [lang for lang in wanted if lang in installed]
+    if "osd" not in available_languages():
+        return "Latin"
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    try:
+        found = re.search(r"Script: (\w+)", pytesseract.image_to_osd(image, config="--psm 0"))
+    except pytesseract.TesseractError:
+        return "Latin"    # too little text to tell
+    return found.group(1) if found else "Latin"
+
+
+def script_languages(image, latin: str = "") -> str:
+    """Languages for a page by its script (Latin, Cyrillic, Arabic), limited to the installed packs."""
+    return languages_of_script(script(image), latin)
+
+
+def languages_of_script(found: str, latin: str = "") -> str:
+    """Languages for a script OSD found (``SCRIPT_LANGS``; ``latin`` for Latin when given), limited to the installed packs."""
+    wanted = ((latin if found == "Latin" and latin else None) or SCRIPT_LANGS.get(found, SCRIPT_LANGS["Latin"])).split("+")
+    usable = [lang for lang in wanted if lang in available_languages()]
     return "+".join(usable) or "eng"

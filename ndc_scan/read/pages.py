@@ -38,16 +38,19 @@ from ..records import (
 from . import layout
 from . import ocr as ocr_stage
 from .metadata import detect_language
-from .pdfium import page_words
+from .pdfium import document_info, page_words
 from .tables import table_rows
 
 #: Bump when extraction output changes: stored pages of an older version are re-extracted.
 EXTRACTOR_VERSION = "3"
+#: Per engine; the pdfium engine's own changes count on top (.2: bold read from font names, UTF-16 surrogate pairs
+#: joined, pdfplumber for the pages PDFium reads badly).
+EXTRACTOR_VERSIONS = {"pdfplumber": EXTRACTOR_VERSION, "pdfium": f"{EXTRACTOR_VERSION}.2"}
 
 
 def extractor_id(engine: str) -> str:
     """What produced a stored extraction: engine and version (a different one re-extracts)."""
-    return f"{engine}-{EXTRACTOR_VERSION}"
+    return f"{engine}-{EXTRACTOR_VERSIONS.get(engine, EXTRACTOR_VERSION)}"
 
 NO_TEXT_CHARS = 5          # fewer characters than this: no text layer
 LOW_TEXT_CHARS = 80        # fewer than this: a cover, a picture, a signature page
@@ -66,6 +69,9 @@ _WORD_START = re.compile(r"^(\w+)")
 
 
 ENGINES = ("pdfplumber", "pdfium")
+#: The engine a scan uses unless told otherwise: PDFium, chosen by measurement (README, Performance);
+#: pdfplumber stays the reference of the stage functions below and reads the pages PDFium reads badly.
+DEFAULT_ENGINE = "pdfium"
 _ENCRYPTED = "is encrypted and cannot be opened without its password"
 _DECRYPT = "pass --password or decrypt it first: qpdf --decrypt IN.pdf OUT.pdf"
 
@@ -126,7 +132,7 @@ def _read_pdfium(path: Path, password: Optional[str]) -> tuple[list[_RawPage], d
             raise EncryptedPdfError(str(path), _ENCRYPTED, remedy=_DECRYPT) from exc
         raise CorruptPdfError(str(path), f"is not a readable PDF ({exc})") from exc
     try:
-        info = {k: v for k, v in pdf.get_metadata_dict(skip_empty=True).items()}
+        info = document_info(pdf)
         raw_pages = []
         for index in range(len(pdf)):
             page = pdf[index]
@@ -135,7 +141,33 @@ def _read_pdfium(path: Path, password: Optional[str]) -> tuple[list[_RawPage], d
             page.close()
     finally:
         pdf.close()
+    _read_unusable_pages_with_pdfplumber(path, password, raw_pages)
     return raw_pages, info
+
+
+def _read_unusable_pages_with_pdfplumber(path: Path, password: Optional[str], raw_pages: list[_RawPage]) -> None:
+    """Pages whose PDFium text is garbage, or a few characters only, read again with pdfplumber, kept when better.
+
+    PDFium and pdfminer map some fonts' codes to text differently (CHN_indc_2015's first pages):
+    where PDFium's reading is unusable and pdfminer's is not, pdfminer's is kept. Pages without
+    any text (scans) are left to OCR.
+    """
+    unusable = [i for i, raw in enumerate(raw_pages) if raw.n_chars >= NO_TEXT_CHARS and (raw.n_chars < LOW_TEXT_CHARS or raw.garbage)]
+    if not unusable:
+        return
+    import pdfplumber
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    try:
+        with pdfplumber.open(path, password=password or "") as pdf:
+            for index in unusable:
+                other = _read_page(pdf.pages[index])
+                pdf.pages[index].close()
+                if not other.garbage and other.n_chars > raw_pages[index].n_chars:
+                    raw_pages[index] = other
+    except (PdfminerException, PDFSyntaxError, ValueError, KeyError, TypeError, IndexError):
+        return                           # pdfminer cannot read this file: PDFium's pages stand
 
 
 def _needs_ocr(raw: _RawPage) -> bool:
@@ -143,30 +175,58 @@ def _needs_ocr(raw: _RawPage) -> bool:
 
 
 def _ocr_unreadable_pages(path: Path, raw_pages: list, password: Optional[str], settings) -> None:
-    """Replace the lines of pages without a usable text layer by Tesseract's reading."""
+    """Replace the lines of pages without a usable text layer by Tesseract's reading.
+
+    In the document's language when known (``settings.languages``, else the language of the
+    other pages' text); otherwise the first scanned pages are read one by one by their script
+    until one's text shows the language, and the rest in that language.
+    """
     todo = [i for i, raw in enumerate(raw_pages) if _needs_ocr(raw)]
     if not todo:
         return
     import pypdfium2
 
-    if not settings.languages:
-        readable = " ".join(line.text for i, raw in enumerate(raw_pages) if i not in todo for line in raw.lines)
-        # The other pages' language serves the pages in the same script; a page in
-        # another script (Arabic pages in an English document) is read by its script.
-        found = detect_language(readable)
-        if found and found[0] in ("en", "fr", "es", "pt"):
-            settings = ocr_stage.OcrSettings(latin=ocr_stage.languages_for(found[0]))
+    readable = " ".join(line.text for i, raw in enumerate(raw_pages) if i not in todo for line in raw.lines)
+    found = detect_language(readable)
+    languages = settings.languages or (ocr_stage.installed_languages_for(found[0]) if found else "")
     document = pypdfium2.PdfDocument(str(path), password=password)
     try:
-        for index in todo:
-            words, confidence, _ = ocr_stage.read_page(document[index], settings)
-            raw = raw_pages[index]
-            # Tesseract has found the columns and lines already: keep its reading order.
-            raw.lines = [layout.make_line(list(group), column=0) for _, group in groupby(words, key=lambda w: w["line"])]
-            raw.n_chars = sum(len(w["text"]) for w in words)
-            raw.ocr, raw.ocr_confidence = True, confidence
+        read: dict[int, tuple[list[dict], float]] = {}
+        while todo and not languages:
+            index = todo.pop(0)
+            words, confidence, languages = _ocr_finding_the_language(document[index], settings)
+            read[index] = (words, confidence)
+        read.update(ocr_stage.read_pages(document, todo, languages, settings))
     finally:
         document.close()
+    for index, (words, confidence) in read.items():
+        raw = raw_pages[index]
+        # Tesseract has found the columns and lines already: keep its reading order.
+        raw.lines = [layout.make_line(list(group), column=0) for _, group in groupby(words, key=lambda w: w["line"])]
+        raw.n_chars = sum(len(w["text"]) for w in words)
+        raw.ocr, raw.ocr_confidence = True, confidence
+
+
+def _ocr_finding_the_language(page, settings) -> tuple[list[dict], float, str]:
+    """OCR a page of a document whose language is unknown: (words, confidence, the document's languages or "").
+
+    The page's script picks the languages (Cyrillic: Russian, Arabic: Arabic, both with English);
+    a Latin page is read in English (or ``settings.latin``) and, when its text is in another
+    language Tesseract has a pack for, read again in that one.
+    """
+    image, scale, _ = ocr_stage.render(page, settings.dpi)
+    script = ocr_stage.script(image)
+    languages = ocr_stage.languages_of_script(script, settings.latin)
+    words, confidence = ocr_stage.recognise(image, scale, languages)
+    if script in ("Cyrillic", "Arabic"):
+        return words, confidence, languages                  # the script tells the language
+    found = detect_language(" ".join(w["text"] for w in words))
+    if not found:
+        return words, confidence, ""                         # too little text to tell: the next page will
+    own = ocr_stage.installed_languages_for(found[0])
+    if own and own != languages:
+        words, confidence = ocr_stage.recognise(image, scale, own)
+    return words, confidence, own or languages
 
 
 def _check_header(path: Path) -> None:

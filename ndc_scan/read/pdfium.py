@@ -1,99 +1,242 @@
 """The fast engine: words with boxes from PDFium (pypdfium2), as pdfplumber would give them.
 
-``--engine pdfium`` reads each character's code, loose box (from the font's
-ascent and descent, so a line's characters share top and bottom), font size and
-weight through PDFium's C API, and cuts words at spaces, line ends and gaps.
-The words then go through the same layout, cleaning and block logic as
+``--engine pdfium`` reads a page's characters through PDFium's C API: their codes at once
+(one ``FPDFText_GetText`` call when the text buffer matches the characters one to one), then
+each character's loose box (from the font's ascent and descent, so a line's characters share
+top and bottom) and its text object, whose font size, name and weight are looked up once per
+object. Words are cut at spaces, line ends and gaps on whole-page arrays (numpy), not
+character by character in Python. UTF-16 surrogate pairs (characters outside the Basic
+Multilingual Plane, e.g. mathematical italic letters) are joined into one character; a lone
+half becomes U+FFFD. The words then go through the same layout, cleaning and block logic as
 pdfplumber's, so both engines produce the same kind of Page records.
 """
 
 from __future__ import annotations
 
 import ctypes
+import functools
 import statistics
-
-from ..textnorm import is_rtl
+from typing import Any, NamedTuple, Optional
 
 GAP = 0.4             # a horizontal gap wider than this share of the font size starts a new word
-BOLD_WEIGHT = 600
+#: Codes that are no character: nothing, a non-character, PDFium's marker of a soft hyphen at a line end.
+_SKIPPED = (0, 0xFFFE, 0x2)
+#: Code points Python counts as white space (the PDF's spaces and PDFium's generated ones end a word).
+_WHITESPACE = tuple(code for code in range(0x3001) if chr(code).isspace())
+#: Letters of Arabic script (``textnorm.is_rtl`` of one character).
+_ARABIC_RANGES = ((0x0600, 0x06FF), (0x0750, 0x077F), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
+_RECT_FLOATS = 4      # FS_RECTF: left, top, right, bottom
 
 
 def page_words(page) -> tuple[list[dict], float, float, int]:
     """(words, width, height, n_chars) of a pypdfium2 page; words are pdfplumber-style dicts."""
-    import pypdfium2.raw as raw
-
     width, height = page.get_size()
     textpage = page.get_textpage()
     try:
-        handle = textpage.raw
-        rect, matrix = raw.FS_RECTF(), raw.FS_MATRIX()
-        words: list[dict] = []
-        chars: list[tuple[str, tuple, int]] = []
-        previous = None
-        for index in range(textpage.count_chars()):
-            code = raw.FPDFText_GetUnicode(handle, index)
-            if code in (0, 0xFFFE, 0x2):                   # a soft hyphen PDFium marks at a line end
-                continue
-            character = chr(code)
-            if character.isspace():                        # the PDF's spaces and PDFium's generated ones
-                previous = _flush(chars, words, height, handle)
-                continue
-            raw.FPDFText_GetLooseCharBox(handle, index, ctypes.byref(rect))
-            raw.FPDFText_GetMatrix(handle, index, ctypes.byref(matrix))
-            size = raw.FPDFText_GetFontSize(handle, index) * (abs(matrix.d) or abs(matrix.b) or 1.0)
-            box = (rect.left, rect.right, rect.top, rect.bottom, size, is_rtl(character))
-            if previous is not None and _breaks(previous, box):
-                _flush(chars, words, height, handle)
-            chars.append((character, box, index))
-            previous = box
-        _flush(chars, words, height, handle)
+        words = _Page(textpage, height).words()
     finally:
         textpage.close()
     return words, width, height, sum(len(str(w["text"])) for w in words)
 
 
-def _breaks(previous: tuple, box: tuple) -> bool:
-    """A new word starts on another line, after a gap, or where the text runs backwards.
+def document_info(pdf) -> dict[str, str]:
+    """The PDF's Info entries (Title, Author, ...) that are not empty.
 
-    PDFium gives characters in reading order: right-to-left script runs leftwards.
+    PDFium hands them over as UTF-16; a value with a lone surrogate half (a /Title cut in
+    the middle of a character) keeps the rest of its text, the half becoming U+FFFD,
+    instead of failing the whole document.
     """
-    left, right, top, bottom, size, rtl = box
-    p_left, p_right, p_top, p_bottom, p_size, p_rtl = previous
-    line = max(size, p_size, 1.0)
-    if abs(top - p_top) > 0.5 * line and abs(bottom - p_bottom) > 0.5 * line:
-        return True
-    if rtl and p_rtl:
-        return p_left - right > GAP * line or right > p_right + 0.5 * line
-    return left - p_right > GAP * line or left < p_left - 0.5 * line
+    import pypdfium2.raw as raw
+
+    info = {}
+    for key in pdf.METADATA_KEYS:
+        name = (key + "\x00").encode("utf-8")
+        n_bytes = raw.FPDF_GetMetaText(pdf, name, None, 0)
+        buffer = ctypes.create_string_buffer(n_bytes)
+        raw.FPDF_GetMetaText(pdf, name, buffer, n_bytes)
+        value = buffer.raw[:max(0, n_bytes - 2)].decode("utf-16-le", "replace")
+        if value:
+            info[key] = value
+    return info
+
+
+class _Api(NamedTuple):
+    """PDFium's per-character functions with plain C types, so each call costs as little as ctypes allows."""
+
+    unicode: Any              # (textpage, index) -> UTF-16 code unit
+    loose_box: Any            # (textpage, index, FS_RECTF*) -> ok
+    text_object: Any          # (textpage, index) -> FPDF_PAGEOBJECT address, or None
+    font: Any                 # (text object) -> FPDF_FONT address, or None
+
+
+@functools.cache
+def _api() -> _Api:
+    import pypdfium2.raw as raw
+
+    def typed(function, restype, *argtypes):
+        address = ctypes.cast(function, ctypes.c_void_p).value
+        assert address, f"{function.__name__} is not in this PDFium"
+        return ctypes.CFUNCTYPE(restype, *argtypes)(address)
+
+    handle, index = ctypes.c_void_p, ctypes.c_int
+    return _Api(typed(raw.FPDFText_GetUnicode, ctypes.c_uint, handle, index),
+                typed(raw.FPDFText_GetLooseCharBox, ctypes.c_int, handle, index, ctypes.c_void_p),
+                typed(raw.FPDFText_GetTextObject, ctypes.c_void_p, handle, index),
+                typed(raw.FPDFTextObj_GetFont, ctypes.c_void_p, ctypes.c_void_p))
+
+
+class _Page:
+    """One text page's characters as arrays, and the words cut from them."""
+
+    def __init__(self, textpage, height: float):
+        self.textpage, self.height = textpage, height
+        self.handle = textpage.raw
+        self.address = ctypes.cast(self.handle, ctypes.c_void_p).value
+        self._names_of: dict[Optional[int], str] = {}     # font → font name (and " Bold")
+
+    def words(self) -> list[dict]:
+        import numpy as np
+
+        n = self.textpage.count_chars()
+        if n <= 0:
+            return []
+        codes = np.array(self._codes(n), dtype=np.int64)
+        high = (codes >= 0xD800) & (codes <= 0xDBFF)
+        low = (codes >= 0xDC00) & (codes <= 0xDFFF)
+        pair_start = high & np.append(low[1:], False)
+        pair_end = np.insert(pair_start[:-1], 0, False)
+        space = np.isin(codes, _WHITESPACE)
+        kept = np.flatnonzero(~np.isin(codes, _SKIPPED) & ~space & ~pair_end)
+        if not len(kept):
+            return []
+        characters = codes[kept]
+        joined = np.append(codes[1:], 0)[kept]
+        characters = np.where(pair_start[kept], 0x10000 + ((characters - 0xD800) << 10) + (joined - 0xDC00), characters)
+        characters = np.where((high | low)[kept] & ~pair_start[kept], 0xFFFD, characters)   # a lone half
+        text = "".join(map(chr, characters.tolist()))
+        boxes = self._boxes(kept)
+        indices = kept.tolist()
+        text_object, address = _api().text_object, self.address
+        objects = [text_object(address, i) for i in indices]
+        sizes = np.array(self._sizes(objects, indices), dtype=np.float64)
+        rtl = self._rtl(characters, text)
+        spaces_before = np.cumsum(space)[kept]
+        starts = np.flatnonzero(self._breaks(boxes, sizes, rtl, spaces_before))
+        return self._assemble(text, boxes, sizes, objects, kept, starts)
+
+    def _codes(self, n: int) -> list[int]:
+        """UTF-16 code units, one per character index."""
+        import pypdfium2.raw as raw
+
+        buffer = (ctypes.c_ushort * (n + 1))()
+        written = raw.FPDFText_GetText(self.handle, 0, n, buffer)
+        if written == n + 1:                 # the text buffer holds every character: no control character was left out
+            return list(buffer[:n])
+        unicode = _api().unicode
+        return [unicode(self.address, i) for i in range(n)]
+
+    def _boxes(self, kept) -> Any:
+        """Loose boxes of the kept characters, float64 (left, top, right, bottom), PDF coordinates (y up)."""
+        import numpy as np
+        import pypdfium2.raw as raw
+
+        rects = (raw.FS_RECTF * len(kept))()
+        base, size, loose_box, address = ctypes.addressof(rects), ctypes.sizeof(raw.FS_RECTF), _api().loose_box, self.address
+        failed = [k for k, index in enumerate(kept.tolist()) if not loose_box(address, index, base + k * size)]
+        boxes = np.frombuffer(rects, dtype=np.float32).reshape(-1, _RECT_FLOATS).astype(np.float64)
+        for k in failed:                     # PDFium left the box unwritten: keep the one before, as one FS_RECTF reused would
+            boxes[k] = boxes[k - 1] if k else 0.0
+        return boxes
+
+    def _sizes(self, objects: list, indices: list[int]) -> list[float]:
+        """Each character's font size, looked up once per text object (and for each character without one)."""
+        first = dict(zip(reversed(objects), reversed(indices)))       # text object → its first character
+        size = {obj: _font_size(self.handle, index) for obj, index in first.items() if obj is not None}
+        return [size[obj] if obj is not None else _font_size(self.handle, index) for obj, index in zip(objects, indices)]
+
+    def _font_name(self, text_object: Optional[int], index: int) -> str:
+        """The font name of a character, looked up once per font."""
+        font = _api().font(text_object) if text_object is not None else None
+        if font is None:
+            return _font_name(self.handle, index)
+        if font not in self._names_of:
+            self._names_of[font] = _font_name(self.handle, index)
+        return self._names_of[font]
+
+    @staticmethod
+    def _rtl(characters, text: str) -> Any:
+        import numpy as np
+
+        arabic = np.zeros(len(characters), dtype=bool)
+        for low, high in _ARABIC_RANGES:
+            arabic |= (characters >= low) & (characters <= high)
+        for k in np.flatnonzero(arabic).tolist():
+            arabic[k] = text[k].isalpha()
+        return arabic
+
+    @staticmethod
+    def _breaks(boxes, sizes, rtl, spaces_before) -> Any:
+        """True where a character starts a word: the first, after a space, on another line, after a gap, or
+        where the text runs backwards (PDFium gives characters in reading order: right-to-left script runs leftwards).
+        """
+        import numpy as np
+
+        left, top, right, bottom = boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]
+        starts = np.ones(len(sizes), dtype=bool)
+        if len(sizes) < 2:
+            return starts
+        p_left, p_top, p_right, p_bottom = left[:-1], top[:-1], right[:-1], bottom[:-1]
+        c_left, c_top, c_right, c_bottom = left[1:], top[1:], right[1:], bottom[1:]
+        line = np.maximum(np.maximum(sizes[1:], sizes[:-1]), 1.0)
+        other_line = (np.abs(c_top - p_top) > 0.5 * line) & (np.abs(c_bottom - p_bottom) > 0.5 * line)
+        leftwards = (p_left - c_right > GAP * line) | (c_right > p_right + 0.5 * line)
+        rightwards = (c_left - p_right > GAP * line) | (c_left < p_left - 0.5 * line)
+        gap = np.where(rtl[1:] & rtl[:-1], leftwards, rightwards)
+        starts[1:] = (spaces_before[1:] != spaces_before[:-1]) | other_line | gap
+        return starts
+
+    def _assemble(self, text: str, boxes, sizes, objects: list, kept, starts) -> list[dict]:
+        """Word dicts (PDF y-up coordinates → top-down), from the characters between successive starts."""
+        import numpy as np
+
+        ends = np.append(starts[1:], len(text))
+        x0 = np.minimum.reduceat(boxes[:, 0], starts).tolist()
+        x1 = np.maximum.reduceat(boxes[:, 2], starts).tolist()
+        top = (self.height - np.maximum.reduceat(boxes[:, 1], starts)).tolist()
+        bottom = (self.height - np.minimum.reduceat(boxes[:, 3], starts)).tolist()
+        smallest = np.minimum.reduceat(sizes, starts).tolist()
+        largest = np.maximum.reduceat(sizes, starts).tolist()
+        indices = kept.tolist()
+        words = []
+        for k, (start, end) in enumerate(zip(starts.tolist(), ends.tolist())):
+            size = smallest[k] if smallest[k] == largest[k] else statistics.median(sizes[start:end].tolist())
+            middle = start + (end - start) // 2
+            words.append({
+                "text": text[start:end], "x0": x0[k], "x1": x1[k], "top": top[k], "bottom": bottom[k],
+                "size": round(size, 2), "fontname": self._font_name(objects[middle], indices[middle]),
+                "upright": True, "logical": True,      # PDFium gives right-to-left text in reading order
+            })
+        return words
+
+
+def _font_size(handle, index: int) -> float:
+    """A character's font size in points: the font's size scaled by the text matrix."""
+    import pypdfium2.raw as raw
+
+    matrix = raw.FS_MATRIX()
+    raw.FPDFText_GetMatrix(handle, index, ctypes.byref(matrix))
+    return raw.FPDFText_GetFontSize(handle, index) * (abs(matrix.d) or abs(matrix.b) or 1.0)
 
 
 def _font_name(handle, index: int) -> str:
-    """The font name of a character, with "Bold" added when PDFium reports a bold weight."""
+    """The name of a character's font, as its PDF names it (bold is read from the name, as with pdfplumber).
+
+    PDFium's own weight (``FPDFText_GetFontWeight``) is not used: without a /FontWeight it is
+    guessed from the font's stem width and calls regular Calibri bold (weight 640).
+    """
     import pypdfium2.raw as raw
 
     flags = ctypes.c_int()
     buffer = ctypes.create_string_buffer(128)
     size = raw.FPDFText_GetFontInfo(handle, index, buffer, 128, ctypes.byref(flags))
-    name = buffer.value.decode("utf-8", "replace") if 0 < size <= 128 else ""
-    if raw.FPDFText_GetFontWeight(handle, index) >= BOLD_WEIGHT or flags.value & _FORCE_BOLD:
-        name += " Bold"
-    return name
-
-
-_FORCE_BOLD = 1 << 18
-
-
-def _flush(chars: list, words: list, height: float, handle=None):
-    """Turn the collected characters into a word (PDF y-up coordinates → top-down)."""
-    if chars:
-        boxes = [box for _, box, _ in chars]
-        words.append({
-            "text": "".join(c for c, _, _ in chars),
-            "x0": min(b[0] for b in boxes), "x1": max(b[1] for b in boxes),
-            "top": height - max(b[2] for b in boxes), "bottom": height - min(b[3] for b in boxes),
-            "size": round(statistics.median(b[4] for b in boxes), 2),
-            "fontname": _font_name(handle, chars[len(chars) // 2][2]) if handle is not None else "",
-            "upright": True, "logical": True,      # PDFium gives right-to-left text in reading order
-        })
-        chars.clear()
-    return None
+    return buffer.value.decode("utf-8", "replace") if 0 < size <= 128 else ""

@@ -115,7 +115,7 @@ class Reader:
         return payload
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """Ask Linux to kill this child when the scan process dies (kill -9 included)."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
@@ -183,7 +183,7 @@ def _child(sender, path, doc_id, password, ocr, engine, max_memory) -> None:
     """Runs in the forked child: read the PDF and send the result or the error."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C is the parent's to handle
     faulthandler.disable()                          # a crash is reported by the parent, not dumped on the console
-    _die_with_parent()
+    die_with_parent()
     try:
         _cap_memory(max_memory)
         result: tuple[str, ReadResult | InputFileError] = (

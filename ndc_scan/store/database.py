@@ -34,10 +34,12 @@ from ..records import (
     Document,
     DocumentMeta,
     Failure,
+    Labelling,
     Match,
     Page,
     Passage,
     Prediction,
+    ScannedDocument,
 )
 from ..textnorm import shown_name
 from .schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION
@@ -168,27 +170,38 @@ class Store:
     def save_document(self, document: Document, pages: Sequence[Page], passages: Sequence[Passage], extractor: str,
                       pdf_info: Mapping[str, str], *, ocr: bool = False) -> None:
         """Write a document with its pages and passages in one transaction (replacing older rows)."""
-        meta = document.meta
         with self.db:
-            self.db.execute("DELETE FROM documents WHERE doc_id=?", (document.doc_id,))
-            for table in ("matches", "predictions", "tagged"):
-                self.db.execute(f"DELETE FROM {table} WHERE doc_id=?", (document.doc_id,))
-            self.db.execute(
-                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (document.doc_id, document.path, document.file_name, document.n_bytes, meta.iso3, meta.country,
-                 meta.kind, meta.year, meta.language, json.dumps(meta.sources), json.dumps(meta.evidence),
-                 json.dumps(pdf_info),
-                 len(pages), sum(p.quality in (PAGE_NO_TEXT, PAGE_GARBAGE) for p in pages),
-                 sum(p.quality == PAGE_LOW_TEXT for p in pages), sum(p.ocr for p in pages), int(ocr),
-                 extractor, time.time()))
-            self.db.executemany(
-                "INSERT INTO pages VALUES (?,?,?,?,?,?,?)",
-                [(p.doc_id, p.page_no, p.text, p.n_chars, p.quality, int(p.ocr), p.ocr_confidence) for p in pages])
-            self.db.executemany(
-                "INSERT OR REPLACE INTO passages VALUES (?,?,?,?,?,?,?,?,?)",
-                [(p.passage_id, p.doc_id, p.page_no, p.start, p.end, p.text, p.heading_path, p.kind, p.text_hash)
-                 for p in passages])
-            self.db.execute("DELETE FROM failures WHERE path=?", (document.path,))
+            self._write_document(document, pages, passages, extractor, pdf_info, ocr=ocr)
+
+    def save_scanned(self, scanned: ScannedDocument) -> None:
+        """Write a document read by a worker with its pages, passages and labels, in one transaction."""
+        with self.db:
+            self._write_document(scanned.document, scanned.pages, scanned.passages, scanned.extractor,
+                                 scanned.pdf_info, ocr=scanned.ocr_tried)
+            self._write_labels(scanned.labelling)
+
+    def _write_document(self, document: Document, pages: Sequence[Page], passages: Sequence[Passage], extractor: str,
+                        pdf_info: Mapping[str, str], *, ocr: bool) -> None:
+        meta = document.meta
+        self.db.execute("DELETE FROM documents WHERE doc_id=?", (document.doc_id,))
+        for table in ("matches", "predictions", "tagged"):
+            self.db.execute(f"DELETE FROM {table} WHERE doc_id=?", (document.doc_id,))
+        self.db.execute(
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (document.doc_id, document.path, document.file_name, document.n_bytes, meta.iso3, meta.country,
+             meta.kind, meta.year, meta.language, json.dumps(meta.sources), json.dumps(meta.evidence),
+             json.dumps(pdf_info),
+             len(pages), sum(p.quality in (PAGE_NO_TEXT, PAGE_GARBAGE) for p in pages),
+             sum(p.quality == PAGE_LOW_TEXT for p in pages), sum(p.ocr for p in pages), int(ocr),
+             extractor, time.time()))
+        self.db.executemany(
+            "INSERT INTO pages VALUES (?,?,?,?,?,?,?)",
+            [(p.doc_id, p.page_no, p.text, p.n_chars, p.quality, int(p.ocr), p.ocr_confidence) for p in pages])
+        self.db.executemany(
+            "INSERT OR REPLACE INTO passages VALUES (?,?,?,?,?,?,?,?,?)",
+            [(p.passage_id, p.doc_id, p.page_no, p.start, p.end, p.text, p.heading_path, p.kind, p.text_hash)
+             for p in passages])
+        self.db.execute("DELETE FROM failures WHERE path=?", (document.path,))
 
     def update_meta(self, document: Document) -> None:
         """Rewrite a stored document's path and metadata (e.g. a new --metadata file)."""
@@ -240,29 +253,36 @@ class Store:
     def save_tags(self, doc_id: str, taxonomy_hash: str, method: str,
                   matches: Iterable[Match], predictions: Iterable[Prediction], version: str = "") -> None:
         """Replace the document's matches, labels and targets for this taxonomy, in one transaction."""
-        predictions = list(predictions)
+        self.save_labelling(Labelling(doc_id, taxonomy_hash, method, tuple(matches), tuple(predictions), version))
+
+    def save_labelling(self, labelling: Labelling) -> None:
+        """Write a document's labels under one taxonomy (replacing that taxonomy's older ones) in one transaction."""
         with self.db:
-            for table in ("matches", "predictions", "targets"):
-                self.db.execute(f"DELETE FROM {table} WHERE doc_id=? AND taxonomy_hash=?", (doc_id, taxonomy_hash))
-            # One set of labels per document and taxonomy: the method that wrote them last.
-            self.db.execute("DELETE FROM tagged WHERE doc_id=? AND taxonomy_hash=?", (doc_id, taxonomy_hash))
-            self.db.executemany(
-                "INSERT INTO matches VALUES (?,?,?,?,?,?,?,?,?)",
-                [(m.passage_id, doc_id, taxonomy_hash, m.concept, m.term, m.matched_text, m.start, m.end,
-                  int(m.preferred)) for m in matches])
-            self.db.executemany(
-                "INSERT INTO predictions (passage_id, doc_id, taxonomy_hash, concept, level, confidence, conditional, "
-                "component, terms, method, rule_level, probability, counted, review) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [(p.passage_id, doc_id, taxonomy_hash, p.concept, p.level, p.confidence, p.conditional,
-                  p.component, ";".join(p.terms), p.method, p.rule_level, p.probability, int(p.counted), p.review)
-                 for p in predictions])
-            self.db.executemany(
-                f"INSERT INTO targets VALUES ({_marks(range(22))})",
-                [(p.passage_id, doc_id, taxonomy_hash, p.concept, t.start, t.end, t.quantity, t.value, t.value_max,
-                  t.unit, t.measure, t.norm_value, t.norm_value_max, t.norm_unit, t.year, t.base_year, t.baseline,
-                  t.conditional, t.share_of, t.sentence, t.tie, t.year_from) for p in predictions for t in p.targets])
-            self.db.execute("INSERT OR REPLACE INTO tagged (doc_id, taxonomy_hash, method, tagged_at, version) "
-                            "VALUES (?,?,?,?,?)", (doc_id, taxonomy_hash, method, time.time(), version))
+            self._write_labels(labelling)
+
+    def _write_labels(self, labelling: Labelling) -> None:
+        doc_id, taxonomy_hash, predictions = labelling.doc_id, labelling.taxonomy_hash, labelling.predictions
+        for table in ("matches", "predictions", "targets"):
+            self.db.execute(f"DELETE FROM {table} WHERE doc_id=? AND taxonomy_hash=?", (doc_id, taxonomy_hash))
+        # One set of labels per document and taxonomy: the method that wrote them last.
+        self.db.execute("DELETE FROM tagged WHERE doc_id=? AND taxonomy_hash=?", (doc_id, taxonomy_hash))
+        self.db.executemany(
+            "INSERT INTO matches VALUES (?,?,?,?,?,?,?,?,?)",
+            [(m.passage_id, doc_id, taxonomy_hash, m.concept, m.term, m.matched_text, m.start, m.end,
+              int(m.preferred)) for m in labelling.matches])
+        self.db.executemany(
+            "INSERT INTO predictions (passage_id, doc_id, taxonomy_hash, concept, level, confidence, conditional, "
+            "component, terms, method, rule_level, probability, counted, review) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [(p.passage_id, doc_id, taxonomy_hash, p.concept, p.level, p.confidence, p.conditional,
+              p.component, ";".join(p.terms), p.method, p.rule_level, p.probability, int(p.counted), p.review)
+             for p in predictions])
+        self.db.executemany(
+            f"INSERT INTO targets VALUES ({_marks(range(22))})",
+            [(p.passage_id, doc_id, taxonomy_hash, p.concept, t.start, t.end, t.quantity, t.value, t.value_max,
+              t.unit, t.measure, t.norm_value, t.norm_value_max, t.norm_unit, t.year, t.base_year, t.baseline,
+              t.conditional, t.share_of, t.sentence, t.tie, t.year_from) for p in predictions for t in p.targets])
+        self.db.execute("INSERT OR REPLACE INTO tagged (doc_id, taxonomy_hash, method, tagged_at, version) "
+                        "VALUES (?,?,?,?,?)", (doc_id, taxonomy_hash, labelling.method, time.time(), labelling.version))
 
     # ------------------------------------------------------------------ failures
 

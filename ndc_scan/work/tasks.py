@@ -1,0 +1,148 @@
+"""One file's work, done in a worker: read → describe → segment → tag → classify; or label stored passages.
+
+A worker (a process forked from the scan, or a Dask worker) receives the scan's
+``WorkContext`` once — taxonomy, classifier (with its model), reader settings — and
+then ``Task`` after ``Task``; it returns finished records (``ScannedDocument``,
+``Labelling``) or the ``InputFileError`` that says why a file could not be read. The
+scan process only writes what comes back to the store, one transaction per document,
+so results do not depend on how many workers there are or where they run.
+
+The PDF itself is read in a child of the worker (``read.reader``: time limit, crash
+isolation); spaCy's pipelines are built in the worker the first time a document of
+their language arrives, and kept for the next ones.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Optional, Protocol, Union
+
+from ..classify.label import labelling
+from ..classify.protocol import Classifier
+from ..errors import InputFileError, InternalError, WorkerError
+from ..passages.segment import segment
+from ..passages.tag import Tagger
+from ..read.formats import extractor_for, front
+from ..read.metadata import infer_meta
+from ..read.ocr import installed_languages_for
+from ..read.overrides import Overrides, apply_overrides
+from ..read.reader import Reader
+from ..records import TAGGED_KINDS, Document, DocumentMeta, Labelling, Passage, ScannedDocument
+from ..taxonomy import Taxonomy
+from ..textnorm import shown_name
+
+log = logging.getLogger(__name__)
+
+#: Pages whose text metadata inference reads (the title page and the next ones).
+FRONT_PAGES = 3
+
+
+@dataclass(frozen=True)
+class ReadTask:
+    """Read a file and label it."""
+
+    key: int                     # the input's position among the scan's files (report order)
+    path: Path
+    doc_id: str                  # SHA-256 of the file
+    n_bytes: int
+    fmt: str = "pdf"             # read.formats.format_of: pdf, docx, html, text, convert
+
+
+@dataclass(frozen=True)
+class LabelTask:
+    """Label a stored document's passages under this scan's taxonomy and classifier."""
+
+    key: int
+    document: Document
+    passages: tuple              # tuple[Passage, ...]: its tagged passages, in reading order
+
+    @property
+    def path(self) -> Path:
+        return Path(self.document.path)
+
+
+Task = Union[ReadTask, LabelTask]
+Outcome = Union[ScannedDocument, Labelling, InputFileError]
+
+
+class Executor(Protocol):
+    """Runs tasks in workers and hands back each one's outcome as it finishes (in any order)."""
+
+    def run(self, tasks: list[Task]):
+        """Yield ``(task, outcome)`` pairs; closing the generator stops the work still under way."""
+
+    def close(self) -> None:
+        """Release the workers."""
+
+
+class WorkContext:
+    """What every task of one scan needs; sent to (or inherited by) each worker once.
+
+    The tagger and its spaCy pipelines are built in the worker, lazily per language, and
+    are never sent: a context crosses to a worker before any pipeline is built.
+    """
+
+    def __init__(self, taxonomy: Taxonomy, classifier: Classifier, reader: Reader, *,
+                 overrides: Optional[Overrides] = None, lang: Optional[str] = None):
+        self.taxonomy, self.classifier, self.reader = taxonomy, classifier, reader
+        self.overrides, self.lang = overrides or {}, lang
+        self._tagger: Optional[Tagger] = None
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_tagger": None}
+
+    @property
+    def tagger(self) -> Tagger:
+        if self._tagger is None:
+            self._tagger = Tagger(self.taxonomy)
+        return self._tagger
+
+    def label(self, document: Document, passages: list[Passage]) -> Labelling:
+        """Tag and classify a document's tagged passages."""
+        return labelling(document, passages, self.tagger, self.classifier, self.taxonomy)
+
+    def reader_for(self, path: Path, doc_id: str) -> Reader:
+        """The reader, told to OCR in the file's language when the --metadata file gives it (and --lang does not)."""
+        ocr = self.reader.ocr
+        if ocr is None or ocr.languages or not self.overrides:
+            return self.reader
+        given = apply_overrides(DocumentMeta(None, None, None, None, None), self.overrides, file_name=path.name,
+                                sha256=doc_id).language
+        languages = installed_languages_for(given)
+        return replace(self.reader, ocr=replace(ocr, languages=languages)) if languages else self.reader
+
+    def describe(self, path: Path, doc_id: str, n_bytes: int, front: str, info: Optional[dict[str, str]]) -> Document:
+        """The document record of a file: metadata inferred from its name, front pages and PDF info, then --metadata."""
+        meta = infer_meta(path.name, front, pdf_info=info, language_hint=self.lang)
+        if self.overrides:
+            meta = apply_overrides(meta, self.overrides, file_name=path.name, sha256=doc_id)
+        # names as text that UTF-8 can hold and a terminal shows on one line (shown_name)
+        return Document(doc_id=doc_id, path=shown_name(path), file_name=shown_name(path.name), n_bytes=n_bytes,
+                        meta=meta)
+
+
+def perform(task: Task, context: WorkContext) -> Outcome:
+    """Do one task; an input file that cannot be processed comes back as its error, never raised."""
+    try:
+        if isinstance(task, LabelTask):
+            return context.label(task.document, list(task.passages))
+        return _read_and_label(task, context)
+    except InputFileError as exc:
+        return exc
+    except Exception as exc:             # a bug: the batch carries on without this file, and says so
+        log.debug("processing %s failed", task.path, exc_info=True)
+        # the line InternalError gives (the stage it came from), as an input error that crosses to the parent
+        return WorkerError(task.path, InternalError(exc, path=task.path).problem, remedy=InternalError.remedy)
+
+
+def _read_and_label(task: ReadTask, context: WorkContext) -> ScannedDocument:
+    pages, info = context.reader_for(task.path, task.doc_id).read(task.path, task.doc_id)
+    document = context.describe(task.path, task.doc_id, task.n_bytes, front(pages, task.fmt, FRONT_PAGES), info)
+    passages = tuple(segment(pages))
+    labelling = context.label(document, [p for p in passages if p.kind in TAGGED_KINDS])
+    return ScannedDocument(document=document, pages=tuple(pages), passages=passages, pdf_info=info,
+                           extractor=extractor_for(task.fmt, context.reader.engine), ocr_tried=context.reader.ocr is not None,
+                           labelling=labelling)
+

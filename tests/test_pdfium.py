@@ -1,0 +1,181 @@
+"""The fast engine (read/pdfium.py): the words the per-character loop found, and characters outside the BMP."""
+
+import ctypes
+import re
+import statistics
+
+import pypdf
+import pypdfium2
+import pytest
+from pypdf.generic import ByteStringObject, NameObject
+
+from ndc_scan import scan
+from ndc_scan.read.pages import read_pdf
+from ndc_scan.read.pdfium import GAP, page_words
+from ndc_scan.textnorm import is_rtl
+
+from .conftest import FAKE_ID, SAMPLE, corpus_pdf
+
+TUVALU = "TUV_indc_2015.pdf"        # page 2: "Base year, 2010, emissions ≅ 20 Gg", the ≅ in Cambria Math
+
+
+def _tuvalu(tmp_path, maps_to: bytes = b"", title: bytes = b"") -> str:
+    """Tuvalu's real INDC, its Cambria Math character mapped to other UTF-16 (``maps_to``), and/or another /Title.
+
+    No NDC of the corpus has a character outside the Basic Multilingual Plane under this PDFium, so the
+    one Cambria Math glyph of this one is given what Word writes for a mathematical italic letter: a
+    surrogate pair (<D835DC4E>, U+1D44E), or a lone half.
+    """
+    writer = pypdf.PdfWriter(clone_from=str(corpus_pdf(TUVALU)))
+    if maps_to:
+        for font in writer.pages[1]["/Resources"]["/Font"].values():
+            font = font.get_object()
+            if "CambriaMath" in str(font["/BaseFont"]):
+                cmap = font["/ToUnicode"].get_object()
+                cmap.set_data(cmap.get_data().replace(b"<21><21><2245>", b"<21><21><" + maps_to + b">"))
+    if title:
+        writer.add_metadata({"/Author": "Government of Tuvalu"})
+        writer._info.get_object()[NameObject("/Title")] = ByteStringObject(title)
+    path = tmp_path / "TUV_indc_2015.pdf"
+    with path.open("wb") as handle:
+        writer.write(handle)
+    return str(path)
+
+
+def _pdfium_units(path: str, page: int) -> list[int]:
+    import pypdfium2.raw as raw
+
+    textpage = pypdfium2.PdfDocument(path)[page].get_textpage()
+    return [raw.FPDFText_GetUnicode(textpage.raw, i) for i in range(textpage.count_chars())]
+
+
+def test_pdfium_surrogate_pair_is_one_character_and_the_batch_is_written(tmp_path):
+    """Issue 14, item 2: chr() of each UTF-16 half made lone surrogates, and the store write killed the batch."""
+    path = _tuvalu(tmp_path, maps_to=b"D835DC4E")
+    units = _pdfium_units(path, 1)
+    assert 0xD835 in units and units[units.index(0xD835) + 1] == 0xDC4E         # PDFium gives the pair as two characters
+    result = scan([path, SAMPLE / "CAN_indc_2015.pdf"], out=tmp_path / "out", store=tmp_path / "s.sqlite",
+                  engine="pdfium", ocr=False, jobs=1)
+    assert not result.failures and len(result.documents) == 2
+    pages, _ = read_pdf(path, FAKE_ID, engine="pdfium")
+    assert "emissions a 20 Gg" in pages[1].text                    # U+1D44E, then NFKC: "a"
+    assert not re.search("[\ud800-\udfff]", "".join(p.text for p in pages))
+
+
+def test_pdfium_lone_surrogate_half_becomes_the_replacement_character(tmp_path):
+    path = _tuvalu(tmp_path, maps_to=b"D835")
+    pages, _ = read_pdf(path, FAKE_ID, engine="pdfium")
+    assert "emissions \ufffd 20 Gg" in pages[1].text
+    words, *_ = page_words(pypdfium2.PdfDocument(path)[1])
+    assert "\ufffd" in [w["text"] for w in words]
+
+
+def test_pdfium_lone_surrogate_in_the_title_keeps_the_document(tmp_path):
+    """A /Title with a lone surrogate was "PDF is damaged" under pdfium (pypdfium2 decodes it strictly)."""
+    path = _tuvalu(tmp_path, title=b"\xfe\xff\x00T\x00u\xd8\x35\x00v\x00a\x00l\x00u")
+    with pytest.raises(UnicodeDecodeError):
+        pypdfium2.PdfDocument(path).get_metadata_dict()                       # what failed the document
+    pages, info = read_pdf(path, FAKE_ID, engine="pdfium")
+    assert info["Title"] == "Tu\ufffdvalu" and info["Author"] == "Government of Tuvalu"
+    assert len(pages) == 10
+    result = scan([path], out=None, store=tmp_path / "s.sqlite", engine="pdfium", ocr=False, jobs=1)
+    assert not result.failures and result.documents[0].meta.iso3 == "TUV"
+
+
+# --------------------------------------------------------------------------- the per-character loop it replaced
+
+def _reference_page_words(page) -> tuple:
+    """The engine as it was: one character at a time, four PDFium calls each (kept to pin the words; the
+    font name as it is now, without PDFium's guessed weight)."""
+    import pypdfium2.raw as raw
+
+    width, height = page.get_size()
+    textpage = page.get_textpage()
+    handle = textpage.raw
+    rect, matrix = raw.FS_RECTF(), raw.FS_MATRIX()
+    words: list = []
+    chars: list = []
+    previous = None
+
+    def flush():
+        if chars:
+            boxes = [box for _, box, _ in chars]
+            words.append({
+                "text": "".join(c for c, _, _ in chars),
+                "x0": min(b[0] for b in boxes), "x1": max(b[1] for b in boxes),
+                "top": height - max(b[2] for b in boxes), "bottom": height - min(b[3] for b in boxes),
+                "size": round(statistics.median(b[4] for b in boxes), 2),
+                "fontname": _reference_font_name(handle, chars[len(chars) // 2][2]),
+                "upright": True, "logical": True})
+            chars.clear()
+
+    for index in range(textpage.count_chars()):
+        code = raw.FPDFText_GetUnicode(handle, index)
+        if code in (0, 0xFFFE, 0x2):
+            continue
+        character = chr(code)
+        if character.isspace():
+            flush()
+            previous = None
+            continue
+        raw.FPDFText_GetLooseCharBox(handle, index, ctypes.byref(rect))
+        raw.FPDFText_GetMatrix(handle, index, ctypes.byref(matrix))
+        size = raw.FPDFText_GetFontSize(handle, index) * (abs(matrix.d) or abs(matrix.b) or 1.0)
+        box = (rect.left, rect.right, rect.top, rect.bottom, size, is_rtl(character))
+        if previous is not None and _reference_breaks(previous, box):
+            flush()
+        chars.append((character, box, index))
+        previous = box
+    flush()
+    textpage.close()
+    return words, width, height, sum(len(w["text"]) for w in words)
+
+
+def _reference_breaks(previous: tuple, box: tuple) -> bool:
+    left, right, top, bottom, size, rtl = box
+    p_left, p_right, p_top, p_bottom, p_size, p_rtl = previous
+    line = max(size, p_size, 1.0)
+    if abs(top - p_top) > 0.5 * line and abs(bottom - p_bottom) > 0.5 * line:
+        return True
+    if rtl and p_rtl:
+        return p_left - right > GAP * line or right > p_right + 0.5 * line
+    return left - p_right > GAP * line or left < p_left - 0.5 * line
+
+
+def _reference_font_name(handle, index: int) -> str:
+    import pypdfium2.raw as raw
+
+    flags = ctypes.c_int()
+    buffer = ctypes.create_string_buffer(128)
+    size = raw.FPDFText_GetFontInfo(handle, index, buffer, 128, ctypes.byref(flags))
+    return buffer.value.decode("utf-8", "replace") if 0 < size <= 128 else ""
+
+
+@pytest.mark.parametrize("name", ["KEN_indc_2015.pdf", "NER_indc_2015.pdf", "QAT_indc_2015_ar.pdf", "TJK_indc_2015.pdf",
+                                  "MNG_indc_2015.pdf"])
+def test_page_words_are_the_words_the_character_loop_found(name):
+    """Same words, boxes, sizes and fonts as one-character-at-a-time (English, French, Arabic, Russian, tables)."""
+    pdf = pypdfium2.PdfDocument(str(SAMPLE / name))
+    for index in range(len(pdf)):
+        assert page_words(pdf[index]) == _reference_page_words(pdf[index]), (name, index + 1)
+
+
+def test_pdfium_calls_regular_calibri_regular_not_bold():
+    """PDFium guesses Calibri's weight from its stem width (640): TGO's body text came out bold, its lines
+    headings, and four concepts of page 9 went untagged (pdfplumber: paragraphs)."""
+    path = corpus_pdf("TGO_indc_2015.pdf")
+    words, *_ = page_words(pypdfium2.PdfDocument(str(path))[8])
+    assert not any("Bold" in w["fontname"] for w in words if w["fontname"] == "Calibri")
+    pages, _ = read_pdf(path, FAKE_ID, engine="pdfium")
+    kinds = {b.kind for b in pages[8].blocks if "il sera réalisée une étude de caractérisation des sols agricoles" in b.text}
+    assert kinds == {"paragraph"}
+
+
+def test_pdfium_pages_it_reads_as_garbage_are_read_by_pdfplumber():
+    """CHN_indc_2015's first two pages: PDFium maps their fonts to garbage (and 16 characters), pdfminer reads them."""
+    path = corpus_pdf("CHN_indc_2015.pdf")
+    pdfium_alone = [page_words(pypdfium2.PdfDocument(str(path))[i])[3] for i in (0, 1)]
+    pages, _ = read_pdf(path, FAKE_ID, engine="pdfium")
+    plumber, _ = read_pdf(path, FAKE_ID)
+    assert pdfium_alone[0] < 80 and [p.quality for p in pages[:2]] == ["ok", "ok"]
+    assert [p.text for p in pages[:2]] == [p.text for p in plumber[:2]]
