@@ -69,3 +69,32 @@ def small_store(small_scan, tmp_path):
     path = tmp_path / "store.sqlite"
     shutil.copy(small_scan, path)
     return path
+
+
+FIXTURES = ROOT / "tests" / "fixtures"
+#: The workbench's documents: Niger (French; flagged labels, quantified targets), Qatar (Arabic, right to left),
+#: and a hostile PDF (markup, "javascript:" text and link, a right-to-left override) that must stay inert.
+WORKBENCH = (SAMPLE / "NER_indc_2015.pdf", SAMPLE / "QAT_indc_2015_ar.pdf", FIXTURES / "hostile_workbench.pdf")
+
+
+@pytest.fixture(scope="session")
+def workbench_scan(tmp_path_factory):
+    """One scan of WORKBENCH with the shipped model (so labels are flagged for review), without OCR."""
+    from ndc_scan import scan
+    from ndc_scan.defaults import DEFAULT_MODEL_DIR
+
+    folder = tmp_path_factory.mktemp("workbench-scan")
+    inputs = folder / "in"
+    inputs.mkdir()
+    for path in WORKBENCH:
+        shutil.copy(path, inputs / path.name)
+    scan([inputs], out=None, store=folder / "store.sqlite", model=DEFAULT_MODEL_DIR, ocr=False, jobs=2)
+    return folder / "store.sqlite"
+
+
+@pytest.fixture
+def workbench_store(workbench_scan, tmp_path):
+    """A copy of the session's WORKBENCH scan (the PDFs stay where they were scanned)."""
+    path = tmp_path / "store.sqlite"
+    shutil.copy(workbench_scan, path)
+    return path

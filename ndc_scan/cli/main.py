@@ -31,6 +31,7 @@ from .common import run as _run
 from .fetch import fetch
 from .reports import briefs, compare
 from .review import review
+from .serve import serve
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -309,3 +310,4 @@ main.add_command(review)
 main.add_command(briefs)
 main.add_command(compare)
 main.add_command(fetch)
+main.add_command(serve)

@@ -31,7 +31,7 @@ def write_all(tables: Tables, out: Path, *, taxonomy: Taxonomy) -> list[Path]:
     written = []
     for name, file_name in CSV_TABLES.items():
         path = out / file_name
-        _neutralised(tables[name]).to_csv(path, index=False, encoding="utf-8")
+        neutralised(tables[name]).to_csv(path, index=False, encoding="utf-8")
         written.append(path)
     written.append(write_excel(tables, out / "report.xlsx", taxonomy=taxonomy))
     path = out / "report.html"
@@ -50,7 +50,7 @@ def neutralise(value):
     return value
 
 
-def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:
+def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
     """Text cells that Excel or LibreOffice would run as formulas get a leading apostrophe (CSV injection)."""
     text = frame.select_dtypes(include=["object", "string"]).columns
     if not len(frame) or not len(text):
@@ -68,7 +68,7 @@ def write_excel(tables: Tables, path: Path, *, taxonomy: Taxonomy) -> Path:
         pd.DataFrame(readme, columns=["sheet", "column", "what it holds"]).to_excel(writer, sheet_name="README",
                                                                                  index=False)
         for name, frame in frames.items():
-            _neutralised(frame).to_excel(writer, sheet_name=name, index=False)
+            neutralised(frame).to_excel(writer, sheet_name=name, index=False)
             excel.style_sheet(writer.sheets[name], frame)
         excel.style_sheet(writer.sheets["README"], pd.DataFrame(readme, columns=["sheet", "column", "what it holds"]))
     return path
