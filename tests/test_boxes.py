@@ -56,7 +56,11 @@ def test_a_word_the_text_does_not_hold_has_no_box():
     assert spans(found, "kept words") == ["kept", "words"]
 
 
-@pytest.mark.parametrize("engine", ["pdfplumber", "pdfium"])
+#: The reference engine in the fast tests; PDFium's words (other boxes, same layout code) with the slow ones.
+ENGINES = ["pdfplumber", pytest.param("pdfium", marks=pytest.mark.slow)]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("name", ["NER_indc_2015.pdf", "QAT_indc_2015_ar.pdf", "MNG_indc_2015.pdf"])
 def test_word_boxes_cover_the_page_text(name, engine):
     """Nearly every character of the text (French, Arabic right to left, wrapped tables) has a box."""
@@ -73,7 +77,7 @@ def test_word_boxes_cover_the_page_text(name, engine):
     assert covered / total >= 0.995, f"{covered} of {total} characters have a box"
 
 
-@pytest.mark.parametrize("engine", ["pdfplumber", "pdfium"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_word_boxes_lie_on_their_words(engine):
     """Checked against pdfplumber's own characters: the characters inside each word's box spell that word."""
     import pdfplumber

@@ -9,7 +9,7 @@
   a web page cannot reach the workbench through a DNS name that points at 127.0.0.1 (DNS rebinding).
 * **Headers.** Every answer carries a Content-Security-Policy with no external source and no inline
   script or style (``default-src 'none'``; scripts, styles and pictures from the workbench itself), and
-  forbids framing, MIME sniffing and referrers.
+  forbids framing, MIME sniffing and referrers to other sites.
 * **CSRF.** Every form carries the browser session's secret (:func:`csrf_ok` checks it; session cookies
   are ``SameSite=Strict`` and ``HttpOnly``), and a POST whose Origin is another site is refused.
 """
@@ -30,7 +30,7 @@ HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),       # "no-referrer" would make form POSTs carry "Origin: null"
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"cross-origin-resource-policy", b"same-origin"),
 ]

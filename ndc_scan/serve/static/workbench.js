@@ -67,6 +67,16 @@
       if (button) { button.addEventListener("click", function () { const t = document.getElementById(target); t.hidden = !t.hidden; }); }
     });
   }
+  // The page picture scrolls to the highlighted passage once it is drawn.
+  const wrap = document.getElementById("pagewrap");
+  const image = document.getElementById("page-image");
+  function toPassage() {
+    const mark = wrap && wrap.querySelector("rect.hl.passage");
+    if (mark) { wrap.scrollTop += mark.getBoundingClientRect().top - wrap.getBoundingClientRect().top - 60; }
+  }
+  if (wrap && image) {
+    if (image.complete) { toPassage(); } else { image.addEventListener("load", toPassage); }
+  }
   const world = document.getElementById("world");
   if (world) {
     world.addEventListener("click", function (event) {
