@@ -23,7 +23,7 @@ from ndc_scan.records import Decision
 from ndc_scan.review.queue import Filters, load_queue
 from ndc_scan.serve import server
 from ndc_scan.serve.app import create_app
-from ndc_scan.serve.security import CSP
+from ndc_scan.serve.security import CSP, PDF_CSP
 from ndc_scan.serve.workbench import Workbench
 from ndc_scan.store import Store, scan_in_progress
 from ndc_scan.store import search as search_index
@@ -88,6 +88,9 @@ def test_overview_filters_by_language_kind_and_region(workbench_store):
     africa = browser.get("/?region=Sub-Saharan+Africa&kind=indc")
     assert re.findall(r'<th scope="row"><a href="/country/(\w+)"', africa.text) == ["NER"]
     assert 'data-iso3="NER" fill="#1a7f37"' in browser.get("/?map=land_restoration").text   # the map: Niger quantifies
+    every = browser.get("/?versions=all")
+    assert re.search(r"3 documents shown of 3\s+\(every document\)", every.text)
+    assert "<small>hostile_workbench.pdf</small>" in every.text
 
 
 def test_overview_downloads_are_the_view(workbench_store):
@@ -162,6 +165,8 @@ def test_evidence_view_shows_the_passage_its_terms_and_evidence(workbench_store)
         assert "Section:" in page.text
     image = client(workbench_store).get(f"/page/{label['doc_id']}/{label['page_no']}.jpg")
     assert image.headers["content-type"] == "image/jpeg" and image.content[:3] == b"\xff\xd8\xff"
+    for page_no in (0, 999):                                  # no such page: not found, not an error
+        assert client(workbench_store).get(f"/page/{label['doc_id']}/{page_no}.jpg").status_code == 404
     pdf = client(workbench_store).get(f"/pdf/{label['doc_id']}")
     assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
 
@@ -382,6 +387,9 @@ def test_every_answer_has_a_content_security_policy_without_external_sources(wor
             assert " style=" not in answer.text and "<style" not in answer.text, path        # no inline style
             assert not re.search(r"(src|href)=\"(https?:)?//", answer.text.replace('href="http://www4', "")), path
     assert "http" not in CSP and "'unsafe-inline'" not in CSP
+    pdf = browser.get(f"/pdf/{label['doc_id']}")          # the browser's PDF viewer needs its own, still without script
+    assert pdf.headers["content-security-policy"] == PDF_CSP and "script" not in PDF_CSP
+    assert len(pdf.headers.get_list("content-security-policy")) == 1
 
 
 def test_hostile_pdf_text_is_shown_as_text(workbench_store):

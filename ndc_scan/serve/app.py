@@ -14,6 +14,7 @@ from typing import Optional
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 from urllib.parse import quote as url_quote
 
+import pandas as pd
 from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -35,8 +36,9 @@ from ..taxonomy import CONCEPT_IDS
 from . import overview, review
 from .country import concept_names, country_page
 from .evidence import evidence, inert, level_name, marked, render_jpeg
-from .security import Guard, csrf_ok, is_loopback
-from .workbench import Workbench
+from .overview import View
+from .security import PDF_CSP, Guard, csrf_ok, is_loopback
+from .workbench import Snapshot, Workbench
 
 HERE = Path(__file__).parent
 REVIEWER_COOKIE = "ndc_reviewer"
@@ -63,7 +65,6 @@ def create_app(workbench: Workbench, *, host: str = "127.0.0.1", token: Optional
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(routes=routes, exception_handlers={NdcScanError: site.error, sqlite3.OperationalError: site.busy})
-    app.state.workbench = workbench
     return Guard(app, token=token, loopback=is_loopback(host), sessions=site.sessions)
 
 
@@ -96,9 +97,10 @@ class _Site:
         elif snapshot is not None and (self.wb.building() or self.wb.stale(snapshot)):
             notes.append("The tables are being brought up to date with the latest decisions and scans; "
                          "reload in a few seconds.")
-        session = request.scope["state"]["session"]
+        session = request.scope["state"].get("session")
         return self.templates.TemplateResponse(request, name, {
-            "banner": notes, "read_only": pid is not None, "csrf": session.csrf, "reviewer": _reviewer(request),
+            "banner": notes, "read_only": pid is not None, "csrf": session.csrf if session else "",
+            "reviewer": _reviewer(request),
             "store": str(self.wb.path), **context}, status_code=status)
 
     def error(self, request: Request, exc: Exception) -> Response:
@@ -113,30 +115,23 @@ class _Site:
 
     def overview(self, request: Request) -> Response:
         snapshot = self.wb.snapshot()
-        params = _params(request)
-        frame = snapshot.versions if (params.get("versions") or [""])[-1] == "all" else snapshot.latest
-        view = overview.View.from_query(params, frame)
-        rows = overview.apply(view, frame)
-        levels = {r.iso3: (None if r[view.map_concept] is None or str(r[view.map_concept]) == "<NA>"
-                           else int(r[view.map_concept]))
-                  for _, r in rows.drop_duplicates("iso3", keep="last").iterrows() if r.iso3}
-        names = dict(zip(rows["iso3"], rows["country"]))
+        frame, view = self._view(snapshot, request)
+        rows = overview.apply(view, frame).to_dict(orient="records")          # NA levels become None
+        levels = {r["iso3"]: r[view.map_concept] for r in rows if r["iso3"]}   # a country's last document wins
+        names = {r["iso3"]: r["country"] for r in rows}
         world = worldmap.render(levels, title=f"{self.wb.taxonomy.concept_name(view.map_concept)}: level of "
                                               f"{'each document' if view.versions else 'the latest NDC'}", names=names)
         choices = {"language": sorted(set(frame["language"]) - {""}), "kind": list(DOCUMENT_KINDS),
                    "region": sorted(set(frame["region"])), "income": sorted(set(frame["income"]))}
-        return self.render(request, "overview.html", snapshot=snapshot, view=view, rows=rows.to_dict(orient="records"),
-                           total=len(frame), choices=choices, level_choices=overview.LEVEL_CHOICES,
-                           kind_names=DOCUMENT_KINDS, world=Markup(world), query=view.query())
+        return self.render(request, "overview.html", snapshot=snapshot, view=view, rows=rows, total=len(frame),
+                           choices=choices, level_choices=overview.LEVEL_CHOICES, kind_names=DOCUMENT_KINDS,
+                           world=Markup(world), query=view.query())
 
     def overview_download(self, request: Request) -> Response:
         fmt = request.path_params["fmt"]
         if fmt not in ("csv", "xlsx"):
             return Response("not found", status_code=404)
-        snapshot = self.wb.snapshot()
-        params = _params(request)
-        frame = snapshot.versions if (params.get("versions") or [""])[-1] == "all" else snapshot.latest
-        view = overview.View.from_query(params, frame)
+        frame, view = self._view(self.wb.snapshot(), request)
         table = overview.download_frame(view, overview.apply(view, frame), self.wb.taxonomy)
         if fmt == "csv":
             return Response(overview.to_csv(table), media_type="text/csv; charset=utf-8",
@@ -144,6 +139,12 @@ class _Site:
         return Response(overview.to_xlsx(table),
                         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"content-disposition": 'attachment; filename="overview.xlsx"'})
+
+    def _view(self, snapshot: Snapshot, request: Request) -> tuple[pd.DataFrame, View]:
+        """The overview rows of the snapshot the query asks for (latest documents, or every one) and its view."""
+        params = _params(request)
+        frame = snapshot.versions if (params.get("versions") or [""])[-1] == "all" else snapshot.latest
+        return frame, View.from_query(params, frame)
 
     def search(self, request: Request) -> Response:
         text = request.query_params.get("q", "").strip()[:400]
@@ -154,8 +155,8 @@ class _Site:
             group = groups.setdefault(key, {"iso3": hit["iso3"], "country": hit["country"] or "unknown", "hits": []})
             group["hits"].append({**hit, "snippet": Markup(_snippet(hit["snippet"]))})
         ordered = sorted(groups.values(), key=lambda g: (-len(g["hits"]), g["country"]))
-        return self.render(request, "search.html", text=text, search_text=text, query=search_index.fts_query(text), groups=ordered,
-                           hits=len(hits), fresh=fresh)
+        return self.render(request, "search.html", text=text, search_text=text, groups=ordered, hits=len(hits),
+                           fresh=fresh)
 
     # ------------------------------------------------------------------ country and evidence
 
@@ -185,23 +186,27 @@ class _Site:
     def page_image(self, request: Request) -> Response:
         doc_id, page_no = request.path_params["doc_id"], request.path_params["page_no"]
         key = (doc_id, page_no)
-        if key not in self._pages:
+        with self.wb.render_lock:                 # PDFium: one thread at a time; the cache with it
+            image = self._pages.get(key)
+        if image is None:
             path = self.wb.pdf_path(doc_id)
             if path is None:
                 return Response("PDF not found", status_code=404)
             with self.wb.render_lock:
                 image = render_jpeg(path, page_no)
-            self._pages[key] = image
-            while len(self._pages) > PAGE_CACHE:
-                self._pages.pop(next(iter(self._pages)))
-        return Response(self._pages[key], media_type="image/jpeg", headers={"cache-control": "private, max-age=3600"})
+                self._pages[key] = image
+                while len(self._pages) > PAGE_CACHE:
+                    self._pages.pop(next(iter(self._pages)))
+        if not image:
+            return Response("no such page", status_code=404)
+        return Response(image, media_type="image/jpeg", headers={"cache-control": "private, max-age=3600"})
 
     def pdf(self, request: Request) -> Response:
         path = self.wb.pdf_path(request.path_params["doc_id"])
         if path is None:
             return Response("PDF not found", status_code=404)
         return FileResponse(path, media_type="application/pdf", content_disposition_type="inline",
-                            filename=path.name)
+                            filename=path.name, headers={"content-security-policy": PDF_CSP})
 
     # ------------------------------------------------------------------ review
 
@@ -216,8 +221,10 @@ class _Site:
             where = review.position(db, session, name, filters)
             shown = evidence(db, where.item.passage_id, where.item.concept, self.wb.taxonomy) if where.item else None
         return self.render(request, "review.html", where=where, item=where.item, ev=shown, filters=filters,
+                           folders=self.wb.scanned_folders(),
                            filter_query=review.filters_query(filters), keys=review.KEYS,
-                           text=Markup(marked(where.item.text, where.item.spans, where.item.concept)) if where.item else "",
+                           text=Markup(marked(where.item.text, where.item.spans, where.item.concept)) if where.item
+                           else "",
                            pdf=shown is not None and self.wb.pdf_path(shown.document.doc_id) is not None,
                            message=request.query_params.get("done", ""))
 
@@ -255,7 +262,8 @@ class _Site:
                 review.skip(session, item)
                 return "Skipped."
             level = _field(form, "level")
-            made = review.record(db, session, item, action, name, level=int(level) if level and level.isdigit() else None,
+            made = review.record(db, session, item, action, name,
+                                 level=int(level) if level and level.isdigit() else None,
                                  concepts=tuple(form.getlist("concepts")))
             return f"Stored: {describe(made)}." if made else "Already decided: nothing stored again."
 
@@ -284,7 +292,7 @@ class _Site:
             decisions = db.decisions()
             stats = review_stats(db)
         disputes = [r for r in resolve(decisions).values() if r.disputed]
-        return self.render(request, "stats.html", stats=stats, disputes=disputes, decisions=len(decisions),
+        return self.render(request, "stats.html", stats=stats, disputes=disputes,
                            concepts=stats.concepts.to_dict(orient="records"),
                            reviewers=stats.reviewers.to_dict(orient="records"), folders=self.wb.scanned_folders())
 

@@ -24,6 +24,7 @@ from ..taxonomy import Taxonomy
 #: Width in pixels of a rendered page (JPEG: a tenth of the time PNG takes to encode, for the same legibility).
 RENDER_WIDTH = 1100
 JPEG_QUALITY = 85
+MAX_PIXELS = 6_000_000       # a rendered page has at most this many pixels (about 1100 x 5500)
 _BIDI_CONTROLS = {chr(c): f"U+{c:04X}" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F,
                                                   0x061C)}
 
@@ -132,19 +133,28 @@ def _lines(words: list[tuple[float, float, float, float]]) -> list[tuple[float, 
 
 
 def render_jpeg(path: Path, page_no: int, width: int = RENDER_WIDTH) -> bytes:
-    """Page ``page_no`` (1-based) of the PDF at ``path`` as a JPEG ``width`` pixels wide (callers hold the
-    workbench's render lock: PDFium is not thread-safe)."""
+    """Page ``page_no`` (1-based) of the PDF at ``path`` as a JPEG ``width`` pixels wide, at most MAX_PIXELS (a
+    page of absurd proportions is drawn smaller); b"" when the PDF has no such page or PDFium cannot draw it.
+    Callers hold the workbench's render lock: PDFium is not thread-safe."""
     import pypdfium2
 
-    pdf = pypdfium2.PdfDocument(str(path))
     try:
+        pdf = pypdfium2.PdfDocument(str(path))
+    except pypdfium2.PdfiumError:
+        return b""
+    try:
+        if not 1 <= page_no <= len(pdf):
+            return b""
         page = pdf[page_no - 1]
-        page_width, _ = page.get_size()
-        image = page.render(scale=width / max(page_width, 1.0)).to_pil()
+        page_width, page_height = (max(side, 1.0) for side in page.get_size())
+        scale = min(width / page_width, (MAX_PIXELS / (page_width * page_height)) ** 0.5)
+        image = page.render(scale=scale).to_pil()
         buffer = io.BytesIO()
         image.convert("RGB").save(buffer, format="JPEG", quality=JPEG_QUALITY)
         page.close()
         return buffer.getvalue()
+    except pypdfium2.PdfiumError:
+        return b""
     finally:
         pdf.close()
 

@@ -7,9 +7,10 @@
   ``Authorization: Bearer …`` header. Tokens are compared in constant time.
 * **Host check.** On a loopback address, a request whose Host is not a loopback name is refused, so that
   a web page cannot reach the workbench through a DNS name that points at 127.0.0.1 (DNS rebinding).
-* **Headers.** Every answer carries a Content-Security-Policy with no external source and no inline
-  script or style (``default-src 'none'``; scripts, styles and pictures from the workbench itself), and
-  forbids framing, MIME sniffing and referrers to other sites.
+* **Headers.** Every page carries a Content-Security-Policy with no external source and no inline
+  script or style (``default-src 'none'``; scripts, styles and pictures from the workbench itself); the PDF
+  itself a policy its viewer can work under (``PDF_CSP``: no script either). Every answer forbids framing,
+  MIME sniffing and referrers to other sites.
 * **CSRF.** Every form carries the browser session's secret (:func:`csrf_ok` checks it; session cookies
   are ``SameSite=Strict`` and ``HttpOnly``), and a POST whose Origin is another site is refused.
 """
@@ -26,17 +27,22 @@ from urllib.parse import parse_qsl, urlencode
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+#: The PDF itself (opened in the browser's PDF viewer, whose page needs inline styles and the PDF as a plugin's data):
+#: still no script and nothing from elsewhere. With the pages' policy Chromium's viewer shows a blank page.
+PDF_CSP = "default-src 'none'; object-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 HEADERS = [
-    (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"same-origin"),       # "no-referrer" would make form POSTs carry "Origin: null"
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"cross-origin-resource-policy", b"same-origin"),
 ]
+CSP_HEADER = (b"content-security-policy", CSP.encode())
 TOKEN_COOKIE = "ndc_token"
 SESSION_COOKIE = "ndc_session"
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1", "[::1]"}
+#: Paths whose answers need no browser session (no new one is made for them).
+STATELESS = ("/static/", "/page/", "/pdf/")
 
 
 def new_token() -> str:
@@ -117,7 +123,7 @@ class Guard:
             await _refuse(send, 403, "Refused", "A form sent from another site is refused (CSRF protection).")
             return
         session = self.sessions.get(jar.get(SESSION_COOKIE))
-        if session is None:
+        if session is None and not scope.get("path", "/").startswith(STATELESS):
             session = self.sessions.new()
             set_cookies.append(cookie_header(SESSION_COOKIE, session.id))
         scope.setdefault("state", {})["session"] = session
@@ -125,7 +131,9 @@ class Guard:
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
                 message = dict(message)
-                message["headers"] = [*message.get("headers", []), *HEADERS, *set_cookies]
+                given = list(message.get("headers", []))
+                policy = [] if any(k.lower() == b"content-security-policy" for k, _ in given) else [CSP_HEADER]
+                message["headers"] = [*given, *policy, *HEADERS, *set_cookies]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -153,14 +161,14 @@ async def _refuse(send, status: int, title: str, text: str) -> None:
     body = (f"<!doctype html><meta charset=utf-8><title>{escape(title)}</title><h1>{escape(title)}</h1>"
             f"<p>{escape(text)}</p>").encode()
     await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"text/html; charset=utf-8"), *HEADERS]})
+                "headers": [(b"content-type", b"text/html; charset=utf-8"), CSP_HEADER, *HEADERS]})
     await send({"type": "http.response.body", "body": body})
 
 
 async def _redirect(send, location: str, extra: list[tuple[bytes, bytes]]) -> None:
     await send({"type": "http.response.start", "status": 303,
-                "headers": [(b"location", location.encode("latin-1", "replace")), *HEADERS, *extra]})
+                "headers": [(b"location", location.encode("latin-1", "replace")), CSP_HEADER, *HEADERS, *extra]})
     await send({"type": "http.response.body", "body": b""})
 
 
-__all__ = ["CSP", "SESSION_COOKIE", "TOKEN_COOKIE", "Guard", "csrf_ok", "is_loopback", "new_token"]
+__all__ = ["CSP", "PDF_CSP", "SESSION_COOKIE", "TOKEN_COOKIE", "Guard", "csrf_ok", "is_loopback", "new_token"]

@@ -141,7 +141,7 @@ class Workbench:
                     if not search_index.is_fresh(db):
                         search_index.build(db)
                 fresh = True
-            elif not fresh and not _index_exists(db):
+            elif not fresh and not search_index.exists(db):
                 return [], False
             return search_index.search(db, text, limit=limit), fresh
 
@@ -174,10 +174,6 @@ def _is_document(path: Path, doc_id: str, n_bytes: int) -> bool:
         return fingerprint(path)[0] == doc_id
     except (OSError, InputFileError):
         return False
-
-
-def _index_exists(db: Store) -> bool:
-    return db.db.execute("SELECT 1 FROM sqlite_master WHERE name='passage_search'").fetchone() is not None
 
 
 def overview_frame(tables: Tables, *, all_versions: bool) -> pd.DataFrame:

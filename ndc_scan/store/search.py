@@ -36,6 +36,11 @@ def _state(db: Store) -> str:
     return f"{count}:{extracted!r}"
 
 
+def exists(db: Store) -> bool:
+    """Whether the index was ever built in this store."""
+    return db.db.execute(f"SELECT 1 FROM sqlite_master WHERE name='{_TABLE}'").fetchone() is not None
+
+
 def is_fresh(db: Store) -> bool:
     """Whether the index exists and was built from the passages the store holds now."""
     row = db.db.execute("SELECT value FROM meta WHERE key='search_index'").fetchone()
@@ -94,4 +99,4 @@ def search(db: Store, text: str, *, limit: int = 500) -> list[Row]:
             WHERE {_TABLE} MATCH ? ORDER BY rank LIMIT ?""", (MARK_START, MARK_END, query, limit))
 
 
-__all__ = ["MARK_END", "MARK_START", "SEARCH_KINDS", "build", "fts_query", "is_fresh", "search"]
+__all__ = ["MARK_END", "MARK_START", "SEARCH_KINDS", "build", "exists", "fts_query", "is_fresh", "search"]
