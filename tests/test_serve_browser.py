@@ -18,13 +18,11 @@ from urllib.parse import quote
 
 import pytest
 
-from ndc_scan.report.brief_files import chromium_path
 from ndc_scan.serve.app import create_app
 from ndc_scan.serve.workbench import Workbench
 from ndc_scan.store import Store
 
 from .conftest import ROOT, SAMPLE
-from .test_report_gap import skip_or_fail
 
 pytestmark = pytest.mark.slow
 SHOTS = ROOT / "docs" / "screenshots"
@@ -71,21 +69,6 @@ def store(workbench_scan, tmp_path_factory):
 def live(store):
     with LiveServer(create_app(Workbench(store))) as server:
         yield server
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = chromium_path()
-    if executable is None:
-        skip_or_fail("Chromium not found (apt-get install chromium, or set NDC_SCAN_CHROMIUM); .ci/run installs it")
-    try:
-        import playwright.sync_api as playwright_api
-    except ImportError:
-        skip_or_fail("Playwright not installed: pip install -e '.[test]'")
-    with playwright_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-        yield launched
-        launched.close()
 
 
 class Watched:
