@@ -466,3 +466,27 @@ def test_serve_refuses_a_port_in_use(workbench_store):
     assert result.exit_code == 2
     assert f"cannot listen on 127.0.0.1:{port}" in result.output and "pass --port with another number" in result.output
     assert server.urls("::1", 8765, None) == ["http://[::1]:8765/"]
+
+
+def test_a_word_ndc_is_cited_by_section_and_paragraph_without_a_page_picture(tmp_path):
+    """A Word NDC has no pages: its evidence names the section and paragraph, shows no page picture and serves no
+    PDF; it has no word boxes, and a re-scan still reads nothing again."""
+    from ndc_scan import scan
+
+    from .conftest import FIXTURES
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "NER_indc_2015.docx").write_bytes((FIXTURES / "NER_indc_2015.docx").read_bytes())
+    store = tmp_path / "store.sqlite"
+    scan([inputs], out=None, store=store, ocr=False)
+    with Store(store, create=False) as db:
+        label = next(r for r in db.labels_that_count() if r["concept"] == "land_restoration")
+        assert db.page_boxes(label["doc_id"], label["page_no"]) is None
+    page = client(store).get(f"/evidence/{label['passage_id']}?concept=land_restoration")
+    assert page.status_code == 200 and "is a Word, HTML or text NDC: it has no pages" in page.text
+    assert re.search(r"› NER_indc_2015.docx › (“[^<]+” )?¶ \d+</nav>", page.text)
+    assert '<img src="/page/' not in page.text and "--pdfs FOLDER" not in page.text
+    assert client(store).get(f"/pdf/{label['doc_id']}").status_code == 404
+    assert "NER_indc_2015.docx · " in client(store).get("/search?q=restauration").text
+    assert scan([inputs], out=None, store=store, ocr=False).extracted == 0

@@ -22,9 +22,9 @@ class Cell:
 
     level: Optional[int]          # None: the document could not be read
     word: str
-    pages: str                    # "3;7;12"
+    locators: str                 # "p. 3, 7, 12", or "“Soils” ¶ 2, 5" in a document without pages
     quote: str = ""
-    page: Optional[int] = None
+    where: str = ""               # where the quote is: "p. 7" or "“Soils” ¶ 2"
     passage_id: str = ""
     to_review: int = 0
     reviewed: str = ""
@@ -74,9 +74,9 @@ def country_page(tables: Tables, iso3: str, taxonomy: Taxonomy) -> Optional[Coun
         top = best.get((row.doc_id, row.concept))
         level = None if pd.isna(row.level) else int(row.level)
         cells[(row.doc_id, row.concept)] = Cell(
-            level=level, word=level_word(row.level), pages=row.pages or "",
+            level=level, word=level_word(row.level), locators=row.locators or "",
             quote=quote(top["text"], top["matched_terms"]) if top is not None else "",
-            page=int(top["page"]) if top is not None else None,
+            where=str(top["locator"]) if top is not None else "",
             passage_id=str(top["passage_id"]) if top is not None else "", to_review=int(row.to_review),
             reviewed=row.reviewed or "")
     gaps = tables.gaps[tables.gaps["doc_id"] == latest_id]

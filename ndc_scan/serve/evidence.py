@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..aggregate.decisions import Resolution, resolve
+from ..aggregate.locators import Locators
 from ..records import LEVEL_NAMES, Document, PageBoxes, Passage, review_words
 from ..report.plain import terms_in_words
 from ..review.queue import NEIGHBOUR_KINDS
@@ -71,6 +72,10 @@ class Evidence:
     targets: list[dict] = field(default_factory=list)
     before: Optional[Passage] = None
     after: Optional[Passage] = None
+    pageless: bool = False                       # a Word, HTML or text NDC: no page to show
+    where: str = ""                              # "p. 7", or "“4.2 Agriculture” ¶ 3" in a document without pages
+    where_before: str = ""
+    where_after: str = ""
 
 
 def evidence(db: Store, passage_id: str, concept: Optional[str], taxonomy: Taxonomy) -> Optional[Evidence]:
@@ -101,6 +106,11 @@ def evidence(db: Store, passage_id: str, concept: Optional[str], taxonomy: Taxon
     if position is not None:
         shown.before = neighbours[position - 1] if position > 0 else None
         shown.after = neighbours[position + 1] if position + 1 < len(neighbours) else None
+    where = Locators.for_store(db, [passage.doc_id])
+    shown.pageless = where.pageless(passage.doc_id)
+    shown.where = where(passage.doc_id, passage.page_no)
+    shown.where_before = where(passage.doc_id, shown.before.page_no) if shown.before else ""
+    shown.where_after = where(passage.doc_id, shown.after.page_no) if shown.after else ""
     return shown
 
 

@@ -25,6 +25,7 @@ import pandas as pd
 from ..aggregate.citations import load_catalogs
 from ..aggregate.coverage import latest_documents
 from ..aggregate.groups import income_of, region_of
+from ..aggregate.locators import Locators, format_of_extractor
 from ..aggregate.tables import Tables
 from ..errors import InputFileError, NdcScanError
 from ..pipeline import load_tables
@@ -133,7 +134,8 @@ class Workbench:
     # ------------------------------------------------------------------ search
 
     def search(self, text: str, *, limit: int = 500) -> tuple[list[dict], bool]:
-        """(hits, index_fresh): the index is made again first when the passages changed and no scan is writing."""
+        """(hits, index_fresh): the index is made again first when the passages changed and no scan is writing.
+        Each hit has ``where`` ("p. 7", or "“Soils” ¶ 2" in a document without pages)."""
         with self.store() as db:
             fresh = search_index.is_fresh(db)
             if not fresh and self.scan_pid() is None:
@@ -143,19 +145,23 @@ class Workbench:
                 fresh = True
             elif not fresh and not search_index.exists(db):
                 return [], False
-            return search_index.search(db, text, limit=limit), fresh
+            hits = search_index.search(db, text, limit=limit)
+            where = Locators.for_store(db, sorted({hit["doc_id"] for hit in hits}))
+            return [{**hit, "where": where(hit["doc_id"], hit["page_no"])} for hit in hits], fresh
 
     # ------------------------------------------------------------------ PDFs
 
     def pdf_path(self, doc_id: str) -> Optional[Path]:
         """The document's PDF: its stored path, else a file of the same name in ``pdf_folders``; only a file whose
-        SHA-256 is the document id (so highlights are never drawn on another file). None when none is found."""
+        SHA-256 is the document id (so highlights are never drawn on another file). None when none is found, and
+        for a Word, HTML or text NDC (it has no pages to show)."""
         if doc_id in self._pdfs:
             return self._pdfs[doc_id]
         with self.store() as db:
             document = db.document(doc_id)
+            rows = db.document_rows([doc_id])
         found = None
-        if document is not None:
+        if document is not None and format_of_extractor(rows[doc_id]["extractor"]) == "pdf":
             candidates = [Path(document.path), *(folder / document.file_name for folder in self.pdf_folders)]
             found = next((path for path in candidates if _is_document(path, doc_id, document.n_bytes)), None)
         self._pdfs[doc_id] = found

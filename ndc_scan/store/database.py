@@ -26,6 +26,7 @@ from typing import Any, Optional
 
 from ..defaults import DEFAULT_STORE
 from ..errors import NoStoreError, StoreError
+from ..read.pages import ENGINES as PDF_ENGINES
 from ..records import (
     PAGE_GARBAGE,
     PAGE_LOW_TEXT,
@@ -122,12 +123,14 @@ class Store:
     # ------------------------------------------------------------------ documents
 
     def is_current(self, doc_id: str, extractor: str, *, ocr: bool) -> bool:
-        """True when the stored extraction can be reused: same extractor, word boxes stored (schema 6), and no
-        unread page that OCR could now read."""
+        """True when the stored extraction can be reused: same extractor, the word boxes of a PDF stored (schema 6;
+        Word, HTML and text documents have none), and no unread page that OCR could now read."""
         row = self.db.execute("SELECT extractor, pages_no_text, ocr_tried, "
                               "EXISTS (SELECT 1 FROM page_boxes b WHERE b.doc_id = d.doc_id) AS boxed "
                               "FROM documents d WHERE doc_id=?", (doc_id,)).fetchone()
-        if row is None or row["extractor"] != extractor or not row["boxed"]:
+        if row is None or row["extractor"] != extractor:
+            return False
+        if not row["boxed"] and extractor.split("-")[0] in PDF_ENGINES:
             return False
         return not (ocr and row["pages_no_text"] and not row["ocr_tried"])
 
