@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Optional
@@ -46,8 +47,16 @@ def serve(store: str | Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PO
         echo("The workbench is open to the network: every request needs the token above. Stop it with Ctrl-C.")
     else:
         echo("Only this machine can open it. Stop it with Ctrl-C.")
+    threading.Thread(target=_warm_up, name="ndc-scan-warm-up", daemon=True).start()
     uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
                                   lifespan="off", server_header=False)).run()
+
+
+def _warm_up() -> None:
+    """Load what the first Reviewers and evidence pages need (scikit-learn for kappa: ~2 s; PDFium) while nobody
+    waits for it."""
+    import pypdfium2  # noqa: F401
+    import sklearn.metrics  # noqa: F401
 
 
 def urls(host: str, port: int, token: Optional[str]) -> list[str]:

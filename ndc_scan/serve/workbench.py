@@ -138,13 +138,13 @@ class Workbench:
         Each hit has ``where`` ("p. 7", or "“Soils” ¶ 2" in a document without pages)."""
         with self.store() as db:
             fresh = search_index.is_fresh(db)
-            if not fresh and self.scan_pid() is None:
+            # While a scan writes, an index that exists is used as it is (it misses what the scan adds); a store
+            # without one gets one of the documents stored so far.
+            if not fresh and (self.scan_pid() is None or not search_index.exists(db)):
                 with self._lock:                           # one build at a time
                     if not search_index.is_fresh(db):
                         search_index.build(db)
-                fresh = True
-            elif not fresh and not search_index.exists(db):
-                return [], False
+                fresh = search_index.is_fresh(db)
             hits = search_index.search(db, text, limit=limit)
             where = Locators.for_store(db, sorted({hit["doc_id"] for hit in hits}))
             return [{**hit, "where": where(hit["doc_id"], hit["page_no"])} for hit in hits], fresh
