@@ -259,3 +259,16 @@ def test_labels_that_count_are_those_of_the_latest_scan(tmp_path, canada):
         db.use_labelling([DOC_ID], "tax-a")                                  # a scan with tax-a reuses its labels
         assert [r["level"] for r in db.labels_that_count([DOC_ID])] == [1]
         assert db.labels_that_count(["0" * 64]) == []
+
+
+def test_passages_around_are_the_neighbours_in_reading_order(small_store):
+    """The workbench asks the store for a passage's neighbours instead of reading the whole document."""
+    from ndc_scan.review.queue import NEIGHBOUR_KINDS
+
+    with Store(small_store, create=False) as store:
+        for doc_id in store.document_ids():
+            passages = store.passages(doc_id, NEIGHBOUR_KINDS)
+            for i, passage in enumerate(passages):
+                expected = (passages[i - 1] if i else None, passages[i + 1] if i + 1 < len(passages) else None)
+                assert store.passages_around(passage, NEIGHBOUR_KINDS) == expected
+        assert sum(len(store.passages(d, NEIGHBOUR_KINDS)) for d in store.document_ids()) > 100

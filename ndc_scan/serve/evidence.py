@@ -101,11 +101,7 @@ def evidence(db: Store, passage_id: str, concept: Optional[str], taxonomy: Taxon
                      targets=[t for t in db.targets_of_labels([passage.doc_id]) if t["passage_id"] == passage_id])
     if boxes is not None:
         shown.boxes = highlight_boxes(boxes, passage, spans, concept, taxonomy)
-    neighbours = db.passages(passage.doc_id, NEIGHBOUR_KINDS)
-    position = next((i for i, p in enumerate(neighbours) if p.passage_id == passage_id), None)
-    if position is not None:
-        shown.before = neighbours[position - 1] if position > 0 else None
-        shown.after = neighbours[position + 1] if position + 1 < len(neighbours) else None
+    shown.before, shown.after = db.passages_around(passage, NEIGHBOUR_KINDS)
     where = Locators.for_store(db, [passage.doc_id])
     shown.pageless = where.pageless(passage.doc_id)
     shown.where = where(passage.doc_id, passage.page_no)

@@ -168,9 +168,11 @@ class Workbench:
         return found
 
     def scanned_folders(self) -> list[str]:
-        """The folders the stored documents were scanned from (for the command that refreshes the reports)."""
-        tables = self.snapshot().tables
-        return sorted({str(Path(path).parent) for path in tables.documents["path"]}) if len(tables.documents) else []
+        """The folders the stored documents were scanned from (for the command that refreshes the reports); read
+        from the store, so that asking never starts a rebuild of the tables."""
+        with self.store() as db:
+            rows = db.document_rows(db.document_ids())
+        return sorted({str(Path(row["path"]).parent) for row in rows.values()})
 
 
 def _is_document(path: Path, doc_id: str, n_bytes: int) -> bool:

@@ -241,6 +241,17 @@ class Store:
         row = self.db.execute("SELECT * FROM passages WHERE passage_id=?", (passage_id,)).fetchone()
         return None if row is None else _passage(row)
 
+    def passages_around(self, passage: Passage, kinds: Sequence[str]) -> tuple[Optional[Passage], Optional[Passage]]:
+        """The passages of ``kinds`` just before and just after ``passage`` in its document's reading order."""
+        found = []
+        for comparison, order in (("<", "DESC"), (">", "")):
+            row = self.db.execute(
+                f"SELECT * FROM passages WHERE doc_id=? AND kind IN ({_marks(kinds)}) AND (page_no {comparison} ? OR "
+                f"(page_no = ? AND start {comparison} ?)) ORDER BY page_no {order}, start {order} LIMIT 1",
+                (passage.doc_id, *kinds, passage.page_no, passage.page_no, passage.start)).fetchone()
+            found.append(None if row is None else _passage(row))
+        return found[0], found[1]
+
     def tagged_passages(self, doc_id: str) -> list[Passage]:
         """The passages that are tagged and classified (``records.TAGGED_KINDS``), in reading order."""
         return self.passages(doc_id, TAGGED_KINDS)
