@@ -7,7 +7,7 @@ SHARED ?= ../shared
 ENGINE ?=
 EVAL_SUFFIX := $(if $(ENGINE),-$(ENGINE))
 
-.PHONY: setup demo test test-fast lint scan-corpus train evaluate evaluate-dev evaluate-blind clean
+.PHONY: setup demo serve test test-fast lint scan-corpus train evaluate evaluate-dev evaluate-blind clean
 
 $(BIN)/ndc-scan: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ demo: setup
 	$(BIN)/ndc-scan scan corpora/sample --out reports --store .ndc_scan/demo.sqlite
 	@echo "Open reports/gap_report.html, reports/report.html or reports/report.xlsx; PDF and Word briefs:"
 	@echo "  $(BIN)/ndc-scan briefs --store .ndc_scan/demo.sqlite --out reports/briefs --format pdf,docx"
+
+## The workbench on the demo's store (run make demo first): http://127.0.0.1:8765/
+serve: setup
+	$(BIN)/ndc-scan serve --store .ndc_scan/demo.sqlite
 
 ## Run the test suite
 test: setup

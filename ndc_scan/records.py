@@ -108,6 +108,7 @@ class Line:
     column: int                  # 0 = full width or left column, 1 = right column
     is_table_row: bool = False   # cells separated by wide gaps, joined with " | "
     words: tuple = ()            # tuple[(x0, x1, text), ...] in reading order: where a table's columns are
+    boxes: tuple = ()            # tuple[(x0, top, x1, bottom, text), ...]: every word in the line's order (RTL too)
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,29 @@ class Block:
     kind: str                    # "heading", "paragraph", "table", "toc"
     text: str
     level: int = 0               # heading depth (1 = top) for kind "heading", else 0
+
+
+@dataclass(frozen=True)
+class PageBoxes:
+    """Where the words of a page's text stand on the page (the evidence view highlights them).
+
+    ``words`` holds ``(start, end, x0, top, x1, bottom)`` per word: offsets into ``Page.text``
+    (0-based, end-exclusive, ascending) and the word's box in PDF points from the page's top-left
+    corner, on a page of ``width`` × ``height`` points. Words the text does not hold (running
+    headers, page numbers) have no box.
+    """
+
+    width: float
+    height: float
+    words: tuple = ()            # tuple[(start, end, x0, top, x1, bottom), ...], by start
+
+    def __post_init__(self):
+        _check(self.width > 0 and self.height > 0, f"page size must be positive, got {self.width} x {self.height}")
+        _check(all(0 <= w[0] < w[1] for w in self.words), "word offsets must satisfy 0 <= start < end")
+
+    def within(self, start: int, end: int) -> list[tuple[float, float, float, float]]:
+        """Boxes ``(x0, top, x1, bottom)`` of the words that overlap the text ``start``..``end`` of the page."""
+        return [(w[2], w[3], w[4], w[5]) for w in self.words if w[0] < end and w[1] > start]
 
 
 @dataclass(frozen=True)
@@ -136,6 +160,7 @@ class Page:
     blocks: tuple = ()           # tuple[Block, ...], in reading order
     ocr: bool = False
     ocr_confidence: Optional[float] = None   # mean Tesseract confidence in [0, 1]
+    boxes: Optional[PageBoxes] = field(default=None, compare=False)   # word boxes (None: not located)
 
     def __post_init__(self):
         _check(self.page_no >= 1, f"page_no is 1-based, got {self.page_no}")

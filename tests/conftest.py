@@ -1,4 +1,4 @@
-"""Shared fixtures: the real NDC corpus beside the repository and the bundled sample."""
+"""Shared fixtures: the real NDC corpus beside the repository and the bundled sample; headless Chromium."""
 
 import os
 import shutil
@@ -57,22 +57,27 @@ def small(tmp_path):
     return folder
 
 
+def scan_copies(folder: Path, paths) -> Path:
+    """Scan copies of ``paths`` (in ``folder``/in) as `ndc-scan scan` runs by default (shipped model), without OCR;
+    return the store, ``folder``/store.sqlite."""
+    from ndc_scan import scan
+    from ndc_scan.defaults import DEFAULT_MODEL_DIR
+
+    inputs = folder / "in"
+    inputs.mkdir()
+    for path in paths:
+        shutil.copy(path, inputs / path.name)
+    scan([inputs], out=None, store=folder / "store.sqlite", model=DEFAULT_MODEL_DIR, ocr=False, jobs=2)
+    return folder / "store.sqlite"
+
+
 @pytest.fixture(scope="session")
 def small_scan(tmp_path_factory):
     """One scan of the three SMALL sample NDCs as `ndc-scan scan` runs it by default (shipped model), without OCR.
 
     Tests copy its store (``small_store``) so that a re-scan of the same files reads nothing again.
     """
-    from ndc_scan import scan
-    from ndc_scan.defaults import DEFAULT_MODEL_DIR
-
-    folder = tmp_path_factory.mktemp("small-scan")
-    inputs = folder / "in"
-    inputs.mkdir()
-    for name in SMALL:
-        shutil.copy(SAMPLE / name, inputs / name)
-    scan([inputs], out=None, store=folder / "store.sqlite", model=DEFAULT_MODEL_DIR, ocr=False, jobs=2)
-    return folder / "store.sqlite"
+    return scan_copies(tmp_path_factory.mktemp("small-scan"), [SAMPLE / name for name in SMALL])
 
 
 @pytest.fixture
@@ -98,3 +103,48 @@ def small_disk(tmp_path):
         return mount
     yield resize
     subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+FIXTURES = ROOT / "tests" / "fixtures"
+#: The workbench's documents: Niger (French; flagged labels, quantified targets), Qatar (Arabic, right to left),
+#: and a hostile PDF (markup, "javascript:" text and link, a right-to-left override) that must stay inert.
+WORKBENCH = (SAMPLE / "NER_indc_2015.pdf", SAMPLE / "QAT_indc_2015_ar.pdf", FIXTURES / "hostile_workbench.pdf")
+
+
+@pytest.fixture(scope="session")
+def workbench_scan(tmp_path_factory):
+    """One scan of WORKBENCH with the shipped model (so labels are flagged for review), without OCR."""
+    return scan_copies(tmp_path_factory.mktemp("workbench-scan"), WORKBENCH)
+
+
+@pytest.fixture
+def workbench_store(workbench_scan, tmp_path):
+    """A copy of the session's WORKBENCH scan (the PDFs stay where they were scanned)."""
+    path = tmp_path / "store.sqlite"
+    shutil.copy(workbench_scan, path)
+    return path
+
+
+def skip_or_fail(reason):
+    """Skip where the browser is missing, except in CI (CI=true), which installs it: there it is a failure."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (in CI the browser tests must run)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium driven by Playwright, one per test module (the report and workbench browser tests)."""
+    from ndc_scan.report.brief_files import chromium_path
+
+    executable = chromium_path()
+    if executable is None:
+        skip_or_fail("Chromium not found (apt-get install chromium, or set NDC_SCAN_CHROMIUM); .ci/run installs it")
+    try:
+        import playwright.sync_api as playwright_api
+    except ImportError:
+        skip_or_fail("Playwright not installed: pip install -e '.[test]'")
+    with playwright_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        yield launched
+        launched.close()

@@ -24,18 +24,11 @@ from ndc_scan.report.brief_files import chromium_path
 from ndc_scan.report.briefs import md_escape
 from ndc_scan.taxonomy import load_taxonomy
 
-from .conftest import CORPUS, SAMPLE
+from .conftest import CORPUS, SAMPLE, skip_or_fail
 
 HOSTILE = SAMPLE.parent.parent / "tests" / "fixtures" / "hostile_script.pdf"
 SCRIPT = "<script>window.__pwned=1</script>"
 IMG = '<img src=x onerror="window.__pwned=2">'
-
-
-def skip_or_fail(reason):
-    """Skip where the browser is missing, except in CI (CI=true), which installs it: there it is a failure."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (in CI the browser tests must run)")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
@@ -47,21 +40,6 @@ def reports(tmp_path_factory):
     result = scan(paths, out=out / "reports", store=out / "s.sqlite", ocr=False)
     assert not result.failures
     return out / "reports", result.tables
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = chromium_path()
-    if executable is None:
-        skip_or_fail("Chromium not found (apt-get install chromium, or set NDC_SCAN_CHROMIUM); .ci/run installs it")
-    try:
-        import playwright.sync_api as playwright_api
-    except ImportError:
-        skip_or_fail("Playwright not installed: pip install -e '.[test]'")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-        yield browser
-        browser.close()
 
 
 def open_page(browser, path):

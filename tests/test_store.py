@@ -13,7 +13,7 @@ import pytest
 from ndc_scan.errors import StoreError
 from ndc_scan.passages.segment import segment
 from ndc_scan.read.pages import read_pdf
-from ndc_scan.records import Document, DocumentMeta, Prediction
+from ndc_scan.records import Decision, Document, DocumentMeta, Prediction
 from ndc_scan.store import Store
 from ndc_scan.store.schema import SCHEMA_VERSION
 
@@ -196,6 +196,46 @@ def test_store_of_schema_4_is_labelled_again_without_reading_a_pdf(small_store):
         assert [tuple(row) for row in sql(store, labels)] == before
 
 
+@pytest.mark.slow
+def test_store_of_schema_5_keeps_working_and_gets_word_boxes_on_the_next_scan(small_store):
+    """A store of schema 5 (no word boxes) opens without loss; the next scan reads its PDFs again once to keep their
+    boxes: the same passages (same ids), labels and decisions, now with boxes; a scan after that reads nothing."""
+    import sqlite3
+
+    from ndc_scan import scan
+    from ndc_scan.defaults import DEFAULT_MODEL_DIR
+
+    passages = "SELECT passage_id, text FROM passages ORDER BY 1"
+    labels = "SELECT passage_id, concept, level, counted FROM predictions ORDER BY 1, 2"
+    with Store(small_store) as store:
+        before = ([tuple(r.values()) for r in sql(store, passages)], [tuple(r.values()) for r in sql(store, labels)])
+        label = sql(store, "SELECT p.text_hash, l.concept FROM predictions l JOIN passages p USING (passage_id)")[0]
+        store.save_decision(Decision(text_hash=label["text_hash"], concept=label["concept"], decision="accept",
+                                     reviewer="ana", decided_at="2026-12-01T10:00:00Z", level=1))
+    db = sqlite3.connect(small_store)
+    db.executescript("DROP TABLE page_boxes; UPDATE meta SET value='5' WHERE key='schema';")
+    db.commit()
+    db.close()
+    with Store(small_store) as store:
+        assert sql(store, "SELECT value FROM meta WHERE key='schema'")[0]["value"] == SCHEMA_VERSION == "6"
+        doc_id = store.document_ids()[0]
+        assert store.page_boxes(doc_id, 1) is None
+        assert not store.is_current(doc_id, "pdfplumber-2", ocr=False)
+    inputs = small_store.parent / "in"
+    inputs.mkdir()
+    for name in SMALL:
+        shutil.copy(SAMPLE / name, inputs / name)
+    result = scan([inputs], out=None, store=small_store, model=DEFAULT_MODEL_DIR, ocr=False, jobs=1)
+    assert (result.extracted, result.reused) == (len(SMALL), 0)
+    with Store(small_store) as store:
+        assert ([tuple(r.values()) for r in sql(store, passages)], [tuple(r.values()) for r in sql(store, labels)]) == before
+        assert [d.reviewer for d in store.decisions()] == ["ana"]
+        assert sql(store, "SELECT COUNT(*) AS n FROM page_boxes")[0]["n"] == sql(store, "SELECT COUNT(*) AS n FROM pages")[0]["n"]
+        assert store.page_boxes(doc_id, 1) is not None
+    again = scan([inputs], out=None, store=small_store, model=DEFAULT_MODEL_DIR, ocr=False, jobs=1)
+    assert (again.extracted, again.reused) == (0, len(SMALL))
+
+
 def test_a_reader_never_creates_a_store(tmp_path):
     from ndc_scan.errors import NoStoreError
 
@@ -281,3 +321,16 @@ def test_regression_a_full_disk_under_the_store_is_named_and_a_rerun_recovers(tm
     again = _scan_cli(tmp_path, store, *inputs)
     assert again.exit_code == 0, again.output
     assert "Scanned 3 documents" in again.output
+
+
+def test_passages_around_are_the_neighbours_in_reading_order(small_store):
+    """The workbench asks the store for a passage's neighbours instead of reading the whole document."""
+    from ndc_scan.review.queue import NEIGHBOUR_KINDS
+
+    with Store(small_store, create=False) as store:
+        for doc_id in store.document_ids():
+            passages = store.passages(doc_id, NEIGHBOUR_KINDS)
+            for i, passage in enumerate(passages):
+                expected = (passages[i - 1] if i else None, passages[i + 1] if i + 1 < len(passages) else None)
+                assert store.passages_around(passage, NEIGHBOUR_KINDS) == expected
+        assert sum(len(store.passages(d, NEIGHBOUR_KINDS)) for d in store.document_ids()) > 100

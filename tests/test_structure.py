@@ -14,7 +14,8 @@ from .conftest import ROOT
 
 PACKAGE = ROOT / "ndc_scan"
 #: Packages in pipeline order; a package may import those before it (and the top-level modules), never after.
-LAYERS = ("read", "fetch", "passages", "store", "classify", "work", "aggregate", "report", "review", "learn", "cli")
+LAYERS = ("read", "fetch", "passages", "store", "classify", "work", "aggregate", "report", "review", "learn", "serve",
+          "cli")
 #: Top-level modules, lowest first; ``pipeline`` orchestrates the stages and sits above them, below ``cli``.
 BASE = ("textnorm", "errors", "defaults", "taxonomy", "records")
 
@@ -118,11 +119,13 @@ def rank(module: str) -> tuple[int, int]:
     if parts[1] in BASE:
         return (0, BASE.index(parts[1]))
     if parts[1] == "pipeline":
-        return (len(LAYERS), 0)                         # above every stage, below cli
+        return (len(LAYERS), 0)                         # above every stage, below serve and cli
+    if parts[1] == "serve":
+        return (len(LAYERS) + 1, 0)                     # the web app: over the pipeline, like the command line
     if parts[1] == "cli":
-        return (len(LAYERS) + 1, 0)
-    if parts[1] == "__main__":
         return (len(LAYERS) + 2, 0)
+    if parts[1] == "__main__":
+        return (len(LAYERS) + 3, 0)
     return (1 + LAYERS.index(parts[1]), 0)
 
 

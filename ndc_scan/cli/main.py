@@ -35,6 +35,7 @@ from .common import run as _run
 from .fetch import fetch
 from .reports import briefs, compare
 from .review import review
+from .serve import serve
 
 #: --jobs above this many per core is capped: each reader may take --max-memory, and reading is CPU-bound.
 JOBS_PER_CORE = 4
@@ -363,3 +364,4 @@ main.add_command(review)
 main.add_command(briefs)
 main.add_command(compare)
 main.add_command(fetch)
+main.add_command(serve)

@@ -202,11 +202,12 @@ def make_line(words: list, column: int) -> Line:
     size = statistics.median(sizes)
     rtl = sum(1 for w in words if _rtl(w["text"])) * 2 > len(words)
     ordered = sorted(words, key=lambda w: -w["x0"] if rtl else w["x0"])
-    parts, cells, boxes = [], 0, []
+    parts, cells, boxes, placed = [], 0, [], []
     for i, word in enumerate(ordered):
         visual = _rtl(word["text"]) and not word.get("logical")   # OCR words are in reading order
         text = textnorm.word_in_reading_order(word["text"]) if visual else word["text"]
         boxes.append((word["x0"], word["x1"], textnorm.normalise(text)))
+        placed.append((word["x0"], word["top"], word["x1"], word["bottom"], boxes[-1][2]))
         if i:
             prev = ordered[i - 1]
             gap = (prev["x0"] - word["x1"]) if rtl else (word["x0"] - prev["x1"])
@@ -223,7 +224,7 @@ def make_line(words: list, column: int) -> Line:
     return Line(text=text, x0=min(w["x0"] for w in words), x1=max(w["x1"] for w in words),
                 top=min(w["top"] for w in words), bottom=max(w["bottom"] for w in words),
                 size=round(size, 1), bold=bold, column=column, is_table_row=cells >= 1,
-                words=() if rtl else tuple(boxes))
+                words=() if rtl else tuple(boxes), boxes=tuple(placed))
 
 
 def _rtl(text: str) -> bool:

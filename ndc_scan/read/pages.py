@@ -37,6 +37,7 @@ from ..records import (
 )
 from . import layout
 from . import ocr as ocr_stage
+from .boxes import BLOCK_SEPARATOR, locate
 from .metadata import detect_language
 from .pdfium import document_info, page_words
 from .tables import table_rows
@@ -315,10 +316,12 @@ def build_pages(doc_id: str, raw_pages: list[_RawPage]) -> list[Page]:
         margin = {id(line) for line in _margin_lines(raw)}
         lines = [line for line in raw.lines
                  if not (id(line) in margin and (_furniture_key(line.text) in furniture or _PAGE_NUMBER.match(line.text)))]
-        blocks = tuple(_blocks(lines, body_size, vocabulary))
-        text = "\n\n".join(block.text for block in blocks)
+        grouped = list(_blocks(lines, body_size, vocabulary))
+        blocks = tuple(block for block, _ in grouped)
+        text = BLOCK_SEPARATOR.join(block.text for block in blocks)
         pages.append(Page(doc_id=doc_id, page_no=number, text=text, n_chars=raw.n_chars, quality=_quality(raw),
-                          blocks=blocks, ocr=raw.ocr, ocr_confidence=raw.ocr_confidence))
+                          blocks=blocks, ocr=raw.ocr, ocr_confidence=raw.ocr_confidence,
+                          boxes=locate(grouped, raw.width, raw.height)))
     return pages
 
 
@@ -376,8 +379,8 @@ def _heading_level(line: Line, body_size: float) -> int:
     return 3
 
 
-def _blocks(lines: list, body_size: float, vocabulary: set) -> Iterator[Block]:
-    """Group lines into heading, paragraph, table and table-of-contents blocks."""
+def _blocks(lines: list, body_size: float, vocabulary: set) -> Iterator[tuple[Block, list[Line]]]:
+    """Group lines into heading, paragraph, table and table-of-contents blocks (each with its lines)."""
     kind, level = "paragraph", 0
     buffer: list[Line] = []
     previous: Optional[Line] = None
@@ -396,13 +399,13 @@ def _blocks(lines: list, body_size: float, vocabulary: set) -> Iterator[Block]:
             or (this_kind == "paragraph" and _paragraph_break(previous, line))
         )
         if new_block and buffer:
-            yield _make_block(kind, buffer, level, vocabulary)
+            yield _make_block(kind, buffer, level, vocabulary), buffer
             buffer = []
         kind, level = this_kind, heading
         buffer.append(line)
         previous = line
     if buffer:
-        yield _make_block(kind, buffer, level, vocabulary)
+        yield _make_block(kind, buffer, level, vocabulary), buffer
 
 
 def _paragraph_break(previous: Line, line: Line) -> bool:

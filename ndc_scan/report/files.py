@@ -37,7 +37,7 @@ def write_all(tables: Tables, out: Path, *, taxonomy: Taxonomy) -> list[Path]:
     paths = []
     for name, file_name in CSV_TABLES.items():
         with written(out / file_name) as path:
-            _neutralised(tables[name]).to_csv(path, index=False, encoding="utf-8")
+            neutralised(tables[name]).to_csv(path, index=False, encoding="utf-8")
         paths.append(out / file_name)
     paths.append(write_excel(tables, out / "report.xlsx", taxonomy=taxonomy))
     with written(out / "report.html") as path:
@@ -56,7 +56,7 @@ def neutralise(value):
     return value
 
 
-def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:
+def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
     """Text cells that Excel or LibreOffice would run as formulas get a leading apostrophe (CSV injection)."""
     return map_text(frame, neutralise)
 
@@ -74,7 +74,7 @@ def write_excel(tables: Tables, path: Path, *, taxonomy: Taxonomy) -> Path:
         pd.DataFrame(readme, columns=["sheet", "column", "what it holds"]).to_excel(writer, sheet_name="README",
                                                                                  index=False)
         for name, frame in frames.items():
-            map_text(_neutralised(frame), excel_cell).to_excel(writer, sheet_name=name, index=False)
+            map_text(neutralised(frame), excel_cell).to_excel(writer, sheet_name=name, index=False)
             excel.style_sheet(writer.sheets[name], frame)
         excel.style_sheet(writer.sheets["README"], pd.DataFrame(readme, columns=["sheet", "column", "what it holds"]))
     return path

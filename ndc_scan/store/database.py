@@ -17,6 +17,8 @@ import fcntl
 import json
 import os
 import sqlite3
+import struct
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -24,6 +26,7 @@ from typing import Any, Optional, TypeVar
 
 from ..defaults import DEFAULT_STORE
 from ..errors import NoStoreError, StoreError
+from ..read.pages import ENGINES as PDF_ENGINES
 from ..records import (
     PAGE_GARBAGE,
     PAGE_LOW_TEXT,
@@ -37,11 +40,13 @@ from ..records import (
     Labelling,
     Match,
     Page,
+    PageBoxes,
     Passage,
     Prediction,
     ScannedDocument,
 )
 from ..textnorm import shown_name
+from .boxes import pack_boxes, unpack_boxes
 from .schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION
 
 T = TypeVar("T")
@@ -128,10 +133,14 @@ class Store:
     # ------------------------------------------------------------------ documents
 
     def is_current(self, doc_id: str, extractor: str, *, ocr: bool) -> bool:
-        """True when the stored extraction can be reused: same extractor, and no unread page that OCR could now read."""
-        row = self.db.execute("SELECT extractor, pages_no_text, ocr_tried FROM documents WHERE doc_id=?",
-                              (doc_id,)).fetchone()
+        """True when the stored extraction can be reused: same extractor, the word boxes of a PDF stored (schema 6;
+        Word, HTML and text documents have none), and no unread page that OCR could now read."""
+        row = self.db.execute("SELECT extractor, pages_no_text, ocr_tried, "
+                              "EXISTS (SELECT 1 FROM page_boxes b WHERE b.doc_id = d.doc_id) AS boxed "
+                              "FROM documents d WHERE doc_id=?", (doc_id,)).fetchone()
         if row is None or row["extractor"] != extractor:
+            return False
+        if not row["boxed"] and extractor.split("-")[0] in PDF_ENGINES:
             return False
         return not (ocr and row["pages_no_text"] and not row["ocr_tried"])
 
@@ -167,6 +176,14 @@ class Store:
             fcntl.lockf(handle, fcntl.LOCK_UN)
             handle.close()
 
+    def change_stamp(self) -> tuple:
+        """A value that changes whenever a scan or a reviewer changes what the store holds (cheap to read)."""
+        row = self.db.execute(
+            "SELECT (SELECT COUNT(*) FROM documents), (SELECT TOTAL(extracted_at) FROM documents), "
+            "(SELECT TOTAL(tagged_at) FROM tagged), (SELECT COUNT(*) FROM decisions), "
+            "(SELECT COALESCE(MAX(id), 0) FROM decisions)").fetchone()
+        return tuple(row)
+
     def save_document(self, document: Document, pages: Sequence[Page], passages: Sequence[Passage], extractor: str,
                       pdf_info: Mapping[str, str], *, ocr: bool = False) -> None:
         """Write a document with its pages and passages in one transaction (replacing older rows)."""
@@ -201,6 +218,9 @@ class Store:
             "INSERT OR REPLACE INTO passages VALUES (?,?,?,?,?,?,?,?,?)",
             [(p.passage_id, p.doc_id, p.page_no, p.start, p.end, p.text, p.heading_path, p.kind, p.text_hash)
              for p in passages])
+        self.db.executemany("INSERT INTO page_boxes VALUES (?,?,?,?,?)",
+                            [(p.doc_id, p.page_no, p.boxes.width, p.boxes.height, pack_boxes(p.boxes))
+                             for p in pages if p.boxes is not None])
         self.db.execute("DELETE FROM failures WHERE path=?", (document.path,))
 
     def update_meta(self, document: Document) -> None:
@@ -233,11 +253,32 @@ class Store:
         return [Page(doc_id=r["doc_id"], page_no=r["page_no"], text=r["text"], n_chars=r["n_chars"],
                      quality=r["quality"], ocr=bool(r["ocr"]), ocr_confidence=r["ocr_confidence"]) for r in rows]
 
+    def page_boxes(self, doc_id: str, page_no: int) -> Optional[PageBoxes]:
+        """The word boxes of a page; None when the store has none (scanned before schema 6: scan again)."""
+        row = self.db.execute("SELECT width, height, words FROM page_boxes WHERE doc_id=? AND page_no=?",
+                              (doc_id, page_no)).fetchone()
+        return None if row is None else unpack_boxes(row["width"], row["height"], row["words"])
+
     def passages(self, doc_id: str, kinds: Sequence[str] = PASSAGE_KINDS) -> list[Passage]:
         """The passages of a document of the given kinds, in reading order."""
         rows = self.db.execute(f"SELECT * FROM passages WHERE doc_id=? AND kind IN ({_marks(kinds)}) "
                                "ORDER BY page_no, start", (doc_id, *kinds))
         return [_passage(r) for r in rows]
+
+    def passage(self, passage_id: str) -> Optional[Passage]:
+        row = self.db.execute("SELECT * FROM passages WHERE passage_id=?", (passage_id,)).fetchone()
+        return None if row is None else _passage(row)
+
+    def passages_around(self, passage: Passage, kinds: Sequence[str]) -> tuple[Optional[Passage], Optional[Passage]]:
+        """The passages of ``kinds`` just before and just after ``passage`` in its document's reading order."""
+        found = []
+        for comparison, order in (("<", "DESC"), (">", "")):
+            row = self.db.execute(
+                f"SELECT * FROM passages WHERE doc_id=? AND kind IN ({_marks(kinds)}) AND (page_no {comparison} ? OR "
+                f"(page_no = ? AND start {comparison} ?)) ORDER BY page_no {order}, start {order} LIMIT 1",
+                (passage.doc_id, *kinds, passage.page_no, passage.page_no, passage.start)).fetchone()
+            found.append(None if row is None else _passage(row))
+        return found[0], found[1]
 
     def tagged_passages(self, doc_id: str) -> list[Passage]:
         """The passages that are tagged and classified (``records.TAGGED_KINDS``), in reading order."""
@@ -292,6 +333,20 @@ class Store:
                             (failure.path, failure.error, failure.problem, failure.remedy, time.time()))
 
     # ------------------------------------------------------------------ review decisions
+
+    @contextlib.contextmanager
+    def immediate(self) -> Iterator[Store]:
+        """Hold the store's write lock (BEGIN IMMEDIATE) over a read-then-write that no other writer may split (two
+        browsers deciding the same label); committed at the end, rolled back on an error."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            if self.db.in_transaction:
+                self.db.rollback()
+            raise
+        if self.db.in_transaction:
+            self.db.commit()
 
     def save_decision(self, decision: Decision, *, source: str = "") -> int:
         """Store one decision in its own transaction (a crash loses nothing already decided); return its id."""
@@ -431,6 +486,31 @@ class Store:
     def _rows(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
         return [dict(row) for row in self.db.execute(sql, tuple(params))]
 
+
+def scan_in_progress(path: str | Path) -> Optional[int]:
+    """The process id of the scan holding the store at ``path`` (``Store.lock``), or None when no scan does.
+
+    Tested with F_GETLK, which takes no lock itself, so a scan that starts at that moment is never refused.
+    """
+    lock_path = Path(path).with_name(Path(path).name + ".lock")
+    try:
+        handle = lock_path.open("rb")
+    except OSError:
+        return None                            # no lock file: no scan has ever held this store
+    with handle:
+        if sys.platform.startswith("linux"):  # struct flock: short type, whence; off_t start, len; pid_t pid
+            query = _FLOCK.pack(fcntl.F_WRLCK, os.SEEK_SET, 0, 0, 0)
+            kind, _, _, _, pid = _FLOCK.unpack(fcntl.fcntl(handle.fileno(), fcntl.F_GETLK, query))
+            return pid if kind != fcntl.F_UNLCK else None
+        try:                                   # elsewhere: a shared lock taken and given back at once
+            fcntl.lockf(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:
+            return -1
+        fcntl.lockf(handle, fcntl.LOCK_UN)
+        return None
+
+
+_FLOCK = struct.Struct("hhqqi4x")
 
 #: A result row: column name → value.
 Row = dict[str, Any]

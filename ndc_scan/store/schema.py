@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Union
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -67,6 +67,12 @@ CREATE TABLE IF NOT EXISTS decisions (
     note TEXT NOT NULL DEFAULT '', source TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS decisions_key ON decisions(text_hash, concept);
+-- Word boxes of each page (the workbench highlights passages on the page): packed by database.pack_boxes.
+CREATE TABLE IF NOT EXISTS page_boxes (
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE, page_no INTEGER NOT NULL,
+    width REAL NOT NULL, height REAL NOT NULL, words BLOB NOT NULL,
+    PRIMARY KEY (doc_id, page_no)
+);
 """
 
 #: Statements that take a store from schema version N to N + 1.
@@ -86,6 +92,8 @@ MIGRATIONS: dict[str, list[Step]] = {
         # the labelling code: labels written by older code are made again on the next scan (no PDF is read again)
         ("ALTER TABLE tagged ADD COLUMN version TEXT NOT NULL DEFAULT ''", "tagged.version", False),
     ],
+    "5": [],  # word boxes (the page_boxes table, created by the schema script): a stored document without them
+    # is read again by the next scan (Store.is_current), so boxes fill in; nothing else changes
 }
 #: A step is a statement, or (statement, "table.column", present): run only when the column is there (present=True)
 #: or only when it is not (False: the schema script, which runs first, may have made the table with it).
