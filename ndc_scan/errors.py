@@ -115,6 +115,17 @@ class InternalError(NdcScanError):
     def __str__(self) -> str:
         return f"{self.args[0]} — {self.remedy}"
 
+    def __reduce__(self):
+        # A worker process sends it to the scan by pickling; the traceback stays behind, its line does not.
+        return (_internal_error, (self.args[0], self.stage, self.problem))
+
+
+def _internal_error(message: str, stage: str, problem: str) -> InternalError:
+    error = InternalError.__new__(InternalError)
+    Exception.__init__(error, message)
+    error.stage, error.problem = stage, problem
+    return error
+
 
 _PACKAGE = Path(__file__).resolve().parent
 

@@ -250,7 +250,7 @@ class _Scanning:
         outcomes = executor.run(tasks)
         try:
             for task, outcome in outcomes:
-                if isinstance(outcome, InputFileError):
+                if isinstance(outcome, (InputFileError, InternalError)):
                     found.pop(task.key, None)        # a stored document without this scan's labels is not reported
                     self._fail(plan, task.key, task.path, outcome)
                 else:

@@ -3,7 +3,8 @@
 ``--executor dask --scheduler tcp://HOST:8786`` (or ``NDC_SCAN_SCHEDULER``) sends the tasks
 to the workers of a running cluster; without a scheduler address a ``LocalCluster`` of
 ``--jobs`` worker processes is started for the scan. The scan's ``WorkContext`` (taxonomy,
-classifier and model, reader settings) is sent to every worker once; each worker keeps its
+classifier and model, reader settings) is sent to every worker once, as a worker plugin, so that
+a worker that joins or replaces a dead one during the scan gets it too; each worker keeps its
 spaCy pipelines between tasks, reads each PDF in a child process of its own (time limit,
 crash isolation, as on one machine) and returns finished records: the store is written by
 this process only, so results are the same as a local scan's.
@@ -32,6 +33,13 @@ from typing import Any, Optional
 from ..classify.label import labels_version
 from ..errors import UnreadableFileError, UsageError, WorkerError
 from .tasks import Outcome, ReadTask, Task, WorkContext, perform
+
+try:                                            # Dask is an extra (pip install 'ndc-scan[dask]')
+    from distributed.diagnostics.plugin import WorkerPlugin
+except ImportError:                             # pragma: no cover - DaskExecutor says what to install
+    WorkerPlugin = object                       # type: ignore[assignment,misc]
+
+log = logging.getLogger(__name__)
 
 #: How many times Dask runs a task again after the worker running it died (clusters started here).
 ALLOWED_FAILURES = 1
@@ -68,7 +76,8 @@ class DaskExecutor:
                              remedy="check the address (tcp://HOST:8786) and that the scheduler is running") from exc
         try:
             self._check_workers()
-            self._context = self.client.scatter(context, broadcast=True, hash=False)
+            self._plugin = _ContextPlugin(context)
+            self.client.register_plugin(self._plugin)
         except BaseException:
             self.close()
             raise
@@ -106,7 +115,7 @@ class DaskExecutor:
             futures = []
             for task in itertools.islice(queue, n):
                 key = f"ndc-scan-{task.key}-{uuid.uuid4().hex[:12]}"
-                futures.append(self.client.submit(_perform_on_worker, self._context, task, key=key, pure=False))
+                futures.append(self.client.submit(_perform_on_worker, self._plugin.token, task, key=key, pure=False))
                 submitted[key] = task
             return futures
 
@@ -122,6 +131,11 @@ class DaskExecutor:
 
     def close(self) -> None:
         try:
+            if getattr(self, "_plugin", None) is not None and self._cluster is None:
+                try:                        # a cluster of others: do not leave the model in its workers' memory
+                    self.client.unregister_worker_plugin(self._plugin.name)
+                except Exception:           # closing anyway; the workers drop it when they stop
+                    log.debug("unregistering the worker plugin failed", exc_info=True)
             self.client.close()
         finally:
             if self._cluster is not None:
@@ -144,8 +158,34 @@ def _outcome(task: Task, status: str, result: Any) -> Outcome:
     return WorkerError(str(task.path), f"failed on the Dask cluster ({type(error).__name__}: {error})")
 
 
-def _perform_on_worker(context: WorkContext, task: Task) -> Outcome:
+#: The scans' contexts on this worker, by token (set up by _ContextPlugin).
+_CONTEXTS: dict[str, WorkContext] = {}
+
+
+class _ContextPlugin(WorkerPlugin):
+    """Puts a scan's WorkContext on every worker of the cluster, those that start later included.
+
+    (A context scattered as data is lost with the worker that held it; a plugin is set up again on each new worker.)
+    """
+
+    def __init__(self, context: WorkContext):
+        self.token = uuid.uuid4().hex
+        self.name = f"ndc-scan-context-{self.token}"
+        self.context = context
+
+    def setup(self, worker: Any) -> None:
+        _CONTEXTS[self.token] = self.context
+
+    def teardown(self, worker: Any) -> None:
+        _CONTEXTS.pop(self.token, None)
+
+
+def _perform_on_worker(token: str, task: Task) -> Outcome:
     """A Dask task: one file's work on a worker (the context is the same object for every task of the worker)."""
+    context = _CONTEXTS.get(token)
+    if context is None:
+        return WorkerError(str(task.path), f"the Dask worker on {socket.gethostname()} did not get this scan's settings",
+                           remedy="run the scan again; if it happens again, restart the Dask workers")
     if isinstance(task, ReadTask) and not Path(task.path).exists():
         return UnreadableFileError(str(task.path), f"is not found on the Dask worker on {socket.gethostname()}",
                                    remedy="workers must see the input files at the same path as the scan's "

@@ -21,7 +21,7 @@ from typing import Optional, Protocol, Union
 
 from ..classify.label import labelling
 from ..classify.protocol import Classifier
-from ..errors import InputFileError, InternalError, WorkerError
+from ..errors import InputFileError, InternalError
 from ..passages.segment import segment
 from ..passages.tag import Tagger
 from ..read.formats import extractor_for, front
@@ -64,7 +64,7 @@ class LabelTask:
 
 
 Task = Union[ReadTask, LabelTask]
-Outcome = Union[ScannedDocument, Labelling, InputFileError]
+Outcome = Union[ScannedDocument, Labelling, InputFileError, InternalError]
 
 
 class Executor(Protocol):
@@ -133,8 +133,7 @@ def perform(task: Task, context: WorkContext) -> Outcome:
         return exc
     except Exception as exc:             # a bug: the batch carries on without this file, and says so
         log.debug("processing %s failed", task.path, exc_info=True)
-        # the line InternalError gives (the stage it came from), as an input error that crosses to the parent
-        return WorkerError(task.path, InternalError(exc, path=task.path).problem, remedy=InternalError.remedy)
+        return InternalError(exc, path=task.path)     # its stage and line cross to the scan, which records it
 
 
 def _read_and_label(task: ReadTask, context: WorkContext) -> ScannedDocument:
