@@ -18,10 +18,6 @@ _UNIT = (r"(?:ha\b|hectares?|hectáreas?|hect\.|km2|km²|acres?|га\b|гект�
 QUANTITY = re.compile(rf"(?:{_NUMBER}){_SCALE}\s*(?:of |de |d')?{_UNIT}", re.IGNORECASE)
 WORD_QUANTITY = re.compile(
     r"\b(?:millions?|millones|milhões|миллион\w*)\s+(?:of\s+|d'|de\s+)?(?:ha\b|hectares?|hectáreas?|гектар\w*)", re.IGNORECASE)
-#: A share of money, not of land: "10% des coûts", "2% of GDP", "30 % du budget".
-SHARE_OF_MONEY = re.compile(
-    r"^\s*(?:of|des?|du|del|da|do|of the)?\s*(?:total\s+)?(?:co[uû]ts?|costs?|budget\w*|gdp|pib|financ\w*|"
-    r"investment\w*|investissement\w*|inversi[oó]n\w*|presupuesto|funding|fonds|recursos)", re.IGNORECASE)
 #: A currency: money is never a target.
 MONEY = re.compile(r"us\$|usd|\$|€|eur\b|euros?\b|fcfa|cfa|dollars?|d[óo]lares|долл\w*|دولار|xof|£|₹", re.IGNORECASE)
 #: A sentence end: . ! ? ; before a capital, a bullet or a dash, or a line break.
