@@ -7,7 +7,7 @@ SHARED ?= ../shared
 ENGINE ?=
 EVAL_SUFFIX := $(if $(ENGINE),-$(ENGINE))
 
-.PHONY: setup demo serve test test-fast lint scan-corpus train evaluate evaluate-dev evaluate-blind clean
+.PHONY: setup demo serve test test-fast lint scan-corpus train evaluate evaluate-dev evaluate-blind evaluate-blind2 clean
 
 $(BIN)/ndc-scan: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,15 @@ evaluate-blind: setup
 	    --out reports/eval-blind --store .ndc_scan/eval-blind.sqlite --quiet || true
 	$(BIN)/ndc-scan evaluate --store .ndc_scan/eval-blind.sqlite --documents corpora/labels/blind/documents.csv \
 	    --targets corpora/labels/blind/targets.csv --manifest corpora/labels/blind/MANIFEST.csv --out reports/eval-blind
+
+## The second blind set (corpora/labels/blind2): 8 NDCs of 4 more countries, labelled after the first was scored, for
+## what changed after that scoring. Same rules: score it once. BLIND2_PDFS: the folder of its PDFs.
+BLIND2_PDFS ?= ../blind2-pdfs
+evaluate-blind2: setup
+	$(BIN)/ndc-scan scan $$(cut -d, -f1 corpora/labels/blind2/MANIFEST.csv | tail -n +2 | sed 's|^|$(BLIND2_PDFS)/|') \
+	    --out reports/eval-blind2 --store .ndc_scan/eval-blind2.sqlite --quiet || true
+	$(BIN)/ndc-scan evaluate --store .ndc_scan/eval-blind2.sqlite --documents corpora/labels/blind2/documents.csv \
+	    --targets corpora/labels/blind2/targets.csv --manifest corpora/labels/blind2/MANIFEST.csv --out reports/eval-blind2
 
 clean:
 	rm -rf $(VENV) .ndc_scan reports/*.csv reports/*.xlsx reports/*.html *.egg-info

@@ -13,6 +13,7 @@ from .conftest import ROOT, corpus_pdf
 
 LABELS_DIR = ROOT / "corpora" / "labels"
 DOCUMENT_LABELS = ["documents.csv", "documents_dev.csv"]
+BLIND_SETS = ["blind", "blind2"]          # scored once each; never tuned on (corpora/labels/blind*/README.md)
 LEVEL_NAMES = {0: "absent", 1: "mention", 2: "commitment", 3: "quantified_target"}
 
 
@@ -20,7 +21,7 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", " ", text or "").strip()
 
 
-@pytest.mark.parametrize("name", DOCUMENT_LABELS)
+@pytest.mark.parametrize("name", DOCUMENT_LABELS + [f"{b}/documents.csv" for b in BLIND_SETS])
 def test_document_labels_are_well_formed(name):
     labels = pd.read_csv(LABELS_DIR / name, keep_default_na=False)
     for file, rows in labels.groupby("file"):
@@ -72,3 +73,21 @@ def test_no_evaluation_document_is_trained_on():
     # The 12 documents of the second check come from fitted countries (stated in the README): rules only.
     second = set(pd.read_csv(LABELS_DIR / "documents_dev.csv")["file"])
     assert len(second) == 12 and {f[:3] for f in second} <= fitted
+
+
+@pytest.mark.parametrize("blind", BLIND_SETS)
+def test_a_blind_set_shares_no_country_with_anything_tuned_on(blind):
+    """A blind set's countries are in no label file, in neither other blind set, and not in ../shared/corpora/ndc."""
+    own = set(pd.read_csv(LABELS_DIR / blind / "MANIFEST.csv")["iso3"])
+    others = {p.iso3 for p in load_labels(LABELS_DIR / "passages.jsonl")}
+    for name in ("documents.csv", "documents_dev.csv", "targets.csv"):
+        others |= {f[:3] for f in pd.read_csv(LABELS_DIR / name)["file"]}
+    for other in BLIND_SETS:
+        if other != blind:
+            others |= set(pd.read_csv(LABELS_DIR / other / "MANIFEST.csv")["iso3"])
+    shared = ROOT.parent / "shared" / "corpora" / "ndc" / "MANIFEST.csv"
+    if shared.exists():
+        others |= {f[:3] for f in pd.read_csv(shared)["file"]}
+    assert own and not own & others, sorted(own & others)
+    documents = pd.read_csv(LABELS_DIR / blind / "documents.csv")
+    assert set(documents["file"]) == set(pd.read_csv(LABELS_DIR / blind / "MANIFEST.csv")["file"])

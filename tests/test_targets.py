@@ -240,3 +240,14 @@ def test_regression_period_before_a_unit_is_no_quantity_and_no_crash():
     assert extract(text, lang="en", aim=True) == []
     found = extract("surface area of 1,536 hectares 2010-2030 per year between 2010 and 2030", lang="en", aim=True)
     assert [(t.value, t.year) for t in found] == [(1536.0, 2030)]
+
+
+@pytest.mark.parametrize("text, lang, unit, year", [
+    # "al año 2015" is "in the year 2015", not "per year" (found after the blind set was scored: BOL_indc_2015 p. 4)
+    ("Se restaurarán 52,5 millones de hectáreas al año 2030.", "es", "ha", 2030),
+    ("Se restaurarán 10.000 hectáreas al año hasta 2030.", "es", "ha/yr", 2030),
+    ("Restaurer 5 000 ha par an jusqu'en 2030", "fr", "ha/yr", 2030),
+])
+def test_regression_a_year_after_al_ano_is_a_date_not_a_rate(text, lang, unit, year):
+    found = extract(text, lang=lang)
+    assert [(t.norm_unit, t.year) for t in found] == [(unit, year)]

@@ -47,7 +47,8 @@ _EQ = r"(?:\s*-?\s*(?:eq\b\.?|e\b|equivalent|équivalent|equivalente|экв\w*\.
 _TONNE = r"(?:tonnes?|tons?|toneladas?|тонн\w*|т\b|t\b|t(?=co2|c\b|e?q?co2)|mg(?=\s?c\b))"
 _PER_HA = r"(?:\s*(?:/|per|par|por|на)\s*(?:ha\b|hectares?|hect[áa]reas?|га\b))"
 _PER_YEAR = (r"(?:\s*(?:/|per|par|por|в)\s*(?:yr|year|an|année|a[ñn]o|год)\b|\s+(?:annually|per annum|a year|each year|"
-             r"yearly|annual(?=\s+\w)|on (?:an )?annual basis|par an|chaque année|annuels?(?=\s+\w)|al año|por año|por ano|"
+             r"yearly|annual(?=\s+\w)|on (?:an )?annual basis|par an(?!\s*(?:19|20)\d\d)|chaque année|annuels?(?=\s+\w)|"
+             r"al año(?!\s*(?:19|20)\d\d)|por año|por ano|"
              r"cada año|cada ano|anuales?(?=\s+\w)|в год|ежегодно))")
 #: A word of a per-year rate (``_PER_YEAR`` as matched): the rate is per year.
 _YEAR_WORD = re.compile(r"\b(?:yr|years?|an|année|a[ñn]o|год|annually|annum|annual|annuels?|anuales?|yearly|ежегодно)\b",

@@ -1,10 +1,10 @@
 """Build the blind evaluation set's label files from the annotators' JSON files (one per document).
 
-    python corpora/labels/blind/build.py ANNOTATIONS_DIR
+    python corpora/labels/blind/build.py ANNOTATIONS_DIR [OUT_DIR]
 
-ANNOTATIONS_DIR holds ``A{1..6}/``, ``B{1..6}/`` (the two independent annotators of each batch) and ``final/``
-(the reconciled labels), one ``<DOC>.json`` per document in the format of ``BRIEF.md``. Writes, beside this
-script: ``documents.csv`` (document × concept, the format of ``documents.csv`` one folder up), ``pages.csv``
+ANNOTATIONS_DIR holds ``A<n>/``, ``B<n>/`` (the two independent annotators of batch n) and ``final/``
+(the reconciled labels), one ``<DOC>.json`` per document in the format of ``BRIEF.md``. Writes into OUT_DIR
+(default: beside this script; ``corpora/labels/blind2`` for the second set): ``documents.csv`` (document × concept, the format of ``documents.csv`` one folder up), ``pages.csv``
 (document × concept × page with the level and a quote), ``targets.csv`` (every quantified target) and
 ``agreement.json`` (agreement of the two annotators before reconciliation, per concept), and copies the JSON
 files into ``annotations/``.
@@ -30,9 +30,14 @@ def load(folder: Path) -> dict:
     return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))}
 
 
+def batches(source: Path) -> list[int]:
+    """The batch numbers n with both annotators' folders A<n> and B<n>."""
+    return sorted(int(p.name[1:]) for p in source.glob("A*") if p.name[1:].isdigit() and (source / f"B{p.name[1:]}").is_dir())
+
+
 def agreement(source: Path) -> dict:
     cells, targets_a, targets_b = [], set(), set()
-    for batch in range(1, 7):
+    for batch in batches(source):
         first, second = load(source / f"A{batch}"), load(source / f"B{batch}")
         for doc, a in first.items():
             b = second[doc]
@@ -81,7 +86,7 @@ def _round(value: float) -> float:
     return round(value, 3)
 
 
-def main(source: Path) -> None:
+def main(source: Path, out: Path = HERE) -> None:
     final = load(source / "final")
     documents, pages, targets = [], [], []
     for _doc, label in sorted(final.items()):
@@ -103,12 +108,14 @@ def main(source: Path) -> None:
                             "unit": t["unit"], "year": "" if t.get("year") is None else t["year"],
                             "conditional": "" if t.get("conditional") is None else str(bool(t["conditional"])).lower(),
                             "quote": t["quote"], "from_image": bool(t.get("from_image", False))})
-    _write(HERE / "documents.csv", documents)
-    _write(HERE / "pages.csv", pages)
-    _write(HERE / "targets.csv", targets)
-    (HERE / "agreement.json").write_text(json.dumps(agreement(source), indent=1) + "\n", encoding="utf-8")
-    for name in ("final", *(f"{s}{i}" for s in "AB" for i in range(1, 7))):
-        shutil.copytree(source / name, HERE / "annotations" / name, dirs_exist_ok=True)
+    _write(out / "documents.csv", documents)
+    _write(out / "pages.csv", pages)
+    _write(out / "targets.csv", targets)
+    (out / "agreement.json").write_text(json.dumps(agreement(source), indent=1) + "\n", encoding="utf-8")
+    if source.resolve() == (out / "annotations").resolve():
+        return                                      # rebuilt from the copies already beside it
+    for name in ("final", *(f"{s}{i}" for s in "AB" for i in batches(source))):
+        shutil.copytree(source / name, out / "annotations" / name, dirs_exist_ok=True)
 
 
 def _write(path: Path, rows: list) -> None:
@@ -119,4 +126,4 @@ def _write(path: Path, rows: list) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    main(Path(sys.argv[1]), Path(sys.argv[2]) if len(sys.argv) > 2 else HERE)

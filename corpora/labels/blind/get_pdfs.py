@@ -3,6 +3,7 @@
     git clone https://github.com/openclimatedata/indcs
     git clone https://github.com/openclimatedata/national-climate-plans
     python corpora/labels/blind/get_pdfs.py OUT_DIR indcs national-climate-plans
+    python corpora/labels/blind/get_pdfs.py --manifest corpora/labels/blind2/MANIFEST.csv OUT_DIR indcs national-climate-plans
 
 Each clone is read at the commit MANIFEST.csv names (``git show COMMIT:PATH``), so later changes to the
 repositories do not change the set. Exits 1 naming every file that is missing or whose hash differs.
@@ -19,11 +20,11 @@ from pathlib import Path
 MANIFEST = Path(__file__).resolve().parent / "MANIFEST.csv"
 
 
-def main(out: Path, clones: list[Path]) -> int:
+def main(out: Path, clones: list[Path], manifest: Path = MANIFEST) -> int:
     by_name = {clone.resolve().name: clone for clone in clones}
     out.mkdir(parents=True, exist_ok=True)
     problems = 0
-    for row in csv.DictReader(MANIFEST.open(encoding="utf-8")):
+    for row in csv.DictReader(manifest.open(encoding="utf-8")):
         clone = by_name.get(row["source_repo"].split("/")[1])
         if clone is None:
             print(f"{row['file']}: no clone of {row['source_repo']} given", file=sys.stderr)
@@ -42,4 +43,8 @@ def main(out: Path, clones: list[Path]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(Path(sys.argv[1]), [Path(p) for p in sys.argv[2:]]))
+    arguments = sys.argv[1:]
+    chosen = MANIFEST
+    if arguments[:1] == ["--manifest"]:
+        chosen, arguments = Path(arguments[1]), arguments[2:]
+    sys.exit(main(Path(arguments[0]), [Path(p) for p in arguments[1:]], chosen))
