@@ -303,6 +303,14 @@ def test_cli_fetch_dry_run_lists_names_without_downloading(tmp_path):
     assert not (tmp_path / "ndcs").exists()
 
 
+def test_regression_an_out_folder_with_terminal_escapes_is_shown_escaped(tmp_path):
+    # fetch printed --out as given: an escape sequence in it acted on the terminal (the scan escapes names since issue 14)
+    out = tmp_path / "ndcs\x1b[2J"
+    result = CliRunner().invoke(main, ["fetch", "--party", "KEN", "--latest", "--dry-run", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "ndcs\\x1b[2J/" in result.output
+
+
 @pytest.mark.parametrize("args, message", [
     (["--kind", "ndc9"], "Invalid value for '--kind'"),
     (["--since", "last year"], "--since last year: not a date"),

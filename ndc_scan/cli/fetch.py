@@ -20,6 +20,7 @@ from ..read.metadata import LANGUAGE_NAMES
 from ..records import ADDENDUM, DOCUMENT_KINDS
 from .common import Bar
 from .common import country as _country
+from .common import echo as _echo
 from .common import run as _run
 
 REGISTRY = DATA_DIR / "unfccc_ndc_registry_catalog.csv"
@@ -77,7 +78,7 @@ def fetch(ctx, catalog, out, latest, parties, kinds, languages, since, base_url,
     """
     bad = [lang for lang in languages if LANGUAGE_NAMES.get(lang.lower(), lang.lower()) not in _LANGUAGES]
     if bad:
-        click.echo(f"error: --language {', '.join(bad)}: not one of {', '.join(_LANGUAGES)}", err=True)
+        _echo(f"error: --language {', '.join(bad)}: not one of {', '.join(_LANGUAGES)}", err=True)
         ctx.exit(2)
     selection = _run(ctx, lambda: Selection(
         latest=latest, parties=tuple(_country(ctx, p, "--party") for p in parties), kinds=tuple(kinds),
@@ -90,8 +91,8 @@ def fetch(ctx, catalog, out, latest, parties, kinds, languages, since, base_url,
             return run_fetch(catalog, out, selection, base_url=base_url, settings=settings, progress=bar,
                              dry_run=dry_run)
         except KeyboardInterrupt:
-            click.echo(f"\ninterrupted: every file finished so far is in {out}/ and {FETCHED}; run the same command "
-                       "again to carry on (an unfinished file continues where it stopped)", err=True)
+            _echo(f"\ninterrupted: every file finished so far is in {out}/ and {FETCHED}; run the same command "
+                  "again to carry on (an unfinished file continues where it stopped)", err=True)
             ctx.exit(130)
             raise AssertionError("unreachable: ctx.exit raises") from None     # pragma: no cover
 
@@ -102,8 +103,8 @@ def fetch(ctx, catalog, out, latest, parties, kinds, languages, since, base_url,
             bar.finish()
     if dry_run:
         for line in describe(result.selected, result.names):
-            click.echo(line)
-        click.echo(f"{len(result.selected)} document(s) would be fetched into {out}/", err=True)
+            _echo(line)
+        _echo(f"{len(result.selected)} document(s) would be fetched into {out}/", err=True)
         return
     if not quiet:
         _summary(result, out)
@@ -112,7 +113,7 @@ def fetch(ctx, catalog, out, latest, parties, kinds, languages, since, base_url,
 
 
 def _summary(result: FetchResult, out: str) -> None:
-    echo = lambda text="": click.echo(text, err=True)
+    echo = lambda text="": _echo(text, err=True)
     speed = result.n_bytes / result.seconds / 2**20 if result.seconds else 0.0
     echo(f"Fetched {len(result.fetched)} of {len(result.selected)} document(s) into {shown_path(out)} "
          f"({result.n_bytes / 2**20:.1f} MB in {result.seconds:.1f} s, {speed:.2f} MB/s); "

@@ -17,6 +17,7 @@ from ..report.compare import write_compare
 from ..report.gap import all_briefs, reviewed_count
 from ..taxonomy import load_taxonomy
 from .common import country as _country
+from .common import echo as _echo
 from .common import run as _run
 
 
@@ -49,13 +50,13 @@ def briefs(ctx, store, out, formats, countries, engine):
     tax = load_taxonomy()
     found = [b for b in all_briefs(tables, tax) if not wanted or b.iso3 in wanted]
     if wanted - {b.iso3 for b in found}:
-        click.echo(f"error: not in {store}: {', '.join(sorted(wanted - {b.iso3 for b in found}))}: scan its NDC first",
-                   err=True)
+        _echo(f"error: not in {store}: {', '.join(sorted(wanted - {b.iso3 for b in found}))}: scan its NDC first",
+              err=True)
         ctx.exit(2)
     written = _run(ctx, lambda: write_briefs(found, Path(out), chosen, source=label_source(tables.passages),
                                              reviewed=reviewed_count(tables.passages), engine=engine))
-    click.echo(f"Wrote {len(written)} file(s) for {len(found)} countr{'y' if len(found) == 1 else 'ies'} into {out}/ "
-               f"({', '.join(chosen)}).")
+    _echo(f"Wrote {len(written)} file(s) for {len(found)} countr{'y' if len(found) == 1 else 'ies'} into {out}/ "
+          f"({', '.join(chosen)}).")
 
 
 @click.command()
@@ -78,7 +79,7 @@ def compare(ctx, countries, store, out):
     codes = [_country(ctx, c, "country") for c in countries]
     tables = _run(ctx, lambda: load_tables(store))
     written = _run(ctx, lambda: write_compare(tables, codes, Path(out), taxonomy=load_taxonomy()))
-    click.echo("Wrote " + ", ".join(str(p) for p in written))
+    _echo("Wrote " + ", ".join(str(p) for p in written))
 
 
 __all__ = ["briefs", "compare"]
