@@ -229,6 +229,8 @@ __all__ = ["CARBON_TO_CO2", "NORM_UNITS", "Target", "extract", "parse_number", "
 
 # ---------------------------------------------------------------------------------------------- ties to concepts
 
+#: A table cell this short holds a figure, not prose: its target counts for the row's subject (the first cell).
+SHORT_CELL = 80
 #: Where two quantities of one clause share it: a conjunction or a comma between them.
 _SPLIT = re.compile(r",|;|\band\b|\bet\b|\by\b|\be\b|\bи\b|\bو", re.IGNORECASE)
 _HEADING_YEAR = re.compile(rf"(?<![\d])(?:19|20)\d\d\s*[-–]\s*{_YEAR}(?!\d)|(?<![\d.,]){_YEAR}(?![\d.,]\d)")
@@ -259,8 +261,27 @@ def tie_targets(text: str, spans: Sequence[tuple[int, int, str]], *, lang: str =
     for target in found:
         s_start, s_end = next(((a, b) for a, b in bounds if a <= target.start < b), (0, len(text)))
         c_start, c_end = _clause(plain, target, quantity_spans, s_start, s_end)
-        concepts = tuple(sorted({c for start, end, c in spans if start < c_end and end > c_start}))
-        tie = "row" if table and " | " in plain[s_start:s_end] else "clause"
+        row = _row(plain, target.start) if table else None
+        if row is not None:
+            # In a table row, a target counts for the concepts of its own cell, else for those of the row's first
+            # cell (the row's subject: "Agroforestry | 30 000 ha"), never for a neighbouring cell's.
+            cell_start, cell_end = _cell(plain, target.start, row)
+            c_start, c_end = max(c_start, cell_start), min(c_end, cell_end)
+            concepts = _concepts_in(spans, c_start, c_end)
+            header_end = plain.find(" | ", row[0], row[1])
+            short = cell_end - cell_start <= SHORT_CELL
+            if not concepts and short and target.start > header_end:
+                concepts = _concepts_in(spans, row[0], header_end)
+            tie = "row"
+            if not concepts and not short:              # a cell of prose: its sentence's one concept, as in prose
+                in_sentence = set(_concepts_in(spans, max(s_start, cell_start), min(s_end, cell_end)))
+                concepts, tie = (tuple(in_sentence), "sentence") if len(in_sentence) == 1 else ((), tie)
+            if not concepts:
+                continue
+            tied.append((_with_context_year(target, plain, s_start, heading_path, table), concepts, tie))
+            continue
+        concepts = _concepts_in(spans, c_start, c_end)
+        tie = "clause"
         in_sentence = {c for start, end, c in spans if start < s_end and end > s_start}
         if not concepts and len(in_sentence) == 1:
             concepts, tie = tuple(in_sentence), "sentence"
@@ -270,6 +291,25 @@ def tie_targets(text: str, spans: Sequence[tuple[int, int, str]], *, lang: str =
             continue
         tied.append((_with_context_year(target, plain, s_start, heading_path, table), concepts, tie))
     return [(replace(target, tie=tie), concepts) for target, concepts, tie in tied]
+
+
+def _concepts_in(spans: Sequence[tuple[int, int, str]], start: int, end: int) -> tuple[str, ...]:
+    return tuple(sorted({c for a, b, c in spans if a < end and b > start}))
+
+
+def _row(text: str, at: int) -> Optional[tuple[int, int]]:
+    """The table row (a line with cells joined by " | ") holding offset ``at``, or None."""
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    end = len(text) if end < 0 else end
+    return (start, end) if " | " in text[start:end] else None
+
+
+def _cell(text: str, at: int, row: tuple[int, int]) -> tuple[int, int]:
+    """The cell of a table row holding offset ``at``: between the " | " around it."""
+    left = text.rfind(" | ", row[0], at)
+    right = text.find(" | ", at, row[1])
+    return (row[0] if left < 0 else left + 3, row[1] if right < 0 else right)
 
 
 def _passage_measure(target: Target, text: str, s_start: int, s_end: int) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Iterator, Set
+from collections.abc import Iterator, Sequence, Set
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
@@ -40,10 +40,11 @@ from . import ocr as ocr_stage
 from .boxes import BLOCK_SEPARATOR, locate
 from .metadata import detect_language
 from .pdfium import document_info, page_words
+from .rulings import Grid, Rulings, columns_of, from_pdfium, from_plumber, grid_rows, grids
 from .tables import table_rows
 
 #: Bump when extraction output changes: stored pages of an older version are re-extracted.
-EXTRACTOR_VERSION = "3"
+EXTRACTOR_VERSION = "4"
 #: Per engine; the pdfium engine's own changes count on top (.2: bold read from font names, UTF-16 surrogate pairs
 #: joined, pdfplumber for the pages PDFium reads badly).
 EXTRACTOR_VERSIONS = {"pdfplumber": EXTRACTOR_VERSION, "pdfium": f"{EXTRACTOR_VERSION}.2"}
@@ -138,7 +139,8 @@ def _read_pdfium(path: Path, password: Optional[str]) -> tuple[list[_RawPage], d
         for index in range(len(pdf)):
             page = pdf[index]
             words, width, height, n_chars = page_words(page)
-            raw_pages.append(_RawPage(width, height, layout.order_lines(words, width), n_chars))
+            raw_pages.append(_RawPage(width, height, layout.order_lines(words, width), n_chars,
+                                      rulings=from_pdfium(page, height)))
             page.close()
     finally:
         pdf.close()
@@ -264,6 +266,7 @@ class _RawPage:
     n_chars: int
     ocr: bool = False
     ocr_confidence: Optional[float] = None
+    rulings: Rulings = Rulings()       # the page's drawn rules (ruled tables are read by them)
 
     @functools.cached_property
     def garbage(self) -> bool:
@@ -281,7 +284,7 @@ def _read_page(plumber_page) -> _RawPage:
         word["fontname"] = fonts.get((round(word["x0"], 1), round(word["top"], 1)), "")
     n_chars = sum(len(w["text"]) for w in words)
     width, height = float(plumber_page.width), float(plumber_page.height)
-    return _RawPage(width, height, layout.order_lines(words, width), n_chars)
+    return _RawPage(width, height, layout.order_lines(words, width), n_chars, rulings=from_plumber(plumber_page))
 
 
 # --------------------------------------------------------------------------- document-level cleaning
@@ -316,7 +319,7 @@ def build_pages(doc_id: str, raw_pages: list[_RawPage]) -> list[Page]:
         margin = {id(line) for line in _margin_lines(raw)}
         lines = [line for line in raw.lines
                  if not (id(line) in margin and (_furniture_key(line.text) in furniture or _PAGE_NUMBER.match(line.text)))]
-        grouped = list(_blocks(lines, body_size, vocabulary))
+        grouped = list(_blocks(lines, body_size, vocabulary, grids(raw.rulings)))
         blocks = tuple(block for block, _ in grouped)
         text = BLOCK_SEPARATOR.join(block.text for block in blocks)
         pages.append(Page(doc_id=doc_id, page_no=number, text=text, n_chars=raw.n_chars, quality=_quality(raw),
@@ -379,15 +382,31 @@ def _heading_level(line: Line, body_size: float) -> int:
     return 3
 
 
-def _blocks(lines: list, body_size: float, vocabulary: set) -> Iterator[tuple[Block, list[Line]]]:
-    """Group lines into heading, paragraph, table and table-of-contents blocks (each with its lines)."""
+def _blocks(lines: list, body_size: float, vocabulary: set,
+            tables: Sequence[Grid] = ()) -> Iterator[tuple[Block, list[Line]]]:
+    """Group lines into heading, paragraph, table and table-of-contents blocks (each with its lines).
+
+    The lines inside a ruled table (``tables``) are one table block, read by its rules, where its first line is.
+    """
     kind, level = "paragraph", 0
     buffer: list[Line] = []
     previous: Optional[Line] = None
     # On a table-of-contents page, everything after the first dot-leader line is contents.
     toc_lines = [i for i, line in enumerate(lines) if _DOT_LEADER.search(line.text)]
     toc_from = toc_lines[0] if len(toc_lines) >= 4 else len(lines)
+    ruled = _ruled_lines(lines, tables)
+    made: set[Grid] = set()
     for index, line in enumerate(lines):
+        grid = ruled.get(id(line))
+        if grid is not None:
+            if grid not in made:
+                made.add(grid)
+                if buffer:
+                    yield _make_block(kind, buffer, level, vocabulary), buffer
+                buffer, previous = [], None
+                table_lines = [other for other in lines if ruled.get(id(other)) is grid]
+                yield _ruled_block(grid, table_lines, vocabulary), table_lines
+            continue
         heading = _heading_level(line, body_size) if index < toc_from else 0
         this_kind = ("heading" if heading else "toc" if index >= toc_from or _DOT_LEADER.search(line.text)
                      else "table" if line.is_table_row else "paragraph")
@@ -406,6 +425,27 @@ def _blocks(lines: list, body_size: float, vocabulary: set) -> Iterator[tuple[Bl
         previous = line
     if buffer:
         yield _make_block(kind, buffer, level, vocabulary), buffer
+
+
+def _ruled_lines(lines: list, tables: Sequence[Grid]) -> dict[int, Grid]:
+    """The lines inside each ruled table, by id; a table holding words in one column only is not a table."""
+    ruled: dict[int, Grid] = {}
+    for grid in tables:
+        inside = [line for line in lines if id(line) not in ruled and grid.holds(line)]
+        columns = {column for line in inside for x0, _, x1, _, _ in line.boxes
+                   for column, (a, b) in enumerate(grid.columns) if a <= (x0 + x1) / 2 <= b}
+        if len(inside) >= 2 and len(columns) >= 2:
+            ruled.update((id(line), grid) for line in inside)
+    return ruled
+
+
+def _ruled_block(grid: Grid, lines: list, vocabulary: set) -> Block:
+    """A ruled table: rows between its rules, else rows found as in any table, in the columns of its rules."""
+    join = lambda first, second: join_lines(first, second, vocabulary)  # noqa: E731 - the joiner both readers take
+    rows = grid_rows(lines, grid, join)
+    if rows is None:
+        rows = table_rows(lines, join, columns=columns_of(grid))
+    return Block(kind="table", text="\n".join(rows))
 
 
 def _paragraph_break(previous: Line, line: Line) -> bool:

@@ -1,0 +1,217 @@
+"""Ruled tables: the lines a PDF draws around table cells, and the grid of columns and rows they make.
+
+A table drawn with rules is read by its rules, as a reader sees it: a word belongs to the column between
+the vertical rules around it and to the row between the horizontal rules around it. Narrow ruled tables
+(MNG_indc_2015 pp. 8–9: six columns of a word or two per line) have gaps between their columns no wider
+than the spaces between words, so their words alone cannot tell the columns apart (``tables.py`` reads
+tables without rules from the words' positions).
+
+Rules come from the page's path objects: PDFium's (``from_pdfium``) or pdfplumber's edges
+(``from_plumber``); both give segments in PDF points from the top of the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from itertools import groupby
+from typing import Any, Optional
+
+from ..records import Line
+
+THIN = 3.0          # points: a path this thin in one direction is a rule
+MIN_RULE = 6.0      # points: shorter paths are glyph parts or bullets, not rules
+SAME = 2.5          # points: rules this close are one
+MIN_COLUMN = 10.0   # points: narrower strips between rules are double rules, not columns
+#: A horizontal rule divides rows when it spans at least this share of the table's width.
+ROW_RULE_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class Rulings:
+    """A page's rules: vertical (x, top, bottom) and horizontal (y, x0, x1) segments."""
+
+    verticals: tuple[tuple[float, float, float], ...] = ()
+    horizontals: tuple[tuple[float, float, float], ...] = ()
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A ruled table: its columns (x0, x1) and, when rules divide them, its rows (top, bottom)."""
+
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    columns: tuple[tuple[float, float], ...]
+    rows: tuple[tuple[float, float], ...] = ()
+    #: every vertical rule of the table: (x, its stretches (top, bottom)); a row's columns are the rules across it
+    rules: tuple[tuple[float, tuple[tuple[float, float], ...]], ...] = ()
+
+    def columns_of_row(self, top: float, bottom: float) -> tuple[tuple[float, float], ...]:
+        """The columns of one row: between the rules that cross most of its height (a merged cell has no rule
+        inside it; a column split in two lower down has one)."""
+        xs = [x for x, stretches in self.rules if _covered(list(stretches), top, bottom) >= 0.5 * (bottom - top)]
+        columns = tuple((a, b) for a, b in zip(xs, xs[1:]))
+        return columns or self.columns
+
+    def holds(self, line: Line) -> bool:
+        """Whether a line stands inside the table (its middle within the table's height, its words within its width)."""
+        middle = (line.top + line.bottom) / 2
+        return self.top <= middle <= self.bottom and line.x0 >= self.x0 - SAME and line.x1 <= self.x1 + SAME
+
+
+def from_segments(segments: Sequence[tuple[float, float, float, float]]) -> Rulings:
+    """Rules among boxes (x0, top, x1, bottom): the thin ones long enough; a thin rectangle counts as its line."""
+    verticals, horizontals = [], []
+    for x0, top, x1, bottom in segments:
+        width, height = x1 - x0, bottom - top
+        if width <= THIN and height >= MIN_RULE:
+            verticals.append((round((x0 + x1) / 2, 2), round(top, 2), round(bottom, 2)))
+        elif height <= THIN and width >= MIN_RULE:
+            horizontals.append((round((top + bottom) / 2, 2), round(x0, 2), round(x1, 2)))
+    return Rulings(tuple(sorted(verticals)), tuple(sorted(horizontals)))
+
+
+def from_pdfium(page: Any, height: float) -> Rulings:
+    """The rules of a pypdfium2 page: its path objects (in form objects too) that are thin lines."""
+    import pypdfium2.raw as pdfium_c
+
+    boxes = []
+    for found in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=3):
+        left, bottom, right, top = found.get_bounds()
+        boxes.append((left, height - top, right, height - bottom))
+    return from_segments(boxes)
+
+
+def from_plumber(page: Any) -> Rulings:
+    """The rules of a pdfplumber page: the edges of its lines and rectangles."""
+    return from_segments([(float(e["x0"]), float(e["top"]), float(e["x1"]), float(e["bottom"])) for e in page.edges])
+
+
+def grids(rulings: Rulings) -> list[Grid]:
+    """The ruled tables of a page: the stretches of the page crossed by three vertical rules or more (two columns
+    or more), with the horizontal rules across them.
+
+    Rules closer than a column (a double rule) count as one. A frame around the whole page or a text box is
+    two rules: the prose inside it is not a table; where the rules of a table join the frame's, the table is.
+    """
+    spans = _vertical_spans(rulings)
+    found = []
+    for top, bottom in _stretches(spans):
+        middle_height = bottom - top
+        xs = [x for x, intervals in spans.items() if _covered(intervals, top, bottom) >= 0.5 * middle_height]
+        columns = tuple((a, b) for a, b in zip(xs, xs[1:]))
+        if len(columns) < 2:
+            continue
+        x0, x1 = xs[0], xs[-1]
+        rules = tuple((x, tuple(intervals)) for x, intervals in spans.items()
+                      if x0 - SAME <= x <= x1 + SAME and _covered(intervals, top, bottom) > 0)
+        found.append(Grid(x0, x1, top, bottom, columns, _rows(rulings, x0, x1, top, bottom), rules))
+    return found
+
+
+def _vertical_spans(rulings: Rulings) -> dict[float, list[tuple[float, float]]]:
+    """Vertical rules by x (rules less than a column apart merged), each with the union of its segments."""
+    spans: dict[float, list[tuple[float, float]]] = {}
+    for x, top, bottom in sorted(rulings.verticals):
+        key = next((k for k in spans if abs(k - x) < MIN_COLUMN), x)
+        spans.setdefault(key, []).append((top, bottom))
+    return {x: _union(intervals) for x, intervals in sorted(spans.items())}
+
+
+def _union(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    out: list[tuple[float, float]] = []
+    for top, bottom in sorted(intervals):
+        if out and top <= out[-1][1] + SAME:
+            out[-1] = (out[-1][0], max(out[-1][1], bottom))
+        else:
+            out.append((top, bottom))
+    return out
+
+
+def _covered(intervals: list[tuple[float, float]], top: float, bottom: float) -> float:
+    return sum(max(0.0, min(b, bottom) - max(a, top)) for a, b in intervals)
+
+
+def _stretches(spans: dict[float, list[tuple[float, float]]]) -> list[tuple[float, float]]:
+    """The heights of the page where three vertical rules or more stand side by side."""
+    events = sorted({y for intervals in spans.values() for interval in intervals for y in interval})
+    out: list[tuple[float, float]] = []
+    for top, bottom in zip(events, events[1:]):
+        middle = (top + bottom) / 2
+        standing = sum(any(a <= middle <= b for a, b in intervals) for intervals in spans.values())
+        if standing < 3:
+            continue
+        if out and top <= out[-1][1] + SAME:
+            out[-1] = (out[-1][0], bottom)
+        else:
+            out.append((top, bottom))
+    return [(top, bottom) for top, bottom in out if bottom - top >= MIN_RULE * 3]
+
+
+def _merged(values: list[float]) -> list[float]:
+    out: list[float] = []
+    for value in values:
+        if out and value - out[-1] <= SAME:
+            continue
+        out.append(value)
+    return out
+
+
+def _rows(rulings: Rulings, x0: float, x1: float, top: float, bottom: float) -> tuple[tuple[float, float], ...]:
+    """The rows between the horizontal rules that cross the table (most of its width), top and bottom included."""
+    covered: dict[float, float] = {}
+    for y, a, b in rulings.horizontals:
+        if top - SAME <= y <= bottom + SAME:
+            overlap = min(b, x1) - max(a, x0)
+            if overlap > 0:
+                key = next((k for k in covered if abs(k - y) <= SAME), y)
+                covered[key] = covered.get(key, 0.0) + overlap
+    ys = sorted(y for y, length in covered.items() if length >= ROW_RULE_SHARE * (x1 - x0))
+    ys = _merged(sorted({top, bottom, *ys}))
+    rows = tuple((a, b) for a, b in zip(ys, ys[1:]) if b - a > SAME)
+    return rows if len(rows) >= 2 else ()
+
+
+def grid_rows(lines: Sequence[Line], grid: Grid, join: Callable[[str, str], str]) -> Optional[list[str]]:
+    """The table's rows as text, cells joined with " | " (the words of a cell in reading order, its lines joined
+    by ``join``); None when the rules do not divide the rows (``tables.table_rows`` then finds them)."""
+    if not grid.rows:
+        return None
+    columns = [grid.columns_of_row(top, bottom) for top, bottom in grid.rows]
+    cells: dict[tuple[int, int], list[tuple[float, int, int, str]]] = {}
+    for line_no, line in enumerate(lines):
+        for word_no, (x0, top, x1, bottom, text) in enumerate(line.boxes):
+            row = _index(grid.rows, (top + bottom) / 2)
+            column = _index(columns[row], (x0 + x1) / 2)
+            cells.setdefault((row, column), []).append((line.top, line_no, word_no, text))
+    out = []
+    for row in range(len(grid.rows)):
+        parts = [_cell_text(cells.get((row, column), []), join) for column in range(len(columns[row]))]
+        if any(parts):
+            out.append(" | ".join(part for part in parts if part))
+    return out
+
+
+def columns_of(grid: Grid) -> list[tuple[float, float]]:
+    """The grid's columns, for ``tables.table_rows`` when the rules divide columns but not rows."""
+    return list(grid.columns)
+
+
+def _index(spans: Sequence[tuple[float, float]], at: float) -> int:
+    """The span ``at`` falls in, or the nearest."""
+    return min(range(len(spans)), key=lambda i: 0.0 if spans[i][0] <= at <= spans[i][1]
+               else min(abs(at - spans[i][0]), abs(at - spans[i][1])))
+
+
+def _cell_text(words: list[tuple[float, int, int, str]], join: Callable[[str, str], str]) -> str:
+    """A cell's words, line by line from the top (each line's words in its own reading order), lines joined."""
+    text = ""
+    for _, group in groupby(sorted(words), key=lambda word: word[1]):
+        piece = " ".join(word[3] for word in group)
+        text = join(text, piece) if text else piece
+    return " ".join(text.split())
+
+
+__all__ = ["Grid", "Rulings", "columns_of", "from_pdfium", "from_plumber", "from_segments", "grid_rows", "grids"]

@@ -1,0 +1,78 @@
+"""Ruled tables: rules found among a page's paths, grids where three rules or more stand side by side, cells
+read between the rules; on real pages, MNG_indc_2015's narrow ruled tables read cell by cell with both engines."""
+
+import pytest
+
+from ndc_scan.read.pages import read_pdf
+from ndc_scan.read.rulings import Rulings, from_segments, grid_rows, grids
+from ndc_scan.records import Line
+
+from .conftest import FAKE_ID, SAMPLE
+
+#: A page in a double frame (x 49 and 57, 528 and 535, the whole height), a table inside it from y 380 to 700
+#: with rules at x 126, 197 and 284, and rows divided at y 420 and 560.
+FRAME = [(49, 72, 49.5, 756), (57, 72, 57.5, 756), (527.6, 72, 528, 756), (535, 72, 535.4, 756)]
+TABLE = [(126, 380, 126.4, 700), (197, 380, 197.4, 700), (284, 380, 284.4, 700)]
+ROWS = [(57, 380, 528, 380.5), (57, 420, 528, 420.5), (57, 560, 528, 560.5), (57, 700, 528, 700.5)]
+
+
+def _line(top: float, words: list[tuple[float, str]]) -> Line:
+    boxes = tuple((x, top, x + 8 * len(text), top + 10, text) for x, text in words)
+    return Line(text=" ".join(text for _, text in words), x0=boxes[0][0], x1=boxes[-1][2], top=top, bottom=top + 10,
+                size=10, bold=False, column=0, words=tuple((b[0], b[2], b[4]) for b in boxes), boxes=boxes)
+
+
+def test_thin_paths_are_rules_and_the_rest_is_not():
+    rulings = from_segments([(10, 10, 10.5, 200), (10, 50, 300, 51), (10, 10, 300, 200), (5, 5, 7, 7)])
+    assert rulings.verticals == ((10.25, 10, 200),)
+    assert rulings.horizontals == ((50.5, 10, 300),)
+
+
+def test_a_frame_is_not_a_table_but_a_table_inside_it_is():
+    found = grids(from_segments(FRAME + TABLE + ROWS))
+    assert len(found) == 1
+    grid = found[0]
+    assert (grid.top, grid.bottom) == (380, 700)                 # not the frame's whole height: its prose is prose
+    assert [round(a) for a, _ in grid.columns] == [49, 126, 197, 284]    # the double rules are one rule each
+    assert [(round(a), round(b)) for a, b in grid.rows] == [(380, 420), (420, 560), (560, 700)]
+    assert grids(from_segments(FRAME)) == []                     # a frame alone: two rules
+
+
+def test_rows_need_rules_across_the_table():
+    # a rule under one cell only does not divide the rows of the others
+    partial = [(57, 380, 528, 380.5), (57, 700, 528, 700.5), (126, 500, 197, 500.5)]
+    (grid,) = grids(from_segments(FRAME + TABLE + partial))
+    assert grid.rows == ()
+    lines = [_line(400, [(60, "Sector"), (130, "Goals")]), _line(412, [(130, "more")])]
+    assert grid_rows(lines, grid, lambda a, b: f"{a} {b}") is None     # table_rows then finds the rows
+
+
+def test_cells_are_read_between_the_rules_line_by_line():
+    (grid,) = grids(from_segments(FRAME + TABLE + ROWS))
+    lines = [_line(390, [(60, "Sector"), (130, "Adaptation"), (200, "Targets")]),
+             _line(430, [(60, "Arable"), (130, "-To"), (200, "-To"), (290, "150.0")]),
+             _line(442, [(60, "farming"), (130, "increase"), (200, "reduce"), (205 + 48, "bare")]),
+             _line(454, [(130, "irrigated"), (200, "fallow")])]
+    rows = grid_rows(lines, grid, lambda a, b: f"{a} {b}")
+    assert rows == ["Sector | Adaptation | Targets", "Arable farming | -To increase irrigated | -To reduce bare fallow | 150.0"]
+
+
+def test_no_rules_no_grid():
+    assert grids(Rulings()) == []
+
+
+@pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
+def test_narrow_ruled_tables_are_read_cell_by_cell(engine):
+    # MNG_indc_2015 pp. 8-9: read line by line, the six narrow columns mixed ("-To reduce bare irrigated fallow to
+    # 30% cropland"), so the quotes could not be cited and "soil" and "carbon" of two cells made a near match.
+    pages, _ = read_pdf(SAMPLE / "MNG_indc_2015.pdf", FAKE_ID, engine=engine)
+    rows = pages[7].text.splitlines()
+    assert any(row.startswith("Arable farming | -To increase irrigated cropland, reduce soil water loss and decrease "
+                              "soil carbon emissions | -To reduce bare fallow to 30% -To introduce crop rotation system "
+                              "with 3-4 routes and 3-5 crops -To expand irrigated cropland by 2-2.5 times") for row in rows)
+    # the prose above the table, inside the page's frame, stays prose
+    assert ("Rough estimations of adaptation measures, listed in Table 3, shows that in the future Mongolia will need "
+            "around 3.4 billion USD") in pages[7].text
+    water = [row for row in pages[8].text.splitlines() if row.startswith("Water resources | ")]
+    assert water and "| -30 % of the territory will be state protected by 2030" in water[0]
+    assert water[0].endswith("| 5.0")
