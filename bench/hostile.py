@@ -259,6 +259,10 @@ def to_semicolons(text: str) -> bytes:
 # ----------------------------------------------------------------------------- the cases
 
 
+#: What a scan says when it is given no document to read.
+NO_FILES = r"no PDF, Word, HTML or text files under"
+
+
 def cases() -> list[Case]:
     big_term = 'soil_carbon,en,alternative,"' + "x" * 1_000_000 + '",\n'
     taxonomy = (ROOT / "ndc_scan" / "data" / "taxonomy.csv").read_text(encoding="utf-8")
@@ -308,8 +312,8 @@ def cases() -> list[Case]:
         Case("socket named .pdf", socket_file, (3,), r"sock\.pdf: is not a regular file"),
         Case("broken symlink and a symlink loop", symlink_loop, (3,), r"gone\.pdf: cannot be read \(No such file"),
         Case("folder named x.pdf", lambda f: ((inputs(f) / "x.pdf").mkdir(), scan(f, f / "in"))[1], (0,), r"Scanned 1 documents"),
-        Case("folder named x.pdf given", lambda f: ((f / "x.pdf").mkdir(), scan(f, f / "x.pdf"))[1], (2,), r"no PDF, Word, HTML or text files under"),
-        Case("empty folder", lambda f: ((f / "e").mkdir(), scan(f, f / "e"))[1], (2,), r"no PDF, Word, HTML or text files under"),
+        Case("folder named x.pdf given", lambda f: ((f / "x.pdf").mkdir(), scan(f, f / "x.pdf"))[1], (2,), NO_FILES),
+        Case("empty folder", lambda f: ((f / "e").mkdir(), scan(f, f / "e"))[1], (2,), NO_FILES),
         Case("path that does not exist", lambda f: scan(f, f / "nope"), (2,), r"nope: no such file or folder"),
         Case("glob matching nothing", lambda f: scan(f, str(f / "*.pdf")), (2,), r"no file matches this pattern"),
         # permissions, for real (root without its file-permission capabilities)

@@ -14,7 +14,7 @@ import functools
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
 from typing import Optional
@@ -266,7 +266,7 @@ class _RawPage:
     n_chars: int
     ocr: bool = False
     ocr_confidence: Optional[float] = None
-    rulings: Rulings = Rulings()       # the page's drawn rules (ruled tables are read by them)
+    rulings: Rulings = field(default_factory=Rulings)     # the page's drawn rules (ruled tables are read by them)
 
     @functools.cached_property
     def garbage(self) -> bool:
@@ -441,7 +441,7 @@ def _ruled_lines(lines: list, tables: Sequence[Grid]) -> dict[int, Grid]:
 
 def _ruled_block(grid: Grid, lines: list, vocabulary: set) -> Block:
     """A ruled table: rows between its rules, else rows found as in any table, in the columns of its rules."""
-    join = lambda first, second: join_lines(first, second, vocabulary)  # noqa: E731 - the joiner both readers take
+    join = lambda first, second: join_lines(first, second, vocabulary)
     rows = grid_rows(lines, grid, join)
     if rows is None:
         rows = table_rows(lines, join, columns=columns_of(grid))

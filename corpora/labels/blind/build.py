@@ -4,10 +4,10 @@
 
 ANNOTATIONS_DIR holds ``A<n>/``, ``B<n>/`` (the two independent annotators of batch n) and ``final/``
 (the reconciled labels), one ``<DOC>.json`` per document in the format of ``BRIEF.md``. Writes into OUT_DIR
-(default: beside this script; ``corpora/labels/blind2`` for the second set): ``documents.csv`` (document × concept, the format of ``documents.csv`` one folder up), ``pages.csv``
-(document × concept × page with the level and a quote), ``targets.csv`` (every quantified target) and
-``agreement.json`` (agreement of the two annotators before reconciliation, per concept), and copies the JSON
-files into ``annotations/``.
+(default: beside this script; ``corpora/labels/blind2`` for the second set): ``documents.csv`` (document ×
+concept, the format of ``documents.csv`` one folder up), ``pages.csv`` (document × concept × page with the
+level and a quote), ``targets.csv`` (every quantified target) and ``agreement.json`` (agreement of the two
+annotators before reconciliation, per concept), and copies the JSON files into ``annotations/``.
 """
 
 from __future__ import annotations
