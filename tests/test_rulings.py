@@ -44,7 +44,7 @@ def test_rows_need_rules_across_the_table():
     (grid,) = grids(from_segments(FRAME + TABLE + partial))
     assert grid.rows == ()
     lines = [_line(400, [(60, "Sector"), (130, "Goals")]), _line(412, [(130, "more")])]
-    assert grid_rows(lines, grid, lambda a, b: f"{a} {b}") is None     # table_rows then finds the rows
+    assert grid_rows(lines, grid, lambda a, b: f"{a} {b}") is None     # its lines are read as any other
 
 
 def test_cells_are_read_between_the_rules_line_by_line():
@@ -55,6 +55,13 @@ def test_cells_are_read_between_the_rules_line_by_line():
              _line(454, [(130, "irrigated"), (200, "fallow")])]
     rows = grid_rows(lines, grid, lambda a, b: f"{a} {b}")
     assert rows == ["Sector | Adaptation | Targets", "Arable farming | -To increase irrigated | -To reduce bare fallow | 150.0"]
+
+
+def test_a_table_of_prose_cells_is_not_read_by_its_rules():
+    # a form laid out in ruled boxes (an annex on clarity and transparency: VUT, NOR) keeps its paragraphs and lists
+    (grid,) = grids(from_segments(FRAME + TABLE + ROWS))
+    prose = [_line(430 + 12 * i, [(60, "Item"), (130, "policies"), (200, "x" * 60)]) for i in range(10)]
+    assert grid_rows(prose, grid, lambda a, b: f"{a} {b}") is None
 
 
 def test_no_rules_no_grid():

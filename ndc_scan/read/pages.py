@@ -40,7 +40,7 @@ from . import ocr as ocr_stage
 from .boxes import BLOCK_SEPARATOR, locate
 from .metadata import detect_language
 from .pdfium import document_info, page_words
-from .rulings import Grid, Rulings, columns_of, from_pdfium, from_plumber, grid_rows, grids
+from .rulings import Grid, Rulings, from_pdfium, from_plumber, grid_rows, grids
 from .tables import table_rows
 
 #: Bump when extraction output changes: stored pages of an older version are re-extracted.
@@ -394,18 +394,17 @@ def _blocks(lines: list, body_size: float, vocabulary: set,
     # On a table-of-contents page, everything after the first dot-leader line is contents.
     toc_lines = [i for i, line in enumerate(lines) if _DOT_LEADER.search(line.text)]
     toc_from = toc_lines[0] if len(toc_lines) >= 4 else len(lines)
-    ruled = _ruled_lines(lines, tables)
+    ruled = _ruled_lines(lines, tables, vocabulary)
     made: set[Grid] = set()
     for index, line in enumerate(lines):
-        grid = ruled.get(id(line))
-        if grid is not None:
+        if id(line) in ruled:
+            grid, block = ruled[id(line)]
             if grid not in made:
                 made.add(grid)
                 if buffer:
                     yield _make_block(kind, buffer, level, vocabulary), buffer
                 buffer, previous = [], None
-                table_lines = [other for other in lines if ruled.get(id(other)) is grid]
-                yield _ruled_block(grid, table_lines, vocabulary), table_lines
+                yield block, [other for other in lines if id(other) in ruled and ruled[id(other)][0] is grid]
             continue
         heading = _heading_level(line, body_size) if index < toc_from else 0
         this_kind = ("heading" if heading else "toc" if index >= toc_from or _DOT_LEADER.search(line.text)
@@ -427,25 +426,22 @@ def _blocks(lines: list, body_size: float, vocabulary: set,
         yield _make_block(kind, buffer, level, vocabulary), buffer
 
 
-def _ruled_lines(lines: list, tables: Sequence[Grid]) -> dict[int, Grid]:
-    """The lines inside each ruled table, by id; a table holding words in one column only is not a table."""
-    ruled: dict[int, Grid] = {}
+def _ruled_lines(lines: list, tables: Sequence[Grid], vocabulary: set) -> dict[int, tuple[Grid, Block]]:
+    """The lines inside each ruled table read by its rules, by id, with the table's block. A table holding words
+    in one column only, or whose rules make no rows of short cells (``rulings.grid_rows``), is left to the lines."""
+    ruled: dict[int, tuple[Grid, Block]] = {}
+    join = lambda first, second: join_lines(first, second, vocabulary)
     for grid in tables:
         inside = [line for line in lines if id(line) not in ruled and grid.holds(line)]
         columns = {column for line in inside for x0, _, x1, _, _ in line.boxes
                    for column, (a, b) in enumerate(grid.columns) if a <= (x0 + x1) / 2 <= b}
-        if len(inside) >= 2 and len(columns) >= 2:
-            ruled.update((id(line), grid) for line in inside)
+        if len(inside) < 2 or len(columns) < 2:
+            continue
+        rows = grid_rows(inside, grid, join)
+        if rows:
+            block = Block(kind="table", text="\n".join(rows))
+            ruled.update((id(line), (grid, block)) for line in inside)
     return ruled
-
-
-def _ruled_block(grid: Grid, lines: list, vocabulary: set) -> Block:
-    """A ruled table: rows between its rules, else rows found as in any table, in the columns of its rules."""
-    join = lambda first, second: join_lines(first, second, vocabulary)
-    rows = grid_rows(lines, grid, join)
-    if rows is None:
-        rows = table_rows(lines, join, columns=columns_of(grid))
-    return Block(kind="table", text="\n".join(rows))
 
 
 def _paragraph_break(previous: Line, line: Line) -> bool:

@@ -1,7 +1,9 @@
 """Ruled tables: the lines a PDF draws around table cells, and the grid of columns and rows they make.
 
 A table drawn with rules is read by its rules, as a reader sees it: a word belongs to the column between
-the vertical rules around it and to the row between the horizontal rules around it. Narrow ruled tables
+the vertical rules around it and to the row between the horizontal rules around it. Only tables of short
+cells are read so: a form laid out in ruled boxes whose cells hold paragraphs and lists (an annex on
+clarity, transparency and understanding) is read as prose, line by line. Narrow ruled tables
 (MNG_indc_2015 pp. 8–9: six columns of a word or two per line) have gaps between their columns no wider
 than the spaces between words, so their words alone cannot tell the columns apart (``tables.py`` reads
 tables without rules from the words' positions).
@@ -12,6 +14,7 @@ Rules come from the page's path objects: PDFium's (``from_pdfium``) or pdfplumbe
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
@@ -23,6 +26,10 @@ THIN = 3.0          # points: a path this thin in one direction is a rule
 MIN_RULE = 6.0      # points: shorter paths are glyph parts or bullets, not rules
 SAME = 2.5          # points: rules this close are one
 MIN_COLUMN = 10.0   # points: narrower strips between rules are double rules, not columns
+#: characters: a longer cell holds prose, and its table is read as prose (``grid_rows``).
+MAX_CELL = 500
+#: A bullet glyph: it belongs to the word after it.
+BULLET = re.compile(r"[•●▪■◦○►▶➢✓\u2022\uf0b7]")
 #: A horizontal rule divides rows when it spans at least this share of the table's width.
 ROW_RULE_SHARE = 0.5
 
@@ -56,9 +63,14 @@ class Grid:
         return columns or self.columns
 
     def holds(self, line: Line) -> bool:
-        """Whether a line stands inside the table (its middle within the table's height, its words within its width)."""
+        """Whether a line stands inside the table: its middle within the table's height, most of its words
+        within its width (a bullet may stand on the border)."""
         middle = (line.top + line.bottom) / 2
-        return self.top <= middle <= self.bottom and line.x0 >= self.x0 - SAME and line.x1 <= self.x1 + SAME
+        if not self.top <= middle <= self.bottom:
+            return False
+        boxes = line.boxes or ((line.x0, line.top, line.x1, line.bottom, line.text),)
+        inside = sum(self.x0 - SAME <= (x0 + x1) / 2 <= self.x1 + SAME for x0, _, x1, _, _ in boxes)
+        return 2 * inside > len(boxes)
 
 
 def from_segments(segments: Sequence[tuple[float, float, float, float]]) -> Rulings:
@@ -176,27 +188,44 @@ def _rows(rulings: Rulings, x0: float, x1: float, top: float, bottom: float) -> 
 
 def grid_rows(lines: Sequence[Line], grid: Grid, join: Callable[[str, str], str]) -> Optional[list[str]]:
     """The table's rows as text, cells joined with " | " (the words of a cell in reading order, its lines joined
-    by ``join``); None when the rules do not divide the rows (``tables.table_rows`` then finds them)."""
+    by ``join``); None when the rules do not make a table to read by them: they divide no rows, or a cell holds
+    prose (a form laid out in boxes, such as a clarity-and-transparency annex, whose cells hold headings, lists
+    and paragraphs: its lines are read as prose, where passages follow its paragraphs and list items)."""
     if not grid.rows:
         return None
     columns = [grid.columns_of_row(top, bottom) for top, bottom in grid.rows]
     cells: dict[tuple[int, int], list[tuple[float, int, int, str]]] = {}
     for line_no, line in enumerate(lines):
-        for word_no, (x0, top, x1, bottom, text) in enumerate(line.boxes):
+        for word_no, (x0, top, x1, bottom, text) in enumerate(_bullets_joined(line.boxes)):
             row = _index(grid.rows, (top + bottom) / 2)
             column = _index(columns[row], (x0 + x1) / 2)
             cells.setdefault((row, column), []).append((line.top, line_no, word_no, text))
     out = []
     for row in range(len(grid.rows)):
         parts = [_cell_text(cells.get((row, column), []), join) for column in range(len(columns[row]))]
+        if any(len(part) > MAX_CELL for part in parts):
+            return None
         if any(parts):
             out.append(" | ".join(part for part in parts if part))
     return out
 
 
-def columns_of(grid: Grid) -> list[tuple[float, float]]:
-    """The grid's columns, for ``tables.table_rows`` when the rules divide columns but not rows."""
-    return list(grid.columns)
+def _bullets_joined(boxes: Sequence[tuple]) -> list[tuple]:
+    """A line's word boxes, a bullet given to the word after it (its glyph may stand left of the cell's rule)."""
+    out: list[tuple] = []
+    pending = ""
+    for x0, top, x1, bottom, text in boxes:
+        if BULLET.fullmatch(text):
+            pending = f"{pending} {text}".strip()
+            continue
+        out.append((x0, top, x1, bottom, f"{pending} {text}" if pending else text))
+        pending = ""
+    if pending and out:
+        x0, top, x1, bottom, text = out[-1]
+        out[-1] = (x0, top, x1, bottom, f"{text} {pending}")
+    elif pending:
+        out.extend(box for box in boxes)
+    return out
 
 
 def _index(spans: Sequence[tuple[float, float]], at: float) -> int:
@@ -214,4 +243,4 @@ def _cell_text(words: list[tuple[float, int, int, str]], join: Callable[[str, st
     return " ".join(text.split())
 
 
-__all__ = ["Grid", "Rulings", "columns_of", "from_pdfium", "from_plumber", "from_segments", "grid_rows", "grids"]
+__all__ = ["Grid", "Rulings", "from_pdfium", "from_plumber", "from_segments", "grid_rows", "grids"]

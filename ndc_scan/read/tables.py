@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import Optional
 
 from ..records import Line
 
@@ -25,14 +24,12 @@ _ENDS_ENTRY = (".", ":", ";", "!", "?")
 MIN_GUTTER = 6.0          # points between two columns' words, at least
 
 
-def table_rows(lines: Sequence[Line], join: Callable[[str, str], str],
-               columns: Optional[list[tuple[float, float]]] = None) -> list[str]:
+def table_rows(lines: Sequence[Line], join: Callable[[str, str], str]) -> list[str]:
     """The rows of a table block as text (cells joined with " | "); the lines as they are when no columns are found.
 
-    ``join`` joins two pieces of one cell (``pages.join_lines``: a word hyphenated across the break is mended);
-    ``columns``: the columns when they are known (a ruled table's), else found from the words.
+    ``join`` joins two pieces of one cell (``pages.join_lines``: a word hyphenated across the break is mended).
     """
-    columns = columns if columns is not None else _columns(lines)
+    columns = _columns(lines)
     if len(columns) < 2 or any(not line.words for line in lines):
         return [line.text for line in lines]
     rows: list[list[str]] = []
