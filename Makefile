@@ -64,24 +64,26 @@ evaluate-dev: setup
 	$(BIN)/ndc-scan evaluate --store .ndc_scan/eval-dev$(EVAL_SUFFIX).sqlite --documents corpora/labels/documents_dev.csv \
 	    --targets corpora/labels/targets.csv --manifest $(SHARED)/corpora/ndc/MANIFEST.csv --out reports/eval-dev-12$(EVAL_SUFFIX)
 
+## Scan and score a blind set: $(1) its folder under corpora/labels, $(2) the folder of its PDFs -> reports/eval-$(1)
+define evaluate_blind_set
+	$(BIN)/ndc-scan scan $$(cut -d, -f1 corpora/labels/$(1)/MANIFEST.csv | tail -n +2 | sed 's|^|$(2)/|') \
+	    --out reports/eval-$(1) --store .ndc_scan/eval-$(1).sqlite --quiet || true
+	$(BIN)/ndc-scan evaluate --store .ndc_scan/eval-$(1).sqlite --documents corpora/labels/$(1)/documents.csv \
+	    --targets corpora/labels/$(1)/targets.csv --manifest corpora/labels/$(1)/MANIFEST.csv --out reports/eval-$(1)
+endef
+
 ## The blind evaluation set (corpora/labels/blind): 52 NDCs of 44 countries in no label file, labelled before any system
 ## output was seen. Score it once, at the end of a piece of work; never tune on it. BLIND_PDFS: the folder of its PDFs
 ## (corpora/labels/blind/README.md says where to get them).
 BLIND_PDFS ?= ../blind-pdfs
 evaluate-blind: setup
-	$(BIN)/ndc-scan scan $$(cut -d, -f1 corpora/labels/blind/MANIFEST.csv | tail -n +2 | sed 's|^|$(BLIND_PDFS)/|') \
-	    --out reports/eval-blind --store .ndc_scan/eval-blind.sqlite --quiet || true
-	$(BIN)/ndc-scan evaluate --store .ndc_scan/eval-blind.sqlite --documents corpora/labels/blind/documents.csv \
-	    --targets corpora/labels/blind/targets.csv --manifest corpora/labels/blind/MANIFEST.csv --out reports/eval-blind
+	$(call evaluate_blind_set,blind,$(BLIND_PDFS))
 
 ## The second blind set (corpora/labels/blind2): 8 NDCs of 4 more countries, labelled after the first was scored, for
 ## what changed after that scoring. Same rules: score it once. BLIND2_PDFS: the folder of its PDFs.
 BLIND2_PDFS ?= ../blind2-pdfs
 evaluate-blind2: setup
-	$(BIN)/ndc-scan scan $$(cut -d, -f1 corpora/labels/blind2/MANIFEST.csv | tail -n +2 | sed 's|^|$(BLIND2_PDFS)/|') \
-	    --out reports/eval-blind2 --store .ndc_scan/eval-blind2.sqlite --quiet || true
-	$(BIN)/ndc-scan evaluate --store .ndc_scan/eval-blind2.sqlite --documents corpora/labels/blind2/documents.csv \
-	    --targets corpora/labels/blind2/targets.csv --manifest corpora/labels/blind2/MANIFEST.csv --out reports/eval-blind2
+	$(call evaluate_blind_set,blind2,$(BLIND2_PDFS))
 
 clean:
 	rm -rf $(VENV) .ndc_scan reports/*.csv reports/*.xlsx reports/*.html *.egg-info
