@@ -66,7 +66,8 @@ class CorruptPdfError(InputFileError):
 
 
 class WorkerError(InputFileError):
-    """The worker handling a file died (killed, out of memory), stopped answering, or hit a bug on it."""
+    """The worker handling a file died (killed, out of memory) or stopped answering (a bug on a file is an
+    ``InternalError``)."""
 
     remedy = "run the scan again to retry it; if it fails again, please report it (--verbose shows the traceback)"
 

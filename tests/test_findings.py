@@ -1,17 +1,15 @@
 """What an analyst would publish, on the real pages issue 13 named: impacts are mentions, status and potential figures
 are not targets, a target counts for the concepts of its own clause or row, one target is listed once per document."""
 
-import shutil
 
 import pandas as pd
 import pytest
 
-from ndc_scan import scan
 from ndc_scan.classify.rules import RuleClassifier
-from ndc_scan.defaults import DEFAULT_MODEL_DIR
+from ndc_scan.pipeline import load_tables
 from ndc_scan.records import Passage
 
-from .conftest import FAKE_ID, corpus_pdf
+from .conftest import FAKE_ID, corpus_pdf, scan_copies
 
 FILES = ("BDI_indc_2015.pdf", "MNG_indc_2015.pdf", "MNG_ndc-updated_2020.pdf", "NER_indc_2015.pdf")
 
@@ -19,14 +17,10 @@ FILES = ("BDI_indc_2015.pdf", "MNG_indc_2015.pdf", "MNG_ndc-updated_2020.pdf", "
 @pytest.fixture(scope="module")
 def tables(tmp_path_factory):
     """The four documents scanned as `ndc-scan scan` does by default (rules + the shipped model)."""
-    folder = tmp_path_factory.mktemp("findings")
-    inputs = folder / "in"
-    inputs.mkdir()
-    for name in FILES:
-        shutil.copy(corpus_pdf(name), inputs / name)
-    result = scan([inputs], out=None, store=folder / "s.sqlite", model=DEFAULT_MODEL_DIR, ocr=False, jobs=2)
-    assert not result.failures
-    return result.tables
+    store = scan_copies(tmp_path_factory.mktemp("findings"), [corpus_pdf(name) for name in FILES])
+    tables = load_tables(store)
+    assert tables.failures.empty and len(tables.documents) == len(FILES)
+    return tables
 
 
 def _labels(tables, document, pages):

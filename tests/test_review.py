@@ -25,7 +25,7 @@ from ndc_scan.review.queue import Filters, decide, load_queue
 from ndc_scan.review.stats import review_stats
 from ndc_scan.store import Store
 
-from .conftest import ROOT, SAMPLE
+from .conftest import ROOT, SAMPLE, scan_copies
 
 MODEL = ROOT / "models" / "ndc-soil"
 FILES = ("NER_indc_2015.pdf", "TJK_indc_2015.pdf")
@@ -34,15 +34,8 @@ FILES = ("NER_indc_2015.pdf", "TJK_indc_2015.pdf")
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory):
     """One scan of the two documents with rules + model (about half a minute); tests work on copies of its store."""
-    from ndc_scan.pipeline import scan
-
     folder = tmp_path_factory.mktemp("review")
-    inputs = folder / "in"
-    inputs.mkdir()
-    for name in FILES:
-        shutil.copy(SAMPLE / name, inputs / name)
-    scan([inputs], out=None, store=folder / "scan.sqlite", model=MODEL, ocr=False, jobs=2)
-    return folder / "scan.sqlite", inputs
+    return scan_copies(folder, [SAMPLE / name for name in FILES]), folder / "in"
 
 
 @pytest.fixture

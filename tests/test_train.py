@@ -150,19 +150,13 @@ def _copy(tmp_path):
     return folder
 
 
-def test_tampered_model_file_is_refused(tmp_path):
+@pytest.mark.parametrize("name, message", [(MODEL_FILE, "does not match the card"),
+                                           (LEVEL_FILE, "level.skops: SHA-256 .* does not match the card")])
+def test_a_tampered_model_file_is_refused(tmp_path, name, message):
     folder = _copy(tmp_path)
-    with open(folder / MODEL_FILE, "ab") as handle:
+    with open(folder / name, "ab") as handle:
         handle.write(b"\0")
-    with pytest.raises(ModelError, match="does not match the card"):
-        load_model(folder)
-
-
-def test_tampered_level_model_file_is_refused(tmp_path):
-    folder = _copy(tmp_path)
-    with open(folder / LEVEL_FILE, "ab") as handle:
-        handle.write(b"\0")
-    with pytest.raises(ModelError, match="level.skops: SHA-256 .* does not match the card"):
+    with pytest.raises(ModelError, match=message):
         load_model(folder)
 
 

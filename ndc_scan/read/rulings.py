@@ -87,11 +87,15 @@ def from_segments(segments: Sequence[tuple[float, float, float, float]]) -> Ruli
 
 def from_pdfium(page: Any, height: float) -> Rulings:
     """The rules of a pypdfium2 page: its path objects (in form objects too) that are thin lines."""
+    import pypdfium2
     import pypdfium2.raw as pdfium_c
 
     boxes = []
     for found in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=3):
-        left, bottom, right, top = found.get_bounds()
+        try:
+            left, bottom, right, top = found.get_bounds()
+        except pypdfium2.PdfiumError:         # a path PDFium cannot place: no rule, the page is still read
+            continue
         boxes.append((left, height - top, right, height - bottom))
     return from_segments(boxes)
 
