@@ -20,21 +20,22 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional, Protocol
 
-from .aggregate.citations import load_catalogs
+from .aggregate.citations import Catalogs, load_catalogs
 from .aggregate.tables import Tables, build_tables
 from .classify.hybrid import DEFAULT_BAND, HybridClassifier
 from .classify.label import labels_version
 from .classify.model import Model, load_model
-from .classify.protocol import Classifier
+from .classify.protocol import Classifier, prepare
 from .classify.rules import RuleClassifier
 from .defaults import DEFAULT_STORE
 from .errors import InputFileError, InternalError, NdcScanError, OcrUnavailableError, UsageError
 from .fetch.ledger import fetched_beside
+from .fingerprints import files_hash, key, package_hash
 from .read import ocr as ocr_stage
 from .read.files import discover, fingerprint
 from .read.formats import extractor_for, format_of, front
@@ -43,6 +44,7 @@ from .read.overrides import load_metadata_csv
 from .read.pages import DEFAULT_ENGINE
 from .read.reader import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT, Reader
 from .records import Document, Failure, ScannedDocument
+from .report import manifest
 from .report.files import write_all
 from .report.output import check_folder
 from .store import Store
@@ -104,8 +106,7 @@ class ScanResult:
 
     documents: list[Document]            # in input order
     failures: list[Failure]
-    tables: Tables
-    written: list[Path] = field(default_factory=list)   # report files
+    written: list[Path] = field(default_factory=list)   # report files (none when the folder's were current)
     extracted: int = 0                   # documents read from PDF in this run
     reused: int = 0                      # documents found unchanged in the store
     retagged: int = 0                    # documents (re-)tagged in this run
@@ -113,6 +114,20 @@ class ScanResult:
     taxonomy_hash: str = ""
     warnings: list[str] = field(default_factory=list)  # run-level problems, e.g. OCR unavailable
     classifier: str = "rules"            # the method that labelled the passages
+    summary: dict = field(default_factory=dict)        # report.manifest.summarise: what the command prints
+    reports_current: bool = False        # the --out folder held the reports of this very state: nothing written
+    _tables: Optional[Tables] = field(default=None, repr=False)
+    _make_tables: Optional[Callable[[], Tables]] = field(default=None, repr=False, compare=False)
+
+    @property
+    def tables(self) -> Tables:
+        """The report tables (``tables.coverage``...); built from the store when first asked for, if the scan
+        found its reports current and did not need them."""
+        if self._tables is None:
+            if self._make_tables is None:
+                raise ValueError("this scan result holds no tables")
+            self._tables = self._make_tables()
+        return self._tables
 
     @property
     def ok(self) -> bool:
@@ -166,7 +181,8 @@ def scan(paths: Iterable[str | Path], options: Optional[ScanOptions] = None, *,
     for ledger in fetched:                                     # the fetched.csv of ndc-scan fetch: --metadata too
         overrides = {**load_metadata_csv(ledger), **overrides}
     # A bad catalog fails before any file is read; the metadata files are catalogs too (hashes, registry rows).
-    catalogs = load_catalogs((*options.catalogs, *fetched, *([options.metadata] if options.metadata else [])))
+    catalog_files = (*options.catalogs, *fetched, *([options.metadata] if options.metadata else []))
+    catalogs = load_catalogs(catalog_files)
     if options.out is not None:
         check_folder(Path(options.out))              # before any file is read, not after the whole scan
     classifier, classifier_warnings = (options.classifier, []) if options.classifier else \
@@ -183,16 +199,37 @@ def scan(paths: Iterable[str | Path], options: Optional[ScanOptions] = None, *,
         found = scanning.run(scan_plan)
         documents = [found[i] for i in sorted(found)]
         failures = [scan_plan.failures[i] for i in sorted(scan_plan.failures)]
-        db.use_labelling([d.doc_id for d in documents], tax.hash)
-        tables = build_tables(db, [d.doc_id for d in documents], failures, tax, all_versions=options.all_versions,
-                              catalogs=catalogs)
-    result = ScanResult(documents=documents, failures=failures, tables=tables, taxonomy_hash=tax.hash,
+        doc_ids = [d.doc_id for d in documents]
+        db.use_labelling(doc_ids, tax.hash)
+        # What the reports are made from: when the folder's manifest has this key, they are current already.
+        report_key = key(package_hash(), db.generation(), str(Path(options.store).resolve()), doc_ids,
+                         [(f.path, f.error, f.problem, f.remedy) for f in failures], tax.hash, options.all_versions,
+                         files_hash(catalog_files), classifier.method)
+        reports = manifest.current(Path(options.out), report_key) if options.out is not None else None
+        tables = build_tables(db, doc_ids, failures, tax, all_versions=options.all_versions,
+                              catalogs=catalogs) if reports is None else None
+    result = ScanResult(documents=documents, failures=failures, taxonomy_hash=tax.hash,
                         warnings=classifier_warnings + ocr_warnings, extracted=scanning.extracted,
-                        reused=len(scan_plan.reuse), retagged=scanning.labelled, classifier=classifier.method)
-    if options.out is not None:
-        result.written = write_all(tables, Path(options.out), taxonomy=tax)
+                        reused=len(scan_plan.reuse), retagged=scanning.labelled, classifier=classifier.method,
+                        _tables=tables, _make_tables=lambda: _stored_tables(options.store, doc_ids, failures, tax,
+                                                                            options.all_versions, catalogs))
+    if reports is not None:
+        result.summary, result.reports_current = reports["summary"], True
+    elif tables is not None:
+        result.summary = manifest.summarise(tables)
+        if options.out is not None:
+            out = Path(options.out)
+            result.written = write_all(tables, out, taxonomy=tax)
+            manifest.record(out, report_key, result.written, result.summary)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _stored_tables(store: str | Path, doc_ids: list[str], failures: list[Failure], tax: Taxonomy, all_versions: bool,
+                   catalogs: Catalogs) -> Tables:
+    """The report tables of a finished scan, built from its store when first asked for (its reports were current)."""
+    with Store(store, create=False) as db:
+        return build_tables(db, doc_ids, failures, tax, all_versions=all_versions, catalogs=catalogs)
 
 
 def load_tables(store: str | Path = DEFAULT_STORE, *, taxonomy: str | Path | Taxonomy | None = None,
@@ -246,6 +283,7 @@ class _Scanning:
                   for item in sorted(plan.read, key=lambda item: (-item.n_bytes, item.index))]
         if not tasks:
             return found
+        prepare(self.context.classifier)        # before the workers start: they share what it loads
         executor = self._executor()
         outcomes = executor.run(tasks)
         try:
@@ -256,7 +294,7 @@ class _Scanning:
                 else:
                     try:
                         if isinstance(outcome, ScannedDocument):
-                            self.db.save_scanned(outcome)
+                            self.db.save_scanned(outcome, meta_key=self.context.meta_key(task.path))
                             found[task.key] = outcome.document
                             self.extracted += 1
                         else:
@@ -274,19 +312,24 @@ class _Scanning:
         return found
 
     def _reuse(self, plan: _Plan) -> tuple[dict[int, Document], list[Task]]:
-        """Documents the store holds already (metadata inferred again: names or --metadata may change),
-        and the label tasks of those whose labels for this taxonomy and classifier are missing."""
+        """Documents the store holds already, and the label tasks of those whose labels for this taxonomy and
+        classifier are missing. Metadata is inferred again when its inputs changed (``WorkContext.meta_key``: the
+        file's name, --lang, --metadata, this code); otherwise the stored metadata stands."""
         found: dict[int, Document] = {}
         tasks: list[Task] = []
         method, taxonomy_hash = self.context.classifier.method, self.context.taxonomy.hash
         for item in plan.reuse:
             try:
                 stored = self.db.document(item.doc_id)
-                document = self.context.describe(item.path, item.doc_id, item.n_bytes,
-                                                 front(self.db.pages(item.doc_id), item.fmt, FRONT_PAGES),
-                                                 self.db.pdf_info(item.doc_id))
-                if document != stored:
-                    self.db.update_meta(document)
+                meta_key, stored_key = self.context.meta_key(item.path), self.db.meta_key(item.doc_id)
+                if stored is not None and stored_key == meta_key:
+                    document = self.context.document(item.path, item.doc_id, item.n_bytes, stored.meta)
+                else:
+                    document = self.context.describe(item.path, item.doc_id, item.n_bytes,
+                                                     front(self.db.pages(item.doc_id), item.fmt, FRONT_PAGES),
+                                                     self.db.pdf_info(item.doc_id))
+                if document != stored or stored_key != meta_key:
+                    self.db.update_meta(document, meta_key)
                 tagged = self.db.is_tagged(item.doc_id, taxonomy_hash, method, labels_version())
                 passages = () if tagged else tuple(self.db.tagged_passages(item.doc_id))
             except NdcScanError:
@@ -344,7 +387,7 @@ def _classifier(model: str | Path | Model | None, band: tuple[float, float],
     """The rules alone, or rules and a learned model (loaded and checked against its card)."""
     if model is None:
         return RuleClassifier(), []
-    loaded = model if isinstance(model, Model) else load_model(model)
+    loaded = model if isinstance(model, Model) else load_model(model, lazy=True)    # deserialised if a file needs it
     warnings = []
     if loaded.card.get("taxonomy_sha256") not in (None, tax.hash):
         warnings.append(f"model {loaded.name} was trained with taxonomy {loaded.card['taxonomy_sha256'][:12]}, "

@@ -217,7 +217,7 @@ def test_store_of_schema_5_keeps_working_and_gets_word_boxes_on_the_next_scan(sm
     db.commit()
     db.close()
     with Store(small_store) as store:
-        assert sql(store, "SELECT value FROM meta WHERE key='schema'")[0]["value"] == SCHEMA_VERSION == "6"
+        assert sql(store, "SELECT value FROM meta WHERE key='schema'")[0]["value"] == SCHEMA_VERSION == "7"
         doc_id = store.document_ids()[0]
         assert store.page_boxes(doc_id, 1) is None
         assert not store.is_current(doc_id, "pdfplumber-2", ocr=False)
@@ -334,3 +334,61 @@ def test_passages_around_are_the_neighbours_in_reading_order(small_store):
                 expected = (passages[i - 1] if i else None, passages[i + 1] if i + 1 < len(passages) else None)
                 assert store.passages_around(passage, NEIGHBOUR_KINDS) == expected
         assert sum(len(store.passages(d, NEIGHBOUR_KINDS)) for d in store.document_ids()) > 100
+
+
+def test_the_generation_moves_with_every_change_the_reports_read_and_only_then(tmp_path, canada):
+    """Store.generation: what says a folder's reports are current. A write by a scan, a reviewer or SQL typed by hand
+    moves it; a scan that finds everything as it was (same labelling in use, same failure) does not."""
+    from ndc_scan.records import Failure
+
+    document, pages, passages, info = canada
+    with Store(tmp_path / "s.sqlite") as db:
+        store_id, start = db.generation()
+        assert re.fullmatch(r"[0-9a-f]{32}", store_id)
+        db.save_document(document, pages, passages, "plumber-1", info)
+        db.save_tags(DOC_ID, "tax-a", "rules", [], [])
+        db.use_labelling([DOC_ID], "tax-a")
+        saved = db.generation()[1]
+        assert saved > start
+        db.use_labelling([DOC_ID], "tax-a")                  # already the labelling in use: nothing written
+        failure = Failure(path="in/x.pdf", problem="is not a PDF", remedy="remove it", error="NotPdfError")
+        db.save_failure(failure)
+        failed = db.generation()[1]
+        assert saved < failed
+        db.save_failure(failure)                            # the same failure again
+        assert db.generation()[1] == failed
+        db.save_tags(DOC_ID, "tax-b", "rules", [], [])
+        db.use_labelling([DOC_ID], "tax-b")
+        db.use_labelling([DOC_ID], "tax-a")                  # back to the first labelling: a change
+        moved = db.generation()[1]
+        assert moved > failed
+        db.db.execute("UPDATE documents SET iso3='FRA'")      # by hand
+        db.db.commit()
+        assert db.generation() == (store_id, moved + 1)
+    with Store(tmp_path / "other.sqlite") as other:
+        assert other.generation()[0] != store_id
+
+
+def test_store_of_schema_6_gets_metadata_keys_and_a_generation(small_store):
+    """Schema 6 → 7: documents.meta_key ('' : the next scan infers metadata once more) and the generation rows and
+    triggers; nothing stored is lost."""
+    labels = "SELECT doc_id, concept, level, counted FROM predictions ORDER BY 1, 2, 3"
+    with Store(small_store) as store:
+        before = [tuple(row) for row in sql(store, labels)]
+    db = sqlite3.connect(small_store)
+    triggers = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='trigger'")]
+    assert len(triggers) == 24
+    db.executescript("".join(f"DROP TRIGGER {name};" for name in triggers) +
+                     "ALTER TABLE documents DROP COLUMN meta_key; DELETE FROM meta WHERE key IN ('generation', 'store_id');"
+                     "UPDATE meta SET value='6' WHERE key='schema';")
+    db.commit()
+    db.close()
+    with Store(small_store) as store:
+        assert sql(store, "SELECT value FROM meta WHERE key='schema'")[0]["value"] == SCHEMA_VERSION
+        assert {row["meta_key"] for row in sql(store, "SELECT meta_key FROM documents")} == {""}
+        assert [tuple(row) for row in sql(store, labels)] == before
+        generation = store.generation()[1]
+        store.db.execute("DELETE FROM decisions")
+        store.db.execute("UPDATE predictions SET level = level")
+        store.db.commit()
+        assert store.generation()[1] > generation

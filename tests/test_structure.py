@@ -17,7 +17,7 @@ PACKAGE = ROOT / "ndc_scan"
 LAYERS = ("read", "fetch", "passages", "store", "classify", "work", "aggregate", "report", "review", "learn", "serve",
           "cli")
 #: Top-level modules, lowest first; ``pipeline`` orchestrates the stages and sits above them, below ``cli``.
-BASE = ("textnorm", "errors", "defaults", "taxonomy", "records")
+BASE = ("textnorm", "errors", "defaults", "fingerprints", "taxonomy", "records")
 
 
 def module_name(path: Path) -> str:

@@ -66,6 +66,10 @@ class HybridClassifier:
         self.model, self.band, self.rules = model, (float(low), float(high)), RuleClassifier()
         self.method = f"{model.method}:band{self.band[0]:g}-{self.band[1]:g}"
 
+    def prepare(self) -> None:
+        """Load the model's pipelines now (a scan does this before its workers start, so they share them)."""
+        self.model.load()
+
     def predict(self, passage: Passage, matches: Sequence[Match], language: Optional[str] = None) -> list[Prediction]:
         return self.predict_many([passage], {passage.passage_id: list(matches)}, language)
 
@@ -102,7 +106,7 @@ class HybridClassifier:
     def _learned_levels(self, predictions: list[Prediction], passages: Mapping[str, Passage]) -> list[Prediction]:
         """Commitment or mention from the level model, for every label below quantified target (a level 3 is
         decided by its tied target, never by the model)."""
-        if self.model.level_pipeline is None:
+        if self.model.load().level_pipeline is None:
             return predictions
         below = [i for i, p in enumerate(predictions) if p.level < 3]
         commitment = self.model.commitment_proba([level_input(passages[predictions[i].passage_id],

@@ -24,7 +24,7 @@ import hashlib
 import json
 import math
 import platform
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
@@ -62,10 +62,19 @@ def sha256_file(path: Path) -> str:
 class Model:
     """A fitted pipeline and its card. ``predict_proba`` gives one column per concept of ``card['labels']``."""
 
-    pipeline: Any                # a fitted scikit-learn Pipeline
+    pipeline: Any                # a fitted scikit-learn Pipeline (None until ``load`` for a model from load_model)
     card: dict
     path: Optional[Path] = None
     level_pipeline: Any = None   # the level model (commitment vs mention), None when the card has none
+    #: Files load_model checked but has not deserialised yet: (path, sha256, attribute); see ``load``.
+    pending: tuple = field(default=(), repr=False, compare=False)
+
+    def load(self) -> Model:
+        """Deserialise the pipeline files load_model left on disk (2 s: a scan that labels nothing never pays it)."""
+        for path, sha256, attribute in self.pending:
+            setattr(self, attribute, _load_pipeline(path, sha256))
+        self.pending = ()
+        return self
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -88,6 +97,7 @@ class Model:
         import pandas as pd
         from sklearn import config_context
 
+        self.load()
         if not texts:
             import numpy as np
             return np.zeros((0, len(self.labels)))
@@ -104,6 +114,7 @@ class Model:
         import pandas as pd
         from sklearn import config_context
 
+        self.load()
         if not rows or self.level_pipeline is None:
             return np.zeros(len(rows))
         with config_context(assume_finite=True, skip_parameter_validation=True):
@@ -200,8 +211,10 @@ def _calibration_problems(calibration: object, concept: str) -> list[str]:
     return []
 
 
-def load_model(folder: str | Path) -> Model:
-    """Load a model after checking its card: file hashes and scikit-learn version must match."""
+def load_model(folder: str | Path, *, lazy: bool = False) -> Model:
+    """Load a model after checking its card: file hashes and scikit-learn version must match.
+
+    ``lazy``: check everything now but deserialise the pipelines when the model is first used (``Model.load``)."""
     folder = Path(folder)
     card = read_card(folder)
     model_path = folder / card.get("model_file", MODEL_FILE)
@@ -210,16 +223,17 @@ def load_model(folder: str | Path) -> Model:
     if _minor(wanted) != _minor(installed["scikit-learn"]):
         raise ModelError(f"{folder}: made with scikit-learn {wanted}, this is {installed['scikit-learn']}",
                          remedy=f"install scikit-learn=={wanted}, or retrain here: ndc-scan train --out {folder}")
-    pipeline = _load_pipeline(model_path, card["model_sha256"])
     level = card.get("level_model")
-    level_pipeline = _load_pipeline(folder / level["file"], level["sha256"]) if level else None
-    return Model(pipeline=pipeline, card=card, path=folder, level_pipeline=level_pipeline)
+    files = [(model_path, card["model_sha256"], "pipeline")]
+    files += [(folder / level["file"], level["sha256"], "level_pipeline")] if level else []
+    for path, sha256, _ in files:
+        _check_file(path, sha256)
+    # Checked now, so that a missing or changed file fails before a scan starts; deserialised when first used.
+    model = Model(pipeline=None, card=card, path=folder, pending=tuple(files))
+    return model if lazy else model.load()
 
 
-def _load_pipeline(path: Path, sha256: str):
-    """A pipeline file of the model folder, after checking it exists and has the card's hash."""
-    import skops.io as sio
-
+def _check_file(path: Path, sha256: str) -> None:
     if not path.is_file():
         raise ModelError(f"{path.parent}: {path.name} is missing", remedy="train the model again with 'ndc-scan train'")
     found = sha256_file(path)
@@ -227,6 +241,13 @@ def _load_pipeline(path: Path, sha256: str):
         raise ModelError(f"{path}: SHA-256 {found[:12]}… does not match the card ({sha256[:12]}…); "
                          "the file was changed or belongs to another card",
                          remedy="restore both files from the same training run, or train again with 'ndc-scan train'")
+
+
+def _load_pipeline(path: Path, sha256: str):
+    """A pipeline file of the model folder, after checking it exists and has the card's hash."""
+    import skops.io as sio
+
+    _check_file(path, sha256)
     try:
         return sio.load(path, trusted=TRUSTED_TYPES)
     except Exception as exc:  # skops raises bare exceptions for untrusted types and broken files

@@ -15,7 +15,9 @@ class Classifier(Protocol):
     ``predict_many`` gets every tagged passage of one document, ``{passage_id: matches}`` for those with a
     match and the document's language (ISO 639-1 or None; it settles number formats such as "2,500"), and
     returns one ``Prediction`` per passage and concept it labels.
-    ``RuleClassifier`` and ``HybridClassifier`` fit; so does any object with these two members.
+    ``RuleClassifier`` and ``HybridClassifier`` fit; so does any object with these two members. One with a
+    ``prepare()`` method has it called once before any worker starts (``prepare`` below): what it loads there
+    is shared by the workers instead of loaded by each.
     """
 
     method: str
@@ -23,3 +25,10 @@ class Classifier(Protocol):
     def predict_many(self, passages: Sequence[Passage], found: Mapping[str, list[Match]],
                      language: Optional[str] = None) -> list[Prediction]:
         ...
+
+
+def prepare(classifier: Classifier) -> None:
+    """Let a classifier load what it deferred (e.g. a model's pipelines) before workers are started."""
+    ready = getattr(classifier, "prepare", None)
+    if callable(ready):
+        ready()

@@ -18,7 +18,6 @@ from typing import Optional
 
 import click
 
-from ..aggregate.coverage import to_review
 from ..classify.hybrid import DEFAULT_BAND
 from ..classify.model import load_model, write_card
 from ..defaults import DEFAULT_DOCUMENTS, DEFAULT_LABELS, DEFAULT_MODEL_DIR, DEFAULT_STORE, shown
@@ -179,39 +178,33 @@ def _memory(value: str) -> Optional[int]:
 
 
 def _summary(result: ScanResult, out: str, model: Optional[str | Path]) -> None:
-    docs = result.tables.documents
-    coverage = result.tables.coverage
+    figures = result.summary
     echo = lambda text="": _echo(text, err=True)
-    echo(f"Scanned {len(docs)} documents ({int(docs['n_pages'].sum()) if len(docs) else 0} pages) from "
-         f"{docs['iso3'].replace('', None).nunique()} countries in {result.seconds:.1f} s: "
-         f"{result.extracted} extracted, {result.reused} unchanged, {result.retagged} tagged.")
+    echo(f"Scanned {figures['documents']} documents ({figures['pages']} pages) from {figures['countries']} countries "
+         f"in {result.seconds:.1f} s: {result.extracted} extracted, {result.reused} unchanged, "
+         f"{result.retagged} tagged.")
     for warning in result.warnings:
         echo(f"warning: {warning}")
-    unread = int((docs["read_status"] == "no text layer").sum()) if len(docs) else 0
-    if unread:
-        echo(f"{unread} document(s) have no usable text layer and were not assessed.")
-    ocr_docs = int((docs["pages_ocr"] > 0).sum()) if len(docs) else 0
-    if ocr_docs:
-        echo(f"{ocr_docs} document(s) read with OCR ({int(docs['pages_ocr'].sum())} pages).")
-    found = coverage[coverage["level"].fillna(0) > 0]
-    counts = Counter(found["concept"])
-    strong = Counter(found[found["level"] >= 2]["concept"])
+    if figures["unread"]:
+        echo(f"{figures['unread']} document(s) have no usable text layer and were not assessed.")
+    if figures["ocr_documents"]:
+        echo(f"{figures['ocr_documents']} document(s) read with OCR ({figures['ocr_pages']} pages).")
     echo("Documents per concept (any level / commitment or target):")
-    for concept in coverage["concept"].drop_duplicates():
-        echo(f"  {concept:<28} {counts.get(concept, 0):>4} / {strong.get(concept, 0):>4}")
-    passages = result.tables.passages
+    for concept, found, strong in figures["concepts"]:
+        echo(f"  {concept:<28} {found:>4} / {strong:>4}")
     if result.classifier.startswith("hybrid:"):
-        pending, reviewed = len(to_review(passages)), int((passages["reviewed"] != "").sum()) if len(passages) else 0
-        echo(f"Labels: rules + model {result.classifier.split(':')[1]} ({shown(Path(str(model)))}); {pending} "
-             f"label(s) to review (flagged by the scan, not yet reviewed; {reviewed} reviewed, "
-             f"{int((~passages['counted'].astype(bool)).sum())} not counted), see review_reason in passages.csv.")
+        echo(f"Labels: rules + model {result.classifier.split(':')[1]} ({shown(Path(str(model)))}); "
+             f"{figures['to_review']} label(s) to review (flagged by the scan, not yet reviewed; {figures['reviewed']} "
+             f"reviewed, {figures['not_counted']} not counted), see review_reason in passages.csv.")
     else:
         echo(f"Labels: {'keyword rules alone' if result.classifier == 'rules' else result.classifier}.")
     if result.failures:
         echo(f"{len(result.failures)} file(s) failed:")
         for failure in result.failures:
             echo(f"  {failure.path}: {failure.problem} -> {failure.remedy}")
-    if result.written:
+    if result.reports_current:
+        echo(f"Reports in {out}/ are current: nothing they are made from changed since they were written.")
+    elif result.written:
         echo(f"Reports in {out}/: " + ", ".join(p.name for p in result.written))
 
 

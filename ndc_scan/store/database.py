@@ -94,6 +94,12 @@ class Store:
         elif found["value"] != SCHEMA_VERSION:
             raise StoreError(f"{self.path}: store schema {found['value']} is not {SCHEMA_VERSION}",
                              remedy="pass --store with a new path (results will be recomputed)")
+        # Rows made once (a store of an older version gets them here): read first, so that a reader opening a
+        # store a scan is writing never waits for the write lock.
+        if len(self.db.execute("SELECT key FROM meta WHERE key IN ('generation', 'store_id')").fetchall()) < 2:
+            with self.db:
+                self.db.execute("INSERT OR IGNORE INTO meta VALUES ('generation', '0')")
+                self.db.execute("INSERT OR IGNORE INTO meta VALUES ('store_id', lower(hex(randomblob(16))))")
 
     def _migrate(self, version: str) -> None:
         """Bring an older store up to SCHEMA_VERSION in one transaction; nothing stored is lost."""
@@ -176,6 +182,11 @@ class Store:
             fcntl.lockf(handle, fcntl.LOCK_UN)
             handle.close()
 
+    def generation(self) -> tuple[str, int]:
+        """(this store's id, how many row changes it has seen in the tables the reports read); any write moves it."""
+        rows = dict(self.db.execute("SELECT key, value FROM meta WHERE key IN ('generation', 'store_id')").fetchall())
+        return str(rows.get("store_id", "")), int(rows.get("generation", 0))
+
     def change_stamp(self) -> tuple:
         """A value that changes whenever a scan or a reviewer changes what the store holds (cheap to read)."""
         row = self.db.execute(
@@ -190,27 +201,29 @@ class Store:
         with self.db:
             self._write_document(document, pages, passages, extractor, pdf_info, ocr=ocr)
 
-    def save_scanned(self, scanned: ScannedDocument) -> None:
-        """Write a document read by a worker with its pages, passages and labels, in one transaction."""
+    def save_scanned(self, scanned: ScannedDocument, *, meta_key: str = "") -> None:
+        """Write a document read by a worker with its pages, passages and labels, in one transaction.
+
+        ``meta_key``: the key of the inputs its metadata was inferred from (``meta_key``)."""
         with self.db:
             self._write_document(scanned.document, scanned.pages, scanned.passages, scanned.extractor,
-                                 scanned.pdf_info, ocr=scanned.ocr_tried)
+                                 scanned.pdf_info, ocr=scanned.ocr_tried, meta_key=meta_key)
             self._write_labels(scanned.labelling)
 
     def _write_document(self, document: Document, pages: Sequence[Page], passages: Sequence[Passage], extractor: str,
-                        pdf_info: Mapping[str, str], *, ocr: bool) -> None:
+                        pdf_info: Mapping[str, str], *, ocr: bool, meta_key: str = "") -> None:
         meta = document.meta
         self.db.execute("DELETE FROM documents WHERE doc_id=?", (document.doc_id,))
         for table in ("matches", "predictions", "tagged"):
             self.db.execute(f"DELETE FROM {table} WHERE doc_id=?", (document.doc_id,))
         self.db.execute(
-            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (document.doc_id, document.path, document.file_name, document.n_bytes, meta.iso3, meta.country,
              meta.kind, meta.year, meta.language, json.dumps(meta.sources), json.dumps(meta.evidence),
              json.dumps(pdf_info),
              len(pages), sum(p.quality in (PAGE_NO_TEXT, PAGE_GARBAGE) for p in pages),
              sum(p.quality == PAGE_LOW_TEXT for p in pages), sum(p.ocr for p in pages), int(ocr),
-             extractor, time.time()))
+             extractor, time.time(), meta_key))
         self.db.executemany(
             "INSERT INTO pages VALUES (?,?,?,?,?,?,?)",
             [(p.doc_id, p.page_no, p.text, p.n_chars, p.quality, int(p.ocr), p.ocr_confidence) for p in pages])
@@ -223,16 +236,22 @@ class Store:
                              for p in pages if p.boxes is not None])
         self.db.execute("DELETE FROM failures WHERE path=?", (document.path,))
 
-    def update_meta(self, document: Document) -> None:
-        """Rewrite a stored document's path and metadata (e.g. a new --metadata file)."""
+    def update_meta(self, document: Document, meta_key: Optional[str] = None) -> None:
+        """Rewrite a stored document's path and metadata (e.g. a new --metadata file); ``meta_key``: the key of the
+        inputs that metadata was inferred from (None: keep the stored one)."""
         meta = document.meta
         with self.db:
             self.db.execute(
                 "UPDATE documents SET path=?, file_name=?, iso3=?, country=?, kind=?, year=?, language=?, "
-                "meta_sources=?, meta_evidence=? WHERE doc_id=?",
+                "meta_sources=?, meta_evidence=?, meta_key=COALESCE(?, meta_key) WHERE doc_id=?",
                 (document.path, document.file_name, meta.iso3, meta.country, meta.kind, meta.year, meta.language,
-                 json.dumps(meta.sources), json.dumps(meta.evidence), document.doc_id))
+                 json.dumps(meta.sources), json.dumps(meta.evidence), meta_key, document.doc_id))
             self.db.execute("DELETE FROM failures WHERE path=?", (document.path,))
+
+    def meta_key(self, doc_id: str) -> str:
+        """The key of the inputs the stored metadata was inferred from ('' when unknown: infer it again)."""
+        row = self.db.execute("SELECT meta_key FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        return row["meta_key"] if row else ""
 
     def document(self, doc_id: str) -> Optional[Document]:
         row = self.db.execute("SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
@@ -328,9 +347,12 @@ class Store:
     # ------------------------------------------------------------------ failures
 
     def save_failure(self, failure: Failure) -> None:
+        """Record why a file failed (the same failure again leaves the store as it was)."""
         with self.db:
-            self.db.execute("INSERT OR REPLACE INTO failures VALUES (?,?,?,?,?)",
-                            (failure.path, failure.error, failure.problem, failure.remedy, time.time()))
+            self.db.execute("INSERT OR REPLACE INTO failures SELECT ?,?,?,?,? WHERE NOT EXISTS (SELECT 1 FROM failures "
+                            "WHERE path=? AND error=? AND problem=? AND remedy=?)",
+                            (failure.path, failure.error, failure.problem, failure.remedy, time.time(),
+                             failure.path, failure.error, failure.problem, failure.remedy))
 
     # ------------------------------------------------------------------ review decisions
 
@@ -378,8 +400,10 @@ class Store:
     def use_labelling(self, doc_ids: Sequence[str], taxonomy_hash: str) -> None:
         """Make the labels of ``taxonomy_hash`` the ones that count for these documents (a scan just used them)."""
         now = time.time()
-        with self.db:
-            self.db.executemany("UPDATE tagged SET tagged_at=? WHERE doc_id=? AND taxonomy_hash=?",
+        with self.db:         # only where another taxonomy's labels count now: a scan that changes nothing writes nothing
+            self.db.executemany("UPDATE tagged SET tagged_at=? WHERE doc_id=? AND taxonomy_hash=? AND tagged_at <= "
+                                "(SELECT MAX(t.tagged_at) FROM tagged t WHERE t.doc_id=tagged.doc_id "
+                                "AND t.taxonomy_hash != tagged.taxonomy_hash)",
                                 [(now, doc_id, taxonomy_hash) for doc_id in doc_ids])
 
     def labels_that_count(self, doc_ids: Optional[Sequence[str]] = None) -> list[Row]:

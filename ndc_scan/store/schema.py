@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Union
 
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -14,7 +14,8 @@ CREATE TABLE IF NOT EXISTS documents (
     meta_sources TEXT NOT NULL, meta_evidence TEXT NOT NULL, pdf_info TEXT NOT NULL,
     n_pages INTEGER NOT NULL, pages_no_text INTEGER NOT NULL, pages_low_text INTEGER NOT NULL,
     pages_ocr INTEGER NOT NULL, ocr_tried INTEGER NOT NULL,
-    extractor TEXT NOT NULL, extracted_at REAL NOT NULL
+    extractor TEXT NOT NULL, extracted_at REAL NOT NULL,
+    meta_key TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS pages (
     doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE, page_no INTEGER NOT NULL,
@@ -75,6 +76,14 @@ CREATE TABLE IF NOT EXISTS page_boxes (
 );
 """
 
+#: Tables whose rows the reports are made from: any change to them (by a scan, a reviewer, or SQL typed by hand)
+#: bumps ``meta.generation``, so a scan knows when the reports it wrote earlier are still current.
+REPORTED_TABLES = ("documents", "passages", "matches", "predictions", "tagged", "targets", "failures", "decisions")
+SCHEMA += "".join(
+    f"CREATE TRIGGER IF NOT EXISTS {table}_{event.lower()}_generation AFTER {event} ON {table} "
+    "BEGIN UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'; END;\n"
+    for table in REPORTED_TABLES for event in ("INSERT", "UPDATE", "DELETE"))
+
 #: Statements that take a store from schema version N to N + 1.
 MIGRATIONS: dict[str, list[Step]] = {
     "1": [  # labels from a learned model: rule evidence, probability, final decision, review flags
@@ -94,6 +103,10 @@ MIGRATIONS: dict[str, list[Step]] = {
     ],
     "5": [],  # word boxes (the page_boxes table, created by the schema script): a stored document without them
     # is read again by the next scan (Store.is_current), so boxes fill in; nothing else changes
+    "6": [  # the key of the inputs a document's metadata was inferred from ('' : infer it again on the next scan);
+        # the generation triggers and meta rows are made by the schema script and Store.__init__
+        ("ALTER TABLE documents ADD COLUMN meta_key TEXT NOT NULL DEFAULT ''", "documents.meta_key", False),
+    ],
 }
 #: A step is a statement, or (statement, "table.column", present): run only when the column is there (present=True)
 #: or only when it is not (False: the schema script, which runs first, may have made the table with it).

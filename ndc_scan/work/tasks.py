@@ -22,6 +22,7 @@ from typing import Optional, Protocol, Union
 from ..classify.label import labelling
 from ..classify.protocol import Classifier
 from ..errors import InputFileError, InternalError
+from ..fingerprints import key, package_hash
 from ..passages.segment import segment
 from ..passages.tag import Tagger
 from ..read.formats import extractor_for, front
@@ -89,6 +90,8 @@ class WorkContext:
         self.taxonomy, self.classifier, self.reader = taxonomy, classifier, reader
         self.overrides, self.lang = overrides or {}, lang
         self._tagger: Optional[Tagger] = None
+        #: What a document's metadata is inferred from besides its name and stored text (``meta_key``).
+        self._meta_inputs = key(package_hash(), self.overrides, lang)
 
     def __getstate__(self) -> dict:
         return {**self.__dict__, "_tagger": None}
@@ -118,9 +121,20 @@ class WorkContext:
         meta = infer_meta(path.name, front, pdf_info=info, language_hint=self.lang)
         if self.overrides:
             meta = apply_overrides(meta, self.overrides, file_name=path.name, sha256=doc_id)
+        return self.document(path, doc_id, n_bytes, meta)
+
+    @staticmethod
+    def document(path: Path, doc_id: str, n_bytes: int, meta: DocumentMeta) -> Document:
+        """The document record of a file found at ``path``, with this metadata."""
         # names as text that UTF-8 can hold and a terminal shows on one line (shown_name)
         return Document(doc_id=doc_id, path=shown_name(path), file_name=shown_name(path.name), n_bytes=n_bytes,
                         meta=meta)
+
+    def meta_key(self, path: Path) -> str:
+        """The key of everything ``describe`` reads for the file at ``path`` besides its own bytes (which the
+        document id names): its name, --lang, the --metadata rows and this code. A stored document with this
+        key keeps its stored metadata; another key infers it again."""
+        return key(self._meta_inputs, path.name)
 
 
 def perform(task: Task, context: WorkContext) -> Outcome:
