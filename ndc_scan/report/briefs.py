@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
+from typing import Optional
 
 import pandas as pd
 
@@ -146,23 +147,40 @@ def normalised(row) -> str:
     return f"{_number(row['norm_value'])}{upper} {row['norm_unit']}"
 
 
-def build(doc, tables: Tables, taxonomy: Taxonomy) -> Brief:
-    """The brief of one document (a row of ``tables.documents``)."""
-    coverage, gaps, targets, versions = tables.coverage, tables.gaps, tables.targets, tables.versions
+class ByDocument:
+    """The rows of the report tables that belong to each document, grouped once: a corpus has hundreds of
+    briefs, and filtering every table anew for each one cost more than writing them."""
+
+    _TABLES = (("gaps", "doc_id"), ("coverage", "doc_id"), ("targets", "doc_id"), ("versions", "to_doc_id"))
+
+    def __init__(self, tables: Tables):
+        self._empty = {name: getattr(tables, name).iloc[0:0] for name, _ in self._TABLES}
+        self._groups = {name: dict(iter(getattr(tables, name).groupby(column, sort=False))) if len(getattr(tables, name))
+                        else {} for name, column in self._TABLES}
+
+    def rows(self, table: str, doc_id: str) -> pd.DataFrame:
+        return self._groups[table].get(doc_id, self._empty[table])
+
+
+def build(doc, tables: Tables, taxonomy: Taxonomy, by_document: Optional[ByDocument] = None) -> Brief:
+    """The brief of one document (a row of ``tables.documents``); ``by_document``: the tables grouped once for
+    many briefs (made here when not given)."""
+    by_document = by_document or ByDocument(tables)
+    gaps = tables.gaps
     brief = Brief(iso3=doc.iso3, country=doc.country, document=doc.document, kind_name=doc.kind_name or "kind unknown",
                   year=doc.year, language=doc.language, n_pages=int(doc.n_pages), read_status=doc.read_status,
                   path=doc.path, format=getattr(doc, "format", "pdf"), title=getattr(doc, "title", ""),
                   submitted=getattr(doc, "submitted", ""),
                   registry_url=getattr(doc, "registry_url", ""), citation_source=getattr(doc, "citation_source", ""),
                   region=region_of(doc.iso3) if doc.iso3 else "", income_group=income_of(doc.iso3) if doc.iso3 else "")
-    row = gaps[gaps["doc_id"] == doc.doc_id]
+    row = by_document.rows("gaps", doc.doc_id)
     if len(row):
         row = row.iloc[0]
         brief.score, brief.rank = row["gap_score"], row["rank"]
         brief.ranked = int(gaps["rank"].notna().sum())
         brief.gaps = [g for g in str(row["gaps"]).split(" | ") if g]
-    cells = coverage[coverage["doc_id"] == doc.doc_id].set_index("concept")
-    mine = targets[targets["doc_id"] == doc.doc_id]
+    cells = by_document.rows("coverage", doc.doc_id).set_index("concept")
+    mine = by_document.rows("targets", doc.doc_id)
     with_target = {c for cs in mine["concepts"] for c in str(cs).split(";")}
     brief.unconfirmed = [taxonomy.concept_name(c) for c in CONCEPT_IDS
                          if c in cells.index and pd.notna(cells.at[c, "level"]) and cells.at[c, "level"] == 3
@@ -191,7 +209,7 @@ def build(doc, tables: Tables, taxonomy: Taxonomy) -> Brief:
         names = ", ".join(taxonomy.concept_name(c) for c in t.concepts.split(";") if c)
         brief.targets.append((t.quantity, normalised(t._asdict()), "" if pd.isna(t.target_year) else int(t.target_year),
                               t.conditional, names, t.page, t.locator, around(t.quote, t.quantity, TARGET_QUOTE_CHARS)))
-    steps = versions[versions["to_doc_id"] == doc.doc_id]
+    steps = by_document.rows("versions", doc.doc_id)
     if len(steps):
         first = steps.iloc[0]
         brief.previous = f"{_kind_name(first['from_kind'])} {'' if pd.isna(first['from_year']) else first['from_year']} " \

@@ -61,7 +61,8 @@ def all_briefs(tables: Tables, taxonomy: Taxonomy) -> list[briefs.Brief]:
     """The brief of each country's latest document (each document of unknown country), each with its own file name."""
     latest = latest_documents(tables.documents)
     stems = briefs.file_stems(latest)
-    return [replace(briefs.build(doc, tables, taxonomy), stem=stems[doc.doc_id])
+    by_document = briefs.ByDocument(tables)
+    return [replace(briefs.build(doc, tables, taxonomy, by_document), stem=stems[doc.doc_id])
             for doc in latest.itertuples(index=False)]
 
 
