@@ -312,7 +312,8 @@ def markdown(r: dict) -> str:
             (f"(c) scan --engine {r['default_engine']} --jobs 2", r["c_default_jobs2"]),
             (f"(c) scan --engine {r['default_engine']} --executor dask (LocalCluster, 2 workers)", r["c_default_dask2"]),
             ("(d) re-scan, nothing changed (same report folder)", r["d_rescan"]),
-            ("(d) re-scan, nothing changed, reports into a new folder", r["d_rescan_new_folder"]), ("(e) re-scan after a taxonomy change", r["e_rescan_taxonomy"]),
+            ("(d) re-scan, nothing changed, reports into a new folder", r["d_rescan_new_folder"]),
+            ("(e) re-scan after a taxonomy change", r["e_rescan_taxonomy"]),
             ("(h) OCR scan of the scanned NDCs, --jobs 2", r["h_ocr"])]
     lines = [f"Corpus: {r['folder']} ({r['a_plumber']['pages']} pages); machine: {r['machine']}; {r['date']}; "
              f"default engine: {r['default_engine']}", "",
