@@ -87,6 +87,14 @@ NEAR_FOUND = [
     ("ru", "constructed", "увеличение запасов углерода пахотных почв", "soil_carbon"),           # prefix words
     ("ar", "constructed", "زيادة مخزون الكربون العضوي في تربة المزارع", "soil_carbon"),           # suffix words, folding
     ("ru", "constructed", "сохранение плодородия сельскохозяйственных земель", "soil_fertility"),
+    # Climate-smart agriculture tied to soil or land practices in the same sentence is SLM (concepts.md, decided).
+    ("en", "ERI_indc_2015 p11", "• Promotion of Conservation Agriculture/Climate Smart Agriculture in 5% of the "
+     "cultivable land;", "sustainable_land_management"),
+    ("en", "UGA_indc_2015 p10", "Climate Smart Agriculture techniques for cropping (Agricultural soils: 36% of "
+     "national GHG emissions", "sustainable_land_management"),
+    ("fr", "constructed", "promouvoir l'agriculture intelligente face au climat et la fertilité des sols",
+     "sustainable_land_management"),
+    ("es", "constructed", "agricultura climáticamente inteligente con labranza mínima", "sustainable_land_management"),
 ]
 
 # Two words near each other that are not the concept: every one must stay unfound.
@@ -109,6 +117,9 @@ NEAR_NOT_FOUND = [
     ("en", "constructed", "the fertility rate is high and land is scarce", "soil_fertility"),
     ("en", "constructed", "sea level rise and erosion threaten low-lying land", "soil_conservation"),
     ("en", "ZMB-like", "deforestation and forest degradation through land clearing", "land_restoration"),
+    # Climate-smart agriculture on its own, or smart cities next to land use, is not SLM.
+    ("en", "constructed", "Climate-smart agriculture will raise yields and farmers' incomes.", "sustainable_land_management"),
+    ("en", "constructed", "smart cities and land-use planning", "sustainable_land_management"),
 ]
 
 

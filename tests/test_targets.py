@@ -90,6 +90,12 @@ def test_target_and_base_year_and_conditionality():
     "In 2010, 500,000 ha were degraded.",
     "Results also show a reduction in annual average precipitation of about 2%.",
     "Algeria is an African and a Mediterranean country covering 2 381 741 km 2 .",
+    # The country's whole emissions, the economy, the country's area, a figure of a past year: not targets.
+    "Combustion of fossil fuels will contribute approximately 19% of total emissions in 2030.",
+    "Le pays s'est fixé comme cible une réduction de 84% en 2030 de ses émissions de gaz à effet de serre, grâce à "
+    "l'agroforesterie.",
+    "Se ha contribuido al incremento del Producto Interno Bruto (PIB) al 5,4% el año 2030.",
+    "The country has a total area of 71,740 km2, divided into a land area of 71,620 km2 and water of 120 km2.",
 ])
 def test_money_and_status_figures_are_not_targets(text):
     assert extract(text, lang="fr" if "État" in text else "en") == []
@@ -164,6 +170,23 @@ def test_real_sentences_are_on_their_page(file, page, lang, sentence, quantity, 
     pdf = pypdfium2.PdfDocument(corpus_pdf(file))
     text = " ".join(pdf[page - 1].get_textpage().get_text_range().split()).replace("’", "'")
     assert re.sub(r"\s", "", quantity) in re.sub(r"\s", "", text)
+
+
+def test_regression_inventory_and_starting_figures_next_to_a_target_year():
+    """UGA_indc_2015 p10 (a table row: emissions of agricultural soils in 2000, then a 2030 estimate) and p12, TZA
+    2021 p17: a figure followed by a past year is measured, not aimed at, unless a target year or a starting point
+    ("from") stands between."""
+    row = ("Agricult ure | Climate Smart Agriculture techniques for cropping (Agricultural soils: 36% of national GHG "
+           "emissions (13.5 Million tons of carbon dioxide equivalent per year (MtCO2eq/yr). ) in 2000) | ~2.7 Million "
+           "tons of carbon dioxide equivalent per year (MtCO2eq/yr). in 2030")
+    assert [t.quantity for t in extract(row, lang="en")] == ["2.7 Million tons of carbon dioxide equivalent per year"]
+    wetlands = "Increase wetland coverage to 12% by 2030, from approximately 10.9% in 2014, through restoration."
+    assert [(t.quantity, t.year) for t in extract(wetlands, lang="en")] == [("12%", 2030)]
+    water = ("Access to clean and safe water will be increased from 86% and 67.7% respectively in 2015 to 100% by "
+             "2030.")
+    assert [t.quantity for t in extract(water, lang="en")] == ["100%"]
+    pastoral = ("la réalisation de 21 périmètres et aires pastorales d'une superficie totale de 400 000 ha ;")
+    assert [t.quantity for t in extract(pastoral, lang="fr", aim=True)] == ["400 000 ha"]     # MLI 2016 p23
 
 
 # Regressions found in the sample of 30 targets.csv rows checked by hand on the full corpus.

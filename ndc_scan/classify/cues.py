@@ -82,6 +82,7 @@ ACTION_BEFORE_NUMBER = re.compile(
 #: A sentence that states a fact of the past or present (unless it also names a target year).
 STATUS = re.compile(
     r"\b(?:currently|at present|presently|today|was|were|has been|have been|had|in (?:19|20[01])\d\b|"
+    r"al año (?:19|20[01])\d\b|en el año (?:19|20[01])\d\b|en l'an (?:19|20[01])\d\b|"
     r"actuellement|à l'heure actuelle|a été|ont été|était|étaient|actualmente|en la actualidad|fue|fueron|ha sido|"
     r"han sido|era|eran|foi|foram|в настоящее время|составлял\w*|было|были)\b", re.IGNORECASE)
 #: Just before a number: it is a status or an estimate, not an aim ("has established 14%", "could yield").
@@ -90,11 +91,28 @@ LOCAL_STATUS = re.compile(
     r"baseline|historical|historic|reference level|currently|expected|projected|likely|probability|forecast\w*|"
     r"anticipated|probabilit\w*|se prevé que|probabilidad|"
     r"couvr\w*|représent\w*|situation de référence|ocupa\w*|cubre\w*|representa\w*|constituy\w*|línea (?:de )?base|"
-    r"занима\w*|составля\w*)\b|"
+    r"занима\w*|составля\w*|abarca\w*|dominat\w*|domine\w*|dependent (?:up)?on|divided into|divisée? en|"
+    r"dividid[oa]s? en|(?:has|have|had) (?:a )?(?:total )?area of|a une superficie de|"
+    r"tiene una superficie de)\b|"
     r"\b(?:has|have|had) (?:already )?(?:been )?\w+ed\b|"
     r"\b(?:was|were|currently|already(?! (?:identified|designated|selected|mapped))|could|potential(?:ly)?|"
     r"estimated?|a été|ont été|était|actuellement|déjà|potentiel\w*|fue|fueron|ha sido|actualmente|podría\w*|"
     r"potencial\w*|se estima|было|были)\b", re.IGNORECASE)
+#: Just after a number: the past year it was measured in ("13.5 MtCO2eq/yr ... in 2000)"): an inventory figure.
+#: Not when a target year or a starting point stands between ("12% by 2030, from about 10.9% in 2014").
+PAST_YEAR_AFTER = re.compile(
+    r"(?:(?!\b20[2-9]\d\b|\bfrom\b|\bcompared\b|\brelative\b|par rapport|\bdesde\b|respecto|à partir)[^;]){0,60}?"
+    r"\b(?:in|en|en el año|al año|en l'an) (?:19\d\d|20[01]\d)\b(?!\s*[-–]\s*20[2-9]\d)", re.IGNORECASE)
+#: Just before a number: a figure of the economy, not of land ("PIB al 5,4%").
+ECONOMY = re.compile(r"\b(?:gdp|pib|pnb|gnp|ввп)\b|producto interno bruto|produit int[ée]rieur brut|gross domestic product",
+                     re.IGNORECASE)
+#: Just after a share: the country's whole emissions ("84% de ses émissions", "36% of national GHG emissions"): a
+#: national figure, not a target of the practices its sentence names (concepts.md: a number for a whole sector or
+#: package of measures is not a quantified target of each practice inside it).
+NATIONAL_EMISSIONS = re.compile(
+    r"\b(?:its|their|ses|leurs?|sus|national|nationales?|nacional(?:es)?|total(?:es)?|overall|global(?:es)?)\s+"
+    r"(?:[\w-]+\s+){0,3}?(?:emissions|émissions|emisiones)\b|\b(?:emissions|émissions|emisiones)\s+"
+    r"(?:nationales|nacionales|totales|totals?)\b", re.IGNORECASE)
 BAU = re.compile(r"business[- ]as[- ]usual|\bBAU\b|scénario de référence|tendanciel|statu quo|escenario tendencial|"
                   r"\bBaU\b|обычн\w+ (?:ход|сценар)|المعتاد", re.IGNORECASE)
 

@@ -30,7 +30,7 @@ from dataclasses import replace
 from typing import Optional
 
 from ..records import Target
-from .cues import ACTION_BEFORE_NUMBER, AIM, AIM_HEADING, BAU, LIST_ITEM, LOCAL_STATUS, STATUS
+from .cues import ACTION_BEFORE_NUMBER, AIM, AIM_HEADING, BAU, ECONOMY, LIST_ITEM, LOCAL_STATUS, NATIONAL_EMISSIONS, PAST_YEAR_AFTER, STATUS
 from .cues import CONDITIONAL as _CONDITIONAL
 from .cues import MONEY as _MONEY
 from .cues import SENTENCE_END as _SENTENCE_END
@@ -106,8 +106,13 @@ def extract(text: str, *, lang: str = "en", conditional: str = "", aim: bool = F
         for found in QUANTITY.finditer(sentence):
             if any(a <= found.start() < b for a, b in urls):
                 continue                                  # "...%20Plan%2016%2004..." in a link
-            if LOCAL_STATUS.search(sentence, max(0, found.start() - LOCAL), found.start()):
+            if LOCAL_STATUS.search(sentence, max(0, found.start() - LOCAL), found.start()) \
+                    or ECONOMY.search(sentence, max(0, found.start() - LOCAL), found.start()):
                 continue
+            if found.group("u_share") and NATIONAL_EMISSIONS.search(sentence, found.end(), found.end() + 100):
+                continue                                  # the country's whole emissions, not a practice's target
+            if PAST_YEAR_AFTER.match(plain, s_start + found.end()):     # the year may stand past a "). )"
+                continue                                  # "13.5 MtCO2eq/yr ... in 2000": measured, not aimed at
             if _PERIOD.fullmatch(found.group("n1")) and _PERIOD.fullmatch(found.group("n2") or ""):
                 continue                                  # "2010-2030 hectares per year": a period, then a unit
             if not (strong or ACTION_BEFORE_NUMBER.search(sentence, max(0, found.start() - NEAR), found.start())):
