@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ndc_scan.classify.targets import extract, parse_number
+from ndc_scan.classify.targets import extract, parse_number, tie_targets
 from ndc_scan.records import Target
 
 from .conftest import corpus_pdf
@@ -187,6 +187,16 @@ def test_regression_inventory_and_starting_figures_next_to_a_target_year():
     assert [t.quantity for t in extract(water, lang="en")] == ["100%"]
     pastoral = ("la réalisation de 21 périmètres et aires pastorales d'une superficie totale de 400 000 ha ;")
     assert [t.quantity for t in extract(pastoral, lang="fr", aim=True)] == ["400 000 ha"]     # MLI 2016 p23
+
+
+def test_regression_a_year_is_never_the_start_of_a_longer_number():
+    """SEN_ndc_2020 p28: "21000 ha" gave its neighbour "1297 ha" the target year 2100."""
+    text = ("Un des programmes porte sur la lutte contre la dégradation des terres en vue de : o Augmenter annuellement "
+            "les superficies reboisées/restaurées d'environ 1297 ha de mangrove et de 21000 ha de plantations diverses ;")
+    assert [(t.quantity, t.year) for t in extract(text, lang="fr", aim=True)] == [("1297 ha", None), ("21000 ha", None)]
+    table = "Action | 20250 ha\nReboiser | 4 000 ha/an"
+    assert all(target.year is None for target, _ in tie_targets(table, [(0, 6, "wetlands"), (18, 26, "wetlands")],
+                                                                 lang="fr", table=True))
 
 
 # Regressions found in the sample of 30 targets.csv rows checked by hand on the full corpus.

@@ -60,7 +60,7 @@ _TARGET_YEAR = re.compile(
     rf"\b(?:19|20)\d\d\s*-\s*{_YEAR}\b|"
     rf"\b(?:between|entre|from|de|du|desde|с)\s+(?:19|20)\d\d\s+(?:and|et|y|e|to|à|a|au|hasta|по|до)\s+{_YEAR}\b|"
     rf"\b{_YEAR}\s*(?:target|goal|objective|objectif|meta)\b", re.IGNORECASE)
-_BARE_YEAR = re.compile(rf"(?<![\d.,])(?:{_YEAR})(?![\d.,]\d)")
+_BARE_YEAR = re.compile(rf"(?<![\d.,])(?:{_YEAR})(?!\d|[.,]\d)")    # not "2100" of "21000"
 _BASE_YEAR = re.compile(
     r"(?:compared (?:to|with)|relative to|from|against|below|above|over|par rapport (?:à|au niveau de|aux niveaux de)|"
     r"(?:con )?respecto (?:a|al)(?: año)?|en relación (?:a|con)|frente a|em relação a|по сравнению с|относительно|"
@@ -238,7 +238,7 @@ __all__ = ["CARBON_TO_CO2", "NORM_UNITS", "Target", "extract", "parse_number", "
 SHORT_CELL = 80
 #: Where two quantities of one clause share it: a conjunction or a comma between them.
 _SPLIT = re.compile(r",|;|\band\b|\bet\b|\by\b|\be\b|\bи\b|\bو", re.IGNORECASE)
-_HEADING_YEAR = re.compile(rf"(?<![\d])(?:19|20)\d\d\s*[-–]\s*{_YEAR}(?!\d)|(?<![\d.,]){_YEAR}(?![\d.,]\d)")
+_HEADING_YEAR = re.compile(rf"(?<![\d])(?:19|20)\d\d\s*[-–]\s*{_YEAR}(?!\d)|(?<![\d.,]){_YEAR}(?!\d|[.,]\d)")
 
 
 def tie_targets(text: str, spans: Sequence[tuple[int, int, str]], *, lang: str = "en", conditional: str = "",
