@@ -202,7 +202,9 @@ def scan(paths: Iterable[str | Path], options: Optional[ScanOptions] = None, *,
         doc_ids = [d.doc_id for d in documents]
         db.use_labelling(doc_ids, tax.hash)
         # What the reports are made from: when the folder's manifest has this key, they are current already.
-        report_key = key(package_hash(), db.generation(), str(Path(options.store).resolve()), doc_ids,
+        # (the folder's own place too: its reports link to the PDFs by relative paths)
+        report_key = key(package_hash(), db.generation(), str(Path(options.store).resolve()),
+                         str(Path(options.out).resolve()) if options.out is not None else "", doc_ids,
                          [(f.path, f.error, f.problem, f.remedy) for f in failures], tax.hash, options.all_versions,
                          files_hash(catalog_files), classifier.method)
         reports = manifest.current(Path(options.out), report_key) if options.out is not None else None

@@ -68,8 +68,11 @@ def test_reports_are_written_again_when_a_report_or_the_store_changed(small, sma
                                   reviewer="ana", decided_at="2026-12-06T10:00:00Z", level=label["level"]))
     decided = _scan(small, out, small_store)
     assert not decided.reports_current and decided.summary["reviewed"] == first.summary["reviewed"] + 1
-    # Another folder has no reports yet; a scan of fewer files makes other reports.
+    # Another folder has no reports yet; a folder moved elsewhere has links relative to its old place; a scan of
+    # fewer files makes other reports.
     assert not _scan(small, tmp_path / "elsewhere", small_store).reports_current
+    shutil.move(str(tmp_path / "elsewhere"), str(tmp_path / "moved"))
+    assert not _scan(small, tmp_path / "moved", small_store).reports_current
     (small / "CAN_indc_2015.pdf").unlink()
     fewer = _scan(small, out, small_store)
     assert not fewer.reports_current and fewer.summary["documents"] == 2
