@@ -205,7 +205,7 @@ def scan(paths: Iterable[str | Path], options: Optional[ScanOptions] = None, *,
         # (the folder's own place too: its reports link to the PDFs by relative paths)
         report_key = key(package_hash(), db.generation(), str(Path(options.store).resolve()),
                          str(Path(options.out).resolve()) if options.out is not None else "", doc_ids,
-                         [(f.path, f.error, f.problem, f.remedy) for f in failures], tax.hash, options.all_versions,
+                         [(f.path, f.error, f.problem, f.remedy) for f in failures], tax.hash, str(tax.path), options.all_versions,
                          files_hash(catalog_files), classifier.method)
         reports = manifest.current(Path(options.out), report_key) if options.out is not None else None
         tables = build_tables(db, doc_ids, failures, tax, all_versions=options.all_versions,

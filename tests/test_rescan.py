@@ -13,7 +13,7 @@ import pytest
 
 from ndc_scan import scan
 from ndc_scan.classify.model import load_model
-from ndc_scan.defaults import DEFAULT_MODEL_DIR
+from ndc_scan.defaults import DEFAULT_MODEL_DIR, DEFAULT_TAXONOMY
 from ndc_scan.records import Decision
 from ndc_scan.report.manifest import MANIFEST
 from ndc_scan.store import Store
@@ -42,7 +42,7 @@ def test_a_rescan_with_nothing_changed_writes_no_report_and_infers_no_metadata(s
     before = _stamps(out)
     monkeypatch.setattr("ndc_scan.work.tasks.infer_meta", _no_inference)
     again = _scan(small, out, small_store)
-    assert again.reports_current and again.written == []
+    assert again.failures == [] and again.reports_current and again.written == []
     assert again.summary == first.summary
     assert _stamps(out) == before                          # not one report file touched
     assert [d.meta for d in again.documents] == [d.meta for d in first.documents]
@@ -115,3 +115,56 @@ def test_a_tampered_model_fails_before_the_scan_even_when_loaded_lazily(tmp_path
     target.write_bytes(target.read_bytes()[:-10])
     with pytest.raises(ModelError, match="does not match the card"):
         load_model(folder, lazy=True)
+
+
+def _decide(store, decision):
+    """A reviewer's decision on the first counted label (as `ndc-scan review` stores it)."""
+    with Store(store) as db:
+        label = sql(db, "SELECT p.text_hash, l.concept, l.level FROM predictions l JOIN passages p USING (passage_id) "
+                        "WHERE l.counted = 1 ORDER BY p.text_hash, l.concept")[0]
+        db.save_decision(Decision(text_hash=label["text_hash"], concept=label["concept"], decision=decision,
+                                  reviewer="ana", decided_at="2026-12-06T10:00:00Z",
+                                  level=label["level"] if decision == "accept" else None))
+
+
+def test_a_store_restored_from_a_copy_and_changed_otherwise_gets_new_reports(small, small_store, tmp_path):
+    """The store's generation is a random value, not a count: a copy changed in another way never meets the value
+    the original had when the reports were written."""
+    out = tmp_path / "out"
+    _scan(small, out, small_store)
+    backup = tmp_path / "backup.sqlite"
+    shutil.copy(small_store, backup)
+    _decide(small_store, "accept")
+    accepted = _scan(small, out, small_store)
+    assert not accepted.reports_current
+    shutil.copy(backup, small_store)
+    _decide(small_store, "reject")
+    rejected = _scan(small, out, small_store)
+    assert not rejected.reports_current
+    assert rejected.summary["not_counted"] == accepted.summary["not_counted"] + 1
+
+
+def test_files_the_scan_did_not_write_do_not_count_and_a_bad_manifest_is_not_trusted(small, small_store, tmp_path):
+    import json
+    import os
+
+    out = tmp_path / "out"
+    _scan(small, out, small_store)
+    # A brief made by `ndc-scan briefs`, a note with a name that is not UTF-8: not the scan's files.
+    (out / "briefs" / "CAN.docx").write_bytes(b"made by ndc-scan briefs")
+    with open(os.path.join(os.fsencode(out / "briefs"), b"notes_\xff.txt"), "wb") as handle:
+        handle.write(b"mine")
+    assert _scan(small, out, small_store).reports_current
+    (out / "briefs" / "CAN.docx").write_bytes(b"made again, other bytes")
+    assert _scan(small, out, small_store).reports_current
+    # Reports name the taxonomy file: another path with the same terms makes them again.
+    copy = tmp_path / "taxonomy.csv"
+    shutil.copy(DEFAULT_TAXONOMY, copy)
+    assert not _scan(small, out, small_store, taxonomy=copy).reports_current
+    # A manifest edited by hand (a figure missing, a file name with a NUL byte) is not trusted, and is no crash.
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    for edit in ({**manifest, "summary": {k: v for k, v in manifest["summary"].items() if k != "pages"}},
+                 {**manifest, "files": {**manifest["files"], "a\u0000b": "0" * 64}}):
+        (out / MANIFEST).write_text(json.dumps(edit), encoding="utf-8")
+        result = _scan(small, out, small_store, taxonomy=copy)
+        assert not result.reports_current and result.summary["pages"] > 0

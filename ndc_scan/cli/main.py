@@ -205,7 +205,10 @@ def _summary(result: ScanResult, out: str, model: Optional[str | Path]) -> None:
     if result.reports_current:
         echo(f"Reports in {out}/ are current: nothing they are made from changed since they were written.")
     elif result.written:
-        echo(f"Reports in {out}/: " + ", ".join(p.name for p in result.written))
+        folder = Path(out)
+        inside = Counter(p.relative_to(folder).parts[0] for p in result.written if p.parent != folder)
+        echo(f"Reports in {out}/: " + ", ".join([p.name for p in result.written if p.parent == folder]
+                                                + [f"{name}/ ({n} files)" for name, n in inside.items()]))
 
 
 @main.command()

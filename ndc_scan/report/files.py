@@ -27,7 +27,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")     # what Excel files can
 
 
 def write_all(tables: Tables, out: Path, *, taxonomy: Taxonomy) -> list[Path]:
-    """Write every report into ``out``; return the paths written.
+    """Write every report into ``out``; return the path of every file written (briefs/ included).
 
     Each file is written whole or not at all (``output.written``); an ``OutputError`` names a file
     that cannot be written. Bidi controls are taken out of the text first (``output.readable_tables``).

@@ -38,7 +38,7 @@ q{font-style:italic}
 def write(tables: Tables, out: Path, *, taxonomy: Taxonomy) -> list[Path]:
     """Write gap_report.html and one brief per country (latest document) into ``out``.
 
-    Returns the report's path and the briefs folder's (not each brief: a corpus has hundreds).
+    Returns the path of every file written (the report, then each brief's HTML and Markdown).
     """
     folder = out / "briefs"
     try:
@@ -47,14 +47,16 @@ def write(tables: Tables, out: Path, *, taxonomy: Taxonomy) -> list[Path]:
         raise output_error(folder, exc) from exc
     source = label_source(tables.passages)
     reviewed = reviewed_count(tables.passages)
+    files = []
     for brief in all_briefs(tables, taxonomy):
         with written(folder / f"{brief.file_stem}.html") as path:
             path.write_text(briefs.render_html(brief, source=source, base=folder, reviewed=reviewed), encoding="utf-8")
         with written(folder / f"{brief.file_stem}.md") as path:
             path.write_text(briefs.render_markdown(brief, source=source, reviewed=reviewed), encoding="utf-8")
+        files += [folder / f"{brief.file_stem}.html", folder / f"{brief.file_stem}.md"]
     with written(out / "gap_report.html") as path:
         path.write_text(render(tables, taxonomy=taxonomy, base=out), encoding="utf-8")
-    return [out / "gap_report.html", folder]
+    return [out / "gap_report.html", *files]
 
 
 def all_briefs(tables: Tables, taxonomy: Taxonomy) -> list[briefs.Brief]:

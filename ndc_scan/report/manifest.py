@@ -44,14 +44,25 @@ def summarise(tables: Tables) -> dict[str, Any]:
     }
 
 
+#: The figures of ``summarise``: a manifest without every one of them (edited by hand) is not trusted.
+_FIGURES = {"documents": int, "pages": int, "countries": int, "unread": int, "ocr_documents": int, "ocr_pages": int,
+            "concepts": list, "to_review": int, "reviewed": int, "not_counted": int}
+
+
 def current(out: Path, key: str) -> Optional[dict[str, Any]]:
-    """The manifest of ``out`` when its reports were made from ``key`` and every file is as written; else None."""
+    """The manifest of ``out`` when its reports were made from ``key`` and every file the scan wrote is as it wrote
+    it; else None (also for a manifest that is damaged or was edited by hand: the reports are then written again)."""
     try:
         manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError):
         return None
     if not (isinstance(manifest, dict) and manifest.get("key") == key and isinstance(manifest.get("files"), dict)
             and isinstance(manifest.get("summary"), dict)):
+        return None
+    summary = manifest["summary"]
+    if not all(isinstance(summary.get(name), kind) for name, kind in _FIGURES.items()):
+        return None
+    if not all(isinstance(row, list) and len(row) == 3 for row in summary["concepts"]):
         return None
     for name, digest in manifest["files"].items():
         if _sha256(out / name) != digest:
@@ -60,20 +71,18 @@ def current(out: Path, key: str) -> Optional[dict[str, Any]]:
 
 
 def record(out: Path, key: str, paths: list[Path], summary: dict[str, Any]) -> Path:
-    """Write the manifest of the reports just written to ``out`` (the last file a scan writes there)."""
-    files = {path.relative_to(out).as_posix(): _sha256(path)
-             for written_path in paths for path in (sorted(written_path.rglob("*")) if written_path.is_dir() else
-                                                    [written_path]) if path.is_file()}
-    with written(out / MANIFEST) as path:
-        path.write_text(json.dumps({"key": key, "files": files, "summary": summary}, indent=1, ensure_ascii=False),
-                        encoding="utf-8")
+    """Write the manifest of the files a scan just wrote to ``out`` (the last file it writes there). Files it did
+    not write (briefs made by ``ndc-scan briefs``, notes of one's own) are not part of it."""
+    files = {path.relative_to(out).as_posix(): _sha256(path) for path in paths}
+    with written(out / MANIFEST) as path:      # ASCII JSON: a file name that is not UTF-8 is escaped, not an error
+        path.write_text(json.dumps({"key": key, "files": files, "summary": summary}, indent=1), encoding="utf-8")
     return out / MANIFEST
 
 
 def _sha256(path: Path) -> Optional[str]:
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
+    except (OSError, ValueError):         # ValueError: a name with a NUL byte (a manifest edited by hand)
         return None
 
 

@@ -182,10 +182,10 @@ class Store:
             fcntl.lockf(handle, fcntl.LOCK_UN)
             handle.close()
 
-    def generation(self) -> tuple[str, int]:
-        """(this store's id, how many row changes it has seen in the tables the reports read); any write moves it."""
+    def generation(self) -> tuple[str, str]:
+        """(this store's id, a random value that every change to the tables the reports read replaces)."""
         rows = dict(self.db.execute("SELECT key, value FROM meta WHERE key IN ('generation', 'store_id')").fetchall())
-        return str(rows.get("store_id", "")), int(rows.get("generation", 0))
+        return str(rows.get("store_id", "")), str(rows.get("generation", ""))
 
     def change_stamp(self) -> tuple:
         """A value that changes whenever a scan or a reviewer changes what the store holds (cheap to read)."""

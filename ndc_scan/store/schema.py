@@ -77,11 +77,13 @@ CREATE TABLE IF NOT EXISTS page_boxes (
 """
 
 #: Tables whose rows the reports are made from: any change to them (by a scan, a reviewer, or SQL typed by hand)
-#: bumps ``meta.generation``, so a scan knows when the reports it wrote earlier are still current.
+#: gives ``meta.generation`` a new random value, so a scan knows when the reports it wrote earlier are still current.
+#: Random, not a count: a store restored from a copy and then changed otherwise must not come back to a value
+#: it had before.
 REPORTED_TABLES = ("documents", "passages", "matches", "predictions", "tagged", "targets", "failures", "decisions")
 SCHEMA += "".join(
-    f"CREATE TRIGGER IF NOT EXISTS {table}_{event.lower()}_generation AFTER {event} ON {table} "
-    "BEGIN UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'; END;\n"
+    f"CREATE TRIGGER IF NOT EXISTS {table}_{event.lower()}_change AFTER {event} ON {table} "
+    "BEGIN UPDATE meta SET value = lower(hex(randomblob(8))) WHERE key = 'generation'; END;\n"
     for table in REPORTED_TABLES for event in ("INSERT", "UPDATE", "DELETE"))
 
 #: Statements that take a store from schema version N to N + 1.
