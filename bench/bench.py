@@ -88,12 +88,13 @@ def stage_scan(folder: str, store: str, out: str, jobs: str, engine: str, execut
 
     result = scan([folder], out=out, store=store, jobs=int(jobs), engine=engine, ocr=bool(ocr), executor=executor,
                   taxonomy=taxonomy or None, model=MODEL)
-    documents = result.tables.documents
-    found = result.tables.coverage[result.tables.coverage["level"].fillna(0) > 0]
-    return {"documents": len(result.documents), "extracted": result.extracted, "reused": result.reused,
-            "tagged": result.retagged, "failures": len(result.failures), "pages": int(documents["n_pages"].sum()),
-            "pages_ocr": int(documents["pages_ocr"].sum()),
-            "concepts_found": sorted(f"{r.document}:{r.concept}:{int(r.level)}" for r in found.itertuples())}
+    figures = {"documents": len(result.documents), "extracted": result.extracted, "reused": result.reused,
+               "tagged": result.retagged, "failures": len(result.failures), "pages": result.summary["pages"],
+               "pages_ocr": result.summary["ocr_pages"], "reports_current": result.reports_current}
+    if not result.reports_current:       # the tables are built (a scan whose reports are current builds none)
+        found = result.tables.coverage[result.tables.coverage["level"].fillna(0) > 0]
+        figures["concepts_found"] = sorted(f"{r.document}:{r.concept}:{int(r.level)}" for r in found.itertuples())
+    return figures
 
 
 def stage_tagging(store: str, which: str = "rules,hybrid") -> dict:
