@@ -328,6 +328,19 @@ def test_decisions_count_in_the_pages_without_a_rescan(workbench_store):
     assert "rejected by ana" in country
 
 
+def test_a_metadata_change_makes_the_pages_stale(workbench_store):
+    """A new --metadata file changes a document's country in place (no document added, nothing read again): the
+    workbench's tables are stale after it (the store's generation, not counts of documents and labellings)."""
+    import dataclasses
+
+    workbench = Workbench(workbench_store)
+    before = workbench.refresh()
+    with Store(workbench_store) as db:
+        document = db.document(db.document_ids()[0])
+        db.update_meta(dataclasses.replace(document, meta=dataclasses.replace(document.meta, iso3="FRA")))
+    assert workbench.stale(before)
+
+
 # ---------------------------------------------------------------------------------------------- security
 
 

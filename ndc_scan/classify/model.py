@@ -226,11 +226,12 @@ def load_model(folder: str | Path, *, lazy: bool = False) -> Model:
     level = card.get("level_model")
     files = [(model_path, card["model_sha256"], "pipeline")]
     files += [(folder / level["file"], level["sha256"], "level_pipeline")] if level else []
-    for path, sha256, _ in files:
-        _check_file(path, sha256)
-    # Checked now, so that a missing or changed file fails before a scan starts; deserialised when first used.
     model = Model(pipeline=None, card=card, path=folder, pending=tuple(files))
-    return model if lazy else model.load()
+    if not lazy:
+        return model.load()                     # checks each file's hash as it loads it
+    for path, sha256, _ in files:               # a missing or changed file fails now, before a scan starts
+        _check_file(path, sha256)
+    return model
 
 
 def _check_file(path: Path, sha256: str) -> None:

@@ -130,7 +130,7 @@ def position(db: Store, session: BrowserSession, reviewer: str, filters: Filters
 
 def _queue(db: Store, session: BrowserSession, reviewer: str, filters: Filters) -> list[ReviewItem]:
     """The session's queue for (reviewer, filters), loaded again when a scan changed the labels."""
-    state = db.change_stamp()[:3]               # documents and labellings, not decisions
+    state = db.labelling_stamp()
     key = (reviewer, filters)
     with session.lock:
         kept = session.queues.get(key)

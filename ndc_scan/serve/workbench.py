@@ -44,7 +44,7 @@ ROW_COLUMNS = ["iso3", "country", "document", "doc_id", "kind", "kind_name", "ye
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The report tables as the store held them at ``stamp`` (``Store.change_stamp``)."""
+    """The report tables as the store held them at ``stamp`` (``Store.generation``)."""
 
     tables: Tables
     latest: pd.DataFrame          # the overview rows: each country's latest document (see overview_frame)
@@ -85,8 +85,9 @@ class Workbench:
         return scan_in_progress(self.path)
 
     def stamp(self) -> tuple:
+        """The store's generation: any change the reports read moves it (metadata and failures too)."""
         with self.store() as db:
-            return db.change_stamp()
+            return db.generation()
 
     def snapshot(self) -> Snapshot:
         """The latest tables: built now the first time, else the kept ones (a newer build starts in the background

@@ -187,12 +187,13 @@ class Store:
         rows = dict(self.db.execute("SELECT key, value FROM meta WHERE key IN ('generation', 'store_id')").fetchall())
         return str(rows.get("store_id", "")), str(rows.get("generation", ""))
 
-    def change_stamp(self) -> tuple:
-        """A value that changes whenever a scan or a reviewer changes what the store holds (cheap to read)."""
+    def labelling_stamp(self) -> tuple:
+        """A value that changes when a scan adds, reads again or labels again a document (not with a reviewer's
+        decision: a review queue keeps its order while its reviewer works through it). Every other change:
+        ``generation``."""
         row = self.db.execute(
             "SELECT (SELECT COUNT(*) FROM documents), (SELECT TOTAL(extracted_at) FROM documents), "
-            "(SELECT TOTAL(tagged_at) FROM tagged), (SELECT COUNT(*) FROM decisions), "
-            "(SELECT COALESCE(MAX(id), 0) FROM decisions)").fetchone()
+            "(SELECT TOTAL(tagged_at) FROM tagged)").fetchone()
         return tuple(row)
 
     def save_document(self, document: Document, pages: Sequence[Page], passages: Sequence[Passage], extractor: str,
