@@ -106,7 +106,7 @@ class HybridClassifier:
     def _learned_levels(self, predictions: list[Prediction], passages: Mapping[str, Passage]) -> list[Prediction]:
         """Commitment or mention from the level model, for every label below quantified target (a level 3 is
         decided by its tied target, never by the model)."""
-        if self.model.load().level_pipeline is None:
+        if self.model.level_pipeline is None:       # predict_proba, called first, loaded the model
             return predictions
         below = [i for i, p in enumerate(predictions) if p.level < 3]
         commitment = self.model.commitment_proba([level_input(passages[predictions[i].passage_id],
