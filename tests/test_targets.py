@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ndc_scan.classify.targets import extract, parse_number, tie_targets
+from ndc_scan.classify.targets import extract, parse_number, sentence_bounds, tie_targets
 from ndc_scan.records import Target
 
 from .conftest import corpus_pdf
@@ -284,3 +284,39 @@ def test_regression_period_before_a_unit_is_no_quantity_and_no_crash():
 def test_regression_a_year_after_al_ano_is_a_date_not_a_rate(text, lang, unit, year):
     found = extract(text, lang=lang)
     assert [(t.norm_unit, t.year) for t in found] == [(unit, year)]
+
+
+def test_regression_a_year_before_a_to_is_no_range_start():
+    """SEN_ndc_2020 p28: "de 677 197 ha, en 2019 à 1 001 640 ha" was read as the range 2019 – 1 001 640 ha (a target
+    of "2019 ha")."""
+    text = "Les emblavures en riz passeront de 677 197 ha, en 2019 à 1 001 640 ha, en 2023 dont 17,5% en irrigué."
+    found = [(t.norm_value, t.value_max, t.year) for t in extract(text, lang="fr") if t.measure == "area"]
+    assert found == [(1001640.0, None, 2023)]
+
+
+def test_regression_a_figure_of_a_past_period_is_a_baseline():
+    """SEN_indc_2015 p13, a row's first cell: the burnt area averaged over 2006-2010 is the baseline, not a target."""
+    text = "Réduction des émissions liées aux feux de brousse et de pâturages BAU : 907.656,2 ha brûlés en moyenne de 2006 à 2010"
+    assert extract(text, lang="fr", aim=True) == []
+    assert extract("Restore 20,000 ha from 2010 to 2030", lang="en") != []        # a period that ends ahead: an aim
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("• Réduction de 30% des superficies brulées dès 2020 et 90% à partir de 2025", [(30.0, 2020), (90.0, 2025)]),
+    ("La superficie sous agroforesterie évoluera à un rythme de 200 ha par an à partir de 2018 jusqu'en 2030.",
+     [(200.0, 2030)]),
+])
+def test_regression_starting_years(text, expected):
+    """SEN_indc_2015 p13, COM_indc_2015 p10: "dès 2020" and "à partir de 2025" give a target its year, unless an end
+    year follows ("à partir de 2018 jusqu'en 2030")."""
+    assert [(t.norm_value, t.year) for t in extract(text, lang="fr")] == expected
+
+
+def test_bullets_inside_a_table_cell_are_separate_sentences():
+    """SEN_indc_2015 p12: a cell of bullets is one line of its row; each bullet is its own sentence, so a figure of
+    one bullet does not take the concepts or the year of another."""
+    row = ("PRACAS | • Système de Riziculture Intensif (SRI) : Économie de près de 40 % en eau • Application des "
+           "bonnes pratiques d'agroforesterie sur la moitié des superficies à l'horizon 2035")
+    sentences = [row[a:b] for a, b in sentence_bounds(row)]
+    assert any(s.startswith("• Système") and "agroforesterie" not in s for s in sentences)
+    assert [t.quantity for t in extract(row, lang="fr")] == []

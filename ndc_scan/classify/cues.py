@@ -20,8 +20,9 @@ WORD_QUANTITY = re.compile(
     r"\b(?:millions?|millones|milhões|миллион\w*)\s+(?:of\s+|d'|de\s+)?(?:ha\b|hectares?|hectáreas?|гектар\w*)", re.IGNORECASE)
 #: A currency: money is never a target.
 MONEY = re.compile(r"us\$|usd|\$|€|eur\b|euros?\b|fcfa|cfa|dollars?|d[óo]lares|долл\w*|دولار|xof|£|₹", re.IGNORECASE)
-#: A sentence end: . ! ? ; before a capital, a bullet or a dash, or a line break.
-SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-ZÀ-ÝА-Я\u0600-\u06ff•\-])|\n")
+#: A sentence end: . ! ? ; before a capital, a bullet or a dash, a line break, or a bullet inside a line (the items
+#: of a table cell, joined on the row's line).
+SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-ZÀ-ÝА-Я\u0600-\u06ff•\-])|\n|\s+(?=[•●▪■➢\uf0b7])")
 
 COMMITMENT = re.compile(
     r"\b(?:will|shall|plans? to|planned|aims? to|intends?|commit\w*|pledge\w*|target\w*|goals?|objectives?|"
@@ -98,11 +99,14 @@ LOCAL_STATUS = re.compile(
     r"\b(?:was|were|currently|already(?! (?:identified|designated|selected|mapped))|could|potential(?:ly)?|"
     r"estimated?|a été|ont été|était|actuellement|déjà|potentiel\w*|fue|fueron|ha sido|actualmente|podría\w*|"
     r"potencial\w*|se estima|было|были)\b", re.IGNORECASE)
-#: Just after a number: the past year it was measured in ("13.5 MtCO2eq/yr ... in 2000)"): an inventory figure.
+#: Just after a number: the past year or period it was measured in ("13.5 MtCO2eq/yr ... in 2000)", "907.656,2 ha
+#: brûlés en moyenne de 2006 à 2010"): an inventory or baseline figure.
 #: Not when a target year or a starting point stands between ("12% by 2030, from about 10.9% in 2014").
 PAST_YEAR_AFTER = re.compile(
     r"(?:(?!\b20[2-9]\d\b|\bfrom\b|\bcompared\b|\brelative\b|par rapport|\bdesde\b|respecto|à partir)[^;]){0,60}?"
-    r"\b(?:in|en|en el año|al año|en l'an) (?:19\d\d|20[01]\d)\b(?!\s*[-–]\s*20[2-9]\d)", re.IGNORECASE)
+    r"(?:\b(?:in|en|en el año|al año|en l'an) (?:19\d\d|20[01]\d)\b(?!\s*[-–]\s*20[2-9]\d)|"
+    r"\b(?:from|between|de|du|entre|desde) (?:19\d\d|20[01]\d) (?:to|and|à|au|et|a|y|hasta) (?:19\d\d|20[01]\d)\b)",
+    re.IGNORECASE)
 #: Just before a number: a figure of the economy, not of land ("PIB al 5,4%").
 ECONOMY = re.compile(r"\b(?:gdp|pib|pnb|gnp|ввп)\b|producto interno bruto|produit int[ée]rieur brut|gross domestic product",
                      re.IGNORECASE)
@@ -164,7 +168,7 @@ IMPACT = re.compile(
     r"lost|suffer\w*|susceptib\w*|exposed|expected to (?:increase|decrease|rise|fall|reduce)|projected|challenges?|"
     r"pressures?|problems?|drivers?|prone|hazards?|disasters?|due to|because of|"
     r"menac\w*|vulnérab\w*|impacts? (?:de|sur)|affect\w*|risques?|entra[iî]n\w*|provoqu\w*|aggrav\w*|perte\w*|"
-    r"subi\w*|exposé\w*|pressions?|problèmes?|causé\w*|"
+    r"subi\w*|exposé\w*|pressions?|problèmes?|causé\w*|chute\w*|assèch\w*|"
     r"amenaz\w*|vulnerab\w*|impactos? (?:de|en|sobre)|afect\w*|riesgos?|provoc\w*|caus\w*|pérdida\w*|agrav\w*|"
     r"expuest\w*|presiones|problemas?|"
     r"угроз\w*|воздейств\w*|влия\w*|риск\w*|привод\w*|потер\w*|уязвим\w*|проблем\w*)\b"
@@ -173,7 +177,8 @@ IMPACT = re.compile(
 )
 #: Section headings about context, not about what the country does.
 CONTEXT_HEADING = re.compile(
-    r"national circumstances|context|background|introduction|overview|impacts?\b|vulnerabilit|climate risks?|"
+    r"national circumstances|context|background|introduction|overview|(?<!expected )impacts?\b(?!\s+(?:attendus|escomptés|"
+    r"esperados|previstos))|vulnerabilit|climate risks?|"
     r"observed|projected|inventory|emissions? profile|methodolog|assumptions|accounting|information to facilitate|"
     r"ictu|existing polic|legal framework|institutional|progress|achievements|lessons|barriers|gaps|"
     r"circonstances nationales|contexte|introduction|aperçu|vulnérabilit|inventaire|méthodolog|hypothèses|"

@@ -114,6 +114,8 @@ class Levels:
             for target, concepts in tie_targets(self.text, spans, lang=language or "en",
                                                 conditional=conditional_flag(passage), heading_path=passage.heading_path,
                                                 table=passage.kind == "table"):
+                if not self.aimed(target):
+                    continue
                 for concept in concepts:
                     self.targets[concept].append(target)
 
@@ -123,19 +125,33 @@ class Levels:
             return 3
         return 2 if self.commits(matches) else 1
 
-    def commits(self, matches: Sequence[Match]) -> bool:
-        """Whether the sentences of these matches say what the country does (not context, impacts or the past)."""
-        sentences = [self.text[a:b] for a, b in self.bounds if any(a <= m.start < b for m in matches)] or [self.text]
+    def aimed(self, target: Target) -> bool:
+        """Whether a target's sentence states an aim, not an impact, a projection or the past: "l'effectif du cheptel
+        baisserait d'environ 80% ... par perte des parcours" is a figure of an impact, not a target for grazing."""
+        if target.year is not None and not target.year_from:
+            return True                                   # its own "by 2030": an aim even among impacts or the past
+        sentence = next((self.text[a:b] for a, b in self.bounds if a <= target.start < b), target.sentence)
+        return not self._context_only([sentence], past_acts=True)
+
+    def _context_only(self, sentences: Sequence[str], *, past_acts: bool = False) -> bool:
+        """Sentences that only report the past, describe an impact, or stand under a context heading, with no
+        intent or action of their own (``past_acts``: an action also outweighs a past tense)."""
         said = " ".join(sentences)
         intent = bool(INTENT.search(FUTURE_IMPACT.sub(" ", said)))      # "vont entraîner des risques" is no plan
         acts = any(ACTION_START.match(cell) for sentence in sentences for cell in sentence.split(" | "))  # table cells
-        if PAST.search(said) and not intent:
+        if PAST.search(said) and not (intent or (past_acts and acts)):
+            return True
+        return bool((IMPACT.search(said) or self.context) and not (intent or acts))
+
+    def commits(self, matches: Sequence[Match]) -> bool:
+        """Whether the sentences of these matches say what the country does (not context, impacts or the past)."""
+        sentences = [self.text[a:b] for a, b in self.bounds if any(a <= m.start < b for m in matches)] or [self.text]
+        if self._context_only(sentences):
             return False
-        if IMPACT.search(said) and not (intent or acts):
-            return False
-        if self.context and not (intent or acts):
-            return False
-        return intent or acts or self.action_heading or bool(COMMITMENT.search(said))
+        said = " ".join(sentences)
+        return bool(INTENT.search(FUTURE_IMPACT.sub(" ", said))
+                    or any(ACTION_START.match(cell) for sentence in sentences for cell in sentence.split(" | "))
+                    or self.action_heading or COMMITMENT.search(said))
 
 
 def _confidence(matches: Sequence[Match]) -> float:

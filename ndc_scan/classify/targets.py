@@ -30,7 +30,7 @@ from dataclasses import replace
 from typing import Optional
 
 from ..records import Target
-from .cues import ACTION_BEFORE_NUMBER, AIM, AIM_HEADING, BAU, ECONOMY, LIST_ITEM, LOCAL_STATUS, NATIONAL_EMISSIONS, PAST_YEAR_AFTER, STATUS
+from .cues import ACTION_BEFORE_NUMBER, AIM, AIM_HEADING, BAU, ECONOMY, LOCAL_STATUS, NATIONAL_EMISSIONS, PAST_YEAR_AFTER, STATUS
 from .cues import CONDITIONAL as _CONDITIONAL
 from .cues import MONEY as _MONEY
 from .cues import SENTENCE_END as _SENTENCE_END
@@ -55,11 +55,14 @@ _EMISSION_WORDS = re.compile(r"emission|émission|emisi|выброс|انبعا�
 _YEAR = r"(20[2-9]\d|2100)"
 _TARGET_YEAR = re.compile(
     rf"(?:\bby|\buntil|\btill|\bthrough|\bbefore|\bin|\bfor|d'ici(?: à| a| l'an| fin)?|à l'horizon|horizon|\ben|\bavant|jusqu'en|"
+    rf"\bdès|à partir de|"
     rf"\bpara(?: el año| el)?|\bhasta(?: el año| el)?|\bal|\bte|\baté|\bem|\bк|\bдо|\bв|بحلول(?: عام)?|حتى(?: عام)?|عام|"
     rf"\bend of|\bfin)\s+(?:the year\s+|l'année\s+|el año\s+|o ano\s+|году\s+)?{_YEAR}\b|"
     rf"\b(?:19|20)\d\d\s*-\s*{_YEAR}\b|"
     rf"\b(?:between|entre|from|de|du|desde|с)\s+(?:19|20)\d\d\s+(?:and|et|y|e|to|à|a|au|hasta|по|до)\s+{_YEAR}\b|"
     rf"\b{_YEAR}\s*(?:target|goal|objective|objectif|meta)\b", re.IGNORECASE)
+#: A starting year ("à partir de 2018"): the target year when no end year follows it.
+_FROM_YEAR = re.compile(r"à partir de", re.IGNORECASE)
 _BARE_YEAR = re.compile(rf"(?<![\d.,])(?:{_YEAR})(?!\d|[.,]\d)")    # not "2100" of "21000"
 _BASE_YEAR = re.compile(
     r"(?:compared (?:to|with)|relative to|from|against|below|above|over|par rapport (?:à|au niveau de|aux niveaux de)|"
@@ -77,7 +80,8 @@ _RESTATEMENT = re.compile(r"(?:corresponding to|equivalent to|correspondant à|�
 _FROM = re.compile(r"\b(?:from|de|desde|от)\s*(?:about |approximately |around |environ |aproximadamente )?$",
                    re.IGNORECASE)
 #: Before "de 68 000 à 100 000 ha": a change from one figure to another, not a range.
-_CHANGE = re.compile(r"\b(?:accroissement|augment\w*|increas\w*|réduction|reduc\w*|passer|porter|aumentar|"
+_CHANGE = re.compile(r"\b(?:accroissement|augment\w*|increas\w*|réduction|reduc\w*|pass(?:er|era|eront|ant)|"
+                     r"port(?:er|era|eront|ant)|aumentar|"
                      r"incrementar|expan\w*|extension|rise|raise)\b[^.;]{0,50}$", re.IGNORECASE)
 _TO = re.compile(r"^[^.;]{0,45}?\s(?:to|à|a|hasta|до)\s+\d", re.IGNORECASE)
 _RATE_AFTER = re.compile(r"^\s*(?:survival|success|germination|rate|taux|tasa)", re.IGNORECASE)
@@ -180,7 +184,10 @@ def _target(found: re.Match, sentence: str, offset: int, original: str, lang: st
     value_max = quantity_value(found.group("n2"), found.group("s2"), lang) if found.group("n2") else None
     if value is None or (found.group("n2") and value_max is None):
         return None
-    if value_max is not None and value_max < value:        # "by 2030 - 30%": not a range
+    if value_max is not None and _PERIOD.fullmatch(found.group("n1")) and value_max > 100 * value:
+        start = found.start("n2")                          # "677 197 ha, en 2019 à 1 001 640 ha": a year, then the aim
+        value, value_max = value_max, None
+    elif value_max is not None and value_max < value:      # "by 2030 - 30%": not a range
         start = found.start("n2")
         value, value_max = value_max, None
     elif value_max is not None and (_FROM.search(sentence, max(0, start - 20), start)
@@ -221,7 +228,10 @@ def _year(sentence: str, start: int, end: int, year_hits: list) -> Optional[int]
         after = [(pos, y) for pos, y in year_hits if pos >= end]
         before = [(pos, y) for pos, y in year_hits if pos < start]
         if after and (not before or after[0][0] - end <= start - before[-1][0]):
-            return after[0][1]
+            first = after[0]
+            if _FROM_YEAR.match(sentence, first[0]) and len(after) > 1 and after[1][0] - first[0] <= 40:
+                return after[1][1]                        # "à partir de 2018 jusqu'en 2030": the aim is for 2030
+            return first[1]
         if before:
             return before[-1][1]
         # the only "by 2030" phrases are inside the quantity itself: look for a bare year instead
@@ -249,8 +259,9 @@ def tie_targets(text: str, spans: Sequence[tuple[int, int, str]], *, lang: str =
     concepts matched in its own clause — the part of its sentence, list item or table row between the
     quantities around it (``tie`` "clause", or "row" in a table) — not for every concept of the sentence.
     A target whose clause names no concept counts for its sentence's concept when the sentence has exactly one
-    (``tie`` "sentence"), else for the passage's when the passage is prose with exactly one concept and the
-    target is an area, a share of land or carbon (``tie`` "passage"); otherwise for none.
+    (``tie`` "sentence"); otherwise for none: a figure in a paragraph about a concept but in a sentence that
+    names none is context more often than an aim for it ("Les aires protégées ... atteindre 50 000 ha" in a
+    paragraph on agroforestry).
     A target year missing from the sentence is read from a lead line above it ("For 2030:"), a year column
     of the table header, or the heading path ("Targets 2021-2030").
     """
@@ -260,8 +271,6 @@ def tie_targets(text: str, spans: Sequence[tuple[int, int, str]], *, lang: str =
     plain = text.translate(DIGITS)
     bounds = sentence_bounds(plain)
     quantity_spans = [m.span() for m in QUANTITY.finditer(plain)]      # every quantity divides clauses, target or not
-    concepts_in_passage = sorted({concept for _, _, concept in spans})
-    prose = not table and not any(LIST_ITEM.match(line) for line in plain.splitlines())
     tied = []
     for target in found:
         s_start, s_end = next(((a, b) for a, b in bounds if a <= target.start < b), (0, len(text)))
@@ -290,8 +299,6 @@ def tie_targets(text: str, spans: Sequence[tuple[int, int, str]], *, lang: str =
         in_sentence = {c for start, end, c in spans if start < s_end and end > s_start}
         if not concepts and len(in_sentence) == 1:
             concepts, tie = tuple(in_sentence), "sentence"
-        if not concepts and prose and len(concepts_in_passage) == 1 and _passage_measure(target, plain, s_start, s_end):
-            concepts, tie = tuple(concepts_in_passage), "passage"
         if not concepts:
             continue
         tied.append((_with_context_year(target, plain, s_start, heading_path, table), concepts, tie))
@@ -315,14 +322,6 @@ def _cell(text: str, at: int, row: tuple[int, int]) -> tuple[int, int]:
     left = text.rfind(" | ", row[0], at)
     right = text.find(" | ", at, row[1])
     return (row[0] if left < 0 else left + 3, row[1] if right < 0 else right)
-
-
-def _passage_measure(target: Target, text: str, s_start: int, s_end: int) -> bool:
-    """A target that may count for the passage's one concept: an area or carbon, or a share not of emissions."""
-    if target.measure in ("area", "share_of_area", "carbon"):
-        return True
-    return (target.measure == "share" and not _EMISSION_WORDS.search(text, s_start, s_end)
-            and bool(_AREA_WORDS.search(text, s_start, s_end)))
 
 
 def _clause(text: str, target: Target, quantities: list[tuple[int, int]], s_start: int, s_end: int) -> tuple[int, int]:
