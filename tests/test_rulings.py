@@ -4,10 +4,10 @@ read between the rules; on real pages, MNG_indc_2015's narrow ruled tables read 
 import pytest
 
 from ndc_scan.read.pages import read_pdf
-from ndc_scan.read.rulings import Rulings, from_segments, grid_rows, grids
+from ndc_scan.read.rulings import CELL_COLUMN, Rulings, cell_lines, from_segments, grid_rows, grids
 from ndc_scan.records import Line
 
-from .conftest import FAKE_ID, SAMPLE
+from .conftest import FAKE_ID, SAMPLE, corpus_pdf
 
 #: A page in a double frame (x 49 and 57, 528 and 535, the whole height), a table inside it from y 380 to 700
 #: with rules at x 126, 197 and 284, and rows divided at y 420 and 560.
@@ -83,3 +83,32 @@ def test_narrow_ruled_tables_are_read_cell_by_cell(engine):
     water = [row for row in pages[8].text.splitlines() if row.startswith("Water resources | ")]
     assert water and "| -30 % of the territory will be state protected by 2030" in water[0]
     assert water[0].endswith("| 5.0")
+
+
+def test_prose_cells_are_read_cell_by_cell():
+    # RWA_indc_2015 p5: a ruled table whose cells hold paragraphs; one text line crosses two cells ("…on slopes" |
+    # "Reduced GHG"). Read cell by cell: each cell's lines together, the cells of a row from the left, a bullet with
+    # its word.
+    grid = grids(from_segments(FRAME + TABLE + ROWS))[0]
+    lines = [_line(430, [(130, "Soil"), (200, "90%"), (224, "of"), (240, "land"), (290, "Reduced")]),
+             _line(442, [(130, "conservation"), (200, "is"), (216, "on"), (232, "slopes."), (290, "GHG")]),
+             _line(454, [(190, "•"), (200, "Terraces"), (290, "emissions")])]
+    cells = cell_lines(lines, grid)
+    assert [(line.text, line.column) for line in cells] == [
+        ("Soil", CELL_COLUMN + 101), ("conservation", CELL_COLUMN + 101),
+        ("90% of land", CELL_COLUMN + 102), ("is on slopes.", CELL_COLUMN + 102), ("• Terraces", CELL_COLUMN + 102),
+        ("Reduced", CELL_COLUMN + 103), ("GHG", CELL_COLUMN + 103), ("emissions", CELL_COLUMN + 103)]
+    assert cells[4].boxes[0][4] == "•" and not any(line.is_table_row for line in cells)
+    assert cell_lines(lines, grids(from_segments(FRAME + TABLE))[0]) is None        # no rows: left to the lines
+
+
+def test_regression_prose_cells_of_a_ruled_table_do_not_interleave():
+    # RWA_indc_2015 p5 was read line by line across its cells: "90% of Rwanda's crop land is on slopes Reduced GHG
+    # ranging from 5 to 50% which makes it emissions from vulnerable to …" (quotes that cannot be cited).
+    for engine in ("pdfium", "pdfplumber"):
+        pages, _ = read_pdf(corpus_pdf("RWA_indc_2015.pdf"), FAKE_ID, engine=engine)
+        blocks = [block.text for block in pages[4].blocks]
+        assert "1.5 Soil conservation and land husbandry" in blocks, engine
+        assert any(text.startswith("90% of Rwanda's crop land is on slopes ranging from 5 to 50% which makes it "
+                                   "vulnerable to climate change impacts like soil erosion") for text in blocks), engine
+        assert "Reduced GHG emissions from farm land and increased carbon sink through agro forestry practices" in blocks

@@ -40,11 +40,12 @@ from . import ocr as ocr_stage
 from .boxes import BLOCK_SEPARATOR, locate
 from .metadata import detect_language
 from .pdfium import document_info, page_words
-from .rulings import Grid, Rulings, from_pdfium, from_plumber, grid_rows, grids
+from .rulings import CELL_COLUMN, Grid, Rulings, cell_lines, from_pdfium, from_plumber, grid_rows, grids
 from .tables import table_rows
 
-#: Bump when extraction output changes: stored pages of an older version are re-extracted.
-EXTRACTOR_VERSION = "4"
+#: Bump when extraction output changes: stored pages of an older version are re-extracted. (5: ruled tables of prose
+#: cells read cell by cell.)
+EXTRACTOR_VERSION = "5"
 #: Per engine; the pdfium engine's own changes count on top (.2: bold read from font names, UTF-16 surrogate pairs
 #: joined, pdfplumber for the pages PDFium reads badly).
 EXTRACTOR_VERSIONS = {"pdfplumber": EXTRACTOR_VERSION, "pdfium": f"{EXTRACTOR_VERSION}.2"}
@@ -391,10 +392,11 @@ def _blocks(lines: list, body_size: float, vocabulary: set,
     kind, level = "paragraph", 0
     buffer: list[Line] = []
     previous: Optional[Line] = None
+    ruled = _ruled_lines(lines, tables, vocabulary)
+    lines = _prose_cells_in_order(lines, tables, ruled)
     # On a table-of-contents page, everything after the first dot-leader line is contents.
     toc_lines = [i for i, line in enumerate(lines) if _DOT_LEADER.search(line.text)]
     toc_from = toc_lines[0] if len(toc_lines) >= 4 else len(lines)
-    ruled = _ruled_lines(lines, tables, vocabulary)
     made: set[Grid] = set()
     for index, line in enumerate(lines):
         if id(line) in ruled:
@@ -406,7 +408,7 @@ def _blocks(lines: list, body_size: float, vocabulary: set,
                 buffer, previous = [], None
                 yield block, [other for other in lines if id(other) in ruled and ruled[id(other)][0] is grid]
             continue
-        heading = _heading_level(line, body_size) if index < toc_from else 0
+        heading = _heading_level(line, body_size) if index < toc_from and line.column < CELL_COLUMN else 0
         this_kind = ("heading" if heading else "toc" if index >= toc_from or _DOT_LEADER.search(line.text)
                      else "table" if line.is_table_row else "paragraph")
         if this_kind == "paragraph" and kind == "table" and previous is not None and not _paragraph_break(previous, line):
@@ -442,6 +444,23 @@ def _ruled_lines(lines: list, tables: Sequence[Grid], vocabulary: set) -> dict[i
             block = Block(kind="table", text="\n".join(rows))
             ruled.update((id(line), (grid, block)) for line in inside)
     return ruled
+
+
+def _prose_cells_in_order(lines: list, tables: Sequence[Grid], ruled: dict[int, tuple[Grid, Block]]) -> list:
+    """``lines`` with each ruled table of prose cells (not read as a table: ``_ruled_lines``) read cell by cell
+    (``rulings.cell_lines``), in place of its lines where its first line was."""
+    for grid in tables:
+        if any(found is grid for found, _ in ruled.values()):
+            continue
+        inside = [line for line in lines if id(line) not in ruled and grid.holds(line)]
+        if len(inside) < 2:
+            continue
+        cells = cell_lines(inside, grid)
+        if cells is None:
+            continue
+        first, taken = id(inside[0]), {id(line) for line in inside}
+        lines = [new for line in lines for new in (cells if id(line) == first else () if id(line) in taken else (line,))]
+    return lines
 
 
 def _paragraph_break(previous: Line, line: Line) -> bool:

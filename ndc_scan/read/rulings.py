@@ -8,7 +8,7 @@ clarity, transparency and understanding) is read as prose, line by line. Narrow 
 than the spaces between words, so their words alone cannot tell the columns apart (``tables.py`` reads
 tables without rules from the words' positions).
 
-Rules come from the page's path objects: PDFium's (``from_pdfium``) or pdfplumber's edges
+Rules come from the page's path objects: PDFium's (``from_pdfium``) or pdfplumber's lines and rectangles
 (``from_plumber``); both give segments in PDF points from the top of the page.
 """
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import groupby
 from typing import Any, Optional
 
@@ -28,6 +28,10 @@ SAME = 2.5          # points: rules this close are one
 MIN_COLUMN = 10.0   # points: narrower strips between rules are double rules, not columns
 #: characters: a longer cell holds prose, and its table is read as prose (``grid_rows``).
 MAX_CELL = 500
+#: points: a filled rectangle no taller than this behind text is a line's highlight, not a cell (``from_plumber``).
+HIGHLIGHT = 20.0
+#: ``Line.column`` of the lines of a prose cell (``cell_lines``): this, plus 100 × its row, plus its column.
+CELL_COLUMN = 1000
 #: A bullet glyph: it belongs to the word after it.
 BULLET = re.compile(r"[•●▪■◦○►▶➢✓\u2022\uf0b7]")
 #: A horizontal rule divides rows when it spans at least this share of the table's width.
@@ -101,8 +105,18 @@ def from_pdfium(page: Any, height: float) -> Rulings:
 
 
 def from_plumber(page: Any) -> Rulings:
-    """The rules of a pdfplumber page: the edges of its lines and rectangles."""
-    return from_segments([(float(e["x0"]), float(e["top"]), float(e["x1"]), float(e["bottom"])) for e in page.edges])
+    """The rules of a pdfplumber page: the edges of its lines, curves and rectangles, but not of a filled band no
+    taller than a line of text that draws no stroke: a highlight behind a line (RWA_indc_2015 p5 shades each text
+    line of a cell; the edges of those shadings are not row rules), where a shaded cell (GHA_indc_2015 p14's header
+    row) does end a row."""
+    boxes = [(float(e["x0"]), float(e["top"]), float(e["x1"]), float(e["bottom"])) for e in page.edges
+             if e.get("object_type") != "rect_edge"]
+    for rect in page.rects:
+        x0, top, x1, bottom = (float(rect[k]) for k in ("x0", "top", "x1", "bottom"))
+        if rect.get("fill") and not rect.get("stroke") and x1 - x0 > THIN and THIN < bottom - top <= HIGHLIGHT:
+            continue
+        boxes += [(x0, top, x1, top), (x0, bottom, x1, bottom), (x0, top, x0, bottom), (x1, top, x1, bottom)]
+    return from_segments(boxes)
 
 
 def grids(rulings: Rulings) -> list[Grid]:
@@ -214,6 +228,45 @@ def grid_rows(lines: Sequence[Line], grid: Grid, join: Callable[[str, str], str]
     return out
 
 
+def cell_lines(lines: Sequence[Line], grid: Grid) -> Optional[list[Line]]:
+    """The lines of a ruled table whose cells hold prose (``grid_rows`` gives None), as a reader reads them: row by
+    row, in each row cell by cell from the left, each cell's lines from the top. A line that crosses a column rule
+    is cut there ("90% of Rwanda's crop land is on slopes" | "Reduced GHG" on one text line are two cells); each
+    cell's lines get their own ``column`` number (``CELL_COLUMN`` and up), so no paragraph runs from one cell into
+    the next and no cell's line is taken for a heading. None when the rules divide no rows or a line is right-to-left (its words are not in left-to-right order)."""
+    if not grid.rows or any(line.boxes and not line.words for line in lines):
+        return None
+    columns = [grid.columns_of_row(top, bottom) for top, bottom in grid.rows]
+    placed: list[tuple[tuple[int, int, float, int], Line]] = []
+    for line_no, line in enumerate(lines):
+        if not line.boxes:
+            continue
+        cells: dict[tuple[int, int], list[int]] = {}
+        owner: Optional[tuple[int, int]] = None
+        for index in reversed(range(len(line.boxes))):       # a bullet goes with the word after it
+            x0, top, x1, bottom, text = line.boxes[index]
+            if not (BULLET.fullmatch(text) and owner is not None):
+                row = _index(grid.rows, (top + bottom) / 2)
+                owner = (row, _index(columns[row], (x0 + x1) / 2))
+            cells.setdefault(owner, []).insert(0, index)
+        for (row, column), indexes in cells.items():
+            part = replace(_part(line, indexes), column=CELL_COLUMN + row * 100 + column, is_table_row=False)
+            placed.append(((row, column, part.top, line_no), part))
+    if len({key[:2] for key, _ in placed}) < 2:
+        return None
+    return [part for _, part in sorted(placed, key=lambda item: item[0])]
+
+
+def _part(line: Line, indexes: list[int]) -> Line:
+    """The words ``indexes`` of a line as a line of their own, its words joined by spaces (a wide gap of justified
+    text inside a cell is no cell border: the rules are)."""
+    boxes = tuple(line.boxes[i] for i in indexes)
+    words = tuple(line.words[i] for i in indexes) if len(line.words) == len(line.boxes) else ()
+    return replace(line, text=" ".join(box[4] for box in boxes), x0=min(b[0] for b in boxes),
+                   x1=max(b[2] for b in boxes), top=min(b[1] for b in boxes), bottom=max(b[3] for b in boxes),
+                   words=words, boxes=boxes)
+
+
 def _bullets_joined(boxes: Sequence[tuple]) -> list[tuple]:
     """A line's word boxes, a bullet given to the word after it (its glyph may stand left of the cell's rule)."""
     out: list[tuple] = []
@@ -247,4 +300,5 @@ def _cell_text(words: list[tuple[float, int, int, str]], join: Callable[[str, st
     return " ".join(text.split())
 
 
-__all__ = ["Grid", "Rulings", "from_pdfium", "from_plumber", "from_segments", "grid_rows", "grids"]
+__all__ = ["CELL_COLUMN", "Grid", "Rulings", "cell_lines", "from_pdfium", "from_plumber", "from_segments", "grid_rows",
+           "grids"]
