@@ -233,7 +233,8 @@ def cell_lines(lines: Sequence[Line], grid: Grid) -> Optional[list[Line]]:
     row, in each row cell by cell from the left, each cell's lines from the top. A line that crosses a column rule
     is cut there ("90% of Rwanda's crop land is on slopes" | "Reduced GHG" on one text line are two cells); each
     cell's lines get their own ``column`` number (``CELL_COLUMN`` and up), so no paragraph runs from one cell into
-    the next and no cell's line is taken for a heading. None when the rules divide no rows or a line is right-to-left (its words are not in left-to-right order)."""
+    the next and no cell's line is taken for a heading. None when the rules divide no rows or a line is
+    right-to-left (its words are not in left-to-right order)."""
     if not grid.rows or any(line.boxes and not line.words for line in lines):
         return None
     columns = [grid.columns_of_row(top, bottom) for top, bottom in grid.rows]
