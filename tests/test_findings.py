@@ -170,3 +170,32 @@ def test_an_aim_among_impacts_keeps_its_target(tagger):
     found = {p.concept: p for p in RuleClassifier().predict(passage, tagger.tag([passage], "fr")["p1"], "fr")}
     assert found["wetlands"].level == 3
     assert [(t.norm_value, t.year) for t in found["wetlands"].targets] == [(55000.0, 2030)]
+
+
+@pytest.mark.parametrize("lang, kind, text, concept", [
+    # MKD_ndc-updated_2021 p10 (scope and coverage): the reporting categories the target covers.
+    ("en", "paragraph", "• Waste The target covers the following gases: Carbon dioxide (CO2), methane (CH4), nitrous "
+     "oxide (N2O) For the land-use, land-use change and forestry sector emissions and removals, the following reporting "
+     "categories are included: forest land, cropland, grassland, and wetland, including land use changes between the "
+     "categories.", "wetlands"),
+    # MNE_ndc-updated_2021 p15, a row of the inventory table.
+    ("en", "table", "B. Cropland | 0.04 | 0.00 | NA | 0.04 | NA | NA | NA\nD. Wetlands | NE | 0.00 | NA | NA | NA | NA | NA",
+     "wetlands"),
+    ("fr", "paragraph", "Les catégories de déclaration suivantes sont couvertes : terres forestières, terres cultivées, "
+     "prairies et zones humides.", "wetlands"),
+])
+def test_an_inventory_category_is_a_mention(tagger, lang, kind, text, concept):
+    # concepts.md: "An inventory or accounting category in a list or table ("Wetlands" ...) is a mention".
+    # under a heading of measures, where a list item or a table row would otherwise count as a commitment
+    passage = Passage(passage_id="p1", doc_id=FAKE_ID, page_no=1, start=0, end=len(text), text=text,
+                      heading_path="4. Mitigation measures", kind=kind)
+    found = {p.concept: p for p in RuleClassifier().predict(passage, tagger.tag([passage], lang)["p1"], lang)}
+    assert found[concept].level == 1
+
+
+def test_a_table_of_targets_is_no_inventory(tagger):
+    text = "Restore wetlands | 30 000 ha | 2030"
+    passage = Passage(passage_id="p1", doc_id=FAKE_ID, page_no=1, start=0, end=len(text), text=text,
+                      heading_path="Adaptation measures", kind="table")
+    found = {p.concept: p for p in RuleClassifier().predict(passage, tagger.tag([passage], "en")["p1"], "en")}
+    assert found["wetlands"].level == 3

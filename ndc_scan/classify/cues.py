@@ -151,6 +151,17 @@ FUTURE_IMPACT = re.compile(
     r"привести|привод\w*|вызвать|вызыва\w*|усил\w*|сократ\w*|снизит\w*)\b",
     re.IGNORECASE,
 )
+#: An inventory or accounting category named as such (concepts.md: "an inventory or accounting category in a list or
+#: table is a mention"): "the following reporting categories are included: ... Wetlands", "carbon pools".
+INVENTORY = re.compile(
+    r"\breporting categor\w*|\b(?:ipcc|inventory|accounting|land[- ]use) categor\w*|\bcarbon pools?\b|"
+    r"catégories? (?:de déclaration|du giec|de l'inventaire|comptables?)|réservoirs? de carbone|"
+    r"categorías? (?:de notificación|del ipcc|del inventario)|depósitos? de carbono|"
+    r"категори\w+ (?:отчетности|мгэик|кадастра)|пул\w* углерода", re.IGNORECASE)
+#: A cell of an inventory table: a number or a notation key (not estimated, not applicable, not occurring, included
+#: elsewhere, confidential).
+NOTATION_CELL = re.compile(r"\s*(?:NE|NA|NO|IE|C|NE,\s*NO|NA,\s*NO|NO,\s*NA|[-–—]|[-–]?\d[\d.,\s]*%?)\s*")
+NOTATION_KEY = re.compile(r"\b(?:NE|NA|NO|IE)\b")
 #: The past or a completed measure: was done, has been done, already.
 PAST = re.compile(
     r"\b(?:has been|have been|had been|was|were|already|achieved|completed|accomplished|carried out|"

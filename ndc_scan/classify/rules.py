@@ -32,8 +32,11 @@ from .cues import (
     FUTURE_IMPACT,
     IMPACT,
     INTENT,
+    INVENTORY,
     LIST_ITEM,
     MITIGATION,
+    NOTATION_CELL,
+    NOTATION_KEY,
     PAST,
     UNCONDITIONAL,
 )
@@ -135,7 +138,10 @@ class Levels:
 
     def _context_only(self, sentences: Sequence[str], *, past_acts: bool = False) -> bool:
         """Sentences that only report the past, describe an impact, or stand under a context heading, with no
-        intent or action of their own (``past_acts``: an action also outweighs a past tense)."""
+        intent or action of their own (``past_acts``: an action also outweighs a past tense); or that name an
+        inventory category (a list of reporting categories, a row of an inventory table), whatever they intend."""
+        if any(_inventory(sentence) for sentence in sentences):
+            return True
         said = " ".join(sentences)
         intent = bool(INTENT.search(FUTURE_IMPACT.sub(" ", said)))      # "vont entraîner des risques" is no plan
         acts = any(ACTION_START.match(cell) for sentence in sentences for cell in sentence.split(" | "))  # table cells
@@ -152,6 +158,16 @@ class Levels:
         return bool(INTENT.search(FUTURE_IMPACT.sub(" ", said))
                     or any(ACTION_START.match(cell) for sentence in sentences for cell in sentence.split(" | "))
                     or self.action_heading or COMMITMENT.search(said))
+
+
+def _inventory(sentence: str) -> bool:
+    """A sentence that lists inventory or accounting categories, or a table row of inventory figures: after its
+    first cell, only numbers and notation keys, one key at least ("D. Wetlands | NE | 0.00 | NA")."""
+    if INVENTORY.search(sentence):
+        return True
+    cells = sentence.split(" | ")
+    return (len(cells) >= 3 and all(NOTATION_CELL.fullmatch(cell) for cell in cells[1:])
+            and any(NOTATION_KEY.search(cell) for cell in cells[1:]))
 
 
 def _confidence(matches: Sequence[Match]) -> float:

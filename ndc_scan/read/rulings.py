@@ -29,7 +29,7 @@ MIN_COLUMN = 10.0   # points: narrower strips between rules are double rules, no
 #: characters: a longer cell holds prose, and its table is read as prose (``grid_rows``).
 MAX_CELL = 500
 #: points: a filled rectangle no taller than this behind text is a line's highlight, not a cell (``from_plumber``).
-HIGHLIGHT = 20.0
+HIGHLIGHT = 24.0
 #: ``Line.column`` of the lines of a prose cell (``cell_lines``): this, plus 100 × its row, plus its column.
 CELL_COLUMN = 1000
 #: A bullet glyph: it belongs to the word after it.
