@@ -3,7 +3,7 @@
 A table drawn with rules is read by its rules, as a reader sees it: a word belongs to the column between
 the vertical rules around it and to the row between the horizontal rules around it. Only tables of short
 cells are read so: a form laid out in ruled boxes whose cells hold paragraphs and lists (an annex on
-clarity, transparency and understanding) is read as prose, line by line. Narrow ruled tables
+clarity, transparency and understanding) is read as prose, cell by cell (``cell_lines``). Narrow ruled tables
 (MNG_indc_2015 pp. 8–9: six columns of a word or two per line) have gaps between their columns no wider
 than the spaces between words, so their words alone cannot tell the columns apart (``tables.py`` reads
 tables without rules from the words' positions).
@@ -208,7 +208,8 @@ def grid_rows(lines: Sequence[Line], grid: Grid, join: Callable[[str, str], str]
     """The table's rows as text, cells joined with " | " (the words of a cell in reading order, its lines joined
     by ``join``); None when the rules do not make a table to read by them: they divide no rows, or a cell holds
     prose (a form laid out in boxes, such as a clarity-and-transparency annex, whose cells hold headings, lists
-    and paragraphs: its lines are read as prose, where passages follow its paragraphs and list items)."""
+    and paragraphs: its cells are read as prose, ``cell_lines``, where passages follow its paragraphs and list
+    items)."""
     if not grid.rows:
         return None
     columns = [grid.columns_of_row(top, bottom) for top, bottom in grid.rows]
