@@ -319,4 +319,22 @@ def test_bullets_inside_a_table_cell_are_separate_sentences():
            "bonnes pratiques d'agroforesterie sur la moitié des superficies à l'horizon 2035")
     sentences = [row[a:b] for a, b in sentence_bounds(row)]
     assert any(s.startswith("• Système") and "agroforesterie" not in s for s in sentences)
-    assert [t.quantity for t in extract(row, lang="fr")] == []
+    assert [t.quantity for t in extract(row, lang="fr")] == ["la moitié"]        # not the water saved by the other bullet
+
+
+@pytest.mark.parametrize("text, lang, expected", [
+    # SEN_indc_2015 p12: a share of an area in words
+    ("Application des bonnes pratiques d'Agroforesterie et d'utilisation de la fumure organique sur la moitié des "
+     "superficies emblavées à l'horizon 2035", "fr", [("la moitié", 50.0, 2035)]),
+    ("Restore half of the degraded land by 2030", "en", [("half", 50.0, 2030)]),
+    ("La mitad de los suelos agrícolas bajo manejo sostenible para 2030", "es", [("La mitad", 50.0, 2030)]),
+    ("Bring a third of the rangelands under rotational grazing by 2030", "en", [("a third", 33.333333, 2030)]),
+    # not a share of land, or not an aim
+    ("Half of the population depends on agriculture by 2030", "en", []),
+    ("Reduce emissions by half of 2010 levels by 2030", "en", []),
+    ("Currently half of the land is degraded.", "en", []),
+])
+def test_shares_of_an_area_in_words(text, lang, expected):
+    found = extract(text, lang=lang)
+    assert [(t.quantity, t.norm_value, t.year) for t in found] == expected
+    assert all(t.measure == "share_of_area" and t.norm_unit == "%" for t in found)

@@ -88,6 +88,17 @@ _RATE_AFTER = re.compile(r"^\s*(?:survival|success|germination|rate|taux|tasa)",
 
 
 _PERIOD = re.compile(r"(?:19|20)\d\d")
+#: A share in words before what it is a share of: "la moitié des superficies emblavées", "half of the cropland".
+_FRACTIONS = {
+    "la moitié": 50.0, "moitié": 50.0, "half": 50.0, "one half": 50.0, "la mitad": 50.0, "a metade": 50.0,
+    "metade": 50.0, "половин": 50.0, "un tiers": 100 / 3, "one third": 100 / 3, "a third": 100 / 3,
+    "un tercio": 100 / 3, "um terço": 100 / 3, "les deux tiers": 200 / 3, "deux tiers": 200 / 3, "two thirds": 200 / 3,
+    "two-thirds": 200 / 3, "dos tercios": 200 / 3, "un quart": 25.0, "a quarter": 25.0, "one quarter": 25.0,
+    "un cuarto": 25.0, "trois quarts": 75.0, "three quarters": 75.0, "three-quarters": 75.0, "tres cuartos": 75.0,
+}
+_FRACTION = re.compile(
+    r"\b(?P<fraction>" + "|".join(sorted((re.escape(w) for w in _FRACTIONS), key=len, reverse=True)) + r")\w*\s+"
+    r"(?=(?:of|de|des|du|del|de los|de las|da|do|das|dos)\b)", re.IGNORECASE)
 
 
 def extract(text: str, *, lang: str = "en", conditional: str = "", aim: bool = False) -> list[Target]:
@@ -126,7 +137,28 @@ def extract(text: str, *, lang: str = "en", conditional: str = "", aim: bool = F
                 continue                                  # a bare share ("about 2%") needs a target word or year
             if target is not None:
                 targets.append(target)
-    return targets
+        if strong:
+            targets += _fractions(sentence, s_start, text, year_hits, conditional)
+    return sorted(targets, key=lambda target: target.start)
+
+
+def _fractions(sentence: str, offset: int, original: str, year_hits: list, passage_conditional: str) -> list[Target]:
+    """Shares of an area written in words ("sur la moitié des superficies emblavées à l'horizon 2035"): 50 %."""
+    found = []
+    for match in _FRACTION.finditer(sentence):
+        start, end = match.start(), match.end("fraction")
+        if LOCAL_STATUS.search(sentence, max(0, start - LOCAL), start) or QUANTITY.match(sentence, start):
+            continue
+        of = _SHARE_OF.match(sentence[match.end():])
+        share_of = " ".join(of.group(1).split()) if of else ""
+        head = " ".join(share_of.split()[:4])
+        if not (head and _AREA_WORDS.search(head)) or _EMISSION_WORDS.search(head) or _PEOPLE.search(head) \
+                or _MONEY_SHARE.match(share_of):
+            continue
+        value = round(_FRACTIONS[match.group("fraction").lower()], 6)
+        found.append(_finished(sentence, offset, original, start, end, value, None, match.group("fraction"),
+                               "share_of_area", value, None, "%", year_hits, passage_conditional, share_of))
+    return found
 
 
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
@@ -195,6 +227,16 @@ def _target(found: re.Match, sentence: str, offset: int, original: str, lang: st
         value, value_max = value_max, None                 # "increase from 68 000 to 100 000 ha": the aim is 100 000
     factor, norm_unit = normalisation(found, measure)
     unit = sentence[found.start(f"u_{measure if measure != 'share_of_area' else 'share'}"):end].strip()
+    return _finished(sentence, offset, original, start, end, value, value_max, unit, measure, round(value * factor, 6),
+                     None if value_max is None else round(value_max * factor, 6), norm_unit, year_hits,
+                     passage_conditional, share_of)
+
+
+def _finished(sentence: str, offset: int, original: str, start: int, end: int, value: float,
+              value_max: Optional[float], unit: str, measure: str, norm_value: float, norm_value_max: Optional[float],
+              norm_unit: str, year_hits: list, passage_conditional: str, share_of: str) -> Target:
+    """A target of the quantity at ``start``-``end`` of ``sentence``: its year, base year, baseline and
+    conditionality read from the sentence."""
     year = _year(sentence, start, end, year_hits)
     base = _BASE_YEAR.search(sentence)
     base_year = int(base.group(1)) if base else None
@@ -208,9 +250,8 @@ def _target(found: re.Match, sentence: str, offset: int, original: str, lang: st
         conditional = passage_conditional
     return Target(
         start=offset + start, end=offset + end, quantity=original[offset + start:offset + end],
-        value=value, value_max=value_max, unit=unit, measure=measure,
-        norm_value=round(value * factor, 6), norm_value_max=None if value_max is None else round(value_max * factor, 6),
-        norm_unit=norm_unit, year=year, base_year=base_year,
+        value=value, value_max=value_max, unit=unit, measure=measure, norm_value=norm_value,
+        norm_value_max=norm_value_max, norm_unit=norm_unit, year=year, base_year=base_year,
         baseline="BAU" if BAU.search(sentence) else ("base year" if base_year else ""),
         conditional=conditional, share_of=share_of, sentence=" ".join(original[offset:offset + len(sentence)].split()),
     )
