@@ -29,8 +29,16 @@ def _stored(store) -> int:
         return 0
 
 
+def _as_at_a_terminal():
+    # A command started in the background by a shell without job control (``cmd &`` in a script, as a CI runner may
+    # do) inherits SIGINT ignored, and Python then never turns Ctrl-C into KeyboardInterrupt: the scan under test
+    # gets SIGINT as a terminal gives it.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _interrupt(tmp_path, name, sig, after_documents=2):
-    process = subprocess.Popen(_command(tmp_path, name), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(_command(tmp_path, name), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=_as_at_a_terminal)
     deadline = time.time() + 300
     while _stored(tmp_path / f"{name}.sqlite") < after_documents:
         assert process.poll() is None, process.communicate()
