@@ -431,7 +431,8 @@ class Failure:
 #: What a target's quantity measures (``Target.measure``) and the normalised units.
 TARGET_MEASURES = ("area", "emissions", "carbon", "share", "share_of_area", "length")
 TARGET_UNITS = ("ha", "ha/yr", "tCO2e", "tCO2e/yr", "tCO2e/ha", "tCO2e/ha/yr", "%", "km")
-#: How a target is tied to the concepts it counts for (``Target.tie``).
+#: How a target is tied to the concepts it counts for (``Target.tie``); "passage" only in labellings stored before
+#: that tie was dropped (they are made again on the next scan).
 TARGET_TIES = ("", "clause", "row", "sentence", "passage")
 
 
@@ -460,7 +461,7 @@ class Target:
     conditional: str             # "conditional", "unconditional" or ""
     share_of: str                # for a percentage: what it is a share of ("of degraded land"), else ""
     sentence: str                # the sentence that states it, whitespace collapsed
-    tie: str = ""                # how it is tied to its concept(s): "clause", "row" (a table row), "sentence", "passage"
+    tie: str = ""                # how it is tied to its concept(s): "clause", "row" (a table row), "sentence"
     year_from: str = ""          # where the year was read when not in the sentence: "lead line", "heading", "table header"
 
     def __post_init__(self):

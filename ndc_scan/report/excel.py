@@ -102,8 +102,7 @@ COLUMNS = {
     "doc_year": "year of the document",
     "concepts": "concepts the target is tied to (';'-separated)",
     "tie": "how the target is tied to its concepts: clause (a concept term in its part of the sentence), row (in "
-           "its table row), sentence (the one concept of its sentence), passage (an area or carbon figure in a "
-           "paragraph about one concept)",
+           "its table row), sentence (the one concept of its sentence)",
     "year_from": "where the target year was read when the sentence has none: lead line, table header or heading",
     "also_on_pages": "other pages of the document stating the same target (';'-separated)",
     "quantity": "the quantity as written",
