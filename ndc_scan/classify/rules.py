@@ -134,17 +134,16 @@ class Levels:
         if target.year is not None and not target.year_from:
             return True                                   # its own "by 2030": an aim even among impacts or the past
         sentence = next((self.text[a:b] for a, b in self.bounds if a <= target.start < b), target.sentence)
-        return not self._context_only([sentence], past_acts=True)
+        return not self._context_only([sentence], *_cues([sentence]), past_acts=True)
 
-    def _context_only(self, sentences: Sequence[str], *, past_acts: bool = False) -> bool:
-        """Sentences that only report the past, describe an impact, or stand under a context heading, with no
-        intent or action of their own (``past_acts``: an action also outweighs a past tense); or that name an
-        inventory category (a list of reporting categories, a row of an inventory table), whatever they intend."""
+    def _context_only(self, sentences: Sequence[str], said: str, intent: bool, acts: bool, *,
+                      past_acts: bool = False) -> bool:
+        """Sentences (with their ``_cues``) that only report the past, describe an impact, or stand under a context
+        heading, with no intent or action of their own (``past_acts``: an action also outweighs a past tense); or
+        that name an inventory category (a list of reporting categories, a row of an inventory table), whatever
+        they intend."""
         if any(_inventory(sentence) for sentence in sentences):
             return True
-        said = " ".join(sentences)
-        intent = bool(INTENT.search(FUTURE_IMPACT.sub(" ", said)))      # "vont entraîner des risques" is no plan
-        acts = any(ACTION_START.match(cell) for sentence in sentences for cell in sentence.split(" | "))  # table cells
         if PAST.search(said) and not (intent or (past_acts and acts)):
             return True
         return bool((IMPACT.search(said) or self.context) and not (intent or acts))
@@ -152,12 +151,19 @@ class Levels:
     def commits(self, matches: Sequence[Match]) -> bool:
         """Whether the sentences of these matches say what the country does (not context, impacts or the past)."""
         sentences = [self.text[a:b] for a, b in self.bounds if any(a <= m.start < b for m in matches)] or [self.text]
-        if self._context_only(sentences):
+        said, intent, acts = _cues(sentences)
+        if self._context_only(sentences, said, intent, acts):
             return False
-        said = " ".join(sentences)
-        return bool(INTENT.search(FUTURE_IMPACT.sub(" ", said))
-                    or any(ACTION_START.match(cell) for sentence in sentences for cell in sentence.split(" | "))
-                    or self.action_heading or COMMITMENT.search(said))
+        return intent or acts or self.action_heading or bool(COMMITMENT.search(said))
+
+
+def _cues(sentences: Sequence[str]) -> tuple[str, bool, bool]:
+    """The sentences joined; whether they state an intent ("vont entraîner des risques" is no plan); whether one of
+    them, or a table cell of one, starts with an action."""
+    said = " ".join(sentences)
+    intent = bool(INTENT.search(FUTURE_IMPACT.sub(" ", said)))
+    acts = any(ACTION_START.match(cell) for sentence in sentences for cell in sentence.split(" | "))
+    return said, intent, acts
 
 
 def _inventory(sentence: str) -> bool:

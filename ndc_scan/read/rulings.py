@@ -105,18 +105,20 @@ def from_pdfium(page: Any, height: float) -> Rulings:
 
 
 def from_plumber(page: Any) -> Rulings:
-    """The rules of a pdfplumber page: the edges of its lines, curves and rectangles, but not of a filled band no
+    """The rules of a pdfplumber page: its lines, the edges of its curves and rectangles, but not of a filled band no
     taller than a line of text that draws no stroke: a highlight behind a line (RWA_indc_2015 p5 shades each text
     line of a cell; the edges of those shadings are not row rules), where a shaded cell (GHA_indc_2015 p14's header
     row) does end a row."""
-    boxes = [(float(e["x0"]), float(e["top"]), float(e["x1"]), float(e["bottom"])) for e in page.edges
-             if e.get("object_type") != "rect_edge"]
-    for rect in page.rects:
-        x0, top, x1, bottom = (float(rect[k]) for k in ("x0", "top", "x1", "bottom"))
-        if rect.get("fill") and not rect.get("stroke") and x1 - x0 > THIN and THIN < bottom - top <= HIGHLIGHT:
-            continue
-        boxes += [(x0, top, x1, top), (x0, bottom, x1, bottom), (x0, top, x0, bottom), (x1, top, x1, bottom)]
-    return from_segments(boxes)
+    from pdfplumber.utils import rect_to_edges
+
+    drawn = [*page.lines, *page.curve_edges,
+             *(edge for rect in page.rects if not _highlight(rect) for edge in rect_to_edges(rect))]
+    return from_segments([(float(e["x0"]), float(e["top"]), float(e["x1"]), float(e["bottom"])) for e in drawn])
+
+
+def _highlight(rect: dict) -> bool:
+    width, height = float(rect["x1"]) - float(rect["x0"]), float(rect["bottom"]) - float(rect["top"])
+    return bool(rect.get("fill")) and not rect.get("stroke") and width > THIN and THIN < height <= HIGHLIGHT
 
 
 def grids(rulings: Rulings) -> list[Grid]:

@@ -20,6 +20,7 @@ processes (``DASK_DISTRIBUTED__WORKER__DAEMON=False``), since they start a child
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import multiprocessing
@@ -177,17 +178,13 @@ class _ContextSetup:
         _CONTEXTS.pop(self.token, None)
 
 
-_PLUGIN: dict[str, type] = {}
-
-
+@functools.cache
 def _plugin_class() -> type:
     """``_ContextPlugin``: ``_ContextSetup`` as a Dask ``WorkerPlugin`` (one class per process, made on first use)."""
-    if "class" not in _PLUGIN:
-        from distributed.diagnostics.plugin import WorkerPlugin
+    from distributed.diagnostics.plugin import WorkerPlugin
 
-        _PLUGIN["class"] = type("_ContextPlugin", (_ContextSetup, WorkerPlugin),
-                                {"__module__": __name__, "__qualname__": "_ContextPlugin", "__doc__": _ContextSetup.__doc__})
-    return _PLUGIN["class"]
+    return type("_ContextPlugin", (_ContextSetup, WorkerPlugin),
+                {"__module__": __name__, "__qualname__": "_ContextPlugin", "__doc__": _ContextSetup.__doc__})
 
 
 def __getattr__(name: str) -> Any:
