@@ -113,6 +113,34 @@ def test_packed_boxes_come_back_within_a_hundredth_of_a_point(drawn):
     assert all(abs(a - b) <= 0.01 for got, want in zip(back.words, words) for a, b in zip(got[2:], want[2:]))
 
 
+def _packed_word_by_word(page: PageBoxes) -> bytes:
+    """The store's format as it was first written: one ``struct`` record a word (stores written then stay readable)."""
+    import struct
+    import zlib
+
+    def scaled(value: float, size: float) -> int:
+        return min(65535, max(0, round(value / size * 65535)))
+
+    return zlib.compress(b"".join(struct.pack("<IH4H", start, min(end - start, 65535), scaled(x0, page.width),
+                                              scaled(top, page.height), scaled(x1, page.width), scaled(bottom, page.height))
+                                  for start, end, x0, top, x1, bottom in page.words), 6)
+
+
+@given(st.lists(st.tuples(st.integers(0, 10**6), st.integers(1, 70000), st.floats(-50, 700), st.floats(-50, 900),
+                          st.sampled_from([0.5, 1.5, 2.5, 32767.5]), st.floats(0, 900)), max_size=40))
+def test_packing_writes_the_bytes_a_word_by_word_packing_wrote(drawn):
+    """Off-page coordinates are clipped and halves rounded to even, exactly as before (same bytes in the store)."""
+    words = tuple((start, start + length, x, top, half / 65535 * 600.0, bottom) for start, length, x, top, half, bottom in drawn)
+    page = PageBoxes(width=600.0, height=800.0, words=words)
+    assert pack_boxes(page) == _packed_word_by_word(page)
+
+
+def test_packing_a_real_page_writes_the_same_bytes():
+    pages, _ = read_pdf(SAMPLE / "MNG_indc_2015.pdf", FAKE_ID)
+    assert sum(len(page.boxes.words) for page in pages) > 1000
+    assert all(pack_boxes(page.boxes) == _packed_word_by_word(page.boxes) for page in pages)
+
+
 def test_within_gives_the_boxes_of_the_words_a_span_overlaps():
     page = PageBoxes(600, 800, ((0, 4, 1, 2, 3, 4), (5, 9, 5, 6, 7, 8), (10, 14, 9, 10, 11, 12)))
     assert page.within(5, 9) == [(5, 6, 7, 8)]

@@ -39,6 +39,11 @@ def page_words(page) -> tuple[list[dict], float, float, int]:
     return words, width, height, sum(len(str(w["text"])) for w in words)
 
 
+def warm_up() -> None:
+    """Build the typed C entry points now (in a parent process, so that forked readers inherit them)."""
+    _api()
+
+
 def document_info(pdf) -> dict[str, str]:
     """The PDF's Info entries (Title, Author, ...) that are not empty.
 

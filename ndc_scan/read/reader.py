@@ -28,6 +28,7 @@ from typing import Any, Optional, TypeVar
 from ..errors import CorruptPdfError, ExtractionTimeoutError, InputFileError, TooMuchMemoryError, UsageError
 from ..records import Page
 from .formats import read_document
+from .pages import prepare
 from .ocr import OcrSettings
 
 DEFAULT_TIMEOUT = 600.0       # seconds per document; OCR of a long scan needs minutes
@@ -70,6 +71,7 @@ class Reader:
         finishes (not in input order). Closing the generator stops every child.
         """
         context = multiprocessing.get_context("fork")
+        prepare(self.engine)                 # imported once here, not again in every file's child
         pending = list(items)[::-1]
         running: dict[Connection, tuple[K, Path, Any, float]] = {}     # receiver → (key, path, process, deadline)
         try:
