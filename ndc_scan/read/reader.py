@@ -28,8 +28,8 @@ from typing import Any, Optional, TypeVar
 from ..errors import CorruptPdfError, ExtractionTimeoutError, InputFileError, TooMuchMemoryError, UsageError
 from ..records import Page
 from .formats import read_document
-from .pages import prepare
 from .ocr import OcrSettings
+from .pages import prepare
 
 DEFAULT_TIMEOUT = 600.0       # seconds per document; OCR of a long scan needs minutes
 DEFAULT_MAX_MEMORY = 2 << 30  # bytes one reader may add to what it starts with (see --max-memory)
