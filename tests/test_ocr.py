@@ -50,6 +50,42 @@ def test_arabic_garbage_page_is_read_again_in_arabic():
     assert confidence > 0.7
 
 
+def test_misread_arabic_is_told_from_good_arabic_by_its_common_words():
+    """IRQ_indc_2015's fonts map glyphs to wrong letters ("يقدي هذا التقرير الخاص ومساهمة العراق"); QAT's read well."""
+    misread, _ = read_pdf(corpus_pdf("IRQ_indc_2015.pdf"), FAKE_ID)
+    good, _ = read_pdf(SAMPLE / "QAT_indc_2015_ar.pdf", FAKE_ID)
+    assert "الأمنم المتحندة" in misread[1].text                     # the text layer as it stands
+    assert max(ocr.arabic_common_share(page.text)[0] for page in misread[:15]) < ocr.ARABIC_DOUBTFUL_BELOW
+    assert sum(ocr.arabic_common_share(page.text)[0] >= ocr.ARABIC_DOUBTFUL_BELOW for page in good) >= 3
+    assert ocr.arabic_common_share("climate change adaptation " * 20 + "في من على") is None    # mostly Latin
+
+
+@pytest.mark.parametrize("read, meant", [
+    ("التصحرء", "التصحر،"), ("الأراضيء", "الأراضي،"), ("الخضراءء", "الخضراء،"), ("القطاعاتء", "القطاعات،"),
+    ("جزء", "جزء"), ("كجزء", "كجزء"), ("البدء", "البدء"), ("شيء", "شيء"),       # words that end in a hamza
+    ("الكهرباء", "الكهرباء"), ("ضوء", "ضوء"), ("soil", "soil"),
+])
+def test_a_comma_read_as_a_final_hamza_is_put_back(read, meant):
+    assert ocr.arabic_comma(read) == meant
+
+
+@needs_tesseract
+@pytest.mark.slow
+def test_misread_arabic_pages_are_read_again_and_good_ones_are_not():
+    pages, _ = read_pdf(corpus_pdf("IRQ_indc_2015.pdf"), FAKE_ID, ocr=OcrSettings(), engine="pdfium")
+    assert all(page.ocr for page in pages)
+    assert "الأمم المتحدة الإطارية لتغير المناخ" in pages[1].text
+    assert "يعتبر المزارعون وصغار الفلاحين ومربوا الماشية" in pages[12].text
+    assert "التصحر، وحركة الكثبان الرملية" in pages[9].text and "التصحرء" not in pages[9].text
+    kuwait, _ = read_pdf(corpus_pdf("KWT_indc_2015.pdf"), FAKE_ID, ocr=OcrSettings(), engine="pdfium")
+    assert kuwait[7].ocr and "مع إصدار دولة الكويت مؤخرا قانون رقم 2014/42" in kuwait[7].text   # "دولرة الكويرت" before
+    # Its numbers are the text layer's (a misread font spells digits right; Tesseract read "من 975 الى ١ 9/").
+    assert kuwait[6].ocr and "المفتوحة من %75 الى 51 % وزيادة نسبة المناطق المحمية من 8 %" in kuwait[6].text
+    assert "975" not in kuwait[6].text
+    good, _ = read_pdf(SAMPLE / "QAT_indc_2015_ar.pdf", FAKE_ID, ocr=OcrSettings(), engine="pdfium")
+    assert not any(page.ocr for page in good)                   # its doubtful pages' OCR reads no better: kept
+
+
 @needs_tesseract
 @pytest.mark.slow
 def test_scanned_document_pages_carry_ocr_flag_and_confidence():

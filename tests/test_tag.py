@@ -36,6 +36,8 @@ REAL = [
     ("ru", "RUS_indc_2015 p2", "защиты водных ресурсов, предотвращения эрозии почв и сохранения биоразнообразия",
      ["soil_conservation"]),
     ("ru", "TJK_indc_2015", "развитие садоводства и пастбищ;", ["grazing_management"]),
+    # A list number glued to the first word by a hyphen (Tesseract's reading of the table).
+    ("ar", "IRQ_indc_2015 p9 (OCR)", "١-إدارة الأراضي. ١ - تحسين تقنيات زراعة الأرز", ["sustainable_land_management"]),
 ]
 
 

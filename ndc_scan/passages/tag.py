@@ -19,6 +19,7 @@ covers one of its two words ("soils emit carbon dioxide" is not soil carbon,
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -46,9 +47,14 @@ _NEAR_STOPS = frozenset({".", ";", "!", "?", "؛", "؟", "|", "•", ":", "…",
 _LINE_BULLETS = frozenset({"-", "–", "—", "o", "*"})
 
 
+#: A list number glued to an Arabic word by a hyphen ("١-إدارة الأراضي"): spaCy's Arabic tokenizer keeps "١-إدارة"
+#: as one token, so the hyphen is read as a space.
+_NUMBER_HYPHEN_ARABIC = re.compile(r"(?<=[0-9\u0660-\u0669])-(?=[\u0621-\u064a])")
+
+
 def _prepare(text: str) -> str:
     """Same-length lower-casing, Arabic letter folding, line breaks as spaces: match offsets stay valid."""
-    return lower_same_length(text).translate(_ARABIC_FOLD)
+    return _NUMBER_HYPHEN_ARABIC.sub(" ", lower_same_length(text).translate(_ARABIC_FOLD))
 
 
 class Tagger:

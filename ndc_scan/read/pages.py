@@ -44,8 +44,8 @@ from .rulings import CELL_COLUMN, Grid, Rulings, cell_lines, from_pdfium, from_p
 from .tables import table_rows
 
 #: Bump when extraction output changes: stored pages of an older version are re-extracted. (5: ruled tables of prose
-#: cells read cell by cell.)
-EXTRACTOR_VERSION = "5"
+#: cells read cell by cell; 6: Arabic pages whose text layer misreads its letters OCR'd.)
+EXTRACTOR_VERSION = "6"
 #: Per engine; the pdfium engine's own changes count on top (.2: bold read from font names, UTF-16 surrogate pairs
 #: joined, pdfplumber for the pages PDFium reads badly).
 EXTRACTOR_VERSIONS = {"pdfplumber": EXTRACTOR_VERSION, "pdfium": f"{EXTRACTOR_VERSION}.2"}
@@ -95,6 +95,7 @@ def read_pdf(path: str | Path, doc_id: str, *, password: Optional[str] = None,
         raise CorruptPdfError(str(path), "has no pages", remedy="the PDF is empty; download it again")
     if ocr is not None:
         _ocr_unreadable_pages(path, raw_pages, password, ocr)
+        _ocr_misread_arabic_pages(path, raw_pages, password, ocr)
     return build_pages(doc_id, raw_pages), info
 
 
@@ -228,6 +229,77 @@ def _ocr_unreadable_pages(path: Path, raw_pages: list, password: Optional[str], 
         raw.ocr, raw.ocr_confidence = True, confidence
 
 
+def _ocr_misread_arabic_pages(path: Path, raw_pages: list, password: Optional[str], settings) -> None:
+    """Arabic pages whose text layer spells common words wrongly, read by Tesseract; its reading kept when better.
+
+    A font that maps glyphs to the wrong letters gives text that is Arabic script but not Arabic
+    (``ocr_stage.arabic_common_share``). Such a page is read again in Arabic; Tesseract's reading
+    replaces the text layer when it holds ``ARABIC_GAIN`` more common words and at least 80% as many
+    Arabic words. Pages that read well (0.19 and above) are not OCR'd.
+    """
+    if "ara" not in ocr_stage.installed_languages_for("ar").split("+"):
+        return
+    doubtful = {}
+    for index, raw in enumerate(raw_pages):
+        if raw.ocr:
+            continue
+        measured = ocr_stage.arabic_common_share(" ".join(line.text for line in raw.lines))
+        if measured is not None and measured[0] < ocr_stage.ARABIC_DOUBTFUL_BELOW:
+            doubtful[index] = measured
+    if not doubtful:
+        return
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(path), password=password)
+    try:
+        read = ocr_stage.read_pages(document, sorted(doubtful), settings.languages or "ara", settings)
+    finally:
+        document.close()
+    for index, (words, confidence) in read.items():
+        _numbers_from_layer(words, raw_pages[index].lines)
+        lines = [layout.make_line(list(group), column=0) for _, group in groupby(words, key=lambda w: w["line"])]
+        share, count = doubtful[index]
+        measured = ocr_stage.arabic_common_share(" ".join(line.text for line in lines))
+        if measured is None or measured[0] < share + ocr_stage.ARABIC_GAIN or measured[1] < 0.8 * count:
+            continue
+        raw = raw_pages[index]
+        raw.lines, raw.n_chars = lines, sum(len(w["text"]) for w in words)
+        raw.ocr, raw.ocr_confidence = True, confidence
+
+
+_DIGIT = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]")
+_ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
+_PERCENT = ("%", "\u066a")
+
+
+def _numbers_from_layer(words: list[dict], layer: list[Line]) -> None:
+    """Tesseract's numbers on a misread Arabic page replaced by the text layer's numbers at the same place.
+
+    A font that maps glyphs to wrong letters maps digits right, while Tesseract's Arabic model misreads
+    numbers (KWT_indc_2015 p7: "من %75 الى 51 %" in the text layer, "من 975 الى ١ 9/" by Tesseract). A word of
+    digits without Arabic letters takes the text layer's words of digits (or a percent sign) that cover at least half of it (or of
+    themselves); a number the text layer does not have there is kept as Tesseract read it.
+    """
+    numbers = [box for line in layer for box in line.boxes
+               if (_DIGIT.search(box[4]) or box[4] in _PERCENT) and not _ARABIC_LETTER.search(box[4])]
+    if not numbers:
+        return
+    for word in words:
+        if not _DIGIT.search(word["text"]) or _ARABIC_LETTER.search(word["text"]):
+            continue
+        over = [box for box in numbers if _overlap((word["x0"], word["top"], word["x1"], word["bottom"]), box) >= 0.5]
+        if over:
+            word["text"] = " ".join(box[4] for box in sorted(over))
+
+
+def _overlap(a: Sequence[float], b: Sequence) -> float:
+    """Intersection of two (x0, top, x1, bottom) boxes over the smaller one's area."""
+    width = min(a[2], b[2]) - max(a[0], b[0])
+    height = min(a[3], b[3]) - max(a[1], b[1])
+    smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    return width * height / smaller if width > 0 and height > 0 and smaller > 0 else 0.0
+
+
 def _ocr_finding_the_language(page, settings) -> tuple[list[dict], float, str]:
     """OCR a page of a document whose language is unknown: (words, confidence, the document's languages or "").
 
@@ -337,7 +409,7 @@ def build_pages(doc_id: str, raw_pages: list[_RawPage]) -> list[Page]:
         margin = {id(line) for line in _margin_lines(raw)}
         lines = [line for line in raw.lines
                  if not (id(line) in margin and (_furniture_key(line.text) in furniture or _PAGE_NUMBER.match(line.text)))]
-        grouped = list(_blocks(lines, body_size, vocabulary, grids(raw.rulings)))
+        grouped = list(_blocks(lines, body_size, vocabulary, grids(raw.rulings), ocr=raw.ocr))
         blocks = tuple(block for block, _ in grouped)
         text = BLOCK_SEPARATOR.join(block.text for block in blocks)
         pages.append(Page(doc_id=doc_id, page_no=number, text=text, n_chars=raw.n_chars, quality=_quality(raw),
@@ -372,22 +444,33 @@ def _vocabulary(raw_pages: list[_RawPage]) -> set[str]:
 
 # --------------------------------------------------------------------------- blocks
 
-def _heading_level(line: Line, body_size: float) -> int:
-    """0 if ``line`` is not a heading, else its depth (1 = top level)."""
+#: On an OCR'd page a line is bigger than the body only from this factor on, and only when it is short (OCR_HEADING_CHARS).
+OCR_BIGGER = 1.25
+OCR_HEADING_CHARS = 70
+
+
+def _heading_level(line: Line, body_size: float, ocr: bool = False) -> int:
+    """0 if ``line`` is not a heading, else its depth (1 = top level).
+
+    On an OCR'd page a line's size is the median height of Tesseract's word boxes, which varies with the
+    letters (ascenders, descenders, Arabic's tall letters: 11.6 to 17.8 pt in one paragraph of IRQ_indc_2015):
+    there a full line of a paragraph is never a heading for its size, or its words would be left out of the
+    passages; a short line must be a quarter bigger than the body.
+    """
     text = line.text.strip()
     letters = sum(c.isalpha() for c in text)
     if line.is_table_row or letters < 3 or len(text) > 140 or text.endswith((",", ";")):
         return 0
     if _DOT_LEADER.search(text):
         return 0
-    bigger = line.size >= body_size + 1.0
+    bigger = line.size >= (OCR_BIGGER * body_size if ocr else body_size + 1.0) and (not ocr or len(text) <= OCR_HEADING_CHARS)
     upper = (letters >= 5 and letters * 2 >= len(text.replace(" ", "")) and text.upper() == text
              and not text.endswith(".") and not text.startswith("(")
              and any(c.isalpha() and c.upper() != c.lower() for c in text))
     if text.endswith(".") and len(text) > 60:
         return 0
     numbered = _NUMBERED.match(text)
-    if numbered and numbered.group(1) and line.size >= body_size + 0.4 and len(text) <= 90:
+    if numbered and numbered.group(1) and (bigger if ocr else line.size >= body_size + 0.4) and len(text) <= 90:
         return min(3, numbered.group(1).count(".") + 1)
     if not (bigger or line.bold or (upper and len(text) <= 80)):
         return 0
@@ -401,7 +484,7 @@ def _heading_level(line: Line, body_size: float) -> int:
 
 
 def _blocks(lines: list, body_size: float, vocabulary: set,
-            tables: Sequence[Grid] = ()) -> Iterator[tuple[Block, list[Line]]]:
+            tables: Sequence[Grid] = (), ocr: bool = False) -> Iterator[tuple[Block, list[Line]]]:
     """Group lines into heading, paragraph, table and table-of-contents blocks (each with its lines).
 
     The lines inside a ruled table (``tables``) are one table block, read by its rules, where its first line is.
@@ -425,7 +508,7 @@ def _blocks(lines: list, body_size: float, vocabulary: set,
                 buffer, previous = [], None
                 yield block, [other for other in lines if id(other) in ruled and ruled[id(other)][0] is grid]
             continue
-        heading = _heading_level(line, body_size) if index < toc_from and line.column < CELL_COLUMN else 0
+        heading = _heading_level(line, body_size, ocr) if index < toc_from and line.column < CELL_COLUMN else 0
         this_kind = ("heading" if heading else "toc" if index >= toc_from or _DOT_LEADER.search(line.text)
                      else "table" if line.is_table_row else "paragraph")
         if this_kind == "paragraph" and kind == "table" and previous is not None and not _paragraph_break(previous, line):
