@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from ..errors import OcrUnavailableError
+from ..textnorm import clean_arabic
 
 TESSERACT_LANGS = {"en": "eng", "fr": "fra", "es": "spa", "pt": "por", "ar": "ara", "ru": "rus"}
 #: Languages for a page whose document language is unknown, by the script OSD finds (Latin: English first;
@@ -87,8 +88,6 @@ def arabic_common_share(text: str) -> Optional[tuple[float, int]]:
     share falls from 0.15-0.21 to 0.08-0.15. None for a page with fewer than 30 Arabic words, or mostly another script.
     """
     from spacy.lang.ar.stop_words import STOP_WORDS
-
-    from ..textnorm import clean_arabic
 
     words = _ARABIC_WORD.findall(text)
     if len(words) < 30 or 2 * len(words) < len(_LATIN_WORD.findall(text)):

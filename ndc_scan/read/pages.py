@@ -39,7 +39,7 @@ from . import layout
 from . import ocr as ocr_stage
 from .boxes import BLOCK_SEPARATOR, locate
 from .metadata import detect_language
-from .pdfium import document_info, page_words
+from .pdfium import document_info, page_words, warm_up
 from .rulings import CELL_COLUMN, Grid, Rulings, cell_lines, from_pdfium, from_plumber, grid_rows, grids
 from .tables import table_rows
 
@@ -112,7 +112,6 @@ def prepare(engine: str) -> None:
         import numpy  # noqa: F401
         import pypdfium2  # noqa: F401
 
-        from .pdfium import warm_up
         warm_up()
 
 
