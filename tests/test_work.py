@@ -114,6 +114,27 @@ def test_a_worker_that_hangs_is_stopped_and_the_others_carry_on(tmp_path):
     assert str(outcomes["CAN_indc_2015.pdf"]).startswith(f"{files[0]}: processing it took longer than 15 s")
 
 
+def test_ctrl_c_just_after_a_worker_starts_leaves_no_worker_behind(monkeypatch):
+    """A worker started but not yet given its task when Ctrl-C arrives is stopped too: a live worker that is no
+    daemon makes Python's exit wait for it, and the scan hung after saying "interrupted" (seen once in CI)."""
+    import multiprocessing
+
+    from ndc_scan.work import local
+
+    real_init = local._Worker.__init__
+
+    def interrupted_after_start(self, *args):
+        real_init(self, *args)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(local._Worker, "__init__", interrupted_after_start)
+    context = WorkContext(_taxonomy(), RuleClassifier(), Reader())
+    path = SAMPLE / "CAN_indc_2015.pdf"
+    with pytest.raises(KeyboardInterrupt):
+        list(LocalExecutor(context, 2).run([ReadTask(0, path, *fingerprint(path))]))
+    assert multiprocessing.active_children() == []
+
+
 def _taxonomy():
     from ndc_scan.taxonomy import load_taxonomy
 

@@ -39,13 +39,14 @@ class LocalExecutor:
 
     def run(self, tasks: list[Task]) -> Generator[tuple[Task, Outcome], None, None]:
         pending = deque(tasks)
+        started: list[_Worker] = []          # every worker, registered as it starts: all are stopped at the end
         idle: list[_Worker] = []
         busy: dict[Connection, tuple[_Worker, Task, float]] = {}
         deaths: dict[int, int] = {}          # task key → workers that died on it
         try:
             while pending or busy:
                 while pending and (idle or len(busy) < self.workers):
-                    worker = idle.pop() if idle else _Worker(self.context)
+                    worker = idle.pop() if idle else _Worker(self.context, started)
                     task = pending.popleft()
                     worker.connection.send(task)
                     busy[worker.connection] = (worker, task, time.monotonic() + self.task_limit)
@@ -75,7 +76,10 @@ class LocalExecutor:
                         idle.append(worker)
                     yield task, outcome
         finally:
-            for worker in idle + [worker for worker, *_ in busy.values()]:
+            # Every worker started, not only the idle and busy ones: a Ctrl-C between a worker's start and its
+            # entry in ``busy`` left one waiting for a task, and the scan's exit then waited for it for ever
+            # (multiprocessing joins the children that are not daemons).
+            for worker in started:
                 worker.stop()
 
     def close(self) -> None:
@@ -85,17 +89,19 @@ class LocalExecutor:
 class _Worker:
     """One worker process and the pipe to it."""
 
-    def __init__(self, context: WorkContext):
+    def __init__(self, context: WorkContext, started: list[_Worker]):
+        self.alive = False
         self.connection, theirs = multiprocessing.Pipe()
         gc.freeze()                          # what the scan loaded stays shared with the worker, not copied
         try:
             # Not a daemon: the worker forks a child to read each PDF, which daemons may not.
             self.process: Any = multiprocessing.get_context("fork").Process(target=_serve, args=(theirs, context))
+            self.alive = True
+            started.append(self)
             self.process.start()
         finally:
             gc.unfreeze()
         theirs.close()
-        self.alive = True
 
     def receive(self) -> Optional[Outcome]:
         """The outcome the worker sends, or None when it died."""
@@ -110,6 +116,8 @@ class _Worker:
         if self.alive:
             self.alive = False
             self.connection.close()
+            if self.process.pid is None:         # stopped before it started
+                return
             if self.process.is_alive():
                 self.process.kill()
             self.process.join(5)
