@@ -70,6 +70,30 @@ def test_a_comma_read_as_a_final_hamza_is_put_back(read, meant):
 
 
 @needs_tesseract
+@pytest.mark.parametrize("given, used", [("", "ara"), ("eng", "ara"), ("ara+eng", "ara+eng")])
+def test_misread_arabic_pages_are_read_in_arabic_whatever_ocr_lang_says(monkeypatch, given, used):
+    asked = []
+    monkeypatch.setattr(ocr, "read_pages", lambda document, indices, languages, settings: asked.append(
+        (sorted(indices), languages)) or {})
+    pages, _ = read_pdf(corpus_pdf("KWT_indc_2015.pdf"), FAKE_ID, ocr=OcrSettings(given), engine="pdfium")
+    assert asked == [([0, 1, 4, 5, 6, 7, 8, 9], used)]        # the doubtful pages, under 0.19
+    assert not any(page.ocr for page in pages)                 # nothing read: the text layer stands
+
+
+@needs_tesseract
+def test_a_misread_arabic_page_that_tesseract_cannot_read_keeps_its_text_layer(monkeypatch):
+    import pytesseract
+
+    def fails(*args):
+        raise pytesseract.TesseractError(1, "Image too large")
+
+    monkeypatch.setattr(ocr, "read_pages", fails)
+    pages, _ = read_pdf(corpus_pdf("KWT_indc_2015.pdf"), FAKE_ID, ocr=OcrSettings(), engine="pdfium")
+    assert len(pages) == 10 and not any(page.ocr for page in pages)
+    assert "دولرة الكويرت" in pages[7].text
+
+
+@needs_tesseract
 @pytest.mark.slow
 def test_misread_arabic_pages_are_read_again_and_good_ones_are_not():
     """Kuwait's pages 6-10 (a stray "ر" in words) are OCR'd (Iraq's 16 pages too, but they take half a minute)."""

@@ -221,11 +221,18 @@ def _ocr_unreadable_pages(path: Path, raw_pages: list, password: Optional[str], 
     finally:
         document.close()
     for index, (words, confidence) in read.items():
-        raw = raw_pages[index]
-        # Tesseract has found the columns and lines already: keep its reading order.
-        raw.lines = [layout.make_line(list(group), column=0) for _, group in groupby(words, key=lambda w: w["line"])]
-        raw.n_chars = sum(len(w["text"]) for w in words)
-        raw.ocr, raw.ocr_confidence = True, confidence
+        _take_ocr(raw_pages[index], _ocr_lines(words), words, confidence)
+
+
+def _ocr_lines(words: list[dict]) -> list[Line]:
+    """Tesseract's words as lines: it has found the columns and lines already, so its reading order is kept."""
+    return [layout.make_line(list(group), column=0) for _, group in groupby(words, key=lambda w: w["line"])]
+
+
+def _take_ocr(raw: _RawPage, lines: list[Line], words: list[dict], confidence: float) -> None:
+    """A page's text layer replaced by Tesseract's reading (``lines``, made of ``words``)."""
+    raw.lines, raw.n_chars = lines, sum(len(w["text"]) for w in words)
+    raw.ocr, raw.ocr_confidence = True, confidence
 
 
 def _ocr_misread_arabic_pages(path: Path, raw_pages: list, password: Optional[str], settings) -> None:
@@ -248,22 +255,25 @@ def _ocr_misread_arabic_pages(path: Path, raw_pages: list, password: Optional[st
     if not doubtful:
         return
     import pypdfium2
+    import pytesseract
 
-    document = pypdfium2.PdfDocument(str(path), password=password)
-    try:
-        read = ocr_stage.read_pages(document, sorted(doubtful), settings.languages or "ara", settings)
-    finally:
-        document.close()
+    # In Arabic, also when --ocr-lang names other languages only (they cannot read these pages).
+    languages = settings.languages if "ara" in settings.languages.split("+") else "ara"
+    try:                                 # the text layer is read already: a reading that fails leaves it standing
+        document = pypdfium2.PdfDocument(str(path), password=password)
+        try:
+            read = ocr_stage.read_pages(document, sorted(doubtful), languages, settings)
+        finally:
+            document.close()
+    except (pypdfium2.PdfiumError, pytesseract.TesseractError, OSError):
+        return
     for index, (words, confidence) in read.items():
         _numbers_from_layer(words, raw_pages[index].lines)
-        lines = [layout.make_line(list(group), column=0) for _, group in groupby(words, key=lambda w: w["line"])]
+        lines = _ocr_lines(words)
         share, count = doubtful[index]
         measured = ocr_stage.arabic_common_share(" ".join(line.text for line in lines))
-        if measured is None or measured[0] < share + ocr_stage.ARABIC_GAIN or measured[1] < 0.8 * count:
-            continue
-        raw = raw_pages[index]
-        raw.lines, raw.n_chars = lines, sum(len(w["text"]) for w in words)
-        raw.ocr, raw.ocr_confidence = True, confidence
+        if measured is not None and measured[0] >= share + ocr_stage.ARABIC_GAIN and measured[1] >= 0.8 * count:
+            _take_ocr(raw_pages[index], lines, words, confidence)
 
 
 _DIGIT = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]")
@@ -462,7 +472,10 @@ def _heading_level(line: Line, body_size: float, ocr: bool = False) -> int:
         return 0
     if _DOT_LEADER.search(text):
         return 0
-    bigger = line.size >= (OCR_BIGGER * body_size if ocr else body_size + 1.0) and (not ocr or len(text) <= OCR_HEADING_CHARS)
+    if ocr:
+        bigger = line.size >= OCR_BIGGER * body_size and len(text) <= OCR_HEADING_CHARS
+    else:
+        bigger = line.size >= body_size + 1.0
     upper = (letters >= 5 and letters * 2 >= len(text.replace(" ", "")) and text.upper() == text
              and not text.endswith(".") and not text.startswith("(")
              and any(c.isalpha() and c.upper() != c.lower() for c in text))
