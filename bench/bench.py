@@ -89,7 +89,7 @@ def stage_scan(folder: str, store: str, out: str, jobs: str, engine: str, execut
     result = scan([folder], out=out, store=store, jobs=int(jobs), engine=engine, ocr=bool(ocr), executor=executor,
                   taxonomy=taxonomy or None, model=MODEL)
     figures = {"documents": len(result.documents), "extracted": result.extracted, "reused": result.reused,
-               "tagged": result.retagged, "failures": len(result.failures), "pages": result.summary["pages"],
+               "tagged": result.retagged, "carried": result.carried, "failures": len(result.failures), "pages": result.summary["pages"],
                "pages_ocr": result.summary["ocr_pages"], "reports_current": result.reports_current}
     if not result.reports_current:       # the tables are built (a scan whose reports are current builds none)
         found = result.tables.coverage[result.tables.coverage["level"].fillna(0) > 0]

@@ -10,7 +10,8 @@ classifier changed.
 * **read and label** — in worker processes (``work``: on this machine, or on a Dask cluster
   with ``executor="dask"``): each new file is read (in a child of the worker, with a time
   limit), described, segmented, tagged and classified; each stored document whose labels for
-  this taxonomy and classifier are missing is tagged and classified again. This process only
+  this taxonomy and classifier are missing is tagged and classified again — unless it was labelled under an
+  earlier taxonomy that no added or removed term can change there (``passages.reach``): those labels are kept. This process only
   writes what the workers send back, one transaction per document, then makes this taxonomy's
   labels the ones that count;
 * **aggregate** — build every report table (``aggregate.tables``); **report** writes them.
@@ -36,6 +37,7 @@ from .defaults import DEFAULT_STORE
 from .errors import InputFileError, InternalError, NdcScanError, OcrUnavailableError, UsageError
 from .fetch.ledger import fetched_beside
 from .fingerprints import files_hash, key, package_hash
+from .passages.reach import Reach, changed_terms
 from .read import ocr as ocr_stage
 from .read.files import discover, fingerprint
 from .read.formats import extractor_for, format_of, front
@@ -48,7 +50,7 @@ from .report import manifest
 from .report.files import write_all
 from .report.output import check_folder
 from .store import Store
-from .taxonomy import Taxonomy, load_taxonomy
+from .taxonomy import Taxonomy, Term, load_taxonomy
 from .textnorm import shown_name
 from .work.cluster import DaskExecutor
 from .work.local import LocalExecutor
@@ -110,6 +112,8 @@ class ScanResult:
     extracted: int = 0                   # documents read from PDF in this run
     reused: int = 0                      # documents found unchanged in the store
     retagged: int = 0                    # documents (re-)tagged in this run
+    carried: int = 0                     # documents whose labels of an earlier taxonomy were kept: no changed term
+    #                                      can match in them
     seconds: float = 0.0
     taxonomy_hash: str = ""
     warnings: list[str] = field(default_factory=list)  # run-level problems, e.g. OCR unavailable
@@ -194,6 +198,7 @@ def scan(paths: Iterable[str | Path], options: Optional[ScanOptions] = None, *,
     if progress:
         progress.start(len(files))
     with Store(options.store) as db, db.lock():
+        db.save_taxonomy(tax.hash, ((t.concept, t.lang, t.kind, t.term) for t in tax.terms))
         scanning = _Scanning(db, options, context, progress)
         scan_plan = scanning.plan(files)
         found = scanning.run(scan_plan)
@@ -212,7 +217,8 @@ def scan(paths: Iterable[str | Path], options: Optional[ScanOptions] = None, *,
                               catalogs=catalogs) if reports is None else None
     result = ScanResult(documents=documents, failures=failures, taxonomy_hash=tax.hash,
                         warnings=classifier_warnings + ocr_warnings, extracted=scanning.extracted,
-                        reused=len(scan_plan.reuse), retagged=scanning.labelled, classifier=classifier.method,
+                        reused=len(scan_plan.reuse), retagged=scanning.labelled, carried=scanning.carried,
+                        classifier=classifier.method,
                         _tables=tables, _make_tables=lambda: _stored_tables(options.store, doc_ids, failures, tax,
                                                                             options.all_versions, catalogs))
     if reports is not None:
@@ -253,6 +259,7 @@ class _Scanning:
         self.db, self.options, self.context, self.progress = db, options, context, progress
         self.extracted = 0                   # documents read from PDF
         self.labelled = 0                    # documents tagged and classified (read ones included)
+        self.carried = 0                     # documents whose earlier taxonomy's labels were kept
 
     def plan(self, files: list[Path]) -> _Plan:
         """Fingerprint every file; sort them into documents to reuse and files to read."""
@@ -319,6 +326,7 @@ class _Scanning:
         file's name, --lang, --metadata, this code); otherwise the stored metadata stands."""
         found: dict[int, Document] = {}
         tasks: list[Task] = []
+        stale: dict[str, list[tuple[_Input, Document]]] = {}    # earlier taxonomy hash → documents labelled under it
         method, taxonomy_hash = self.context.classifier.method, self.context.taxonomy.hash
         for item in plan.reuse:
             try:
@@ -333,7 +341,8 @@ class _Scanning:
                 if document != stored or stored_key != meta_key:
                     self.db.update_meta(document, meta_key)
                 tagged = self.db.is_tagged(item.doc_id, taxonomy_hash, method, labels_version())
-                passages = () if tagged else tuple(self.db.tagged_passages(item.doc_id))
+                earlier = None if tagged else self.db.earlier_labelling(item.doc_id, method, labels_version())
+                passages = () if tagged or earlier else tuple(self.db.tagged_passages(item.doc_id))
             except NdcScanError:
                 raise
             except Exception as exc:        # a bug: that document fails, the batch carries on
@@ -343,9 +352,47 @@ class _Scanning:
             found[item.index] = document
             if tagged:
                 self._advance(item.path)
-            else:
+            elif earlier is None:
                 tasks.append(LabelTask(item.index, document, passages))
+            else:
+                stale.setdefault(earlier, []).append((item, document))
+        for earlier, documents in stale.items():
+            for item, document in self._carry_over(earlier, documents):
+                try:
+                    tasks.append(LabelTask(item.index, document, tuple(self.db.tagged_passages(item.doc_id))))
+                except NdcScanError:
+                    raise
+                except Exception as exc:        # a bug: that document fails, the batch carries on
+                    found.pop(item.index)
+                    self._fail(plan, item.index, item.path, InternalError(exc, path=item.path), exc)
+                    self._advance(item.path)
         return found, tasks
+
+    def _carry_over(self, earlier: str, documents: list[tuple[_Input, Document]]) -> list[tuple[_Input, Document]]:
+        """Keep the labels of taxonomy ``earlier`` for the documents where no term added or removed since can match
+        (``passages.reach``); return the others, to label again."""
+        taxonomy = self.context.taxonomy
+        try:
+            changed = changed_terms((Term(*row) for row in self.db.taxonomy_terms(earlier) or ()), taxonomy.terms)
+            reach = Reach(changed)
+            texts: dict[str, list[str]] = {}
+            for doc_id, text in self.db.tagged_texts([item.doc_id for item, _ in documents]):
+                texts.setdefault(doc_id, []).append(text)
+            touched = {item.index for item, _ in documents if reach.touches(texts.get(item.doc_id, ()))}
+            kept = [item for item, _ in documents if item.index not in touched]
+            self.db.copy_labellings([(item.doc_id, earlier) for item in kept], taxonomy.hash)
+        except NdcScanError:
+            raise
+        except Exception as exc:           # a bug: these documents are labelled again in full, the batch carries on
+            log.warning("the labels of taxonomy %s are not kept: %d documents are labelled again (%s)", earlier[:12],
+                        len(documents), exc, exc_info=exc)
+            return documents
+        log.info("taxonomy %s -> %s, %d terms added or removed: %d documents keep their labels, %d are labelled again",
+                 earlier[:12], taxonomy.short_hash, len(changed), len(kept), len(touched))
+        self.carried += len(kept)
+        for item in kept:
+            self._advance(item.path)
+        return [(item, document) for item, document in documents if item.index in touched]
 
     def _executor(self) -> Executor:
         if self.options.executor == "dask":

@@ -69,12 +69,15 @@ def test_rescan_reuses_the_store(tmp_path, small, small_store):
 
 
 def test_changed_taxonomy_retags_without_reextracting(tmp_path, small, small_store):
+    """A new term that can match in PRY only: PRY is tagged again, CAN and SRB keep their labels (test_reach)."""
     taxonomy = tmp_path / "taxonomy.csv"
     text = (ROOT / "ndc_scan" / "data" / "taxonomy.csv").read_text(encoding="utf-8")
-    taxonomy.write_text(text + "soil_carbon,es,alternative,carbono del subsuelo,test\n", encoding="utf-8")
+    taxonomy.write_text(text + "sustainable_land_management,es,alternative,sistema productivo agropecuario,test\n",
+                        encoding="utf-8")
     result = _scan(tmp_path, small, "--taxonomy", taxonomy)
     assert result.exit_code == 0, result.output
-    assert "0 extracted, 3 unchanged, 3 tagged" in result.output
+    assert "0 extracted, 3 unchanged, 1 tagged, 2 kept their labels (no changed taxonomy term can match in them)." \
+        in result.output
 
 
 def test_same_file_twice_is_one_document(tmp_path, small, small_store):

@@ -217,7 +217,7 @@ def test_store_of_schema_5_keeps_working_and_gets_word_boxes_on_the_next_scan(sm
     db.commit()
     db.close()
     with Store(small_store) as store:
-        assert sql(store, "SELECT value FROM meta WHERE key='schema'")[0]["value"] == SCHEMA_VERSION == "7"
+        assert sql(store, "SELECT value FROM meta WHERE key='schema'")[0]["value"] == SCHEMA_VERSION == "8"
         doc_id = store.document_ids()[0]
         assert store.page_boxes(doc_id, 1) is None
         assert not store.is_current(doc_id, "pdfplumber-2", ocr=False)

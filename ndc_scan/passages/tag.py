@@ -52,7 +52,7 @@ _LINE_BULLETS = frozenset({"-", "–", "—", "o", "*"})
 _NUMBER_HYPHEN_ARABIC = re.compile(r"(?<=[0-9\u0660-\u0669])-(?=[\u0621-\u064a])")
 
 
-def _prepare(text: str) -> str:
+def prepare(text: str) -> str:
     """Same-length lower-casing, Arabic letter folding, line breaks as spaces: match offsets stay valid."""
     return _NUMBER_HYPHEN_ARABIC.sub(" ", lower_same_length(text).translate(_ARABIC_FOLD))
 
@@ -70,7 +70,7 @@ class Tagger:
         if not passages:
             return {}
         nlp, lower_matcher, lemma_matcher, near = self._pipeline(lang)
-        texts = [_prepare(p.text) for p in passages]
+        texts = [prepare(p.text) for p in passages]
         found = {}
         for passage, text, doc in zip(passages, texts, nlp.pipe(texts, batch_size=BATCH_SIZE)):
             spans = [(nlp.vocab.strings[key], doc[start:end]) for key, start, end in lower_matcher(doc)]
@@ -101,35 +101,37 @@ class Tagger:
             by_key.setdefault(_SEP.join((term.concept, term.kind, term.term)), term)
         near = _NearMatcher([(k, by_key[k]) for k in by_key if by_key[k].kind == "near"], nlp.vocab)
         keys = [k for k in by_key if by_key[k].kind != "near"]
-        for match_key, pattern in zip(keys, nlp.tokenizer.pipe(_prepare(by_key[k].term) for k in keys)):
+        for match_key, pattern in zip(keys, nlp.tokenizer.pipe(prepare(by_key[k].term) for k in keys)):
             lower_matcher.add(match_key, [pattern])
         lemma_matcher = None
         if key in LEMMA_LANGS:
             own = [k for k in keys if by_key[k].lang == key]
-            words = {token.text for doc in nlp.tokenizer.pipe(_prepare(by_key[k].term) for k in own) for token in doc}
+            words = {token.text for doc in nlp.tokenizer.pipe(prepare(by_key[k].term) for k in own) for token in doc}
             _add_lemmatizer(nlp, key, words, near.any_side if near.rules else None)
             lemma_matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
-            for match_key, pattern in zip(own, nlp.pipe(_prepare(by_key[k].term) for k in own)):
+            for match_key, pattern in zip(own, nlp.pipe(prepare(by_key[k].term) for k in own)):
                 lemma_matcher.add(match_key, [pattern])
         log.debug("built %s matcher with %d terms", key, len(keys))
         return nlp, lower_matcher, lemma_matcher, near if near.rules else None
 
 
 @dataclass(frozen=True)
-class _NearSide:
+class NearSide:
+    """One side of a near term ("soil|soils", "почв*"): the words it matches as a token's form or lemma."""
+
     words: frozenset
     prefixes: tuple          # from "почв*"
     suffixes: tuple          # from "*تربه"
 
     @classmethod
-    def parse(cls, written: tuple[str, ...]) -> _NearSide:
-        words = [_prepare(w) for w in written]
+    def parse(cls, written: tuple[str, ...]) -> NearSide:
+        words = [prepare(w) for w in written]
         return cls(frozenset(w for w in words if "*" not in w),
                    tuple(w[:-1] for w in words if w.endswith("*")),
                    tuple(w[1:] for w in words if w.startswith("*")))
 
     @classmethod
-    def union(cls, sides: list) -> _NearSide:
+    def union(cls, sides: list) -> NearSide:
         return cls(frozenset().union(*(s.words for s in sides)), tuple(p for s in sides for p in s.prefixes),
                    tuple(x for s in sides for x in s.suffixes))
 
@@ -159,10 +161,10 @@ class _NearMatcher:
             sides = near_sides(term.term)
             assert sides is not None, f"near term {term.term!r} passed the taxonomy check"   # load_taxonomy refused it
             first, second = sides
-            self.rules.append((key, _NearSide.parse(first), _NearSide.parse(second)))
+            self.rules.append((key, NearSide.parse(first), NearSide.parse(second)))
         # Every word of every side: without '*' words, candidates are found on the token
         # table's string hashes (fast path).
-        self.any_side = _NearSide.union([side for _, a, b in self.rules for side in (a, b)])
+        self.any_side = NearSide.union([side for _, a, b in self.rules for side in (a, b)])
         self._hashes = frozenset(vocab.strings.add(w) for w in self.any_side.words)
         self._stop_hashes = frozenset(vocab.strings.add(w) for w in _NEAR_STOPS)
         self._bullet_hashes = frozenset(vocab.strings.add(w) for w in _LINE_BULLETS)
@@ -213,7 +215,7 @@ def _starts_line(text: str, offset: int) -> bool:
     return not before or before.endswith("\n")
 
 
-def _add_lemmatizer(nlp, lang: str, words: set[str], near: Optional[_NearSide]) -> None:
+def _add_lemmatizer(nlp, lang: str, words: set[str], near: Optional[NearSide]) -> None:
     """Add spaCy's lookup lemmatizer, with the part of spacy-lookups-data's table that can change a match.
 
     A token's lemma matters only where it can equal the lemma of a word of a LEMMA pattern, or
@@ -224,12 +226,9 @@ def _add_lemmatizer(nlp, lang: str, words: set[str], near: Optional[_NearSide]) 
     491,547 entries).
     """
     from spacy.lookups import Lookups
-    from spacy.util import load_language_data, registry
 
-    table = load_language_data(registry.lookups.get(lang)["lemma_lookup"])
-    assert isinstance(table, dict), f"spacy-lookups-data's {lang} lemma table is not a mapping"
-    # What the lemmatizer sets is the entry, or its first lemma where the table lists several (French).
-    lemma_of = {form: value if isinstance(value, str) else value[0] for form, value in table.items()}
+    table = lemma_table(lang)
+    lemma_of = lemmas_of(table)
     wanted = {lemma_of.get(word, word) for word in words} | (near.words if near else set())
     prefixes, suffixes = (near.prefixes, near.suffixes) if near else ((), ())
     kept = {form: table[form] for form, lemma in lemma_of.items()
@@ -238,6 +237,20 @@ def _add_lemmatizer(nlp, lang: str, words: set[str], near: Optional[_NearSide]) 
     lookups = Lookups()
     lookups.add_table("lemma_lookup", kept)
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"}).initialize(lookups=lookups)
+
+
+def lemma_table(lang: str) -> dict:
+    """spacy-lookups-data's whole lemma table of a language: form → lemma (or lemmas, French)."""
+    from spacy.util import load_language_data, registry
+
+    table = load_language_data(registry.lookups.get(lang)["lemma_lookup"])
+    assert isinstance(table, dict), f"spacy-lookups-data's {lang} lemma table is not a mapping"
+    return table
+
+
+def lemmas_of(table: dict) -> dict[str, str]:
+    """form → the lemma spaCy's lookup lemmatizer sets: the entry, or its first lemma where the table lists several."""
+    return {form: value if isinstance(value, str) else value[0] for form, value in table.items()}
 
 
 #: (start, end, term, preferred, anchors) of a candidate match in a passage.

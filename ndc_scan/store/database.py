@@ -345,6 +345,49 @@ class Store:
         self.db.execute("INSERT OR REPLACE INTO tagged (doc_id, taxonomy_hash, method, tagged_at, version) "
                         "VALUES (?,?,?,?,?)", (doc_id, taxonomy_hash, labelling.method, time.time(), labelling.version))
 
+    def save_taxonomy(self, taxonomy_hash: str, terms: Iterable[tuple[str, str, str, str]]) -> None:
+        """Keep the (concept, lang, kind, term) rows of a taxonomy a scan labels with (once per taxonomy)."""
+        if self.db.execute("SELECT 1 FROM taxonomies WHERE taxonomy_hash=?", (taxonomy_hash,)).fetchone() is None:
+            with self.db:
+                self.db.execute("INSERT OR IGNORE INTO taxonomies VALUES (?,?)",
+                                (taxonomy_hash, json.dumps([list(term) for term in terms], ensure_ascii=False)))
+
+    def taxonomy_terms(self, taxonomy_hash: str) -> Optional[list[tuple[str, str, str, str]]]:
+        """The rows of a taxonomy kept by ``save_taxonomy``; None when this store does not have them."""
+        row = self.db.execute("SELECT terms FROM taxonomies WHERE taxonomy_hash=?", (taxonomy_hash,)).fetchone()
+        return None if row is None else [tuple(term) for term in json.loads(row["terms"])]
+
+    def earlier_labelling(self, doc_id: str, method: str, version: str) -> Optional[str]:
+        """The taxonomy hash of the document's latest labels by this method and labelling code under a taxonomy whose
+        terms are kept; None when there are none."""
+        row = self.db.execute("SELECT t.taxonomy_hash FROM tagged t JOIN taxonomies x USING (taxonomy_hash) "
+                              "WHERE t.doc_id=? AND t.method=? AND t.version=? ORDER BY t.tagged_at DESC LIMIT 1",
+                              (doc_id, method, version)).fetchone()
+        return None if row is None else str(row["taxonomy_hash"])
+
+    def copy_labellings(self, sources: Sequence[tuple[str, str]], taxonomy_hash: str) -> None:
+        """Store, for each (doc_id, earlier taxonomy hash), that labelling again as the one of ``taxonomy_hash``: the
+        same matches, labels and targets (what labelling it again would give when no changed term can match in it).
+        One transaction."""
+        copies = {"matches": 'concept, term, matched_text, start, "end", preferred',
+                  "predictions": "concept, level, confidence, conditional, component, terms, method, rule_level, "
+                                 "probability, counted, review",
+                  "targets": 'concept, start, "end", quantity, value, value_max, unit, measure, norm_value, '
+                             "norm_value_max, norm_unit, year, base_year, baseline, conditional, share_of, sentence, "
+                             "tie, year_from"}
+        now = time.time()
+        with self.db:
+            for doc_id, earlier in sources:
+                for table, columns in copies.items():
+                    self.db.execute(f"DELETE FROM {table} WHERE doc_id=? AND taxonomy_hash=?", (doc_id, taxonomy_hash))
+                    self.db.execute(f"INSERT INTO {table} (passage_id, doc_id, taxonomy_hash, {columns}) "
+                                    f"SELECT passage_id, doc_id, ?, {columns} FROM {table} "
+                                    "WHERE doc_id=? AND taxonomy_hash=? ORDER BY rowid", (taxonomy_hash, doc_id, earlier))
+                self.db.execute("DELETE FROM tagged WHERE doc_id=? AND taxonomy_hash=?", (doc_id, taxonomy_hash))
+                self.db.execute("INSERT INTO tagged (doc_id, taxonomy_hash, method, tagged_at, version) "
+                                "SELECT doc_id, ?, method, ?, version FROM tagged WHERE doc_id=? AND taxonomy_hash=?",
+                                (taxonomy_hash, now, doc_id, earlier))
+
     # ------------------------------------------------------------------ failures
 
     def save_failure(self, failure: Failure) -> None:

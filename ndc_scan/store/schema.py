@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Union
 
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -48,6 +48,9 @@ CREATE TABLE IF NOT EXISTS tagged (
     version TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (doc_id, taxonomy_hash, method)
 );
+-- The terms of each taxonomy a scan labelled with (JSON rows [concept, lang, kind, term]): a scan under another
+-- taxonomy keeps the labels of the documents its changed terms cannot match in (passages.reach).
+CREATE TABLE IF NOT EXISTS taxonomies (taxonomy_hash TEXT PRIMARY KEY, terms TEXT NOT NULL);
 -- Quantified targets tied to the concepts they count for (one row per passage x target x concept).
 CREATE TABLE IF NOT EXISTS targets (
     passage_id TEXT NOT NULL, doc_id TEXT NOT NULL, taxonomy_hash TEXT NOT NULL, concept TEXT NOT NULL,
@@ -109,6 +112,8 @@ MIGRATIONS: dict[str, list[Step]] = {
         # the generation triggers and meta rows are made by the schema script and Store.__init__
         ("ALTER TABLE documents ADD COLUMN meta_key TEXT NOT NULL DEFAULT ''", "documents.meta_key", False),
     ],
+    "7": [],  # the terms of each taxonomy labelled with (the taxonomies table, created by the schema script); a store
+    # of version 7 has none, so its documents are labelled again in full the first time the taxonomy changes
 }
 #: A step is a statement, or (statement, "table.column", present): run only when the column is there (present=True)
 #: or only when it is not (False: the schema script, which runs first, may have made the table with it).
