@@ -22,15 +22,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from functools import cache
+from typing import Union
 
 from ..taxonomy import Term, near_sides
 from .tag import LEMMA_LANGS, NearSide, lemma_table, lemmas_of, prepare
 
 _SPACES = re.compile(r"\s+")
 
-#: One way a term can match: a pattern to search the folded text for, or (for near terms) groups of needles of
-#: which each must have one in the folded text.
-_Path = "re.Pattern[str] | tuple[frozenset, ...]"
+#: One way a term can match: a pattern to search the folded text for, or (near terms) groups of needles, each of
+#: which must have one in the folded text.
+_Path = Union[re.Pattern, tuple[frozenset, ...]]
 
 
 def fold(text: str) -> str:
@@ -49,7 +50,7 @@ class Reach:
 
     def __init__(self, terms: Sequence[Term]):
         self.terms = tuple(terms)
-        self._paths = [path for term in self.terms for path in _paths(term)]
+        self._paths: list[_Path] = [path for term in self.terms for path in _paths(term)]
 
     def touches(self, texts: Iterable[str]) -> bool:
         """Whether one of the terms can match in a document whose tagged passages have these texts."""
@@ -60,8 +61,8 @@ class Reach:
                    else all(any(needle in folded for needle in group) for group in path) for path in self._paths)
 
 
-def _paths(term: Term) -> list:
-    """Every way ``term`` can match (``_Path``)."""
+def _paths(term: Term) -> list[_Path]:
+    """Every way ``term`` can match."""
     # The tagger's pipelines that use the term: its own language's, and every one for an English term (NDCs quote
     # English names); lemmas only where that pipeline has a lemmatizer.
     langs = LEMMA_LANGS if term.lang == "en" else (term.lang,)
@@ -71,7 +72,7 @@ def _paths(term: Term) -> list:
         return [tuple(_side_needles(NearSide.parse(side), [lang for lang in langs if lang in LEMMA_LANGS])
                       for side in sides)]
     # A phrase's tokens follow each other: in the text without spaces, their forms are next to each other.
-    paths: list = [re.compile(re.escape(fold(term.term)))]
+    paths: list[_Path] = [re.compile(re.escape(fold(term.term)))]
     if term.lang in LEMMA_LANGS:       # phrases match on lemmas in their own language's pipeline only
         lemma_of, forms = _lemmas(term.lang)
         groups = [{fold(form) for form in (token, lemma_of.get(token, token), *forms.get(lemma_of.get(token, token), ()))}
