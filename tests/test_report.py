@@ -161,3 +161,70 @@ def test_regression_a_full_disk_under_the_reports_is_named_and_a_rerun_recovers(
     gc.collect()
     (out.parent / "filler").unlink()
     assert CliRunner().invoke(main, command).exit_code == 0
+
+
+def _reports(out: Path) -> dict:
+    """Every report file's bytes; the workbook's parts but its creation time."""
+    found = {}
+    for path in sorted(p for p in out.rglob("*") if p.is_file()):
+        if path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as book:
+                found.update({f"{path.name}:{part}": book.read(part) for part in book.namelist()
+                              if part != "docProps/core.xml"})
+        else:
+            found[str(path.relative_to(out))] = path.read_bytes()
+    return found
+
+
+def test_the_workbook_and_report_page_are_written_by_a_second_process_with_the_same_bytes(tmp_path, monkeypatch):
+    """write_all forks a child that writes report.xlsx and report.html while it writes the gap report and briefs;
+    with another thread running (a fork would not be safe) it writes them itself: the same files either way."""
+    import os
+    import threading
+
+    from ndc_scan.report import html
+
+    result = scan([HOSTILE], out=None, store=tmp_path / "s.sqlite", ocr=False)
+    render, pids = html.render, tmp_path / "pids"
+
+    def recorded(*args, **kwargs):
+        with pids.open("a") as file:
+            file.write(f"{os.getpid()}\n")
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(html, "render", recorded)
+    forked = write_all(result.tables, tmp_path / "forked", taxonomy=load_taxonomy())
+    running = threading.Event()
+    other = threading.Thread(target=running.wait)
+    other.start()
+    try:
+        alone = write_all(result.tables, tmp_path / "alone", taxonomy=load_taxonomy())
+    finally:
+        running.set()
+        other.join()
+    first, second = pids.read_text().split()
+    assert first != str(os.getpid()) and second == str(os.getpid())
+    assert [p.relative_to(tmp_path / "forked") for p in forked] == [p.relative_to(tmp_path / "alone") for p in alone]
+    assert _reports(tmp_path / "forked") == _reports(tmp_path / "alone") != {}
+
+
+def test_a_report_failing_in_the_scan_process_stops_the_child_and_names_the_file(tmp_path, monkeypatch):
+    import time
+
+    import psutil
+
+    from ndc_scan.report import excel
+
+    result = scan([HOSTILE], out=None, store=tmp_path / "s.sqlite", ocr=False)
+    style = excel.style_sheet
+    monkeypatch.setattr(excel, "style_sheet", lambda *args: (time.sleep(1), style(*args)))    # the child is slow
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "gap_report.html").mkdir()          # a folder where the scan process writes a file
+    children = {child.pid for child in psutil.Process().children()}
+    started = time.monotonic()
+    with pytest.raises(NdcScanError, match=r"out/gap_report\.html: cannot be written"):
+        write_all(result.tables, out, taxonomy=load_taxonomy())
+    assert time.monotonic() - started < 5      # the child was stopped, not waited for (12 sheets: 12 s)
+    assert {child.pid for child in psutil.Process().children()} == children       # and reaped: no child left
+    assert not [p for p in out.rglob(".*") if ".tmp-" in p.name]

@@ -5,8 +5,16 @@ Renderers only format; every figure comes from ``aggregate.build_tables``.
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import os
 import re
+import signal
+import sys
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
@@ -24,6 +32,8 @@ SHEETS = ("countries", "coverage", "passages", "documents", "failures", "targets
           "groups", "quantified")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")     # what Excel files cannot hold
+T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 def write_all(tables: Tables, out: Path, *, taxonomy: Taxonomy) -> list[Path]:
@@ -39,12 +49,49 @@ def write_all(tables: Tables, out: Path, *, taxonomy: Taxonomy) -> list[Path]:
         with written(out / file_name) as path:
             neutralised(tables[name]).to_csv(path, index=False, encoding="utf-8")
         paths.append(out / file_name)
-    paths.append(write_excel(tables, out / "report.xlsx", taxonomy=taxonomy))
-    with written(out / "report.html") as path:
-        path.write_text(html.render(tables, taxonomy=taxonomy, base=out), encoding="utf-8")
-    paths.append(out / "report.html")
-    paths += gap.write(tables, out, taxonomy=taxonomy)      # gap_report.html, briefs/
-    return paths
+
+    def workbook_and_page() -> None:
+        write_excel(tables, out / "report.xlsx", taxonomy=taxonomy)
+        with written(out / "report.html") as path:
+            path.write_text(html.render(tables, taxonomy=taxonomy, base=out), encoding="utf-8")
+
+    briefs = together(lambda: gap.write(tables, out, taxonomy=taxonomy), workbook_and_page)   # gap_report.html, briefs/
+    return [*paths, out / "report.xlsx", out / "report.html", *briefs]
+
+
+def together(mine: Callable[[], T], theirs: Callable[[], None]) -> T:
+    """Run ``theirs`` in a forked child while this process runs ``mine``: two cores write the reports at once.
+
+    Where a fork is not safe (not Linux, or another thread is running: a lock it holds would stay held in
+    the child) ``theirs`` runs here after ``mine``. When the child fails, ``theirs`` runs here again, so
+    that its error (a full disk, a folder in the way) is raised in this process, as without the child.
+    """
+    if not (sys.platform.startswith("linux") and threading.active_count() == 1):
+        result = mine()
+        theirs()
+        return result
+    child = os.fork()
+    if child == 0:                         # the child: its exit code is all it reports
+        code = 1
+        try:
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))    # stopped: its half-written files are removed
+            theirs()
+            code = 0
+        finally:
+            os._exit(code)
+    finished = False
+    try:
+        result = mine()
+        finished = True
+    finally:
+        if not finished:                   # an error or Ctrl-C here: the child is stopped too
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGTERM)
+        _, status = os.waitpid(child, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        log.info("the child writing reports failed (status %s); writing them here", status)
+        theirs()
+    return result
 
 
 def neutralise(value):
