@@ -104,9 +104,13 @@ def sort_passages(frame: pd.DataFrame, doc_ids: Sequence[str]) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def top_label(group: pd.DataFrame) -> pd.Series:
-    """The label that speaks for a document × concept: highest level, then most confident, then first page."""
-    return group.sort_values(["level", "confidence", "page"], ascending=[False, False, True]).iloc[0]
+def top_labels(labels: pd.DataFrame) -> dict[tuple[str, str], dict]:
+    """(doc_id, concept) → the label that speaks for that document × concept (as a dict): highest level, then most
+    confident, then first page, then first in the table (pandas sorts on several columns stably)."""
+    if not len(labels):
+        return {}
+    best = labels.sort_values(["level", "confidence", "page"], ascending=[False, False, True])
+    return {(row["doc_id"], row["concept"]): row for row in best.drop_duplicates(["doc_id", "concept"]).to_dict("records")}
 
 
 def counted(passages: pd.DataFrame) -> pd.DataFrame:
@@ -162,6 +166,7 @@ def coverage_table(documents: pd.DataFrame, passages: pd.DataFrame, failures: Se
     records = []
     kept = counted(passages)
     grouped = {key: group for key, group in kept.groupby(["doc_id", "concept"])} if len(kept) else {}
+    tops = top_labels(kept)
     pending = to_review(passages)           # ``reviewed`` comes from decisions.apply_decisions
     pending_counts = pending.groupby(["doc_id", "concept"]).size().to_dict() if len(pending) else {}
     for doc in documents.itertuples(index=False):
@@ -181,7 +186,7 @@ def coverage_table(documents: pd.DataFrame, passages: pd.DataFrame, failures: Se
                                 "top_quote_locator": "",
                                 "confidence": pd.NA, "conditional": "", "component": "", "matched_terms": ""})
                 continue
-            best = top_label(group)
+            best = tops[doc.doc_id, concept]
             pages = sorted(set(int(p) for p in group["page"]))
             in_order = group.sort_values("page", kind="stable")["locator"]
             terms = sorted({t for ts in group["matched_terms"] for t in ts.split(";") if t})

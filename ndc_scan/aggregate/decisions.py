@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..records import LEVEL_NAMES, Decision
 from ..store import Store
-from .coverage import counted, sort_passages, top_label
+from .coverage import counted, sort_passages, top_labels
 from .locators import Locators
 
 #: Decisions as reports word them ("accepted by ana").
@@ -166,8 +166,7 @@ def mark_coverage(coverage: pd.DataFrame, passages: pd.DataFrame) -> pd.DataFram
         return frame
     totals = passages.groupby(["doc_id", "concept"]).size().to_dict()
     done = passages[passages["reviewed"] != ""].groupby(["doc_id", "concept"]).size().to_dict()
-    kept = counted(passages)
-    top = {key: top_label(group)["reviewed"] for key, group in kept.groupby(["doc_id", "concept"])} if len(kept) else {}
+    top = {key: label["reviewed"] for key, label in top_labels(counted(passages)).items()}
     words = []
     for key in zip(frame["doc_id"], frame["concept"]):
         if not done.get(key):

@@ -30,6 +30,7 @@ could not be read gets no score and no rank.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -44,12 +45,13 @@ AREA_MEASURES = ("area", "share_of_area")
 RULES = ("nothing_on_land", "soil_carbon_absent", "soil_carbon_mention", "soil_carbon_no_target",
          "slm_no_area_target", "restoration_no_target", "peat_wetland_no_measure", "no_soc_monitoring",
          "targets_conditional")
-#: Passages about agriculture or land use, in the six languages (for "land is addressed in N passages").
+#: Passages about agriculture or land use, in the six languages (for "land is addressed in N passages"); lower case,
+#: matched on lower-cased text (six times faster than IGNORECASE over a corpus's passages).
 LAND_SECTOR = re.compile(
     r"agricultur|agropecuari|agro-?sylvo|afolu|lulucf|utcatf|utcutf|land[- ]use|farm|cropland|livestock|pastur|"
     r"agricol|élevage|affectation des terres|utilisation des terres|terres agricoles|uso de la tierra|uso del suelo|"
     r"ganader|tierras agr|cultivo|agricultura|pecuári|uso da terra|сельск\w* хозяйств|сельскохозяйств|землепольз|"
-    r"الزراع|استخدام الأراضي|الأراضي الزراعية", re.IGNORECASE)
+    r"الزراع|استخدام الأراضي|الأراضي الزراعية")
 #: Monitoring, measurement, reporting or inventory, near soil carbon.
 MONITORING = re.compile(
     r"monitor|measur|mrv|inventor|baseline|map(?:ping)?\b|survey|assess|track|report|"
@@ -71,7 +73,7 @@ def land_passage_counts(texts: pd.DataFrame) -> dict[str, int]:
     """doc_id → number of passages about agriculture or land use (``texts``: doc_id, text)."""
     if texts.empty:
         return {}
-    hits = texts[texts["text"].str.contains(LAND_SECTOR)]
+    hits = texts[texts["text"].str.lower().str.contains(LAND_SECTOR)]
     return hits.groupby("doc_id").size().to_dict()
 
 
@@ -142,10 +144,11 @@ def gap_table(coverage: pd.DataFrame, documents: pd.DataFrame, passages: pd.Data
     chosen = documents if all_versions else documents[documents["doc_id"].isin(latest_ids)]
     soc = passages[passages["concept"] == "soil_carbon"]
     monitored = set(soc[soc["text"].str.contains(MONITORING)]["doc_id"]) if len(soc) else set()
-    kept = counted(passages)
+    by_document = {name: _by_document(frame) for name, frame in
+                   (("coverage", coverage), ("kept", counted(passages)), ("targets", targets), ("passages", passages))}
     rows = []
     for doc in chosen.itertuples(index=False):
-        cells = coverage[coverage["doc_id"] == doc.doc_id].set_index("concept")
+        cells = by_document["coverage"](doc.doc_id).set_index("concept")
         base = {"iso3": doc.iso3, "country": doc.country, "document": doc.document, "doc_id": doc.doc_id,
                 "kind": doc.kind, "year": doc.year, "language": doc.language, "latest": doc.doc_id in latest_ids,
                 "read_status": doc.read_status, "land_passages": int(land_counts.get(doc.doc_id, 0)),
@@ -155,11 +158,14 @@ def gap_table(coverage: pd.DataFrame, documents: pd.DataFrame, passages: pd.Data
                          **dict.fromkeys(RULES, 0)})
             continue
         levels = {c: int(cells.at[c, "level"]) for c in CONCEPT_IDS}
-        found_at = kept[kept["doc_id"] == doc.doc_id].sort_values("page", kind="stable")
-        pages = {c: join_labels(list(found_at[found_at["concept"] == c]["locator"]), limit=3,
-                                pageless=doc.format in PAGELESS_FORMATS) for c in CONCEPT_IDS}
-        doc_targets = targets[targets["doc_id"] == doc.doc_id]
-        n_passages = int(passages[passages["doc_id"] == doc.doc_id]["passage_id"].nunique())
+        found_at: dict[str, list] = {}
+        for concept, locator in by_document["kept"](doc.doc_id).sort_values("page", kind="stable")[
+                ["concept", "locator"]].itertuples(index=False):
+            found_at.setdefault(concept, []).append(locator)
+        pages = {c: join_labels(found_at.get(c, []), limit=3, pageless=doc.format in PAGELESS_FORMATS)
+                 for c in CONCEPT_IDS}
+        doc_targets = by_document["targets"](doc.doc_id)
+        n_passages = int(by_document["passages"](doc.doc_id)["passage_id"].nunique())
         gaps = find_gaps(levels, land_passages=base["land_passages"], concept_passages=n_passages, pages=pages,
                          targets=doc_targets, soc_monitoring=doc.doc_id in monitored, taxonomy=taxonomy)
         ids = {rule for rule, _ in gaps}
@@ -176,6 +182,14 @@ def gap_table(coverage: pd.DataFrame, documents: pd.DataFrame, passages: pd.Data
                    "land_targets"):
         frame[column] = frame[column].astype("Int64")
     return frame.sort_values(["rank", "country", "year"], na_position="last").reset_index(drop=True)
+
+
+def _by_document(frame: pd.DataFrame) -> Callable[[str], pd.DataFrame]:
+    """doc_id → the rows of ``frame`` of that document, in the frame's order (grouped once, not filtered per
+    document)."""
+    groups = dict(iter(frame.groupby("doc_id", sort=False))) if len(frame) else {}
+    empty = frame.iloc[0:0]
+    return lambda doc_id: groups.get(doc_id, empty)
 
 
 __all__ = ["RULES", "WEIGHTS", "find_gaps", "gap_score", "gap_table", "land_passage_counts"]

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
-from ..aggregate.coverage import counted, latest_documents, quote, top_label
+from ..aggregate.coverage import counted, latest_documents, quote, top_labels
 from ..aggregate.groups import income_of, region_of
 from ..aggregate.tables import Tables
 from ..taxonomy import CONCEPT_IDS, Taxonomy
@@ -67,8 +67,7 @@ def country_page(tables: Tables, iso3: str, taxonomy: Taxonomy) -> Optional[Coun
     latest_id = str(latest_documents(documents)["doc_id"].iloc[0])
     coverage = tables.coverage[tables.coverage["doc_id"].isin(documents["doc_id"])]
     passages = tables.passages[tables.passages["doc_id"].isin(documents["doc_id"])]
-    best = {key: top_label(group) for key, group in counted(passages).groupby(["doc_id", "concept"])} \
-        if len(passages) else {}
+    best = top_labels(counted(passages))
     cells = {}
     for row in coverage.itertuples(index=False):
         top = best.get((row.doc_id, row.concept))
