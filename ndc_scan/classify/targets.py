@@ -288,7 +288,8 @@ __all__ = ["CARBON_TO_CO2", "NORM_UNITS", "Target", "extract", "parse_number", "
 #: A table cell this short holds a figure, not prose: its target counts for the row's subject (the first cell).
 SHORT_CELL = 80
 #: Where two quantities of one clause share it: a conjunction or a comma between them.
-_SPLIT = re.compile(r",|;|\band\b|\bet\b|\by\b|\be\b|\bи\b|\bو", re.IGNORECASE)
+_AND = re.compile(r"\band\b|\bet\b|\by\b|\be\b|\bи\b|\bو", re.IGNORECASE)
+_SPLIT = re.compile(r",|;|" + _AND.pattern, re.IGNORECASE)
 _HEADING_YEAR = re.compile(rf"(?<![\d])(?:19|20)\d\d\s*[-–]\s*{_YEAR}(?!\d)|(?<![\d.,]){_YEAR}(?!\d|[.,]\d)")
 
 
@@ -312,10 +313,11 @@ def tie_targets(text: str, spans: Sequence[tuple[int, int, str]], *, lang: str =
     plain = text.translate(DIGITS)
     bounds = sentence_bounds(plain)
     quantity_spans = [m.span() for m in QUANTITY.finditer(plain)]      # every quantity divides clauses, target or not
+    year_spans = [m.span() for m in _TARGET_YEAR.finditer(plain)]
     tied = []
     for target in found:
         s_start, s_end = next(((a, b) for a, b in bounds if a <= target.start < b), (0, len(text)))
-        c_start, c_end = _clause(plain, target, quantity_spans, s_start, s_end)
+        c_start, c_end, year_closed = _clause(plain, target, quantity_spans, s_start, s_end, year_spans)
         row = _row(plain, target.start) if table else None
         if row is not None:
             # In a table row, a target counts for the concepts of its own cell, else for those of the row's first
@@ -338,7 +340,7 @@ def tie_targets(text: str, spans: Sequence[tuple[int, int, str]], *, lang: str =
         concepts = _concepts_in(spans, c_start, c_end)
         tie = "clause"
         in_sentence = {c for start, end, c in spans if start < s_end and end > s_start}
-        if not concepts and len(in_sentence) == 1:
+        if not concepts and len(in_sentence) == 1 and not year_closed:     # the concept of an earlier aim is not its
             concepts, tie = tuple(in_sentence), "sentence"
         if not concepts:
             continue
@@ -365,15 +367,23 @@ def _cell(text: str, at: int, row: tuple[int, int]) -> tuple[int, int]:
     return (row[0] if left < 0 else left + 3, row[1] if right < 0 else right)
 
 
-def _clause(text: str, target: Target, quantities: list[tuple[int, int]], s_start: int, s_end: int) -> tuple[int, int]:
-    """The part of the sentence a target owns: up to the split point between it and its neighbouring quantities."""
-    start, end = s_start, s_end
+def _clause(text: str, target: Target, quantities: list[tuple[int, int]], s_start: int, s_end: int,
+            years: Sequence[tuple[int, int]] = ()) -> tuple[int, int, bool]:
+    """The part of the sentence a target owns (start, end, and whether a year closed it): up to the split point
+    between it and its neighbouring quantities, and after a target year before it that a conjunction or comma
+    closes: that year ends an earlier aim ("… degraded pasturelands by 2030 and enhancing 5 million hectares of
+    integrated systems by 2030"). Not a comma: "the strategy for 2030, 5 000 ha of …" is one aim."""
+    start, end, year_closed = s_start, s_end, False
     for q_start, q_end in quantities:
         if q_end <= target.start and q_start >= s_start:            # a quantity before it in the sentence
             start = max(start, _split_point(text, q_end, target.start))
         elif q_start >= target.end and q_end <= s_end:              # a quantity after it
             end = min(end, _split_point(text, target.end, q_start))
-    return start, end
+    for y_start, y_end in years:
+        closed = _AND.search(text, y_end, target.start) if s_start <= y_start and y_end <= target.start else None
+        if closed and closed.start() > start:
+            start, year_closed = closed.start(), True
+    return start, end, year_closed
 
 
 def _split_point(text: str, left: int, right: int) -> int:
