@@ -14,6 +14,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+#: Before NFKC: a spacing acute (U+00B4) typed for an apostrophe ("d´Utilisation", "de los ´80") would become a space
+#: and a combining accent ("d ́Utilisation"), splitting the word for the tagger and the reader.
+_SPACING_ACUTE = str.maketrans({"\u00b4": "'"})
 _QUOTES = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u2032": "'",
     "\u201c": '"', "\u201d": '"', "\u00ab": '"', "\u00bb": '"',
@@ -40,14 +43,14 @@ _SWAPPED_LAM_ALEF = re.compile(r"(?<![\u0621-\u064a])ا([اأإآ])ل")
 
 
 def normalise(text: str) -> str:
-    """NFKC, straight quotes and hyphens, no soft hyphens or direction marks.
+    """NFKC, straight quotes and hyphens (a spacing acute is an apostrophe), no soft hyphens or direction marks.
 
     Private-use characters and unmapped glyphs ("(cid:1)": Word's Symbol-font bullets) become "•"; control
     characters (which some PDFs put in their text) are dropped; UTF-16 surrogate halves are paired, and a lone one
     becomes U+FFFD.
     """
-    text = _PRIVATE_USE.sub("•", _UNMAPPED.sub("•", unicodedata.normalize("NFKC", without_surrogates(text))
-                                                .translate(_QUOTES)))
+    text = _PRIVATE_USE.sub("•", _UNMAPPED.sub("•", unicodedata.normalize(
+        "NFKC", without_surrogates(text).translate(_SPACING_ACUTE)).translate(_QUOTES)))
     return _CONTROL.sub("", text)
 
 

@@ -130,3 +130,17 @@ def test_regression_unmapped_bullet_glyphs_are_bullets_not_cid_codes():
     pages, _ = read_pdf(corpus_pdf("HTI_indc_2015.pdf"), FAKE_ID)
     assert "\n• Restaurer, valoriser et étendre des systèmes agroforestiers existants" in pages[11].text
     assert not any("(cid:" in page.text for page in pages)
+
+
+@pytest.mark.parametrize("engine", ["pdfplumber", "pdfium"])
+def test_regression_a_spacing_acute_typed_for_an_apostrophe_is_one(engine, tagger):
+    """BDI_indc_2015 p6 writes "d´Utilisation" with U+00B4; NFKC made it "d ́Utilisation" (a space and a combining
+    accent), which split the word and hid Burundi's "Stratégie Nationale d'Utilisation Durable des terres" (SLM)."""
+    from ndc_scan.records import Passage
+
+    pages, _ = read_pdf(corpus_pdf("BDI_indc_2015.pdf"), FAKE_ID, engine=engine)
+    text = pages[5].text
+    assert "d'Utilisation Durable des terres" in text and "\u0301" not in text
+    passage = Passage(passage_id="p", doc_id=FAKE_ID, page_no=6, start=0, end=len(text), text=text, heading_path="",
+                      kind="paragraph")
+    assert "sustainable_land_management" in {m.concept for m in tagger.tag([passage], "fr").get("p", [])}
