@@ -10,10 +10,10 @@ classifier changed.
 * **read and label** — in worker processes (``work``: on this machine, or on a Dask cluster
   with ``executor="dask"``): each new file is read (in a child of the worker, with a time
   limit), described, segmented, tagged and classified; each stored document whose labels for
-  this taxonomy and classifier are missing is tagged and classified again — unless it was labelled under an
-  earlier taxonomy that no added or removed term can change there (``passages.reach``): those labels are kept. This process only
-  writes what the workers send back, one transaction per document, then makes this taxonomy's
-  labels the ones that count;
+  this taxonomy and classifier are missing is tagged and classified again, unless it was labelled
+  under an earlier taxonomy whose added or removed terms cannot match in it (``passages.reach``):
+  those labels are kept. This process only writes what the workers send back, one transaction per
+  document, then makes this taxonomy's labels the ones that count;
 * **aggregate** — build every report table (``aggregate.tables``); **report** writes them.
 """
 
