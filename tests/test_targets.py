@@ -342,8 +342,9 @@ def test_shares_of_an_area_in_words(text, lang, expected):
 
 def test_regression_a_target_year_and_a_conjunction_end_an_earlier_aim(tagger):
     """BRA_indc_2015 p8 (a sentence begun on p7: "restoring an additional 15 million hectares of"): the 5 million
-    hectares are of integrated cropland-livestock-forestry systems, not of the degraded pasturelands an earlier aim
-    names before "by 2030 and"; they count for no concept of that earlier aim, not even as the sentence's one."""
+    hectares are of integrated cropland-livestock-forestry systems (agroforestry), not of the degraded pasturelands an
+    earlier aim names before "by 2030 and"; they count for no concept of that earlier aim, not even as the sentence's
+    one."""
     from ndc_scan.records import Passage
 
     text = ("degraded pasturelands by 2030 and enhancing 5 million hectares of integrated cropland-livestock-forestry "
@@ -353,7 +354,8 @@ def test_regression_a_target_year_and_a_conjunction_end_an_earlier_aim(tagger):
     spans = [(m.start, m.end, m.concept) for m in tagger.tag([passage], "en")["p"]]
     assert "land_restoration" in {concept for _, _, concept in spans}
     assert [t.quantity for t in extract(text, lang="en")] == ["5 million hectares"]
-    assert tie_targets(text, spans, lang="en") == []
+    assert [(t.quantity, concepts) for t, concepts in tie_targets(text, spans, lang="en")] == [
+        ("5 million hectares", ("agroforestry",))]
     assert tie_targets(text, [s for s in spans if s[2] == "land_restoration"], lang="en") == []
     # A comma after the year does not close the aim: "the strategy for 2030, 5 000 ha" is one aim.
     same = "Under the strategy for 2030, restore 5 000 ha of degraded land."
