@@ -30,12 +30,11 @@ could not be read gets no score and no rank.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 import pandas as pd
 
 from ..taxonomy import CONCEPT_IDS, Taxonomy
-from .coverage import NO_TEXT, counted, latest_documents
+from .coverage import NO_TEXT, counted, latest_documents, rows_by_document
 from .locators import PAGELESS_FORMATS, join_labels
 
 WEIGHTS = dict.fromkeys(CONCEPT_IDS, 1) | {"soil_carbon": 3, "sustainable_land_management": 2}
@@ -144,7 +143,7 @@ def gap_table(coverage: pd.DataFrame, documents: pd.DataFrame, passages: pd.Data
     chosen = documents if all_versions else documents[documents["doc_id"].isin(latest_ids)]
     soc = passages[passages["concept"] == "soil_carbon"]
     monitored = set(soc[soc["text"].str.contains(MONITORING)]["doc_id"]) if len(soc) else set()
-    by_document = {name: _by_document(frame) for name, frame in
+    by_document = {name: rows_by_document(frame) for name, frame in
                    (("coverage", coverage), ("kept", counted(passages)), ("targets", targets), ("passages", passages))}
     rows = []
     for doc in chosen.itertuples(index=False):
@@ -182,14 +181,6 @@ def gap_table(coverage: pd.DataFrame, documents: pd.DataFrame, passages: pd.Data
                    "land_targets"):
         frame[column] = frame[column].astype("Int64")
     return frame.sort_values(["rank", "country", "year"], na_position="last").reset_index(drop=True)
-
-
-def _by_document(frame: pd.DataFrame) -> Callable[[str], pd.DataFrame]:
-    """doc_id → the rows of ``frame`` of that document, in the frame's order (grouped once, not filtered per
-    document)."""
-    groups = dict(iter(frame.groupby("doc_id", sort=False))) if len(frame) else {}
-    empty = frame.iloc[0:0]
-    return lambda doc_id: groups.get(doc_id, empty)
 
 
 __all__ = ["RULES", "WEIGHTS", "find_gaps", "gap_score", "gap_table", "land_passage_counts"]

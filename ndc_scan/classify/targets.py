@@ -370,8 +370,8 @@ def _cell(text: str, at: int, row: tuple[int, int]) -> tuple[int, int]:
 def _clause(text: str, target: Target, quantities: list[tuple[int, int]], s_start: int, s_end: int,
             years: Sequence[tuple[int, int]] = ()) -> tuple[int, int, bool]:
     """The part of the sentence a target owns (start, end, and whether a year closed it): up to the split point
-    between it and its neighbouring quantities, and after a target year before it that a conjunction or comma
-    closes: that year ends an earlier aim ("… degraded pasturelands by 2030 and enhancing 5 million hectares of
+    between it and its neighbouring quantities, and after a target year before it that a conjunction ("and", "et",
+    "y", "e", "и", "و") closes: that year ends an earlier aim ("… degraded pasturelands by 2030 and enhancing 5 million hectares of
     integrated systems by 2030"). Not a comma: "the strategy for 2030, 5 000 ha of …" is one aim."""
     start, end, year_closed = s_start, s_end, False
     for q_start, q_end in quantities:

@@ -87,11 +87,11 @@ def _side_needles(side: NearSide, langs: list[str]) -> frozenset:
     needles = set(side.stems)
     for lang in langs:
         lemma_of, forms = _lemmas(lang)
-        for lemma in side.words:
-            needles.update(forms.get(lemma, ()))
-        if side.wildcard:
-            needles.update(form for form, lemma in lemma_of.items()
-                           if lemma.startswith(side.prefixes or ("\x00",)) or lemma.endswith(side.suffixes or ("\x00",)))
+        if side.wildcard:                # every form whose lemma the side matches, as the tagger tests a lemma
+            needles.update(form for form, lemma in lemma_of.items() if side.hit(lemma))
+        else:
+            for word in side.words:
+                needles.update(forms.get(word, ()))
     return frozenset(fold(needle) for needle in needles if needle)
 
 

@@ -18,7 +18,7 @@ from typing import Optional
 
 import pandas as pd
 
-from ..aggregate.coverage import NO_TEXT
+from ..aggregate.coverage import NO_TEXT, rows_by_document
 from ..aggregate.groups import income_of, region_of
 from ..aggregate.locators import extent
 from ..aggregate.tables import Tables
@@ -154,12 +154,10 @@ class ByDocument:
     _TABLES = (("gaps", "doc_id"), ("coverage", "doc_id"), ("targets", "doc_id"), ("versions", "to_doc_id"))
 
     def __init__(self, tables: Tables):
-        self._empty = {name: getattr(tables, name).iloc[0:0] for name, _ in self._TABLES}
-        self._groups = {name: dict(iter(getattr(tables, name).groupby(column, sort=False))) if len(getattr(tables, name))
-                        else {} for name, column in self._TABLES}
+        self._rows = {name: rows_by_document(getattr(tables, name), column) for name, column in self._TABLES}
 
     def rows(self, table: str, doc_id: str) -> pd.DataFrame:
-        return self._groups[table].get(doc_id, self._empty[table])
+        return self._rows[table](doc_id)
 
 
 def build(doc, tables: Tables, taxonomy: Taxonomy, by_document: Optional[ByDocument] = None) -> Brief:

@@ -125,7 +125,10 @@ class Store:
             target.close()
 
     def _columns(self, table: str) -> set[str]:
-        return {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
+        return set(self._column_order(table))
+
+    def _column_order(self, table: str) -> list[str]:
+        return [row[1] for row in self.db.execute(f"PRAGMA table_info({table})")]
 
     def __enter__(self) -> Store:
         return self
@@ -369,19 +372,15 @@ class Store:
         """Store, for each (doc_id, earlier taxonomy hash), that labelling again as the one of ``taxonomy_hash``: the
         same matches, labels and targets (what labelling it again would give when no changed term can match in it).
         One transaction."""
-        copies = {"matches": 'concept, term, matched_text, start, "end", preferred',
-                  "predictions": "concept, level, confidence, conditional, component, terms, method, rule_level, "
-                                 "probability, counted, review",
-                  "targets": 'concept, start, "end", quantity, value, value_max, unit, measure, norm_value, '
-                             "norm_value_max, norm_unit, year, base_year, baseline, conditional, share_of, sentence, "
-                             "tie, year_from"}
+        # Every column but the taxonomy's, as the tables have them (a column added later is copied too).
+        copies = {table: ", ".join(f'"{name}"' for name in self._column_order(table) if name != "taxonomy_hash")
+                  for table in ("matches", "predictions", "targets")}
         now = time.time()
         with self.db:
             for doc_id, earlier in sources:
                 for table, columns in copies.items():
                     self.db.execute(f"DELETE FROM {table} WHERE doc_id=? AND taxonomy_hash=?", (doc_id, taxonomy_hash))
-                    self.db.execute(f"INSERT INTO {table} (passage_id, doc_id, taxonomy_hash, {columns}) "
-                                    f"SELECT passage_id, doc_id, ?, {columns} FROM {table} "
+                    self.db.execute(f"INSERT INTO {table} (taxonomy_hash, {columns}) SELECT ?, {columns} FROM {table} "
                                     "WHERE doc_id=? AND taxonomy_hash=? ORDER BY rowid", (taxonomy_hash, doc_id, earlier))
                 self.db.execute("DELETE FROM tagged WHERE doc_id=? AND taxonomy_hash=?", (doc_id, taxonomy_hash))
                 self.db.execute("INSERT INTO tagged (doc_id, taxonomy_hash, method, tagged_at, version) "
