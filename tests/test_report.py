@@ -228,3 +228,18 @@ def test_a_report_failing_in_the_scan_process_stops_the_child_and_names_the_file
     assert time.monotonic() - started < 5      # the child was stopped, not waited for (12 sheets: 12 s)
     assert {child.pid for child in psutil.Process().children()} == children       # and reaped: no child left
     assert not [p for p in out.rglob(".*") if ".tmp-" in p.name]
+
+
+def test_reports_are_written_whole_when_the_system_refuses_a_second_process(tmp_path, monkeypatch):
+    """os.fork failing (too many processes, no memory) is no error: this process writes every report itself."""
+    import os
+
+    result = scan([HOSTILE], out=None, store=tmp_path / "s.sqlite", ocr=False)
+
+    def refused():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refused)
+    written = write_all(result.tables, tmp_path / "out", taxonomy=load_taxonomy())
+    assert {p.name for p in written} >= {"report.xlsx", "report.html", "gap_report.html", "coverage.csv"}
+    assert all(p.is_file() or p.is_dir() for p in written)

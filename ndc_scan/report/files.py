@@ -66,11 +66,11 @@ def together(mine: Callable[[], T], theirs: Callable[[], None]) -> T:
     the child) ``theirs`` runs here after ``mine``. When the child fails, ``theirs`` runs here again, so
     that its error (a full disk, a folder in the way) is raised in this process, as without the child.
     """
-    if not (sys.platform.startswith("linux") and threading.active_count() == 1):
+    child = _fork() if sys.platform.startswith("linux") and threading.active_count() == 1 else None
+    if child is None:
         result = mine()
         theirs()
         return result
-    child = os.fork()
     if child == 0:                         # the child: its exit code is all it reports
         code = 1
         try:
@@ -92,6 +92,15 @@ def together(mine: Callable[[], T], theirs: Callable[[], None]) -> T:
         log.info("the child writing reports failed (status %s); writing them here", status)
         theirs()
     return result
+
+
+def _fork() -> int | None:
+    """``os.fork()``; None where the system refuses another process (too many processes, no memory)."""
+    try:
+        return os.fork()
+    except OSError as exc:
+        log.info("no second process to write reports (%s); writing them here", exc)
+        return None
 
 
 def neutralise(value):
