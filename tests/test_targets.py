@@ -2,6 +2,7 @@
 
 import re
 
+import pypdfium2
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -362,3 +363,69 @@ def test_regression_a_target_year_and_a_conjunction_end_an_earlier_aim(tagger):
     spans = [(same.index("degraded land"), same.index("degraded land") + 13, "land_restoration")]
     assert [(t.quantity, concepts) for t, concepts in tie_targets(same, spans, lang="en")] == [
         ("5 000 ha", ("land_restoration",))]
+
+
+#: Real sentences under a heading that states aims (so a figure needs no aim word of its own) whose figures are no
+#: targets: a share of energy, a past statistic, the share of emissions a sector makes (corpus scan, 2026-12-06).
+NOT_TARGETS = [
+    ("GIN_indc_2015.pdf", 7, "fr", "En ce qui concerne l'énergie, elle fournit par l'intermédiaire de la mangrove 60 % "
+     "de l'énergie domestique de la capitale et des principales villes du littoral."),
+    ("GIN_ndc_2016.pdf", 7, "en", "As regards energy, the mangroves in the zone provide 60% of domestic energy for the "
+     "capital and the main coastal towns."),
+    ("GIN_indc_2015.pdf", 13, "fr", "AGRYHMET men tionnai t en 2005 une diminution de 10,3% de la superficie de la "
+     "mangrove et une baisse de 33% de la superficie de l'ensemble des forêts sur la période 1972-2000."),
+    ("IDN_ndc-updated_2021.pdf", 16, "en", "Most emissions (63%) are the result of land use change and peat and forest "
+     "fires, with combustion of fossil fuels contributing approximately 19% of total emissions."),
+    ("TGO_indc_2015.pdf", 18, "fr", "Développement des énergies renouvelables (pour atteindre 4% du mix énergétique) : "
+     "promotion des biocarburants et valorisation des terres dégradées"),
+]
+
+
+@pytest.mark.parametrize("file, page, lang, sentence", NOT_TARGETS)
+def test_regression_energy_shares_past_statistics_and_emission_shares_are_not_targets(file, page, lang, sentence):
+    assert [t.quantity for t in extract(sentence, lang=lang, aim=True)] == []
+    pdf = pypdfium2.PdfDocument(corpus_pdf(file))
+    text = pdf[page - 1].get_textpage().get_text_range().replace("’", "'")
+    assert re.sub(r"\s", "", sentence) in re.sub(r"\s", "", text)
+
+
+@pytest.mark.parametrize("text, lang, aimed", [
+    ("Une baisse de 33% de la superficie des forêts sur la période 1972-2000.", "fr",          # a past period after it
+     "Une hausse de 33% de la superficie des forêts sur la période 2021-2030."),
+    ("Se registró una pérdida de 12% de los manglares en el periodo 1990-2010.", "es",
+     "Se registrará una ganancia de 12% de los manglares en el periodo 2021-2030."),
+    ("Le pays comptait en 2010 une superficie de 20 000 ha de mangroves.", "fr",             # "en 2010", as "in 2010"
+     "Le pays comptera en 2030 une superficie de 20 000 ha de mangroves."),
+    ("A mangrove comprendia em 2015 cerca de 10 000 ha.", "pt", "A mangrove compreenderá em 2030 cerca de 10 000 ha."),
+])
+def test_regression_figures_of_a_past_year_or_period_in_each_language_are_not_targets(text, lang, aimed):
+    assert extract(text, lang=lang, aim=True) == []
+    assert len(extract(aimed, lang=lang, aim=True)) == 1          # the same figure for a coming year or period is one
+
+
+def test_regression_a_concept_with_its_own_figure_does_not_take_the_sentences_other_figures(tagger):
+    """JPN_indc_2015 p7: 37 Mt of removals and 27.8 Mt by forest sinks were grazing management targets (the
+    sentence's one concept); only the 9.1 Mt of its own clause is. A figure that restates the concept's own in brackets
+    right after it still counts for it (MAR_indc_2015 p15, IDN_ndc-updated_2021 p36)."""
+    from ndc_scan.records import Passage
+
+    def ties(text, lang, heading=""):
+        passage = Passage(passage_id="p", doc_id="0" * 64, page_no=1, start=0, end=len(text), text=text,
+                          heading_path=heading, kind="paragraph")
+        spans = [(m.start, m.end, m.concept) for m in tagger.tag([passage], lang)["p"]]
+        return [(t.quantity, concepts) for t, concepts in tie_targets(text, spans, lang=lang, heading_path=heading)]
+
+    japan = ("The target for removals is set as approximately 37 million t-CO2 (corresponding to 2.6% reduction of total "
+             "emissions in FY 2013 (corresponding to 2.6% reduction of total emissions in FY 2005)) (approximately 27.8 "
+             "million t-CO2 by forest carbon sinks measures (corresponding to 2.0% of total emissions in FY 2013 "
+             "(corresponding to 2.0% reduction of total emissions in FY 2005)), and approximately 9.1 million t-CO2 by "
+             "cropland management, grazing land management and revegetation (corresponding to 0.6% reduction of total "
+             "emissions in FY 2013 (corresponding to 0.7% reduction of total emissions in FY 2005))).")
+    assert ties(japan, "en") == [("9.1 million t-CO2", ("grazing_management",))]
+    morocco = ("• Traitement contre l'érosion de 1 500 000 ha (75 000 ha/an) sur une période de 20 ans, dans 22 bassins "
+               "versants prioritaires.")
+    heading = "3. L'action du Maroc en matière d'adaptation > Des objectifs pour renforcer la résilience"
+    assert ties(morocco, "fr", heading) == [("1 500 000 ha", ("soil_conservation",)), ("75 000 ha/an", ("soil_conservation",))]
+    indonesia = ("- The annual planting rate for land rehabilitation will reach 280 thousand hectare per year (in total "
+                 "5.6 million ha by 2030)")
+    assert [q for q, _ in ties(indonesia, "en")] == ["280 thousand hectare per year", "5.6 million ha"]

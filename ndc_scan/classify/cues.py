@@ -82,7 +82,7 @@ ACTION_BEFORE_NUMBER = re.compile(
     re.IGNORECASE)
 #: A sentence that states a fact of the past or present (unless it also names a target year).
 STATUS = re.compile(
-    r"\b(?:currently|at present|presently|today|was|were|has been|have been|had|in (?:19|20[01])\d\b|"
+    r"\b(?:currently|at present|presently|today|was|were|has been|have been|had|(?:in|en|em) (?:19|20[01])\d\b|"
     r"al año (?:19|20[01])\d\b|en el año (?:19|20[01])\d\b|en l'an (?:19|20[01])\d\b|"
     r"actuellement|à l'heure actuelle|a été|ont été|était|étaient|actualmente|en la actualidad|fue|fueron|ha sido|"
     r"han sido|era|eran|foi|foram|в настоящее время|составлял\w*|было|были)\b", re.IGNORECASE)
@@ -105,7 +105,8 @@ LOCAL_STATUS = re.compile(
 PAST_YEAR_AFTER = re.compile(
     r"(?:(?!\b20[2-9]\d\b|\bfrom\b|\bcompared\b|\brelative\b|par rapport|\bdesde\b|respecto|à partir)[^;]){0,60}?"
     r"(?:\b(?:in|en|en el año|al año|en l'an) (?:19\d\d|20[01]\d)\b(?!\s*[-–]\s*20[2-9]\d)|"
-    r"\b(?:from|between|de|du|entre|desde) (?:19\d\d|20[01]\d) (?:to|and|à|au|et|a|y|hasta) (?:19\d\d|20[01]\d)\b)",
+    r"\b(?:from|between|de|du|entre|desde) (?:19\d\d|20[01]\d) (?:to|and|à|au|et|a|y|hasta) (?:19\d\d|20[01]\d)\b|"
+    r"\b(?:period|période|periodo|período|периоды?) (?:19\d\d|20[01]\d)\s*[-–]\s*(?:19\d\d|20[01]\d)\b)",
     re.IGNORECASE)
 #: Just before a number: a figure of the economy, not of land ("PIB al 5,4%").
 ECONOMY = re.compile(r"\b(?:gdp|pib|pnb|gnp|ввп)\b|producto interno bruto|produit int[ée]rieur brut|gross domestic product",

@@ -49,6 +49,10 @@ _MONEY_SHARE = re.compile(
 _AREA_WORDS = re.compile(
     r"land|area|territor|surface|superficie|terres?\b|tierras?|terras?|soils?|sols?|suelos?|forest|for[êe]ts?|bosques?|"
     r"cropland|pasture|grassland|rangeland|wetland|peat|hectare|agricultur|земел|площад|почв|أراض|مساحة", re.IGNORECASE)
+#: What a share of energy is of ("60 % de l'énergie domestique", "4% du mix énergétique"): not a share of land.
+_ENERGY = re.compile(r"energ|énerg|electric|électric|eléctric|энерг|электр|الطاقة|الكهرباء", re.IGNORECASE)
+#: Just before a share: the emissions it is a part of ("Most emissions (63%) are the result of ..."): an inventory.
+_EMISSIONS_BEFORE = re.compile(r"(?:emissions|émissions|emisiones|emissões|выброс\w*|انبعاثات)\s*\(\s*$", re.IGNORECASE)
 _PEOPLE = re.compile(r"population|people|households|farmers|ménages|población|hogares|население|السكان", re.IGNORECASE)
 _EMISSION_WORDS = re.compile(r"emission|émission|emisi|выброс|انبعاث|ghg|gei|gef|co2", re.IGNORECASE)
 
@@ -202,14 +206,15 @@ def _target(found: re.Match, sentence: str, offset: int, original: str, lang: st
         return None                                       # a rate's denominator: "US$ 2 million per 1000 ha"
     share_of = ""
     if measure == "share" and (_RESTATEMENT.search(sentence, max(0, start - 40), start) or _RATE_AFTER.match(after)
-                               or _starting_point(sentence, start, after)):
+                               or _starting_point(sentence, start, after)
+                               or _EMISSIONS_BEFORE.search(sentence, max(0, start - 20), start)):
         return None
     if measure == "share":
         of = _SHARE_OF.match(after)
         share_of = " ".join(of.group(1).split()) if of else ""
-        if _MONEY_SHARE.match(share_of):
-            return None
         head = " ".join(share_of.split()[:4])
+        if _MONEY_SHARE.match(share_of) or _ENERGY.search(head):
+            return None                                   # a share of money or of energy is no share of land
         if head and _AREA_WORDS.search(head) and not _EMISSION_WORDS.search(head) and not _PEOPLE.search(head):
             measure = "share_of_area"
     value = quantity_value(found.group("n1"), found.group("s1") or found.group("s2"), lang)
@@ -289,6 +294,8 @@ __all__ = ["CARBON_TO_CO2", "NORM_UNITS", "Target", "extract", "parse_number", "
 SHORT_CELL = 80
 #: Where two quantities of one clause share it: a conjunction or a comma between them.
 _AND = re.compile(r"\band\b|\bet\b|\by\b|\be\b|\bи\b|\bو", re.IGNORECASE)
+#: Between a figure and one that restates it: an opening bracket right after the first ("1 500 000 ha (75 000 ha/an").
+_RESTATED = re.compile(r"[^()]{0,25}\([^()]*$")
 _SPLIT = re.compile(r",|;|" + _AND.pattern, re.IGNORECASE)
 _HEADING_YEAR = re.compile(rf"(?<![\d])(?:19|20)\d\d\s*[-–]\s*{_YEAR}(?!\d)|(?<![\d.,]){_YEAR}(?!\d|[.,]\d)")
 
@@ -345,7 +352,19 @@ def tie_targets(text: str, spans: Sequence[tuple[int, int, str]], *, lang: str =
         if not concepts:
             continue
         tied.append((_with_context_year(target, plain, s_start, heading_path, table), concepts, tie))
-    return [(replace(target, tie=tie), concepts) for target, concepts, tie in tied]
+    # A concept whose own clause holds a figure has its figure: the sentence's other figures are not its too
+    # ("37 Mt of removals (27.8 Mt by forest sinks, and 9.1 Mt by cropland and grazing land management)"), unless
+    # they restate it in brackets right after it ("1 500 000 ha (75 000 ha/an)", "(in total 5.6 million ha)").
+    claims = [(_sentence_of(bounds, t.start), c, t.end) for t, concepts, tie in tied if tie == "clause" for c in concepts]
+    return [(replace(target, tie=tie), concepts) for target, concepts, tie in tied
+            if tie != "sentence" or not any(
+                (s, c) == (_sentence_of(bounds, target.start), concepts[0]) and not _RESTATED.match(plain, end, target.start)
+                for s, c, end in claims)]
+
+
+def _sentence_of(bounds: list[tuple[int, int]], at: int) -> int:
+    """The start of the sentence (``sentence_bounds``) holding offset ``at``."""
+    return next((a for a, b in bounds if a <= at < b), 0)
 
 
 def _concepts_in(spans: Sequence[tuple[int, int, str]], start: int, end: int) -> tuple[str, ...]:
