@@ -86,6 +86,11 @@ STATUS = re.compile(
     r"al año (?:19|20[01])\d\b|en el año (?:19|20[01])\d\b|en l'an (?:19|20[01])\d\b|"
     r"actuellement|à l'heure actuelle|a été|ont été|était|étaient|actualmente|en la actualidad|fue|fueron|ha sido|"
     r"han sido|era|eran|foi|foram|в настоящее время|составлял\w*|было|были)\b", re.IGNORECASE)
+#: A sentence about what could be done ("have the potential to ... removing 2.2 - 35 Gg CO2 per year between 2020 and
+#: 2030"): its figures are potentials, with or without a year (concepts.md: a potential is no target).
+POTENTIAL = re.compile(
+    r"\b(?:ha(?:s|ve|d) (?:the|a) (?:\w+ )?potential (?:to|of|for)|could potentially|a (?:le|un) potentiel d|"
+    r"ont (?:le|un) potentiel d|tienen? (?:el|un) potencial (?:de|para)|имеет потенциал|имеют потенциал)", re.IGNORECASE)
 #: Just before a number: it is a status or an estimate, not an aim ("has established 14%", "could yield").
 LOCAL_STATUS = re.compile(
     r"\b(?:occup\w*|covers|covered|covering|accounts? for|represent\w*|constitut\w*|compris\w*|makes? up|"
@@ -95,6 +100,9 @@ LOCAL_STATUS = re.compile(
     r"занима\w*|составля\w*|abarca\w*|dominat\w*|domine\w*|dependent (?:up)?on|divided into|divisée? en|"
     r"dividid[oa]s? en|(?:has|have|had) (?:a )?(?:total )?area of|a une superficie de|"
     r"tiene una superficie de)\b|"
+    # "current emissions of around 11.2", "la superficie actuelle de 20 000 ha": the number right after a current figure
+    r"\b(?:current|actuel(?:le)?s?|actual(?:es)?|текущ\w*|нынешн\w*)\s+(?:[\w-]+\s+){0,3}?(?:of\s+|de\s+|d')?"
+    r"(?:around\s+|about\s+|approximately\s+|environ\s+|près de\s+|alrededor de\s+|около\s+)?$|"
     r"\b(?:has|have|had) (?:already )?(?:been )?\w+ed\b|"
     r"\b(?:was|were|currently|already(?! (?:identified|designated|selected|mapped))|could|potential(?:ly)?|"
     r"estimated?|a été|ont été|était|actuellement|déjà|potentiel\w*|fue|fueron|ha sido|actualmente|podría\w*|"

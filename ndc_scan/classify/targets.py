@@ -30,7 +30,7 @@ from dataclasses import replace
 from typing import Optional
 
 from ..records import Target
-from .cues import ACTION_BEFORE_NUMBER, AIM, AIM_HEADING, BAU, ECONOMY, LOCAL_STATUS, NATIONAL_EMISSIONS, PAST_YEAR_AFTER, STATUS
+from .cues import ACTION_BEFORE_NUMBER, AIM, AIM_HEADING, BAU, ECONOMY, LOCAL_STATUS, NATIONAL_EMISSIONS, PAST_YEAR_AFTER, POTENTIAL, STATUS
 from .cues import CONDITIONAL as _CONDITIONAL
 from .cues import MONEY as _MONEY
 from .cues import SENTENCE_END as _SENTENCE_END
@@ -119,7 +119,7 @@ def extract(text: str, *, lang: str = "en", conditional: str = "", aim: bool = F
         sentence = plain[s_start:s_end].replace("\n", " ")
         year_hits = [(m.start(), _last_year(m)) for m in _TARGET_YEAR.finditer(sentence)]
         strong = bool(year_hits or aim or AIM.search(sentence))
-        if STATUS.search(sentence) and not year_hits:
+        if (STATUS.search(sentence) and not year_hits) or POTENTIAL.search(sentence):
             continue
         urls = [m.span() for m in _URL.finditer(sentence)]
         for found in QUANTITY.finditer(sentence):
