@@ -447,3 +447,32 @@ def test_regression_a_concept_with_its_own_figure_does_not_take_the_sentences_ot
     indonesia = ("- The annual planting rate for land rehabilitation will reach 280 thousand hectare per year (in total "
                  "5.6 million ha by 2030)")
     assert [q for q, _ in ties(indonesia, "en")] == ["280 thousand hectare per year", "5.6 million ha"]
+
+
+@pytest.mark.parametrize("file, page, sentence, rates", [
+    # "chaque année" after what the hectares are of: a yearly rate (the scan read both as plain hectares)
+    ("BFA_indc_2015.pdf", 23, "10.000 ha de micro-bassins (demi-lunes) chaque année pour la restauration de la "
+     "fertilité des terres de culture", [("10.000 ha", "ha/yr")]),
+    ("BFA_indc_2015.pdf", 24, "75.000 ha de terres dégradées sont réhabilités chaque année à des fins sylvo-pastorales",
+     [("75.000 ha", "ha/yr")]),
+    # the rate of an earlier figure is not the rate of the total in brackets after it
+    ("IDN_ndc-updated_2021.pdf", 36, "- The annual planting rate for land rehabilitation will reach 280 thousand hectare "
+     "per year (in total 5.6 million ha by 2030)", [("280 thousand hectare per year", "ha/yr"), ("5.6 million ha", "ha")]),
+])
+def test_regression_a_yearly_rate_stated_in_the_clause(file, page, sentence, rates):
+    lang = "fr" if file.startswith("BFA") else "en"
+    assert [(t.quantity, t.norm_unit) for t in extract(sentence, lang=lang, aim=True)] == rates
+    pdf = pypdfium2.PdfDocument(corpus_pdf(file))
+    text = pdf[page - 1].get_textpage().get_text_range().replace("’", "'")
+    assert re.sub(r"\s", "", sentence.lstrip("- ")) in re.sub(r"\s", "", text)
+
+
+@pytest.mark.parametrize("text, lang, rates", [
+    ("Augmenter annuellement les superficies reboisées de mangrove d'environ 1297 ha d'ici 2030.", "fr", ["ha/yr"]),
+    ("Restore 5,000 ha of degraded land every year until 2030.", "en", ["ha/yr"]),
+    ("Restaurar anualmente 5.000 hectáreas de tierras degradadas hasta 2030.", "es", ["ha/yr"]),
+    ("Restore 20,000 ha of annual crops by 2030.", "en", ["ha"]),                   # an annual crop is no rate
+    ("Restore 20,000 ha of degraded land by 2030, and monitor it each year.", "en", ["ha"]),     # another clause
+])
+def test_yearly_rates_before_or_after_the_figure(text, lang, rates):
+    assert [t.norm_unit for t in extract(text, lang=lang, aim=True)] == rates

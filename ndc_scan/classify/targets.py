@@ -14,7 +14,8 @@ quantity that is stated as a target, in the number formats of the six UN languag
   per year), shares (%, percent, pour cent, por ciento, процент, في المائة), length (km, e.g. of bunds).
 
 Normalised units: ``ha`` (km² × 100, acres × 0.4047), ``tCO2e`` (carbon × 44/12), with ``/ha`` and
-``/yr`` kept for rates; ``%``; ``km``. The quantity as written is kept in ``Target.quantity``.
+``/yr`` kept for rates (also a rate its clause states away from the unit: "10.000 ha de micro-bassins chaque
+année", "augmenter annuellement ... de 1297 ha"); ``%``; ``km``. The quantity as written is kept in ``Target.quantity``.
 
 A quantity is a *target* when its sentence states an aim (a target year such as "by 2030", "d'ici
 2030", "para 2030", "к 2030", "بحلول 2030", or a target word: target, goal, objective, restore,
@@ -231,6 +232,8 @@ def _target(found: re.Match, sentence: str, offset: int, original: str, lang: st
                                     or _CHANGE.search(sentence, max(0, start - 70), start)):
         value, value_max = value_max, None                 # "increase from 68 000 to 100 000 ha": the aim is 100 000
     factor, norm_unit = normalisation(found, measure)
+    if norm_unit in ("ha", "tCO2e", "tCO2e/ha") and _each_year(sentence, start, end):
+        norm_unit += "/yr"                                # "10.000 ha de micro-bassins (demi-lunes) chaque année"
     unit = sentence[found.start(f"u_{measure if measure != 'share_of_area' else 'share'}"):end].strip()
     return _finished(sentence, offset, original, start, end, value, value_max, unit, measure, round(value * factor, 6),
                      None if value_max is None else round(value_max * factor, 6), norm_unit, year_hits,
@@ -260,6 +263,17 @@ def _finished(sentence: str, offset: int, original: str, start: int, end: int, v
         baseline="BAU" if BAU.search(sentence) else ("base year" if base_year else ""),
         conditional=conditional, share_of=share_of, sentence=" ".join(original[offset:offset + len(sentence)].split()),
     )
+
+
+def _each_year(sentence: str, start: int, end: int) -> bool:
+    """Whether the clause of the quantity at ``start``-``end`` makes it a yearly rate: "each year" after it with no
+    other number or clause break between ("75.000 ha de terres dégradées sont réhabilités chaque année"), or
+    "annually" before it ("Augmenter annuellement les superficies reboisées d'environ 1297 ha")."""
+    if _EACH_YEAR_AFTER.match(sentence, end):
+        return True
+    before = _EACH_YEAR_BEFORE.search(sentence, max(0, start - 70), start)
+    # not the rate of an earlier figure ("280 thousand hectare per year (in total 5.6 million ha by 2030)")
+    return before is not None and not any(q.start() < before.start() <= q.end() + 2 for q in QUANTITY.finditer(sentence))
 
 
 def _starting_point(sentence: str, start: int, after: str) -> bool:
@@ -296,6 +310,13 @@ SHORT_CELL = 80
 _AND = re.compile(r"\band\b|\bet\b|\by\b|\be\b|\bи\b|\bو", re.IGNORECASE)
 #: Between a figure and one that restates it: an opening bracket right after the first ("1 500 000 ha (75 000 ha/an").
 _RESTATED = re.compile(r"[^()]{0,25}\([^()]*$")
+#: A yearly rate stated in the clause, away from the unit (``quantities`` reads "ha/an", "ha per year", "ha annually").
+_EACH_YEAR = (r"(?:chaque année|tous les ans|each year|every year|annually|per year|a year|per annum|par an|cada año|"
+              r"cada ano|por año|anualmente|annuellement|ежегодно|каждый год|سنويا|كل عام)")
+_EACH_YEAR_AFTER = re.compile(rf"[^\d;,:|.]{{0,45}}?\b{_EACH_YEAR}(?!\s*(?:19|20)\d\d)", re.IGNORECASE)
+_EACH_YEAR_BEFORE = re.compile(
+    rf"(?:\b{_EACH_YEAR}|\b(?:réduction|augmentation|taux|rythme)s? annuel(?:le)?s?|\bannual (?:reduction|increase|rate)|"
+    rf"\btasa anual)\b[^\d;,:|.]*$", re.IGNORECASE)
 _SPLIT = re.compile(r",|;|" + _AND.pattern, re.IGNORECASE)
 _HEADING_YEAR = re.compile(rf"(?<![\d])(?:19|20)\d\d\s*[-–]\s*{_YEAR}(?!\d)|(?<![\d.,]){_YEAR}(?!\d|[.,]\d)")
 
