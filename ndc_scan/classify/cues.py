@@ -116,6 +116,15 @@ PAST_YEAR_AFTER = re.compile(
     r"\b(?:from|between|de|du|entre|desde) (?:19\d\d|20[01]\d) (?:to|and|à|au|et|a|y|hasta) (?:19\d\d|20[01]\d)\b|"
     r"\b(?:period|période|periodo|período|периоды?) (?:19\d\d|20[01]\d)\s*[-–]\s*(?:19\d\d|20[01]\d)\b)",
     re.IGNORECASE)
+#: A yearly rate its clause states away from the unit (``quantities`` reads "ha/an", "ha per year", "ha annually"):
+#: after the figure with no number or clause break between ("10.000 ha de micro-bassins (demi-lunes) chaque année"), or
+#: before it ("augmenter annuellement les superficies reboisées d'environ 1297 ha", "réduction annuelle de 5 000 ha").
+_EACH_YEAR = (r"(?:chaque année|tous les ans|each year|every year|annually|per year|a year|per annum|par an|cada año|"
+              r"cada ano|por año|anualmente|annuellement|ежегодно|каждый год|سنويا|كل عام)")
+EACH_YEAR_AFTER = re.compile(rf"[^\d;,:|.]{{0,45}}?\b{_EACH_YEAR}(?!\s*(?:19|20)\d\d)", re.IGNORECASE)
+EACH_YEAR_BEFORE = re.compile(
+    rf"(?:\b{_EACH_YEAR}|\b(?:réduction|augmentation|taux|rythme)s? annuel(?:le)?s?|\bannual (?:reduction|increase|rate)|"
+    rf"\btasa anual)\b[^\d;,:|.]*$", re.IGNORECASE)
 #: Just before a number: a figure of the economy, not of land ("PIB al 5,4%").
 ECONOMY = re.compile(r"\b(?:gdp|pib|pnb|gnp|ввп)\b|producto interno bruto|produit int[ée]rieur brut|gross domestic product",
                      re.IGNORECASE)

@@ -31,7 +31,20 @@ from dataclasses import replace
 from typing import Optional
 
 from ..records import Target
-from .cues import ACTION_BEFORE_NUMBER, AIM, AIM_HEADING, BAU, ECONOMY, LOCAL_STATUS, NATIONAL_EMISSIONS, PAST_YEAR_AFTER, POTENTIAL, STATUS
+from .cues import (
+    ACTION_BEFORE_NUMBER,
+    AIM,
+    AIM_HEADING,
+    BAU,
+    EACH_YEAR_AFTER,
+    EACH_YEAR_BEFORE,
+    ECONOMY,
+    LOCAL_STATUS,
+    NATIONAL_EMISSIONS,
+    PAST_YEAR_AFTER,
+    POTENTIAL,
+    STATUS,
+)
 from .cues import CONDITIONAL as _CONDITIONAL
 from .cues import MONEY as _MONEY
 from .cues import SENTENCE_END as _SENTENCE_END
@@ -269,9 +282,9 @@ def _each_year(sentence: str, start: int, end: int) -> bool:
     """Whether the clause of the quantity at ``start``-``end`` makes it a yearly rate: "each year" after it with no
     other number or clause break between ("75.000 ha de terres dégradées sont réhabilités chaque année"), or
     "annually" before it ("Augmenter annuellement les superficies reboisées d'environ 1297 ha")."""
-    if _EACH_YEAR_AFTER.match(sentence, end):
+    if EACH_YEAR_AFTER.match(sentence, end):
         return True
-    before = _EACH_YEAR_BEFORE.search(sentence, max(0, start - 70), start)
+    before = EACH_YEAR_BEFORE.search(sentence, max(0, start - 70), start)
     # not the rate of an earlier figure ("280 thousand hectare per year (in total 5.6 million ha by 2030)")
     return before is not None and not any(q.start() < before.start() <= q.end() + 2 for q in QUANTITY.finditer(sentence))
 
@@ -310,13 +323,6 @@ SHORT_CELL = 80
 _AND = re.compile(r"\band\b|\bet\b|\by\b|\be\b|\bи\b|\bو", re.IGNORECASE)
 #: Between a figure and one that restates it: an opening bracket right after the first ("1 500 000 ha (75 000 ha/an").
 _RESTATED = re.compile(r"[^()]{0,25}\([^()]*$")
-#: A yearly rate stated in the clause, away from the unit (``quantities`` reads "ha/an", "ha per year", "ha annually").
-_EACH_YEAR = (r"(?:chaque année|tous les ans|each year|every year|annually|per year|a year|per annum|par an|cada año|"
-              r"cada ano|por año|anualmente|annuellement|ежегодно|каждый год|سنويا|كل عام)")
-_EACH_YEAR_AFTER = re.compile(rf"[^\d;,:|.]{{0,45}}?\b{_EACH_YEAR}(?!\s*(?:19|20)\d\d)", re.IGNORECASE)
-_EACH_YEAR_BEFORE = re.compile(
-    rf"(?:\b{_EACH_YEAR}|\b(?:réduction|augmentation|taux|rythme)s? annuel(?:le)?s?|\bannual (?:reduction|increase|rate)|"
-    rf"\btasa anual)\b[^\d;,:|.]*$", re.IGNORECASE)
 _SPLIT = re.compile(r",|;|" + _AND.pattern, re.IGNORECASE)
 _HEADING_YEAR = re.compile(rf"(?<![\d])(?:19|20)\d\d\s*[-–]\s*{_YEAR}(?!\d)|(?<![\d.,]){_YEAR}(?!\d|[.,]\d)")
 
