@@ -169,13 +169,19 @@ FUTURE_IMPACT = re.compile(
     r"привести|привод\w*|вызвать|вызыва\w*|усил\w*|сократ\w*|снизит\w*)\b",
     re.IGNORECASE,
 )
+_LAND_CATEGORY = (r"(?:forest(?:\s+|-)?lands?|crop ?lands?|grasslands?|wetlands?|settlements?|other lands?|"
+                  r"terres? forestières|terres? cultivées|prairies|terres? humides|zones? humides|établissements|"
+                  r"tierras? forestales|tierras? de cultivo|pastizales|humedales|asentamientos)")
+_LIST_SEP = r"\s*(?:,|;|/|\band\b|\bet\b|\by\b)\s*(?:(?:and|et|y)\s+)?"
 #: An inventory or accounting category named as such (concepts.md: "an inventory or accounting category in a list or
 #: table is a mention"): "the following reporting categories are included: ... Wetlands", "carbon pools".
 INVENTORY = re.compile(
     r"\breporting categor\w*|\b(?:ipcc|inventory|accounting|land[- ]use) categor\w*|\bcarbon pools?\b|"
     r"catégories? (?:de déclaration|du giec|de l'inventaire|comptables?)|réservoirs? de carbone|"
     r"categorías? (?:de notificación|del ipcc|del inventario)|depósitos? de carbono|"
-    r"категори\w+ (?:отчетности|мгэик|кадастра)|пул\w* углерода", re.IGNORECASE)
+    r"категори\w+ (?:отчетности|мгэик|кадастра)|пул\w* углерода|"
+    # the IPCC's land categories listed together ("non-forest land (cropland, grassland, wetlands and settlement)")
+    rf"\b{_LAND_CATEGORY}{_LIST_SEP}{_LAND_CATEGORY}{_LIST_SEP}{_LAND_CATEGORY}\b", re.IGNORECASE)
 #: A cell of an inventory table: a number or a notation key (not estimated, not applicable, not occurring, included
 #: elsewhere, confidential).
 NOTATION_CELL = re.compile(r"\s*(?:NE|NA|NO|IE|C|NE,\s*NO|NA,\s*NO|NO,\s*NA|[-–—]|[-–]?\d[\d.,\s]*%?)\s*")
@@ -210,6 +216,8 @@ CONTEXT_HEADING = re.compile(
     r"esperados|previstos))|vulnerabilit|climate risks?|"
     r"observed|projected|inventory|emissions? profile|methodolog|assumptions|accounting|information to facilitate|"
     r"ictu|existing polic|legal framework|institutional|progress|achievements|lessons|barriers|gaps|"
+    r"acronym|abbreviation|glossary|sigles|acronymes|abréviations|glossaire|acrónimos|siglas|abreviaturas|glosario|"
+    r"сокращени|аббревиатур|الاختصارات|المختصرات|"
     r"circonstances nationales|contexte|introduction|aperçu|vulnérabilit|inventaire|méthodolog|hypothèses|"
     r"circunstancias nacionales|contexto|introducci|vulnerabilidad|inventario|metodolog|supuestos|antecedentes|"
     r"национальн\w+ услови|введение|уязвим|инвентаризац|الظروف الوطنية|مقدمة|التأثيرات|الهشاشة|الجرد",

@@ -18,7 +18,7 @@ from typing import Optional
 from ..records import Match, Passage, Prediction
 from .features import evidence_tokens, level_input, model_reads, model_text
 from .model import Model
-from .rules import Levels, RuleClassifier, component_flag, conditional_flag
+from .rules import Levels, RuleClassifier, component_flag, conditional_flag, inventory_mention
 
 #: Default uncertain band of the model probability: a label inside it is flagged for review.
 DEFAULT_BAND = (0.35, 0.65)
@@ -101,14 +101,17 @@ class HybridClassifier:
                     targets=rule.targets if rule and counted else (),
                     method=self.method, rule_level=rule.level if rule else 0, probability=probability, counted=counted,
                     review=review_reasons(rule is not None, probability, counted, level, self.band)))
-        return self._learned_levels(predictions, {p.passage_id: p for p in passages})
+        return self._learned_levels(predictions, {p.passage_id: p for p in passages}, found)
 
-    def _learned_levels(self, predictions: list[Prediction], passages: Mapping[str, Passage]) -> list[Prediction]:
+    def _learned_levels(self, predictions: list[Prediction], passages: Mapping[str, Passage],
+                        found: Mapping[str, list[Match]]) -> list[Prediction]:
         """Commitment or mention from the level model, for every label below quantified target (a level 3 is
-        decided by its tied target, never by the model)."""
+        decided by its tied target, never by the model) that concepts.md does not decide: an inventory or accounting
+        category stays a mention."""
         if self.model.level_pipeline is None:       # predict_proba, called first, loaded the model
             return predictions
-        below = [i for i, p in enumerate(predictions) if p.level < 3]
+        below = [i for i, p in enumerate(predictions) if p.level < 3 and not inventory_mention(
+            passages[p.passage_id], [m for m in found.get(p.passage_id, ()) if m.concept == p.concept])]
         commitment = self.model.commitment_proba([level_input(passages[predictions[i].passage_id],
                                                               predictions[i].level) for i in below])
         for i, p_commit in zip(below, commitment):

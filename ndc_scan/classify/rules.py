@@ -166,6 +166,14 @@ def _cues(sentences: Sequence[str]) -> tuple[str, bool, bool]:
     return said, intent, acts
 
 
+def inventory_mention(passage: Passage, matches: Sequence[Match]) -> bool:
+    """Whether the sentences of these matches (with none, the whole passage) name an inventory or accounting category:
+    concepts.md decides that such a label is a mention, whatever its sentence intends, so no learned level changes it."""
+    bounds = sentence_bounds(passage.text)
+    sentences = [passage.text[a:b] for a, b in bounds if any(a <= m.start < b for m in matches)] or [passage.text]
+    return any(_inventory(sentence) for sentence in sentences)
+
+
 def _inventory(sentence: str) -> bool:
     """A sentence that lists inventory or accounting categories, or a table row of inventory figures: after its
     first cell, only numbers and notation keys, one key at least ("D. Wetlands | NE | 0.00 | NA")."""
