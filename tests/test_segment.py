@@ -8,13 +8,12 @@ from ndc_scan.passages.segment import MAX_CHARS, PAGE_BLOCK_SEPARATOR, segment
 from ndc_scan.read.pages import read_pdf
 from ndc_scan.records import PAGE_OK, Block, Page
 
-from .conftest import FAKE_ID, SAMPLE
+from .conftest import FAKE_ID, SAMPLE, sample_pages
 
 
 @pytest.fixture(scope="module", params=["KEN_indc_2015", "NER_indc_2015", "PRY_indc_2015", "TJK_indc_2015"])
 def real_pages(request):
-    pages, _ = read_pdf(SAMPLE / f"{request.param}.pdf", FAKE_ID)
-    return pages
+    return sample_pages(f"{request.param}.pdf")
 
 
 def test_every_passage_is_its_page_text_at_its_offsets(real_pages):
@@ -46,7 +45,7 @@ def test_long_paragraphs_are_cut_at_sentences(real_pages):
 
 
 def test_heading_path_carries_across_pages():
-    pages, _ = read_pdf(SAMPLE / "NER_indc_2015.pdf", FAKE_ID)
+    pages = sample_pages("NER_indc_2015.pdf")
     passages = list(segment(pages))
     afolu = [p for p in passages if p.page_no == 7 and p.text.startswith("Le secteur AFOLU se caractérise")]
     assert afolu and afolu[0].heading_path == "4. COMPOSANTE ATTENUATION > 4.2. Scénario de référence > 4.2.1. Secteur AFOLU"
@@ -56,10 +55,22 @@ def test_heading_path_carries_across_pages():
 
 
 def test_table_of_contents_passages_are_marked_and_not_content():
-    pages, _ = read_pdf(SAMPLE / "NER_indc_2015.pdf", FAKE_ID)
+    pages = sample_pages("NER_indc_2015.pdf")
     passages = list(segment(pages))
     sommaire = [p for p in passages if p.heading_path.endswith("SOMMAIRE")]
     assert sommaire and all(p.kind in ("reference", "toc") for p in sommaire)
+
+
+def test_an_annex_of_acronyms_is_a_reference_list_and_the_next_annex_is_content():
+    # NER_indc_2015 p16 "8.1. Annexe 1 : Sigles et acronymes": its table ("PASADEM | Projet d'Appui à la Sécurité
+    # Alimentaire pour le dévelop. de Maradi …") had counted as an SLM commitment; "8.2. Annexe 2 : Bénéfices et coûts
+    # annuels prévisionnels des mesures d'adaptation" (p17) holds the measures' areas and stays content.
+    passages = list(segment(sample_pages("NER_indc_2015.pdf")))
+    acronyms = [p for p in passages if p.heading_path.endswith("Annexe 1 : Sigles et acronymes")]
+    assert len(acronyms) >= 4 and {p.kind for p in acronyms} == {"reference"}
+    assert any(p.text.startswith("PASADEM | Projet d'Appui") for p in acronyms)
+    costs = [p for p in passages if p.page_no == 17 and p.kind != "heading"]
+    assert costs and "reference" not in {p.kind for p in costs}
 
 
 _text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=2500)

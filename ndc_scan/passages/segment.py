@@ -20,9 +20,13 @@ MAX_CHARS = 900
 PAGE_BLOCK_SEPARATOR = "\n\n"   # extract joins a page's blocks with this
 
 _NON_CONTENT_HEADING = re.compile(
-    r"^\W*(?:[\dIVX]+(?:\.\d+)*\.?\s*)?(?:list of |liste des? |lista de |table of |список )?"
+    r"^\W*(?:[\dIVX]+(?:\.\d+)*\.?\s*)?"
+    # "Annexe 1 : Sigles et acronymes", "ANNEXE I - SIGLES ET ACRONYMES", "Principales abréviations"
+    r"(?:(?:annexe?|anexo|appendix|приложение)\s*[\dIVX]*\s*[:.\-–]?\s*)?(?:principa\w+ |main |)"
+    r"(?:list of |liste des? |lista de |table of |список )?"
     r"(?:acronyms?|abbreviations?|glossary|references|r[ée]f[ée]rences|bibliograph\w*|contents|sigles|acronymes|"
     r"abr[ée]viations|sommaire|table des mati[èe]res|bibliograf\w*|referencias|siglas|acr[óo]nimos|abreviaturas|"
+    r"sigles et (?:acronymes|abr[ée]viations)|"
     r"[íi]ndice|contenido|сокращени\w*|список литературы|содержание|المراجع|المختصرات|المحتويات)(?!\w)",
     re.IGNORECASE,
 )

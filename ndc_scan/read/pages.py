@@ -45,8 +45,9 @@ from .tables import table_rows
 
 #: Bump when extraction output changes: stored pages of an older version are re-extracted. (5: ruled tables of prose
 #: cells read cell by cell; 6: Arabic pages whose text layer misreads its letters OCR'd; 7: a spacing acute typed
-#: for an apostrophe is one, "d´Utilisation" no longer "d ́Utilisation".)
-EXTRACTOR_VERSION = "7"
+#: for an apostrophe is one, "d´Utilisation" no longer "d ́Utilisation"; 8: an annex of acronyms, "Annexe 1 : Sigles et
+#: acronymes", is a reference list, as "List of acronyms" was.)
+EXTRACTOR_VERSION = "8"
 #: Per engine; the pdfium engine's own changes count on top (.2: bold read from font names, UTF-16 surrogate pairs
 #: joined, pdfplumber for the pages PDFium reads badly).
 EXTRACTOR_VERSIONS = {"pdfplumber": EXTRACTOR_VERSION, "pdfium": f"{EXTRACTOR_VERSION}.2"}
