@@ -94,6 +94,24 @@ def test_metadata_is_inferred_again_when_its_inputs_change(small, small_store, t
     assert renamed["PRY_ndc_2020.pdf"].meta.year == 2020 and renamed["PRY_ndc_2020.pdf"].meta.kind != "indc"
 
 
+def _levels(result):
+    coverage = result.tables.coverage
+    return {(r.document, r.concept): int(r.level) for r in coverage.itertuples() if pd.notna(r.level)}
+
+
+def test_a_new_language_labels_the_document_again(small, small_store, tmp_path):
+    # A scan with the wrong --lang, then without: the documents went back to their languages but kept the labels
+    # made with the wrong language's terms (Paraguay absent everywhere) until the store was deleted (issue 15 review).
+    first = _scan(small, tmp_path / "a", small_store)
+    wrong = _scan(small, tmp_path / "b", small_store, lang="fr")
+    changed = sum(d.meta.language != "fr" for d in first.documents)            # Canada's INDC is in French already
+    assert changed == 2 and wrong.retagged == changed
+    assert _levels(wrong) == _levels(_scan(small, tmp_path / "c", tmp_path / "fresh-fr.sqlite", lang="fr"))
+    back = _scan(small, tmp_path / "d", small_store)
+    assert back.retagged == changed and _levels(back) == _levels(first)
+    assert _levels(first) != _levels(wrong)
+
+
 def test_the_model_is_deserialised_only_when_a_passage_needs_it(small, small_store, tmp_path):
     out = tmp_path / "out"
     model = load_model(DEFAULT_MODEL_DIR, lazy=True)

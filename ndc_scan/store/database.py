@@ -242,9 +242,14 @@ class Store:
 
     def update_meta(self, document: Document, meta_key: Optional[str] = None) -> None:
         """Rewrite a stored document's path and metadata (e.g. a new --metadata file); ``meta_key``: the key of the
-        inputs that metadata was inferred from (None: keep the stored one)."""
+        inputs that metadata was inferred from (None: keep the stored one). A new language drops the document's labels
+        (the terms and cues of another language made them): the scan labels it again."""
         meta = document.meta
+        before = self.db.execute("SELECT language FROM documents WHERE doc_id=?", (document.doc_id,)).fetchone()
         with self.db:
+            if before is not None and before["language"] != meta.language:
+                for table in ("matches", "predictions", "targets", "tagged"):
+                    self.db.execute(f"DELETE FROM {table} WHERE doc_id=?", (document.doc_id,))
             self.db.execute(
                 "UPDATE documents SET path=?, file_name=?, iso3=?, country=?, kind=?, year=?, language=?, "
                 "meta_sources=?, meta_evidence=?, meta_key=COALESCE(?, meta_key) WHERE doc_id=?",
