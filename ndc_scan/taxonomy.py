@@ -162,6 +162,8 @@ def _load_concepts(path: Path) -> tuple[Concept, ...]:
 
 def _read_csv(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     rows: list[tuple[int, dict[str, str]]] = []
+    if path.exists() and not path.is_file():     # a device or a pipe would be read for ever ("/dev/zero")
+        raise TaxonomyError(str(path), ["is not a file; pass a CSV file (concept,lang,kind,term)"])
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle, strict=True)        # strict: an unclosed quote is an error, not a row
@@ -170,8 +172,14 @@ def _read_csv(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str
             if missing:
                 raise TaxonomyError(str(path), [f"header: missing column(s) {', '.join(missing)}; "
                                                 f"expected {','.join(required)}"])
+            extra = []
             for row in reader:
-                rows.append((len(rows) + 2, row))
+                rows.append((reader.line_num, row))           # the file's line: blank lines counted too
+                if row.get(None):                             # DictReader's restkey: the fields past the header
+                    extra.append(f"row {reader.line_num}: {len(row[None])} field(s) more than the header "
+                                 f"({', '.join(header)}); put a term that holds a comma in double quotes")
+            if extra:
+                raise TaxonomyError(str(path), extra)
             return rows
     except csv.Error as exc:        # an unclosed quote, or a field longer than the csv module takes (128 KB)
         raise TaxonomyError(str(path), [f"row {len(rows) + 2}: not a readable CSV row ({exc}); check its quotes"]) from exc

@@ -114,3 +114,22 @@ def test_regression_a_malformed_row_is_a_taxonomy_error(tmp_path, row, message):
 
     result = CliRunner().invoke(main, ["taxonomy", "--taxonomy", str(path)])
     assert result.exit_code == 4 and message in result.output
+
+
+def test_a_term_cut_by_an_unquoted_comma_blank_lines_and_special_files(tmp_path):
+    # "carbon, soil" unquoted was read as the term "carbon" (the rest dropped), labelling every passage with "carbon"
+    # as soil carbon; rows were numbered without the blank lines, so a message pointed two rows too high.
+    path = tmp_path / "comma.csv"
+    rows = "concept,lang,kind,term,note\n" + "\n".join(",".join(r) for r in _valid_rows())
+    path.write_text(rows.replace("\n", "\n\n\n", 1) + "\nsoil_carbon,en,alternative,carbon, soil,\n", encoding="utf-8")
+    with pytest.raises(TaxonomyError) as caught:
+        load_taxonomy(path)
+    last = len(path.read_text(encoding="utf-8").splitlines())
+    assert f"row {last}: 1 field(s) more than the header" in str(caught.value)
+    assert "double quotes" in str(caught.value)
+    quoted = tmp_path / "quoted.csv"
+    quoted.write_text(rows + '\nsoil_carbon,en,alternative,"carbon, soil",\n', encoding="utf-8")
+    assert "carbon, soil" in {t.term for t in load_taxonomy(quoted).terms}
+    # a device or a pipe is refused before it is read (/dev/zero had grown without end: MemoryError)
+    with pytest.raises(TaxonomyError, match="is not a file"):
+        load_taxonomy("/dev/zero")
