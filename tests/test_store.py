@@ -14,7 +14,7 @@ from ndc_scan.errors import StoreError
 from ndc_scan.passages.segment import segment
 from ndc_scan.read.pages import read_pdf
 from ndc_scan.records import Decision, Document, DocumentMeta, Prediction
-from ndc_scan.store import Store
+from ndc_scan.store import Store, scan_in_progress
 from ndc_scan.store.schema import SCHEMA_VERSION
 
 from .conftest import ROOT, SAMPLE, SMALL, sql
@@ -94,6 +94,22 @@ def test_second_scan_on_a_store_in_use_is_refused(tmp_path):
             with pytest.raises(StoreError, match=rf"s.sqlite: is in use by another scan \(pid {holder.pid}\): wait for it"):
                 with db.lock():
                     pass
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_a_symbolic_link_to_a_store_in_use_is_refused_too(tmp_path):
+    # The lock file was named after the path given: a scan through a link to the store ran beside the one holding
+    # it, and its labels (another taxonomy) ended up in the other scan's reports.
+    holder = _holder(tmp_path / "s.sqlite")
+    (tmp_path / "link.sqlite").symlink_to(tmp_path / "s.sqlite")
+    try:
+        with Store(tmp_path / "link.sqlite") as db:
+            with pytest.raises(StoreError, match=rf"is in use by another scan \(pid {holder.pid}\)"):
+                with db.lock():
+                    pass
+        assert scan_in_progress(tmp_path / "link.sqlite") == holder.pid
     finally:
         holder.kill()
         holder.wait()

@@ -156,7 +156,7 @@ class Store:
     @contextlib.contextmanager
     def lock(self) -> Iterator[Store]:
         """Hold the store for one scan; a second scan on the same store is refused."""
-        path = self.path.with_name(self.path.name + ".lock")
+        path = lock_path(self.path)
         try:
             handle = path.open("a+")
         except OSError as exc:
@@ -559,14 +559,20 @@ class Store:
         return [dict(row) for row in self.db.execute(sql, tuple(params))]
 
 
+def lock_path(store: Path) -> Path:
+    """The lock file of a store: beside the file it really is, so that a symbolic link to it takes the same lock."""
+    real = store.resolve()
+    return real.with_name(real.name + ".lock")
+
+
 def scan_in_progress(path: str | Path) -> Optional[int]:
     """The process id of the scan holding the store at ``path`` (``Store.lock``), or None when no scan does.
 
     Tested with F_GETLK, which takes no lock itself, so a scan that starts at that moment is never refused.
     """
-    lock_path = Path(path).with_name(Path(path).name + ".lock")
+    held = lock_path(Path(path))
     try:
-        handle = lock_path.open("rb")
+        handle = held.open("rb")
     except OSError:
         return None                            # no lock file: no scan has ever held this store
     with handle:
