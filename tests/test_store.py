@@ -409,3 +409,22 @@ def test_store_of_schema_6_gets_metadata_keys_and_a_generation(small_store):
         store.db.execute("UPDATE predictions SET level = level")
         store.db.commit()
         assert store.generation() != generation
+
+
+@pytest.mark.parametrize("tables", [["CREATE TABLE photos (id INTEGER, path TEXT)"],
+                                    ["CREATE TABLE meta (k TEXT, v TEXT)", "CREATE TABLE documents (x)"]])
+def test_a_database_of_another_program_is_refused_and_left_as_it_is(tmp_path, tables):
+    # It got this store's twelve tables and WAL mode for good; with a "meta" table of its own the scan failed half-way
+    # with an internal error (no such column: value).
+    path = tmp_path / "other.sqlite"
+    with sqlite3.connect(path) as other:
+        for statement in tables:
+            other.execute(statement)
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="is an SQLite database of another program, not an ndc_scan store"):
+        Store(path)
+    assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["other.sqlite"]
+    empty = tmp_path / "empty.sqlite"
+    sqlite3.connect(empty).close()                 # an empty SQLite file becomes a store
+    with Store(empty) as db:
+        assert db.document_ids() == []

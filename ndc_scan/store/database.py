@@ -16,6 +16,7 @@ import contextlib
 import fcntl
 import json
 import os
+import re
 import sqlite3
 import struct
 import sys
@@ -79,6 +80,7 @@ class Store:
         self.db.path = self.path
         self.db.row_factory = sqlite3.Row
         try:
+            self._refuse_a_database_of_another_program()
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.executescript(SCHEMA)
@@ -100,6 +102,24 @@ class Store:
             with self.db:
                 self.db.execute("INSERT OR IGNORE INTO meta VALUES ('generation', '0')")
                 self.db.execute("INSERT OR IGNORE INTO meta VALUES ('store_id', lower(hex(randomblob(16))))")
+
+    def _refuse_a_database_of_another_program(self) -> None:
+        """An SQLite file with tables but no ndc_scan schema row is another program's database: left as it is (it
+        would have got this store's tables and WAL mode, or failed half-way on a table of the same name)."""
+        tables = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master WHERE type='table' "
+                                                     "AND name NOT LIKE 'sqlite%'")}
+        if not tables:
+            return                                  # a new, empty file
+        try:
+            ours = "meta" in tables and self.db.execute("SELECT 1 FROM meta WHERE key='schema'").fetchone() is not None
+        except sqlite3.OperationalError:            # a "meta" table with other columns
+            ours = False
+        # a store whose first scan stopped before its schema row was written (a full disk): only this store's tables,
+        # its meta table with this store's columns
+        ours = ours or (tables <= _TABLES and ("meta" not in tables or self._column_order("meta") == ["key", "value"]))
+        if not ours:
+            raise StoreError(f"{shown_name(self.path)}: is an SQLite database of another program, not an ndc_scan "
+                             "store (it is left as it is)", remedy="pass --store with another path")
 
     def _migrate(self, version: str) -> None:
         """Bring an older store up to SCHEMA_VERSION in one transaction; nothing stored is lost."""
@@ -590,6 +610,8 @@ def scan_in_progress(path: str | Path) -> Optional[int]:
 
 _FLOCK = struct.Struct("hhqqi4x")
 
+#: The tables of a store (SCHEMA's own names).
+_TABLES = set(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", SCHEMA))
 #: A result row: column name → value.
 Row = dict[str, Any]
 _INSERT_DECISION = ("INSERT INTO decisions (text_hash, concept, decision, level, concepts, reviewer, decided_at, "
