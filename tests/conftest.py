@@ -1,5 +1,6 @@
 """Shared fixtures: the real NDC corpus beside the repository and the bundled sample; headless Chromium."""
 
+import functools
 import os
 import shutil
 import subprocess
@@ -21,12 +22,46 @@ def sql(store, query: str, params: tuple = ()) -> list:
     return [dict(zip(names, row)) for row in cursor]
 
 
+@functools.cache
+def sample_pages(name: str, engine: str = "pdfplumber") -> tuple:
+    """The pages ``read_pdf`` gives for the sample NDC ``name`` (FAKE_ID, no OCR), read once a session.
+
+    Pages are frozen records (tuples inside), so tests can share them; test_extract, test_boxes, test_segment,
+    test_ocr, test_rulings, test_tag and test_metadata check the same few reads. Only where nothing the reading
+    depends on is patched: a test that patches OCR, Tesseract or the reader calls ``read_pdf`` itself.
+    """
+    from ndc_scan.read.pages import read_pdf
+
+    pages, _ = read_pdf(SAMPLE / name, FAKE_ID, engine=engine)
+    return tuple(pages)
+
+
 def corpus_pdf(name: str) -> Path:
     """A PDF of ../shared/corpora/ndc, or skip the test when the corpus is not beside the repo."""
     path = CORPUS / name
     if not path.exists():
         pytest.skip(f"{path} not found: clone the repository next to shared/ to run corpus tests")
     return path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def libraries_imported_before_workers_fork():
+    """spaCy with its language classes, and langdetect's profiles, loaded once in the test process.
+
+    Every in-process scan forks its worker processes from here; each worker used to import spaCy and the
+    languages it met, and load langdetect's profiles, again (French's tokenizer exceptions alone take 2 s
+    a worker, a scan of three documents took twice as long). Forked workers now inherit them; each still
+    builds its own pipelines and lemma tables, as in a real scan. Scans run as subprocesses (test_resume,
+    test_pipeline, test_cli's FIFO test) still import everything cold.
+    """
+    import spacy.util
+    from langdetect.detector_factory import init_factory
+
+    from ndc_scan.passages.tag import SPACY_LANGS
+
+    for lang in (*SPACY_LANGS, "xx"):
+        spacy.util.get_lang_class(lang)
+    init_factory()
 
 
 @pytest.fixture(scope="session")

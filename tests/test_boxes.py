@@ -12,11 +12,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ndc_scan.read.boxes import locate
-from ndc_scan.read.pages import read_pdf
 from ndc_scan.records import Block, Line, PageBoxes
 from ndc_scan.store.boxes import pack_boxes, unpack_boxes
 
-from .conftest import FAKE_ID, SAMPLE
+from .conftest import SAMPLE, sample_pages
 
 
 def line(*words: tuple[float, str], top: float = 100.0) -> Line:
@@ -64,7 +63,7 @@ ENGINES = ["pdfplumber", pytest.param("pdfium", marks=pytest.mark.slow)]
 @pytest.mark.parametrize("name", ["NER_indc_2015.pdf", "QAT_indc_2015_ar.pdf", "MNG_indc_2015.pdf"])
 def test_word_boxes_cover_the_page_text(name, engine):
     """Nearly every character of the text (French, Arabic right to left, wrapped tables) has a box."""
-    pages, _ = read_pdf(SAMPLE / name, FAKE_ID, engine=engine)
+    pages = sample_pages(name, engine)
     covered = total = 0
     for page in pages:
         mask = bytearray(len(page.text))
@@ -83,7 +82,7 @@ def test_word_boxes_lie_on_their_words(engine):
     import pdfplumber
 
     path = SAMPLE / "NER_indc_2015.pdf"
-    pages, _ = read_pdf(path, FAKE_ID, engine=engine)
+    pages = sample_pages(path.name, engine)
     checked = right = 0
     with pdfplumber.open(path) as pdf:
         for page in pages[5:9]:
@@ -136,7 +135,7 @@ def test_packing_writes_the_bytes_a_word_by_word_packing_wrote(drawn):
 
 
 def test_packing_a_real_page_writes_the_same_bytes():
-    pages, _ = read_pdf(SAMPLE / "MNG_indc_2015.pdf", FAKE_ID)
+    pages = sample_pages("MNG_indc_2015.pdf")
     assert sum(len(page.boxes.words) for page in pages) > 1000
     assert all(pack_boxes(page.boxes) == _packed_word_by_word(page.boxes) for page in pages)
 

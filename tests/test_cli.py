@@ -194,8 +194,9 @@ def test_evaluate_command_scores_three_methods(tmp_path):
 def test_scan_with_the_model_flags_labels_for_review(tmp_path, small):
     shutil.copy(SAMPLE / "TJK_indc_2015.pdf", small / "TJK_indc_2015.pdf")   # Russian; two labels flagged
     out = tmp_path / "out"
+    # --no-ocr, as _scan: OCR of SRB's three scanned pages took half of this test, and nothing here is about it
     result = CliRunner().invoke(main, ["scan", str(small), "--out", str(out), "--store", str(tmp_path / "s.sqlite"),
-                                       "--model", str(ROOT / "models" / "ndc-soil"), "--review-band", "0.2,0.8"])
+                                       "--model", str(ROOT / "models" / "ndc-soil"), "--review-band", "0.2,0.8", "--no-ocr"])
     assert result.exit_code == 0, result.output
     assert "Labels: rules + model ndc-soil" in result.output
     passages = pd.read_csv(out / "passages.csv", keep_default_na=False)
@@ -204,7 +205,7 @@ def test_scan_with_the_model_flags_labels_for_review(tmp_path, small):
     assert (passages["review_reason"] != "").any()
     assert "To review:" in (out / "report.html").read_text(encoding="utf-8")
     rules = CliRunner().invoke(main, ["scan", str(small), "--out", str(tmp_path / "r"), "--store", str(tmp_path / "s.sqlite"),
-                                      "--rules-only"])
+                                      "--rules-only", "--no-ocr"])
     assert rules.exit_code == 0
     assert set(pd.read_csv(tmp_path / "r" / "passages.csv")["method"]) == {"rules"}
 

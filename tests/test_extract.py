@@ -9,20 +9,19 @@ from ndc_scan.errors import CorruptPdfError, EmptyFileError, NotAPdfError
 from ndc_scan.read.pages import join_lines, read_pdf
 from ndc_scan.records import PAGE_NO_TEXT, PAGE_OK
 
-from .conftest import FAKE_ID, SAMPLE, corpus_pdf
+from .conftest import FAKE_ID, SAMPLE, corpus_pdf, sample_pages
 
 GOLDEN = Path(__file__).parent / "golden"
 
 
 @pytest.fixture(scope="module")
 def kenya():
-    pages, _ = read_pdf(SAMPLE / "KEN_indc_2015.pdf", FAKE_ID)
-    return pages
+    return sample_pages("KEN_indc_2015.pdf")
 
 
 @pytest.mark.parametrize("name, page_no", [("KEN_indc_2015", 5), ("NER_indc_2015", 7), ("PRY_indc_2015", 3)])
 def test_page_text_matches_golden_checked_by_eye(name, page_no):
-    pages, _ = read_pdf(SAMPLE / f"{name}.pdf", FAKE_ID)
+    pages = sample_pages(f"{name}.pdf")
     expected = (GOLDEN / f"{name}_p{page_no}.txt").read_text(encoding="utf-8")
     assert pages[page_no - 1].text == expected
 
@@ -71,7 +70,7 @@ def test_join_lines(first, second, vocabulary, expected):
 
 
 def test_arabic_text_comes_out_in_reading_order_and_normalised():
-    pages, _ = read_pdf(SAMPLE / "QAT_indc_2015_ar.pdf", FAKE_ID)
+    pages = sample_pages("QAT_indc_2015_ar.pdf")
     text = "\n".join(page.text for page in pages)
     assert "قطر" in text
     assert "المناخ" in text
@@ -115,8 +114,7 @@ def test_truncated_pdf_is_reported_as_corrupt(tmp_path):
 def test_pdfium_engine_gives_the_same_text_as_pdfplumber(name):
     import difflib
 
-    plumber, _ = read_pdf(SAMPLE / f"{name}.pdf", FAKE_ID)
-    pdfium, _ = read_pdf(SAMPLE / f"{name}.pdf", FAKE_ID, engine="pdfium")
+    plumber, pdfium = sample_pages(f"{name}.pdf"), sample_pages(f"{name}.pdf", "pdfium")
     assert len(plumber) == len(pdfium)
     a, b = " ".join(p.text for p in plumber).split(), " ".join(p.text for p in pdfium).split()
     assert difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() > 0.95

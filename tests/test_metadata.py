@@ -397,11 +397,9 @@ def test_property_fold_is_the_character_by_character_fold(text):
 
 
 def test_fold_of_real_front_pages_is_the_character_by_character_fold():
-    from ndc_scan.read.pages import read_pdf
-
-    from .conftest import SAMPLE
+    from .conftest import sample_pages
 
     for name in ("KEN_indc_2015.pdf", "NER_indc_2015.pdf", "QAT_indc_2015_ar.pdf", "TJK_indc_2015.pdf"):
-        pages, _ = read_pdf(SAMPLE / name, "0" * 64, engine="pdfium")
+        pages = sample_pages(name, "pdfium")
         text = "\f".join(page.text for page in pages[:3])
         assert fold(text) == _reference_fold(text), name

@@ -10,7 +10,7 @@ from ndc_scan.read import ocr
 from ndc_scan.read.ocr import OcrSettings, is_garbage, text_quality
 from ndc_scan.read.pages import read_pdf
 
-from .conftest import FAKE_ID, SAMPLE, corpus_pdf
+from .conftest import FAKE_ID, SAMPLE, corpus_pdf, sample_pages
 
 needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None, reason="Tesseract is not installed (.ci/run installs it)")
 
@@ -24,7 +24,7 @@ def test_garbage_text_layer_is_recognised():
 
 @pytest.mark.parametrize("name", ["KEN_indc_2015.pdf", "NER_indc_2015.pdf", "TJK_indc_2015.pdf", "QAT_indc_2015_ar.pdf"])
 def test_real_text_layers_are_not_garbage(name):
-    pages, _ = read_pdf(SAMPLE / name, FAKE_ID)
+    pages = sample_pages(name)
     assert not any(is_garbage(page.text) for page in pages)
     assert text_quality("too short") is None
 
@@ -53,7 +53,7 @@ def test_arabic_garbage_page_is_read_again_in_arabic():
 def test_misread_arabic_is_told_from_good_arabic_by_its_common_words():
     """IRQ_indc_2015's fonts map glyphs to wrong letters ("يقدي هذا التقرير الخاص ومساهمة العراق"); QAT's read well."""
     misread, _ = read_pdf(corpus_pdf("IRQ_indc_2015.pdf"), FAKE_ID)
-    good, _ = read_pdf(SAMPLE / "QAT_indc_2015_ar.pdf", FAKE_ID)
+    good = sample_pages("QAT_indc_2015_ar.pdf")
     assert "الأمنم المتحندة" in misread[1].text                     # the text layer as it stands
     assert max(ocr.arabic_common_share(page.text)[0] for page in misread[:15]) < ocr.ARABIC_DOUBTFUL_BELOW
     assert sum(ocr.arabic_common_share(page.text)[0] >= ocr.ARABIC_DOUBTFUL_BELOW for page in good) >= 3
@@ -96,21 +96,24 @@ def test_a_misread_arabic_page_that_tesseract_cannot_read_keeps_its_text_layer(m
 @needs_tesseract
 @pytest.mark.slow
 def test_misread_arabic_pages_are_read_again_and_good_ones_are_not():
-    """Kuwait's pages 6-10 (a stray "ر" in words) are OCR'd (Iraq's 16 pages too, but they take half a minute)."""
-    kuwait, _ = read_pdf(corpus_pdf("KWT_indc_2015.pdf"), FAKE_ID, ocr=OcrSettings(), engine="pdfium")
+    """Kuwait's pages 6-10 (a stray "ر" in words) are OCR'd (Iraq's 16 pages too, but they take half a minute).
+
+    Two pages at once (threads=2, as a scan with two jobs does): each page is its own Tesseract process either way.
+    """
+    kuwait, _ = read_pdf(corpus_pdf("KWT_indc_2015.pdf"), FAKE_ID, ocr=OcrSettings(threads=2), engine="pdfium")
     assert kuwait[7].ocr and "مع إصدار دولة الكويت مؤخرا قانون رقم 2014/42" in kuwait[7].text   # "دولرة الكويرت" before
     # Its numbers are the text layer's (a misread font spells digits right; Tesseract read "من 975 الى ١ 9/").
     assert kuwait[6].ocr and "المفتوحة من %75 الى 51 % وزيادة نسبة المناطق المحمية من 8 %" in kuwait[6].text
     assert "975" not in kuwait[6].text
     assert not any(page.ocr for page in kuwait[:5])              # its well-read pages keep their text layer
-    good, _ = read_pdf(SAMPLE / "QAT_indc_2015_ar.pdf", FAKE_ID, ocr=OcrSettings(), engine="pdfium")
+    good, _ = read_pdf(SAMPLE / "QAT_indc_2015_ar.pdf", FAKE_ID, ocr=OcrSettings(threads=2), engine="pdfium")
     assert not any(page.ocr for page in good)                   # its doubtful pages' OCR reads no better: kept
 
 
 @needs_tesseract
 @pytest.mark.slow
 def test_scanned_document_pages_carry_ocr_flag_and_confidence():
-    pages, _ = read_pdf(SAMPLE / "SRB_indc_2015.pdf", FAKE_ID, ocr=OcrSettings("eng"))
+    pages, _ = read_pdf(SAMPLE / "SRB_indc_2015.pdf", FAKE_ID, ocr=OcrSettings("eng", threads=2))    # 2 pages at once
     assert all(page.ocr and page.quality == "ok" and 0.8 < page.ocr_confidence <= 1 for page in pages)
     assert "GHG emission reduction by 9,8% until 2030" in pages[1].text
 

@@ -66,15 +66,18 @@ def test_the_same_command_from_another_folder_labels_the_same_way(tmp_path):
     inputs = tmp_path / "in"
     inputs.mkdir()
     shutil.copy(SAMPLE / "TJK_indc_2015.pdf", inputs)
-    outputs = {}
-    for where in (ROOT, tmp_path):
+    runs, outputs = {}, {}
+    for where in (ROOT, tmp_path):          # both at once: each is one worker, they share only the input file
         out = tmp_path / f"out-{where.name}"
-        run = subprocess.run([sys.executable, "-m", "ndc_scan", "scan", str(inputs), "--out", str(out),
-                              "--store", str(tmp_path / f"{where.name}.sqlite"), "--no-ocr", "-j", "1"],
-                             cwd=where, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
-        assert run.returncode == 0, run.stderr
-        assert "note: no model" not in run.stderr
-        assert "Labels: rules + model ndc-soil" in run.stderr
+        runs[where] = out, subprocess.Popen([sys.executable, "-m", "ndc_scan", "scan", str(inputs), "--out", str(out),
+                                             "--store", str(tmp_path / f"{where.name}.sqlite"), "--no-ocr", "-j", "1"],
+                                            cwd=where, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    for where, (out, run) in runs.items():
+        _, stderr = run.communicate(timeout=600)
+        assert run.returncode == 0, stderr
+        assert "note: no model" not in stderr
+        assert "Labels: rules + model ndc-soil" in stderr
         outputs[where] = (out / "passages.csv").read_text(encoding="utf-8")
     assert outputs[ROOT] == outputs[tmp_path]
     assert "hybrid:ndc-soil" in outputs[tmp_path]

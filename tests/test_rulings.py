@@ -7,7 +7,7 @@ from ndc_scan.read.pages import read_pdf
 from ndc_scan.read.rulings import CELL_COLUMN, Rulings, cell_lines, from_segments, grid_rows, grids
 from ndc_scan.records import Line
 
-from .conftest import FAKE_ID, SAMPLE, corpus_pdf
+from .conftest import FAKE_ID, corpus_pdf, sample_pages
 
 #: A page in a double frame (x 49 and 57, 528 and 535, the whole height), a table inside it from y 380 to 700
 #: with rules at x 126, 197 and 284, and rows divided at y 420 and 560.
@@ -72,7 +72,7 @@ def test_no_rules_no_grid():
 def test_narrow_ruled_tables_are_read_cell_by_cell(engine):
     # MNG_indc_2015 pp. 8-9: read line by line, the six narrow columns mixed ("-To reduce bare irrigated fallow to
     # 30% cropland"), so the quotes could not be cited and "soil" and "carbon" of two cells made a near match.
-    pages, _ = read_pdf(SAMPLE / "MNG_indc_2015.pdf", FAKE_ID, engine=engine)
+    pages = sample_pages("MNG_indc_2015.pdf", engine)
     rows = pages[7].text.splitlines()
     assert any(row.startswith("Arable farming | -To increase irrigated cropland, reduce soil water loss and decrease "
                               "soil carbon emissions | -To reduce bare fallow to 30% -To introduce crop rotation system "
