@@ -177,12 +177,13 @@ def _read_csv(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str
                 rows.append((reader.line_num, row))           # the file's line: blank lines counted too
                 if row.get(None):                             # DictReader's restkey: the fields past the header
                     extra.append(f"row {reader.line_num}: {len(row[None])} field(s) more than the header "
-                                 f"({', '.join(header)}); put a term that holds a comma in double quotes")
+                                 f"({', '.join(header)}); put a value that holds a comma (a term) in double quotes")
             if extra:
                 raise TaxonomyError(str(path), extra)
             return rows
     except csv.Error as exc:        # an unclosed quote, or a field longer than the csv module takes (128 KB)
-        raise TaxonomyError(str(path), [f"row {len(rows) + 2}: not a readable CSV row ({exc}); check its quotes"]) from exc
+        line = (rows[-1][0] if rows else 1) + 1     # the line after the last row read: where the bad row starts
+        raise TaxonomyError(str(path), [f"row {line}: not a readable CSV row ({exc}); check its quotes"]) from exc
     except OSError as exc:
         raise TaxonomyError(str(path), [f"cannot be read ({exc.strerror}); pass --taxonomy with an existing file"]) from exc
     except UnicodeDecodeError as exc:

@@ -150,7 +150,7 @@ class Levels:
 
     def commits(self, matches: Sequence[Match]) -> bool:
         """Whether the sentences of these matches say what the country does (not context, impacts or the past)."""
-        sentences = [self.text[a:b] for a, b in self.bounds if any(a <= m.start < b for m in matches)] or [self.text]
+        sentences = _sentences_of(self.text, self.bounds, matches)
         said, intent, acts = _cues(sentences)
         if self._context_only(sentences, said, intent, acts):
             return False
@@ -169,9 +169,12 @@ def _cues(sentences: Sequence[str]) -> tuple[str, bool, bool]:
 def inventory_mention(passage: Passage, matches: Sequence[Match]) -> bool:
     """Whether the sentences of these matches (with none, the whole passage) name an inventory or accounting category:
     concepts.md decides that such a label is a mention, whatever its sentence intends, so no learned level changes it."""
-    bounds = sentence_bounds(passage.text)
-    sentences = [passage.text[a:b] for a, b in bounds if any(a <= m.start < b for m in matches)] or [passage.text]
-    return any(_inventory(sentence) for sentence in sentences)
+    return any(_inventory(sentence) for sentence in _sentences_of(passage.text, sentence_bounds(passage.text), matches))
+
+
+def _sentences_of(text: str, bounds: Sequence[tuple[int, int]], matches: Sequence[Match]) -> list[str]:
+    """The sentences of ``text`` holding these matches; with none, the whole text."""
+    return [text[a:b] for a, b in bounds if any(a <= m.start < b for m in matches)] or [text]
 
 
 def _inventory(sentence: str) -> bool:

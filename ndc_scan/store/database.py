@@ -110,14 +110,11 @@ class Store:
                                                      "AND name NOT LIKE 'sqlite%'")}
         if not tables:
             return                                  # a new, empty file
-        try:
-            ours = "meta" in tables and self.db.execute("SELECT 1 FROM meta WHERE key='schema'").fetchone() is not None
-        except sqlite3.OperationalError:            # a "meta" table with other columns
-            ours = False
-        # a store whose first scan stopped before its schema row was written (a full disk): only this store's tables,
-        # its meta table with this store's columns
-        ours = ours or (tables <= _TABLES and ("meta" not in tables or self._column_order("meta") == ["key", "value"]))
-        if not ours:
+        meta_ours = "meta" not in tables or self._column_order("meta") == ["key", "value"]
+        has_schema = meta_ours and "meta" in tables and \
+            self.db.execute("SELECT 1 FROM meta WHERE key='schema'").fetchone() is not None
+        # Without its schema row, a store whose first scan stopped early (a full disk) has only this store's tables.
+        if not (meta_ours and (has_schema or tables <= _TABLES)):
             raise StoreError(f"{shown_name(self.path)}: is an SQLite database of another program, not an ndc_scan "
                              "store (it is left as it is)", remedy="pass --store with another path")
 
