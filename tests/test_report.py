@@ -176,23 +176,23 @@ def _reports(out: Path) -> dict:
     return found
 
 
-def test_the_workbook_and_report_page_are_written_by_a_second_process_with_the_same_bytes(tmp_path, monkeypatch):
-    """write_all forks a child that writes report.xlsx and report.html while it writes the gap report and briefs;
-    with another thread running (a fork would not be safe) it writes them itself: the same files either way."""
+def test_the_workbook_is_written_by_a_second_process_with_the_same_bytes(tmp_path, monkeypatch):
+    """write_all forks a child that writes report.xlsx while it writes the HTML pages (report, gap report, briefs);
+    with another thread running (a fork would not be safe) it writes the workbook itself: the same files either way."""
     import os
     import threading
 
-    from ndc_scan.report import html
+    from ndc_scan.report import files
 
     result = scan([HOSTILE], out=None, store=tmp_path / "s.sqlite", ocr=False)
-    render, pids = html.render, tmp_path / "pids"
+    workbook, pids = files.write_excel, tmp_path / "pids"
 
     def recorded(*args, **kwargs):
         with pids.open("a") as file:
             file.write(f"{os.getpid()}\n")
-        return render(*args, **kwargs)
+        return workbook(*args, **kwargs)
 
-    monkeypatch.setattr(html, "render", recorded)
+    monkeypatch.setattr(files, "write_excel", recorded)
     forked = write_all(result.tables, tmp_path / "forked", taxonomy=load_taxonomy())
     running = threading.Event()
     other = threading.Thread(target=running.wait)
@@ -243,3 +243,30 @@ def test_reports_are_written_whole_when_the_system_refuses_a_second_process(tmp_
     written = write_all(result.tables, tmp_path / "out", taxonomy=load_taxonomy())
     assert {p.name for p in written} >= {"report.xlsx", "report.html", "gap_report.html", "coverage.csv"}
     assert all(p.is_file() or p.is_dir() for p in written)
+
+
+def test_a_country_section_lists_its_concepts_strongest_first_and_ties_in_the_concept_order(workbench_scan):
+    """report.html: within a country, concepts of one level appear in the taxonomy's order (pandas' sort had left
+    ties in an order of its own, e.g. Burundi's wetlands before land restoration)."""
+    from ndc_scan.pipeline import load_tables
+    from ndc_scan.report import html
+    from ndc_scan.taxonomy import CONCEPT_IDS
+
+    taxonomy = load_taxonomy()
+    tables = load_tables(workbench_scan)
+    coverage = tables.coverage.copy()      # Niger's five concepts found, at levels that make ties of each kind
+    found = coverage.index[(coverage["level"].fillna(0) > 0)
+                           & (coverage["doc_id"] == coverage.loc[coverage["level"] > 0, "doc_id"].mode()[0])]
+    names = {1: "mention", 2: "commitment"}
+    for row, level in zip(found, (1, 1, 1, 2, 2)):
+        coverage.loc[row, ["level", "level_name"]] = [level, names[level]]
+    page = html.render(dataclasses.replace(tables, coverage=coverage), taxonomy=taxonomy)
+    rank = {taxonomy.concept_name(c): i for i, c in enumerate(CONCEPT_IDS)}
+    strength = {"quantified target": 3, "commitment": 2, "mention": 1}
+    ties = 0
+    for section in page.split('<h3 id="c-')[1:]:
+        found = [(strength[level], rank[name]) for name, level in
+                 re.findall(r"<p><strong>([^<]+)</strong>: (quantified target|commitment|mention) \(", section)]
+        assert found == sorted(found, key=lambda f: (-f[0], f[1]))
+        ties += sum(a[0] == b[0] for a, b in zip(found, found[1:]))
+    assert ties > 0

@@ -14,11 +14,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import pandas as pd
 
-from ..aggregate.coverage import NO_TEXT, rows_by_document
+from ..aggregate.coverage import NO_TEXT, tuples_by_document
 from ..aggregate.groups import income_of, region_of
 from ..aggregate.locators import extent
 from ..aggregate.tables import Tables
@@ -148,75 +148,84 @@ def normalised(row) -> str:
 
 
 class ByDocument:
-    """The rows of the report tables that belong to each document, grouped once: a corpus has hundreds of
-    briefs, and filtering every table anew for each one cost more than writing them."""
+    """The rows of the report tables that belong to each document, as plain records grouped once: a corpus has
+    hundreds of briefs, and pandas' per-row lookups for each of them cost more than writing them."""
 
     _TABLES = (("gaps", "doc_id"), ("coverage", "doc_id"), ("targets", "doc_id"), ("versions", "to_doc_id"))
 
     def __init__(self, tables: Tables):
-        self._rows = {name: rows_by_document(getattr(tables, name), column) for name, column in self._TABLES}
+        self._rows = {name: tuples_by_document(getattr(tables, name), column) for name, column in self._TABLES}
+        self.ranked = int(tables.gaps["rank"].notna().sum()) if len(tables.gaps) else 0
 
-    def rows(self, table: str, doc_id: str) -> pd.DataFrame:
-        return self._rows[table](doc_id)
+    def rows(self, table: str, doc_id: str) -> list:
+        return self._rows[table].get(doc_id, [])
 
 
 def build(doc, tables: Tables, taxonomy: Taxonomy, by_document: Optional[ByDocument] = None) -> Brief:
     """The brief of one document (a row of ``tables.documents``); ``by_document``: the tables grouped once for
     many briefs (made here when not given)."""
     by_document = by_document or ByDocument(tables)
-    gaps = tables.gaps
     brief = Brief(iso3=doc.iso3, country=doc.country, document=doc.document, kind_name=doc.kind_name or "kind unknown",
                   year=doc.year, language=doc.language, n_pages=int(doc.n_pages), read_status=doc.read_status,
                   path=doc.path, format=getattr(doc, "format", "pdf"), title=getattr(doc, "title", ""),
                   submitted=getattr(doc, "submitted", ""),
                   registry_url=getattr(doc, "registry_url", ""), citation_source=getattr(doc, "citation_source", ""),
                   region=region_of(doc.iso3) if doc.iso3 else "", income_group=income_of(doc.iso3) if doc.iso3 else "")
-    row = by_document.rows("gaps", doc.doc_id)
-    if len(row):
-        row = row.iloc[0]
-        brief.score, brief.rank = row["gap_score"], row["rank"]
-        brief.ranked = int(gaps["rank"].notna().sum())
-        brief.gaps = [g for g in str(row["gaps"]).split(" | ") if g]
-    cells = by_document.rows("coverage", doc.doc_id).set_index("concept")
+    rows = by_document.rows("gaps", doc.doc_id)
+    if rows:
+        row = rows[0]
+        brief.score, brief.rank, brief.ranked = row.gap_score, row.rank, by_document.ranked
+        brief.gaps = [g for g in str(row.gaps).split(" | ") if g]
+    cells = {cell.concept: cell for cell in by_document.rows("coverage", doc.doc_id)}
     mine = by_document.rows("targets", doc.doc_id)
-    with_target = {c for cs in mine["concepts"] for c in str(cs).split(";")}
+    with_target = {c for t in mine for c in str(t.concepts).split(";")}
     brief.unconfirmed = [taxonomy.concept_name(c) for c in CONCEPT_IDS
-                         if c in cells.index and pd.notna(cells.at[c, "level"]) and cells.at[c, "level"] == 3
-                         and c not in with_target]
+                         if c in cells and _level(cells[c]) == 3 and c not in with_target]
     for concept in CONCEPT_IDS:
-        level = cells.at[concept, "level"] if concept in cells.index else pd.NA
-        pages = str(cells.at[concept, "pages"]) if concept in cells.index else ""
-        where = str(cells.at[concept, "locators"]) if concept in cells.index else ""
-        brief.levels.append((taxonomy.concept_name(concept), None if pd.isna(level) else int(level), pages, where))
-    found = cells[cells["level"].fillna(0) > 0].sort_values(["level", "confidence"], ascending=False)
+        cell = cells.get(concept)
+        brief.levels.append((taxonomy.concept_name(concept), _level(cell) if cell else None,
+                             str(cell.pages) if cell else "", str(cell.locators) if cell else ""))
+    # Strongest first, then the most confident (none last); a tie keeps the table's order.
+    found = sorted((cell for cell in cells.values() if (_level(cell) or 0) > 0),
+                   key=lambda cell: (-(_level(cell) or 0), pd.isna(cell.confidence),
+                                     0 if pd.isna(cell.confidence) else -cell.confidence))
     quotes: dict[str, list] = {}                     # each passage quoted once, under every concept it speaks for
-    for concept, cell in found.iterrows():
-        text = cut(cell["top_quote"], QUOTE_CHARS)
+    for cell in found:
+        text = cut(cell.top_quote, QUOTE_CHARS)
         same = next((q for q in quotes if same_passage(q, text)), None)
         if same is not None:
-            quotes[same][0].append(taxonomy.concept_name(concept))
+            quotes[same][0].append(taxonomy.concept_name(cell.concept))
         elif len(quotes) < MAX_QUOTES:
-            quotes[text] = [[taxonomy.concept_name(concept)], LEVEL_SHORT[int(cell["level"])], cell["top_quote_page"],
-                            cell["top_quote_locator"]]
+            quotes[text] = [[taxonomy.concept_name(cell.concept)], LEVEL_SHORT[_level(cell) or 0], cell.top_quote_page,
+                            cell.top_quote_locator]
     brief.quotes = [(", ".join(names), level, text, page, where) for text, (names, level, page, where) in quotes.items()]
     brief.n_targets = len(mine)
-    ranked = mine.assign(_area=mine["measure"].isin(["area", "share_of_area"]), _tie=mine["tie"] == "sentence")
-    ranked = ranked.sort_values(["_tie", "_area", "level", "page"], ascending=[False, False, False, True])
-    ranked = ranked.drop_duplicates(["quantity", "target_year"])
-    for t in ranked.head(MAX_TARGETS).itertuples(index=False):
+    # A target tied to its concept's clause first, then areas, stronger levels, earlier pages; each figure and year once.
+    ranked = sorted(mine, key=lambda t: (t.tie != "sentence", t.measure not in ("area", "share_of_area"),
+                                         -t.level, t.page))
+    shown: dict[tuple, Any] = {}            # named tuples of the targets table
+    for t in ranked:
+        shown.setdefault((t.quantity, None if pd.isna(t.target_year) else t.target_year), t)
+    for t in list(shown.values())[:MAX_TARGETS]:
         names = ", ".join(taxonomy.concept_name(c) for c in t.concepts.split(";") if c)
         brief.targets.append((t.quantity, normalised(t._asdict()), "" if pd.isna(t.target_year) else int(t.target_year),
-                              t.conditional, names, t.page, t.locator, around(t.quote, t.quantity, TARGET_QUOTE_CHARS)))
+                              t.conditional, names, t.page, t.locator,
+                              around(t.quote, t.quantity, TARGET_QUOTE_CHARS)))
     steps = by_document.rows("versions", doc.doc_id)
-    if len(steps):
-        first = steps.iloc[0]
-        brief.previous = f"{_kind_name(first['from_kind'])} {'' if pd.isna(first['from_year']) else first['from_year']} " \
-                         f"({first['from_document']})"
-        brief.relation = first["relation"]
+    if steps:
+        first = steps[0]
+        brief.previous = f"{_kind_name(first.from_kind)} {'' if pd.isna(first.from_year) else first.from_year} " \
+                         f"({first.from_document})"
+        brief.relation = first.relation
         for change in CHANGE_ORDER:
-            for r in steps[steps["change"] == change].itertuples(index=False):
-                brief.changes.append((change, r.concept_name, r.from_level_name, r.to_level_name))
+            brief.changes += [(change, r.concept_name, r.from_level_name, r.to_level_name)
+                              for r in steps if r.change == change]
     return brief
+
+
+def _level(cell) -> Optional[int]:
+    """A coverage cell's level as a number, None where the document was not read."""
+    return None if pd.isna(cell.level) else int(cell.level)
 
 
 def _kind_name(kind: str) -> str:

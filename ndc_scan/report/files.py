@@ -50,16 +50,17 @@ def write_all(tables: Tables, out: Path, *, taxonomy: Taxonomy) -> list[Path]:
             neutralised(tables[name]).to_csv(path, index=False, encoding="utf-8")
         paths.append(out / file_name)
 
-    def workbook_and_page() -> None:
-        write_excel(tables, out / "report.xlsx", taxonomy=taxonomy)
+    def pages() -> list[Path]:
         with written(out / "report.html") as path:
             path.write_text(html.render(tables, taxonomy=taxonomy, base=out), encoding="utf-8")
+        return gap.write(tables, out, taxonomy=taxonomy)               # gap_report.html, briefs/
 
-    briefs = together(lambda: gap.write(tables, out, taxonomy=taxonomy), workbook_and_page)   # gap_report.html, briefs/
+    # The workbook takes about as long as every HTML page together (openpyxl writes cell by cell).
+    briefs = together(pages, lambda: write_excel(tables, out / "report.xlsx", taxonomy=taxonomy))
     return [*paths, out / "report.xlsx", out / "report.html", *briefs]
 
 
-def together(mine: Callable[[], T], theirs: Callable[[], None]) -> T:
+def together(mine: Callable[[], T], theirs: Callable[[], object]) -> T:
     """Run ``theirs`` in a forked child while this process runs ``mine``: two cores write the reports at once.
 
     Where a fork is not safe (not Linux, or another thread is running: a lock it holds would stay held in

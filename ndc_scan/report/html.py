@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..aggregate.coverage import FAILED, NO_TEXT, label_source, latest_documents, quote, to_review
+from ..aggregate.coverage import FAILED, NO_TEXT, label_source, latest_documents, quote, to_review, tuples_by_document
 from ..aggregate.locators import extent
 from ..aggregate.tables import Tables
 from ..taxonomy import CONCEPT_IDS, Taxonomy
@@ -74,9 +74,13 @@ def render(tables: Tables, *, taxonomy: Taxonomy, base: Path = Path(".")) -> str
         _unread(documents, failures),
         "<h2>Countries</h2>",
     ]
+    # Each table grouped once: filtering it anew for each of hundreds of countries cost more than the rest.
+    versions_of, coverage_of = tuples_by_document(documents, "iso3"), tuples_by_document(coverage)
+    flagged_of = tuples_by_document(to_review(tables.passages))
     for doc in latest.sort_values("country").itertuples(index=False):
-        parts.append(_country_section(doc, documents, coverage, taxonomy, base))
-        parts.append(_review_list(doc, tables.passages, taxonomy, base))
+        parts.append(_country_section(doc, versions_of.get(doc.iso3, []) if doc.iso3 else [],
+                                      coverage_of.get(doc.doc_id, []), taxonomy, base))
+        parts.append(_review_list(doc, flagged_of.get(doc.doc_id, []), taxonomy, base))
     parts.append(_technical(documents, taxonomy))
     parts.append("</body></html>")
     return "\n".join(parts)
@@ -95,16 +99,15 @@ def _method_note(passages: pd.DataFrame) -> str:
             "country).")
 
 
-def _review_list(doc, passages: pd.DataFrame, taxonomy: Taxonomy, base: Path, limit: int = REVIEW_SHOWN) -> str:
-    """The passages of this document flagged for review: quantified targets first, then disagreements."""
-    flagged = to_review(passages[passages["doc_id"] == doc.doc_id] if len(passages) else passages)
-    if flagged.empty:
+def _review_list(doc, flagged: list, taxonomy: Taxonomy, base: Path, limit: int = REVIEW_SHOWN) -> str:
+    """The passages of this document flagged for review (``flagged``: its rows of ``to_review``): quantified
+    targets first, then disagreements."""
+    if not flagged:
         return ""
-    order = flagged.assign(_t=~flagged["review_reason"].str.contains("quantified"),
-                           _d=~flagged["review_reason"].str.contains("disagree"))
-    order = order.sort_values(["_t", "_d", "page"], kind="stable")
+    order = sorted(flagged, key=lambda row: ("quantified" not in row.review_reason, "disagree" not in row.review_reason,
+                                             row.page))
     items = []
-    for row in order.head(limit).itertuples(index=False):
+    for row in order[:limit]:
         decision = "counted" if row.counted else "not counted"
         probability = "" if pd.isna(row.probability) else f"model {row.probability:.2f}; "
         evidence = f"words found: {escape(terms_in_words(row.matched_terms))}" if row.matched_terms else "no taxonomy term"
@@ -148,11 +151,12 @@ def _unread(documents: pd.DataFrame, failures: pd.DataFrame) -> str:
             f'<th>Status</th><th>Note</th></tr>{"".join(rows + partial)}</table>')
 
 
-def _country_section(doc, documents: pd.DataFrame, coverage: pd.DataFrame, taxonomy: Taxonomy, base: Path) -> str:
+def _country_section(doc, versions: list, rows: list, taxonomy: Taxonomy, base: Path) -> str:
+    """One country's section; ``versions``: the documents of its country (none when unknown), ``rows``: the
+    document's coverage rows."""
     anchor = escape(doc.iso3 or doc.document)
-    versions = documents[(documents["iso3"] == doc.iso3) & (documents["iso3"] != "")] if doc.iso3 else documents.iloc[0:0]
     others = [f"{escape(v.document)} ({escape(v.kind_name)} {'' if pd.isna(v.year) else v.year})"
-              for v in versions.itertuples(index=False) if v.doc_id != doc.doc_id]
+              for v in versions if v.doc_id != doc.doc_id]
     parts = [f'<h3 id="c-{anchor}">{escape(doc.country)} ({escape(doc.iso3 or "?")})</h3>',
              f'<p class=meta>{escape(doc.document)} · {escape(doc.kind_name or "kind unknown")} · '
              f'{"" if pd.isna(doc.year) else doc.year} · language {escape(doc.language or "?")} · {extent(doc.n_pages, doc.format)} · '
@@ -162,13 +166,12 @@ def _country_section(doc, documents: pd.DataFrame, coverage: pd.DataFrame, taxon
         parts.append(f"<p class=meta>{cite}</p>")
     if others:
         parts.append(f'<p class=meta>Other versions scanned: {"; ".join(others)}</p>')
-    rows = coverage[coverage["doc_id"] == doc.doc_id]
     if doc.read_status == NO_TEXT:
         parts.append("<p><strong>Not assessed:</strong> the document has no text layer (scanned pages).</p>")
         return "\n".join(parts)
-    found = rows[rows["level"].fillna(0) > 0].sort_values("level", ascending=False)
-    absent = [taxonomy.concept_name(c) for c in rows[rows["level"].fillna(0) == 0]["concept"]]
-    for row in found.itertuples(index=False):
+    found = sorted((row for row in rows if _level(row) > 0), key=lambda row: -_level(row))    # a tie keeps the order
+    absent = [taxonomy.concept_name(row.concept) for row in rows if _level(row) == 0]
+    for row in found:
         flags = " ".join(f"<span class=tag>{escape(f)}</span>" for f in (row.conditional, row.component) if f)
         if row.to_review:
             flags += f" <span class=flag>{row.to_review} to review</span>"
@@ -183,6 +186,11 @@ def _country_section(doc, documents: pd.DataFrame, coverage: pd.DataFrame, taxon
     if absent:
         parts.append(f'<p class=meta>Not found: {escape(", ".join(absent))}.</p>')
     return "\n".join(parts)
+
+
+def _level(row) -> int:
+    """A coverage row's level, 0 where the document was not read."""
+    return 0 if pd.isna(row.level) else int(row.level)
 
 
 def _citation(doc) -> str:
