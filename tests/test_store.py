@@ -428,3 +428,37 @@ def test_a_database_of_another_program_is_refused_and_left_as_it_is(tmp_path, ta
     sqlite3.connect(empty).close()                 # an empty SQLite file becomes a store
     with Store(empty) as db:
         assert db.document_ids() == []
+
+
+def test_the_latest_labelling_counts_when_the_clock_is_set_back(tmp_path, canada, monkeypatch):
+    """Which labels count is the order of the scans, not the wall clock: labels written, copied or used by a scan
+    on a machine whose clock is behind the store's (set back, or another machine's on a shared store) still count."""
+    import time
+
+    from ndc_scan.store import database
+
+    document, pages, passages, info = canada
+    first = passages[0]
+
+    def label(level):
+        return Prediction(passage_id=first.passage_id, concept="wetlands", level=level, confidence=0.5,
+                          conditional="", component="", terms=("wetland",))
+
+    with Store(tmp_path / "s.sqlite") as db:
+        db.save_document(document, pages, passages, "plumber-1", info)
+        db.save_tags(DOC_ID, "tax-a", "rules", [], [label(1)])
+        db.use_labelling([DOC_ID], "tax-a")
+        assert [r["level"] for r in db.labels_that_count()] == [1]
+        monkeypatch.setattr(database.time, "time", lambda: time.mktime((2001, 1, 1, 0, 0, 0, 0, 0, -1)))
+        db.save_tags(DOC_ID, "tax-b", "rules", [], [label(2)])           # labelled "in 2001", after tax-a
+        db.use_labelling([DOC_ID], "tax-b")
+        assert [(r["taxonomy_hash"], r["level"]) for r in db.labels_that_count()] == [("tax-b", 2)]
+        db.use_labelling([DOC_ID], "tax-a")                                  # back to tax-a, still in the past
+        assert [(r["taxonomy_hash"], r["level"]) for r in db.labels_that_count()] == [("tax-a", 1)]
+        assert db.earlier_labelling(DOC_ID, "rules", "") is None              # no taxonomy terms kept: none
+        db.save_taxonomy("tax-b", [])
+        db.copy_labellings([(DOC_ID, "tax-b")], "tax-c")                     # a taxonomy change that keeps tax-b's labels
+        db.use_labelling([DOC_ID], "tax-c")
+        assert [(r["taxonomy_hash"], r["level"]) for r in db.labels_that_count()] == [("tax-c", 2)]
+        stamps = [r[0] for r in db.db.execute("SELECT tagged_at FROM tagged ORDER BY tagged_at")]
+        assert len(set(stamps)) == len(stamps) == 3

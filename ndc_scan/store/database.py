@@ -51,6 +51,8 @@ from .boxes import pack_boxes, unpack_boxes
 from .schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION
 
 T = TypeVar("T")
+#: Seconds between two labellings' stamps when the clock is behind the store (``Store._label_stamp``).
+STAMP_STEP = 0.001
 
 
 class Store:
@@ -368,7 +370,15 @@ class Store:
               t.unit, t.measure, t.norm_value, t.norm_value_max, t.norm_unit, t.year, t.base_year, t.baseline,
               t.conditional, t.share_of, t.sentence, t.tie, t.year_from) for p in predictions for t in p.targets])
         self.db.execute("INSERT OR REPLACE INTO tagged (doc_id, taxonomy_hash, method, tagged_at, version) "
-                        "VALUES (?,?,?,?,?)", (doc_id, taxonomy_hash, labelling.method, time.time(), labelling.version))
+                        "VALUES (?,?,?,?,?)", (doc_id, taxonomy_hash, labelling.method, self._label_stamp(),
+                                               labelling.version))
+
+    def _label_stamp(self) -> float:
+        """``tagged.tagged_at`` for labels written or used now: the clock, or just after the store's latest stamp where
+        the clock is behind it (set back, or another machine's clock on a shared store). The latest labelling a scan
+        wrote or used is the one that counts, whatever the clocks say."""
+        latest = self.db.execute("SELECT MAX(tagged_at) FROM tagged").fetchone()[0]
+        return time.time() if latest is None else max(time.time(), latest + STAMP_STEP)
 
     def save_taxonomy(self, taxonomy_hash: str, terms: Iterable[tuple[str, str, str, str]]) -> None:
         """Keep the (concept, lang, kind, term) rows of a taxonomy a scan labels with (once per taxonomy)."""
@@ -397,8 +407,8 @@ class Store:
         # Every column but the taxonomy's, as the tables have them (a column added later is copied too).
         copies = {table: ", ".join(f'"{name}"' for name in self._column_order(table) if name != "taxonomy_hash")
                   for table in ("matches", "predictions", "targets")}
-        now = time.time()
         with self.db:
+            now = self._label_stamp()
             for doc_id, earlier in sources:
                 for table, columns in copies.items():
                     self.db.execute(f"DELETE FROM {table} WHERE doc_id=? AND taxonomy_hash=?", (doc_id, taxonomy_hash))
@@ -464,8 +474,8 @@ class Store:
 
     def use_labelling(self, doc_ids: Sequence[str], taxonomy_hash: str) -> None:
         """Make the labels of ``taxonomy_hash`` the ones that count for these documents (a scan just used them)."""
-        now = time.time()
         with self.db:         # only where another taxonomy's labels count now: a scan that changes nothing writes nothing
+            now = self._label_stamp()
             self.db.executemany("UPDATE tagged SET tagged_at=? WHERE doc_id=? AND taxonomy_hash=? AND tagged_at <= "
                                 "(SELECT MAX(t.tagged_at) FROM tagged t WHERE t.doc_id=tagged.doc_id "
                                 "AND t.taxonomy_hash != tagged.taxonomy_hash)",
