@@ -36,6 +36,8 @@ REAL = [
     ("ru", "RUS_indc_2015 p2", "защиты водных ресурсов, предотвращения эрозии почв и сохранения биоразнообразия",
      ["soil_conservation"]),
     ("ru", "TJK_indc_2015", "развитие садоводства и пастбищ;", ["grazing_management"]),
+    ("es", "URY_indc_2015 p4", "Uruguay introdujo extensamente el laboreo cero y recientemente, de manera "
+     "preceptiva, ha implantado políticas conservacionistas", ["conservation_agriculture"]),
     # A list number glued to the first word by a hyphen (Tesseract's reading of the table).
     ("ar", "IRQ_indc_2015 p9 (OCR)", "١-إدارة الأراضي. ١ - تحسين تقنيات زراعة الأرز", ["sustainable_land_management"]),
 ]
@@ -97,6 +99,13 @@ NEAR_FOUND = [
     ("fr", "constructed", "promouvoir l'agriculture intelligente face au climat et la fertilité des sols",
      "sustainable_land_management"),
     ("es", "constructed", "agricultura climáticamente inteligente con labranza mínima", "sustainable_land_management"),
+    # The spent first blind set (development data now): paraphrases the tool missed.
+    ("fr", "CMR_indc_2015 p4", "développer l'agriculture raisonnée, conservatoire ou durable", "conservation_agriculture"),
+    ("fr", "MDG_indc_2015 p3", "• Contrôle des feux de forêts et des prairies.", "grazing_management"),
+    ("fr", "COM_indc_2015 p9", "> L'arboriculture ; > Le reboisement ; > Un meilleur contrôle des feux de forêts et des "
+     "prairies.", "grazing_management"),
+    ("en", "GUY_indc_2015 p9", "• Implement policies to institute mandatory, nation-wide land reclamation and "
+     "reforestation of mined areas.", "land_restoration"),
 ]
 
 # Two words near each other that are not the concept: every one must stay unfound.
@@ -122,6 +131,12 @@ NEAR_NOT_FOUND = [
     # Climate-smart agriculture on its own, or smart cities next to land use, is not SLM.
     ("en", "constructed", "Climate-smart agriculture will raise yields and farmers' incomes.", "sustainable_land_management"),
     ("en", "constructed", "smart cities and land-use planning", "sustainable_land_management"),
+    # Land reclaimed from the sea is not restored land (BHR_indc_2015 p3, SGP_indc_2015 p6).
+    ("en", "BHR_indc_2015 p3", "Works Dredging and Land Reclamation Technical Manual published in 2008.",
+     "land_restoration"),
+    ("en", "SGP_indc_2015 p6", "In 2011, minimum reclamation levels were raised by an additional 1 metre to be more "
+     "resilient to long-term sea level rise.", "land_restoration"),
+    ("fr", "constructed", "les feux de forêts détruisent les habitations", "grazing_management"),
 ]
 
 
