@@ -188,7 +188,7 @@ def scan(paths: Iterable[str | Path], options: Optional[ScanOptions] = None, *,
     catalog_files = (*options.catalogs, *fetched, *([options.metadata] if options.metadata else []))
     catalogs = load_catalogs(catalog_files)
     if options.out is not None:
-        check_folder(Path(options.out))              # before any file is read, not after the whole scan
+        check_folder(Path(options.out), keep=False)  # before any file is read, not after the whole scan
     classifier, classifier_warnings = (options.classifier, []) if options.classifier else \
         _classifier(options.model, options.review_band, tax)
     ocr, ocr_warnings = _ocr_settings(options.ocr, options.lang, options.jobs if options.executor == "local" else 1)

@@ -81,7 +81,8 @@ def load_taxonomy(path: Optional[str | Path] = None, concepts_path: Optional[str
     seen: dict[tuple[str, str, str], tuple[int, str]] = {}
     for number, row in rows:
         concept, lang = (row.get("concept") or "").strip(), (row.get("lang") or "").strip()
-        kind, term = (row.get("kind") or "").strip(), normalise((row.get("term") or "").strip())
+        # Words as the tagger sees them: one space between two (a double space or a tab could never match).
+        kind, term = (row.get("kind") or "").strip(), " ".join(normalise(row.get("term") or "").split())
         where = f"row {number}"
         if concept not in CONCEPT_IDS:
             problems.append(f"{where}, column concept: {concept!r} is not a concept id ({', '.join(CONCEPT_IDS)})")
@@ -91,6 +92,10 @@ def load_taxonomy(path: Optional[str | Path] = None, concepts_path: Optional[str
             problems.append(f"{where}, column kind: {kind!r} is not one of {', '.join(TERM_KINDS)}")
         if not term:
             problems.append(f"{where}, column term: empty term")
+            continue
+        if not any(char.isalnum() for char in term):
+            problems.append(f"{where}, column term: {term!r} has no letter or digit (punctuation alone would match "
+                            "between any two words, or nowhere)")
             continue
         if kind == "near" and near_sides(term) is None:
             problems.append(f"{where}, column term: near term {term!r} must be two sides separated by '~', "

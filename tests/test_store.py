@@ -99,6 +99,23 @@ def test_second_scan_on_a_store_in_use_is_refused(tmp_path):
         holder.wait()
 
 
+def test_a_scan_refused_because_its_store_is_in_use_leaves_no_report_folder(tmp_path):
+    """The report folder was checked (made) before the store's lock was taken: a refused scan left an empty one."""
+    from click.testing import CliRunner
+
+    from ndc_scan.cli import main
+
+    holder = _holder(tmp_path / "s.sqlite")
+    try:
+        result = CliRunner().invoke(main, ["scan", str(SAMPLE / "CAN_indc_2015.pdf"), "--no-ocr", "--store",
+                                           str(tmp_path / "s.sqlite"), "--out", str(tmp_path / "new" / "reports")])
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.exit_code == 5 and "is in use by another scan" in result.output
+    assert not (tmp_path / "new").exists()
+
+
 def test_a_symbolic_link_to_a_store_in_use_is_refused_too(tmp_path):
     # The lock file was named after the path given: a scan through a link to the store ran beside the one holding
     # it, and its labels (another taxonomy) ended up in the other scan's reports.

@@ -68,8 +68,35 @@ def test_every_bad_row_is_reported_at_once(tmp_path):
 
 def test_missing_language_coverage_is_a_problem(tmp_path):
     rows = [r for r in _valid_rows() if not (r[0] == "wetlands" and r[1] == "pt")]
-    with pytest.raises(TaxonomyError, match="concept wetlands has no term in pt"):
+    with pytest.raises(TaxonomyError, match="concept wetlands has no term in pt") as caught:
         load_taxonomy(_write(tmp_path / "t.csv", rows))
+    assert caught.value.remedy.startswith("fix what is listed and run again")      # not a row: "fix these rows" misled
+
+
+def test_a_term_of_punctuation_is_refused_and_spaces_inside_a_term_are_one(tmp_path):
+    """The adversarial pass: "." was accepted (it matched between any two words) and "soil  carbon" too (it could never
+    match: the tagger's tokens have one space between them)."""
+    rows = _valid_rows() + [
+        ["wetlands", "en", "alternative", ".", ""],                          # row 42
+        ["wetlands", "en", "alternative", " - ", ""],                        # row 43
+        ["wetlands", "en", "negative", "…", ""],                             # row 44
+        ["wetlands", "en", "alternative", "wetlands  en", ""],               # row 45: the row of 'wetlands en' again
+    ]
+    with pytest.raises(TaxonomyError) as caught:
+        load_taxonomy(_write(tmp_path / "t.csv", rows))
+    assert caught.value.problems == [
+        "row 42, column term: '.' has no letter or digit (punctuation alone would match between any two words, or "
+        "nowhere)",
+        "row 43, column term: '-' has no letter or digit (punctuation alone would match between any two words, or "
+        "nowhere)",
+        "row 44, column term: '...' has no letter or digit (punctuation alone would match between any two words, or "
+        "nowhere)",
+        f"row 45, column term: duplicate of row {CONCEPT_IDS.index('wetlands') * 4 + 2} (wetlands/en/'wetlands en')",
+    ]
+    assert caught.value.remedy.startswith("fix these rows and run again")
+    spaced = load_taxonomy(_write(tmp_path / "s.csv", _valid_rows() + [["wetlands", "en", "alternative", "salt\t marsh",
+                                                                         ""]]))
+    assert "salt marsh" in {t.term for t in spaced.terms}
 
 
 def test_wrong_header_and_missing_file(tmp_path):

@@ -31,14 +31,23 @@ EXCEL_CELL_LIMIT = 32_767
 EXCEL_CUT_NOTE = " … [cut: an Excel cell holds {limit:,} characters, this text has {length:,}; the CSV file has it whole]"
 
 
-def check_folder(out: Path) -> None:
-    """Make ``out`` (and its parents) and check that a file can be written in it; raise ``OutputError``."""
+def check_folder(out: Path, *, keep: bool = True) -> None:
+    """Make ``out`` (and its parents) and check that a file can be written in it; raise ``OutputError``.
+
+    ``keep`` False: a check before any work is done; the folders made for it are removed again, so that a run
+    refused later (its store in use, a bad taxonomy) leaves no empty report folder behind.
+    """
+    made = [folder for folder in (out, *out.parents) if not folder.exists()]       # the deepest first
     try:
         out.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=out, prefix=".ndc-scan-check-"):
             pass
     except OSError as exc:
         raise output_error(out, exc) from exc
+    finally:
+        for folder in made if not keep else ():
+            with contextlib.suppress(OSError):
+                folder.rmdir()
 
 
 @contextlib.contextmanager
