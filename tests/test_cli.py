@@ -357,6 +357,16 @@ def test_regression_output_folder_that_cannot_be_written_is_refused_before_readi
     assert "Scanned" not in result.output and not (tmp_path / "store.sqlite").exists()    # checked before reading
 
 
+def test_a_folder_in_the_way_of_a_report_file_is_named_with_the_remedy(tmp_path, small, small_store):
+    """A folder where report.html goes: the remedy said "pass --out with a folder", where the fix is to move it."""
+    (tmp_path / "out" / "report.html").mkdir(parents=True)
+    result = _scan(tmp_path, small)
+    _clean(result)
+    assert result.exit_code == 8
+    assert ("report.html: cannot be written: a folder of that name is in the way: move or rename that folder (the file "
+            "is written in its place), or pass --out with a folder") in result.output
+
+
 def test_regression_read_only_output_folder_is_refused_before_reading(tmp_path, small, monkeypatch):
     real = tempfile.NamedTemporaryFile
 

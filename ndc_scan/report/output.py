@@ -84,6 +84,9 @@ def output_error(path: Path, exc: OSError, *, option: str = "--out") -> OutputEr
     if exc.errno in (errno.ENOTDIR, errno.EEXIST):
         return OutputError(f"{name}: cannot be written: a part of this path is a file, not a folder",
                            remedy=f"{elsewhere} (or a path where one can be made)")
+    if exc.errno == errno.EISDIR:
+        return OutputError(f"{name}: cannot be written: a folder of that name is in the way",
+                           remedy=f"move or rename that folder (the file is written in its place), or {elsewhere}")
     return OutputError(f"{name}: cannot be written ({exc.strerror or exc})",
                        remedy=f"{elsewhere} you may write in (ls -ld FOLDER)")
 
