@@ -35,6 +35,9 @@ def one(text, lang="en", **kwargs):
      "15 milhões de hectares", 15e6),
     ("es", "Se restaurarán 500 mil hectáreas para 2030.", "500 mil hectáreas", 5e5),
     ("en", "Restore 20 km2 of wetlands by 2030.", "20 km2", 2000),
+    # NAM_indc_2015 (spent first blind set): millions of hectares as "M ha".
+    ("en", "Restore 15 M ha of grassland by 2030", "15 M ha", 15e6),
+    ("en", "Restore 15 Mha of grassland by 2030", "15 Mha", 15e6),
 ])
 def test_area_formats_are_normalised_to_hectares(lang, text, quantity, value):
     target = one(text, lang)
@@ -66,9 +69,12 @@ def test_share_of_an_area():
     ("Reduce emissions from land use by 300 GgCO2e by 2030.", 3e5, "tCO2e"),
     ("Réduire de 2 millions de tonnes équivalent CO2 les émissions d'ici 2030.", 2e6, "tCO2e"),
     ("Increase soil organic carbon by 0.3 t C/ha by 2030.", 1.1, "tCO2e/ha"),
+    # URY_indc_2015 p4 (spent first blind set): "Gg de CO2".
+    ("Por secuestro de carbono en suelos, Uruguay removería entonces 700 Gg de CO2 anuales en 2030 con medios "
+     "propios", 7e5, "tCO2e/yr"),
 ])
 def test_emissions_and_carbon_are_normalised_to_tco2e(text, value, unit):
-    target = one(text, "fr" if text.startswith("Réduire") else "en")
+    target = one(text, "fr" if text.startswith("Réduire") else "es" if text.startswith("Por ") else "en")
     assert target.norm_unit == unit
     assert target.norm_value == pytest.approx(value)
 

@@ -8,7 +8,7 @@ normalised unit. ``targets.py`` decides which quantities are targets; this modul
 * scale words: million(s), millions, millones, milhões, млн, миллион…, مليون; thousand, mil, тыс., ألف;
   billion, milliard, mil millones, млрд; ``Mha``; spelled-out counts before a scale word (``dos millones``);
 * ranges: ``1-2 million ha``, ``between 1 and 2``, ``de 1 à 2 millions``, ``entre 1 y 2``, ``от 1 до 2``;
-* units: area (ha, hectares, hectáreas, га, هكتار, km², acres), emissions (tCO2e, MtCO2e, GgCO2e,
+* units: area (ha, Mha or M ha, hectares, hectáreas, га, هكتار, km², acres), emissions (tCO2e, MtCO2e, GgCO2e,
   tonnes of CO2 equivalent, t éq. CO2, т CO2-экв…), carbon (t C, tonnes of carbon, per hectare,
   per year), shares (%, percent, pour cent, por ciento, процент, في المائة), length (km, e.g. of bunds).
 
@@ -55,9 +55,9 @@ _YEAR_WORD = re.compile(r"\b(?:yr|years?|an|année|a[ñn]o|год|annually|annum
                         re.IGNORECASE)
 _UNITS = {  # measure: pattern. Tried in this order.
     "emissions": (rf"(?:(?P<ep>k|m|g|kilo|mega|giga)\s?)?{_TONNE}\s*(?:of\s+|de\s+|d')?(?:(?:équivalent|equivalente?|eq\.?)\s+)?"
-                  rf"{_CO2}{_EQ}|(?P<ep2>k|m)?t\s?(?:e|éq|eq)\.?\s?co2|(?P<ep3>k|m)?t-\s?{_CO2}{_EQ}|gg\s?{_CO2}{_EQ}"),
+                  rf"{_CO2}{_EQ}|(?P<ep2>k|m)?t\s?(?:e|éq|eq)\.?\s?co2|(?P<ep3>k|m)?t-\s?{_CO2}{_EQ}|gg\s?(?:de\s+)?{_CO2}{_EQ}"),
     "carbon": rf"(?:(?P<cp>k|m|g)\s?)?{_TONNE}\s*(?:of\s+|de\s+|d')?(?:carbon|carbone|carbono|углерода|c)\b",
-    "area": (r"mha\b|ha\b|hectares?\b|hect[áa]reas?\b|hectars?\b|hect\.|га\b|гектар\w*|هكتار\w*|"
+    "area": (r"(?P<mha>m\s?ha\b)|ha\b|hectares?\b|hect[áa]reas?\b|hectars?\b|hect\.|га\b|гектар\w*|هكتار\w*|"
              r"(?P<km2>km\s?2\b|sq\.?\s?km\b|square kilomet\w+|kilom[èe]tres? carr[ée]s|kil[óo]metros? cuadrados)|(?P<acre>acres?\b)"),
     "share": r"%|\bper\s?cent\b|\bpercent\b|pour\s?cent\b|por\s?ciento\b|por\s?cento\b|процент\w*|في المائة|بالمائة",
     "length": r"km\b",
@@ -127,7 +127,7 @@ def normalisation(found: re.Match, measure: str) -> tuple[float, str]:
     per_year = "/yr" if rate and _YEAR_WORD.search(rate) else ""
     if measure == "area":
         unit = found.group("u_area").lower()
-        factor = 100.0 if found.group("km2") else 0.404686 if found.group("acre") else 1e6 if unit == "mha" else 1.0
+        factor = 100.0 if found.group("km2") else 0.404686 if found.group("acre") else 1e6 if found.group("mha") else 1.0
         return factor, "ha" + per_year
     if measure in ("emissions", "carbon"):
         prefix = (found.group("ep") or found.group("ep2") or found.group("ep3") or found.group("cp") or "").lower()

@@ -9,7 +9,7 @@ quantity that is stated as a target, in the number formats of the six UN languag
   billion, milliard, mil millones, млрд; ``Mha``; spelled-out counts before a scale word (``dos millones``,
   ``deux millions``, ``two million``);
 * ranges: ``1-2 million ha``, ``between 1 and 2``, ``de 1 à 2 millions``, ``entre 1 y 2``, ``от 1 до 2``;
-* units: area (ha, hectares, hectáreas, га, هكتار, km², acres), emissions (tCO2e, MtCO2e, GgCO2e,
+* units: area (ha, Mha or M ha, hectares, hectáreas, га, هكتار, km², acres), emissions (tCO2e, MtCO2e, GgCO2e,
   tonnes of CO2 equivalent, t éq. CO2, т CO2-экв…), carbon (t C, tonnes of carbon, per hectare,
   per year), shares (%, percent, pour cent, por ciento, процент, في المائة), length (km, e.g. of bunds).
 
