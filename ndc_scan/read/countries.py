@@ -234,6 +234,12 @@ def _file_name_index() -> dict[tuple[str, ...], str]:
     return index
 
 
+@lru_cache(maxsize=2)
+def _first_words(file_name: bool) -> frozenset:
+    """The first word of every name (of the file-name index too when ``file_name``)."""
+    return frozenset(key[0] for key in (_file_name_index() if file_name else _index()[0]))
+
+
 @lru_cache(maxsize=1)
 def _keys_by_country() -> dict[str, list]:
     keys = defaultdict(list)
@@ -350,9 +356,12 @@ def find_countries(text: str, *, file_name: bool = False) -> list[Hit]:
     folded, where = fold(text)
     tokens = _tokens(folded)
     index = _file_name_index() if file_name else _index()[0]
-    longest = _index()[1]
+    longest, firsts = _index()[1], _first_words(file_name)
     hits, i = [], 0
     while i < len(tokens):
+        if tokens[i][0] not in firsts:      # no name starts with this word: most words of a page
+            i += 1
+            continue
         for n in range(min(longest, len(tokens) - i), 0, -1):
             iso3 = index.get(tuple(t for t, _, _ in tokens[i:i + n]))
             if iso3 is None:
