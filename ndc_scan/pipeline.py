@@ -45,7 +45,7 @@ from .read.ocr import OcrSettings
 from .read.overrides import load_metadata_csv
 from .read.pages import DEFAULT_ENGINE
 from .read.reader import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT, Reader
-from .records import Document, Failure, ScannedDocument
+from .records import Document, Failure, KeptLabelling, ScannedDocument
 from .report import manifest
 from .report.files import write_all
 from .report.output import check_folder
@@ -113,7 +113,7 @@ class ScanResult:
     reused: int = 0                      # documents found unchanged in the store
     retagged: int = 0                    # documents (re-)tagged in this run
     carried: int = 0                     # documents whose labels of an earlier taxonomy were kept: no changed term
-    #                                      can match in them
+    #                                      can match in them, or tagging them again found the same matches
     seconds: float = 0.0
     taxonomy_hash: str = ""
     warnings: list[str] = field(default_factory=list)  # run-level problems, e.g. OCR unavailable
@@ -292,7 +292,9 @@ class _Scanning:
                   for item in sorted(plan.read, key=lambda item: (-item.n_bytes, item.index))]
         if not tasks:
             return found
-        prepare(self.context.classifier)        # before the workers start: they share what it loads
+        if any(not isinstance(task, LabelTask) or task.earlier is None for task in tasks):
+            prepare(self.context.classifier)    # before the workers start: they share what it loads
+        # (else each label task may keep its document's labels: a worker loads the model only if one needs it)
         executor = self._executor()
         outcomes = executor.run(tasks)
         try:
@@ -306,9 +308,13 @@ class _Scanning:
                             self.db.save_scanned(outcome, meta_key=self.context.meta_key(task.path))
                             found[task.key] = outcome.document
                             self.extracted += 1
+                            self.labelled += 1
+                        elif isinstance(outcome, KeptLabelling):       # tagged again: the same matches
+                            self.db.copy_labellings([(outcome.doc_id, outcome.earlier)], self.context.taxonomy.hash)
+                            self.carried += 1
                         else:
                             self.db.save_labelling(outcome)
-                        self.labelled += 1
+                            self.labelled += 1
                     except NdcScanError:
                         raise
                     except Exception as exc:        # a bug: this file fails, the batch carries on
@@ -358,8 +364,9 @@ class _Scanning:
                 stale.setdefault(earlier, []).append((item, document))
         for earlier, documents in stale.items():
             for item, document in self._carry_over(earlier, documents):
-                try:
-                    tasks.append(LabelTask(item.index, document, tuple(self.db.tagged_passages(item.doc_id))))
+                try:       # a changed term may match here: the worker tags it again, and keeps these labels if not
+                    tasks.append(LabelTask(item.index, document, tuple(self.db.tagged_passages(item.doc_id)),
+                                           (earlier, self.db.match_rows(item.doc_id, earlier))))
                 except NdcScanError:
                     raise
                 except Exception as exc:        # a bug: that document fails, the batch carries on

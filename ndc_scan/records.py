@@ -272,6 +272,15 @@ class Labelling:
 
 
 @dataclass(frozen=True)
+class KeptLabelling:
+    """A document labelled again under a new taxonomy found exactly the matches of its ``earlier`` taxonomy's
+    labelling: its labels are those (copied, nothing classified)."""
+
+    doc_id: str
+    earlier: str                 # that taxonomy's hash
+
+
+@dataclass(frozen=True)
 class ScannedDocument:
     """One file read, segmented and labelled by a worker: everything the store keeps of it, written at once."""
 

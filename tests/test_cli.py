@@ -76,7 +76,7 @@ def test_changed_taxonomy_retags_without_reextracting(tmp_path, small, small_sto
                         encoding="utf-8")
     result = _scan(tmp_path, small, "--taxonomy", taxonomy)
     assert result.exit_code == 0, result.output
-    assert "0 extracted, 3 unchanged, 1 tagged, 2 kept their labels (no changed taxonomy term can match in them)." \
+    assert "0 extracted, 3 unchanged, 1 tagged, 2 kept their labels (no changed taxonomy term matches in them)." \
         in result.output
 
 

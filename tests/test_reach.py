@@ -23,6 +23,8 @@ LABELLED = ROOT / "corpora" / "labels" / "passages.jsonl"
 PRY_TERM = "sustainable_land_management,es,alternative,sistema productivo agropecuario,test\n"
 #: In no document.
 NOWHERE_TERM = "soil_carbon,en,alternative,carbon in farm soils,test\n"
+#: Both words are in PRY, never in one sentence: the reach cannot rule PRY out; tagging finds no match.
+APART_TERM = "soil_carbon,es,near,carbono ~ ganadería,test\n"
 
 LABELS = ("SELECT d.file_name, l.passage_id, l.concept, l.level, l.confidence, l.conditional, l.component, l.terms, "
           "l.method, l.rule_level, l.probability, l.counted, l.review FROM predictions l "
@@ -111,6 +113,29 @@ def test_a_taxonomy_change_labels_again_only_the_documents_its_terms_can_match_i
     with Store(small_store) as db:
         counted = {(row["file_name"], row["taxonomy_hash"]) for row in db.labels_that_count()}
     assert {taxonomy_hash for _, taxonomy_hash in counted} == {result.taxonomy_hash}
+
+
+def test_a_document_the_reach_cannot_rule_out_keeps_its_labels_when_its_matches_come_out_the_same(small, small_store,
+                                                                                               tmp_path):
+    """A worker tags PRY again under the new taxonomy, finds the matches it had and keeps its labels: nothing is
+    classified, and the scan process does not load the model (it did before, for every such edit)."""
+    from ndc_scan.classify.model import load_model
+
+    base = DEFAULT_TAXONOMY.read_text(encoding="utf-8")
+    assert _scan(small, small_store, None).retagged == 0
+    changed = _taxonomy(tmp_path, "taxonomy.csv", base + APART_TERM)
+    with Store(small_store) as db:
+        pry = next(d for d in db.document_rows(db.document_ids()).values() if d["file_name"].startswith("PRY"))
+        texts = [p.text for p in db.tagged_passages(pry["doc_id"])]
+    assert Reach(changed_terms(load_taxonomy().terms, load_taxonomy(changed).terms)).touches(texts)
+    full = _labelled_in_full(small, small_store, changed, tmp_path)
+    model = load_model(DEFAULT_MODEL_DIR, lazy=True)
+    result = scan([small], out=None, store=small_store, model=model, ocr=False, jobs=1, taxonomy=changed)
+    assert (result.retagged, result.carried) == (0, 3)
+    assert model.pipeline is None and model.level_pipeline is None
+    assert _labels(small_store, result.taxonomy_hash) == full
+    with Store(small_store) as db:
+        assert {row["taxonomy_hash"] for row in db.labels_that_count()} == {result.taxonomy_hash}
 
 
 def test_a_removed_term_labels_again_the_documents_it_matched_in(small, small_store, tmp_path):

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Optional
 
 from ..passages.tag import Tagger
-from ..records import Document, Labelling, Passage
+from ..records import Document, Labelling, Match, Passage
 from ..store import Store
 from ..taxonomy import Taxonomy
 from .protocol import Classifier
@@ -46,12 +47,23 @@ def label_document(db: Store, document: Document, tagger: Tagger, classifier: Cl
 
 
 def labelling(document: Document, passages: list[Passage], tagger: Tagger, classifier: Classifier,
-              taxonomy: Taxonomy) -> Labelling:
+              taxonomy: Taxonomy, found: Optional[Mapping[str, list[Match]]] = None) -> Labelling:
     """Tag and classify a document's tagged passages: its matches and labels (with their targets), not stored.
 
-    What a worker of a scan sends back (``work.tasks``); ``label_document`` stores it.
+    What a worker of a scan sends back (``work.tasks``); ``label_document`` stores it. ``found``: the passages'
+    matches when they were just tagged.
     """
-    found = tagger.tag(passages, document.meta.language)
-    matches = tuple(match for passage in passages for match in found.get(passage.passage_id, []))
+    found = tagger.tag(passages, document.meta.language) if found is None else found
+    matches = ordered_matches(passages, found)
     predictions = tuple(classifier.predict_many(passages, found, document.meta.language))
     return Labelling(document.doc_id, taxonomy.hash, classifier.method, matches, predictions, labels_version())
+
+
+def ordered_matches(passages: Sequence[Passage], found: Mapping[str, list[Match]]) -> tuple[Match, ...]:
+    """The matches of a document's passages in the order a labelling stores them (reading order)."""
+    return tuple(match for passage in passages for match in found.get(passage.passage_id, []))
+
+
+def match_rows(matches: Iterable[Match]) -> tuple[tuple, ...]:
+    """Matches as the store's rows hold them (``Store.match_rows``): what two labellings are compared by."""
+    return tuple((m.passage_id, m.concept, m.term, m.matched_text, m.start, m.end, int(m.preferred)) for m in matches)

@@ -182,7 +182,7 @@ def _summary(result: ScanResult, out: str, model: Optional[str | Path]) -> None:
     echo = lambda text="": _echo(text, err=True)
     echo(f"Scanned {figures['documents']} documents ({figures['pages']} pages) from {figures['countries']} countries "
          f"in {result.seconds:.1f} s: {result.extracted} extracted, {result.reused} unchanged, "
-         f"{result.retagged} tagged" + (f", {result.carried} kept their labels (no changed taxonomy term can match "
+         f"{result.retagged} tagged" + (f", {result.carried} kept their labels (no changed taxonomy term matches "
                                         "in them)" if result.carried else "") + ".")
     for warning in result.warnings:
         echo(f"warning: {warning}")

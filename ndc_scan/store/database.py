@@ -400,6 +400,13 @@ class Store:
                               (doc_id, method, version)).fetchone()
         return None if row is None else str(row["taxonomy_hash"])
 
+    def match_rows(self, doc_id: str, taxonomy_hash: str) -> tuple[tuple, ...]:
+        """The document's matches under ``taxonomy_hash`` in the order they were written (``classify.label.match_rows``
+        gives a labelling's in the same form)."""
+        return tuple(tuple(row) for row in self.db.execute(
+            'SELECT passage_id, concept, term, matched_text, start, "end", preferred FROM matches '
+            "WHERE doc_id=? AND taxonomy_hash=? ORDER BY rowid", (doc_id, taxonomy_hash)))
+
     def copy_labellings(self, sources: Sequence[tuple[str, str]], taxonomy_hash: str) -> None:
         """Store, for each (doc_id, earlier taxonomy hash), that labelling again as the one of ``taxonomy_hash``: the
         same matches, labels and targets (what labelling it again would give when no changed term can match in it).

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Optional, Protocol, Union
 
-from ..classify.label import labelling
+from ..classify.label import labelling, match_rows, ordered_matches
 from ..classify.protocol import Classifier
 from ..errors import InputFileError, InternalError
 from ..fingerprints import key, package_hash
@@ -30,7 +30,7 @@ from ..read.metadata import infer_meta
 from ..read.ocr import installed_languages_for
 from ..read.overrides import Overrides, apply_overrides
 from ..read.reader import Reader
-from ..records import TAGGED_KINDS, Document, DocumentMeta, Labelling, Passage, ScannedDocument
+from ..records import TAGGED_KINDS, Document, DocumentMeta, KeptLabelling, Labelling, Passage, ScannedDocument
 from ..taxonomy import Taxonomy
 from ..textnorm import shown_name
 
@@ -53,11 +53,16 @@ class ReadTask:
 
 @dataclass(frozen=True)
 class LabelTask:
-    """Label a stored document's passages under this scan's taxonomy and classifier."""
+    """Label a stored document's passages under this scan's taxonomy and classifier.
+
+    ``earlier``: (taxonomy hash, its matches as the store holds them, ``Store.match_rows``) of a labelling the
+    document keeps when tagging it again finds exactly those matches: then nothing is classified (no model loaded).
+    """
 
     key: int
     document: Document
     passages: tuple              # tuple[Passage, ...]: its tagged passages, in reading order
+    earlier: Optional[tuple[str, tuple]] = None
 
     @property
     def path(self) -> Path:
@@ -65,7 +70,7 @@ class LabelTask:
 
 
 Task = Union[ReadTask, LabelTask]
-Outcome = Union[ScannedDocument, Labelling, InputFileError, InternalError]
+Outcome = Union[ScannedDocument, Labelling, KeptLabelling, InputFileError, InternalError]
 
 
 class Executor(Protocol):
@@ -106,6 +111,15 @@ class WorkContext:
         """Tag and classify a document's tagged passages."""
         return labelling(document, passages, self.tagger, self.classifier, self.taxonomy)
 
+    def label_again(self, document: Document, passages: list[Passage],
+                    earlier: Optional[tuple[str, tuple]]) -> Labelling | KeptLabelling:
+        """A stored document's labels under this scan's taxonomy; with ``earlier`` (``LabelTask``), that labelling
+        is kept when tagging finds the same matches (the labels would be the same: nothing is classified)."""
+        found = self.tagger.tag(passages, document.meta.language)
+        if earlier is not None and match_rows(ordered_matches(passages, found)) == earlier[1]:
+            return KeptLabelling(document.doc_id, earlier[0])
+        return labelling(document, passages, self.tagger, self.classifier, self.taxonomy, found)
+
     def reader_for(self, path: Path, doc_id: str) -> Reader:
         """The reader, told to OCR in the file's language when the --metadata file gives it (and --lang does not)."""
         ocr = self.reader.ocr
@@ -141,7 +155,7 @@ def perform(task: Task, context: WorkContext) -> Outcome:
     """Do one task; an input file that cannot be processed comes back as its error, never raised."""
     try:
         if isinstance(task, LabelTask):
-            return context.label(task.document, list(task.passages))
+            return context.label_again(task.document, list(task.passages), task.earlier)
         return _read_and_label(task, context)
     except InputFileError as exc:
         return exc
