@@ -168,7 +168,7 @@ class BadRowsError(NdcScanError):
         listing = "\n".join(f"  {p}" for p in self.problems)
         super().__init__(
             f"{self.path}: {len(self.problems)} problem(s) in {self.what}\n{listing}",
-            remedy=f"fix {'these rows' if all(p.startswith('row ') for p in self.problems) else 'what is listed'} "
+            remedy=f"fix {'these rows' if all(p.startswith(('row ', 'line ')) for p in self.problems) else 'what is listed'} "
                    f"and run again (see '{self.readme_section}' in the README)",
         )
 

@@ -93,9 +93,9 @@ def load_taxonomy(path: Optional[str | Path] = None, concepts_path: Optional[str
         if not term:
             problems.append(f"{where}, column term: empty term")
             continue
-        if not any(char.isalnum() for char in term):
-            problems.append(f"{where}, column term: {term!r} has no letter or digit (punctuation alone would match "
-                            "between any two words, or nowhere)")
+        if not any(char.isalpha() and char != "\u0640" for char in term):       # a tatweel is not a letter here
+            problems.append(f"{where}, column term: {term!r} has no letter (punctuation or a number alone would "
+                            "match between any two words, or every year)")
             continue
         if kind == "near" and near_sides(term) is None:
             problems.append(f"{where}, column term: near term {term!r} must be two sides separated by '~', "

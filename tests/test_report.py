@@ -270,3 +270,18 @@ def test_a_country_section_lists_its_concepts_strongest_first_and_ties_in_the_co
         assert found == sorted(found, key=lambda f: (-f[0], f[1]))
         ties += sum(a[0] == b[0] for a, b in zip(found, found[1:]))
     assert ties > 0
+
+
+def test_the_check_before_a_scan_removes_only_the_folders_it_made(tmp_path, monkeypatch):
+    """check_folder(keep=False) took every folder of the path that did not exist by name: 'new/../old' named 'old'
+    missing, and an empty folder of the user's was removed (the review of the change found it)."""
+    from ndc_scan.report.output import check_folder
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "old").mkdir()
+    check_folder(Path("new/../old"), keep=False)
+    assert (tmp_path / "old").is_dir() and not (tmp_path / "new").exists()
+    check_folder(Path("a/b/c"), keep=False)
+    assert not (tmp_path / "a").exists()
+    check_folder(Path("a/b/c"))
+    assert (tmp_path / "a" / "b" / "c").is_dir()

@@ -36,6 +36,9 @@ REAL = [
     ("ru", "RUS_indc_2015 p2", "защиты водных ресурсов, предотвращения эрозии почв и сохранения биоразнообразия",
      ["soil_conservation"]),
     ("ru", "TJK_indc_2015", "развитие садоводства и пастбищ;", ["grazing_management"]),
+    ("fr", "MDG_indc_2015 p3", "• Contrôle des feux de forêts et des prairies.", ["grazing_management"]),
+    ("fr", "COM_indc_2015 p9", "> L'arboriculture ; > Le reboisement ; > Un meilleur contrôle des feux de forêts et des "
+     "prairies.", ["grazing_management"]),
     ("es", "URY_indc_2015 p4", "Uruguay introdujo extensamente el laboreo cero y recientemente, de manera "
      "preceptiva, ha implantado políticas conservacionistas", ["conservation_agriculture"]),
     # A list number glued to the first word by a hyphen (Tesseract's reading of the table).
@@ -101,9 +104,6 @@ NEAR_FOUND = [
     ("es", "constructed", "agricultura climáticamente inteligente con labranza mínima", "sustainable_land_management"),
     # The spent first blind set (development data now): paraphrases the tool missed.
     ("fr", "CMR_indc_2015 p4", "développer l'agriculture raisonnée, conservatoire ou durable", "conservation_agriculture"),
-    ("fr", "MDG_indc_2015 p3", "• Contrôle des feux de forêts et des prairies.", "grazing_management"),
-    ("fr", "COM_indc_2015 p9", "> L'arboriculture ; > Le reboisement ; > Un meilleur contrôle des feux de forêts et des "
-     "prairies.", "grazing_management"),
     ("en", "GUY_indc_2015 p9", "• Implement policies to institute mandatory, nation-wide land reclamation and "
      "reforestation of mined areas.", "land_restoration"),
 ]
@@ -137,6 +137,13 @@ NEAR_NOT_FOUND = [
     ("en", "SGP_indc_2015 p6", "In 2011, minimum reclamation levels were raised by an additional 1 metre to be more "
      "resilient to long-term sea level rise.", "land_restoration"),
     ("fr", "constructed", "les feux de forêts détruisent les habitations", "grazing_management"),
+    # Seed banks, a place name, wet meadows and sea reclamation (the review of the terms above).
+    ("fr", "constructed", "Création d'un conservatoire des variétés agricoles locales", "conservation_agriculture"),
+    ("fr", "constructed", "Le Conservatoire national des ressources génétiques agricoles", "conservation_agriculture"),
+    ("fr", "constructed", "Les feux de forêt dans les Prairies canadiennes", "grazing_management"),
+    ("fr", "constructed", "Les incendies de forêt menacent des prairies marécageuses", "grazing_management"),
+    ("en", "constructed", "Sand mining for land reclamation has damaged coral reefs.", "land_restoration"),
+    ("en", "constructed", "The Ministry of Mines and the Land Reclamation Authority", "land_restoration"),
 ]
 
 

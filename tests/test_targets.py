@@ -79,6 +79,16 @@ def test_emissions_and_carbon_are_normalised_to_tco2e(text, value, unit):
     assert target.norm_value == pytest.approx(value)
 
 
+@pytest.mark.parametrize("text", [
+    "Terraces will be built at a density of 300 m ha-1 by 2030.",      # metres per hectare, not millions of hectares
+    "Hedgerows of 120 m ha⁻¹ will be planted by 2030.",
+    "Restore 5 m ha of wetlands by 2030.",                              # a lower-case m: metres or millions
+    "Restore 2 Mha-1 by 2030.",
+])
+def test_a_rate_per_hectare_or_a_lower_case_m_is_not_millions_of_hectares(text):
+    assert extract(text, lang="en") == []
+
+
 def test_target_and_base_year_and_conditionality():
     target = one("Reduce emissions from agriculture by 30% compared to 2010 levels by 2030, "
                  "conditional on international support.")

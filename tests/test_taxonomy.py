@@ -73,25 +73,27 @@ def test_missing_language_coverage_is_a_problem(tmp_path):
     assert caught.value.remedy.startswith("fix what is listed and run again")      # not a row: "fix these rows" misled
 
 
-def test_a_term_of_punctuation_is_refused_and_spaces_inside_a_term_are_one(tmp_path):
-    """The adversarial pass: "." was accepted (it matched between any two words) and "soil  carbon" too (it could never
-    match: the tagger's tokens have one space between them)."""
+def test_a_term_without_a_letter_is_refused_and_spaces_inside_a_term_are_one(tmp_path):
+    """The adversarial pass: "." was accepted (it matched between any two words), "2030" too (every target year) and
+    "soil  carbon" (it could never match: the tagger's tokens have one space between them)."""
     rows = _valid_rows() + [
         ["wetlands", "en", "alternative", ".", ""],                          # row 42
         ["wetlands", "en", "alternative", " - ", ""],                        # row 43
         ["wetlands", "en", "negative", "…", ""],                             # row 44
         ["wetlands", "en", "alternative", "wetlands  en", ""],               # row 45: the row of 'wetlands en' again
+        ["wetlands", "en", "alternative", "2030", ""],                       # row 46
+        ["wetlands", "ar", "alternative", "\u0640", ""],                     # row 47: a tatweel alone
     ]
     with pytest.raises(TaxonomyError) as caught:
         load_taxonomy(_write(tmp_path / "t.csv", rows))
+    why = "has no letter (punctuation or a number alone would match between any two words, or every year)"
     assert caught.value.problems == [
-        "row 42, column term: '.' has no letter or digit (punctuation alone would match between any two words, or "
-        "nowhere)",
-        "row 43, column term: '-' has no letter or digit (punctuation alone would match between any two words, or "
-        "nowhere)",
-        "row 44, column term: '...' has no letter or digit (punctuation alone would match between any two words, or "
-        "nowhere)",
+        f"row 42, column term: '.' {why}",
+        f"row 43, column term: '-' {why}",
+        f"row 44, column term: '...' {why}",
         f"row 45, column term: duplicate of row {CONCEPT_IDS.index('wetlands') * 4 + 2} (wetlands/en/'wetlands en')",
+        f"row 46, column term: '2030' {why}",
+        f"row 47, column term: '\u0640' {why}",
     ]
     assert caught.value.remedy.startswith("fix these rows and run again")
     spaced = load_taxonomy(_write(tmp_path / "s.csv", _valid_rows() + [["wetlands", "en", "alternative", "salt\t marsh",

@@ -74,6 +74,11 @@ def test_bad_label_rows_are_all_reported(tmp_path, labelled):
     assert "line 6: missing text" in message
     assert f"country {good['iso3']} is in several splits" in message
     assert caught.value.exit_code == 4
+    assert caught.value.remedy.startswith("fix what is listed")          # a country's splits are not a line
+    path.write_text(json.dumps(good) + "\n{not json", encoding="utf-8")
+    with pytest.raises(LabelsError) as caught:
+        load_labels(path)
+    assert caught.value.remedy.startswith("fix these rows")              # numbered by line, as rows are
 
 
 def test_gates_keep_the_rules_unless_clearly_better():

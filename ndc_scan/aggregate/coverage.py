@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from typing import Optional
 
 import pandas as pd
 
@@ -122,13 +123,19 @@ def rows_by_document(frame: pd.DataFrame, column: str = "doc_id") -> Callable[[s
 
 
 def tuples_by_document(frame: pd.DataFrame, column: str = "doc_id") -> dict[str, list]:
-    """doc_id → the rows of ``frame`` whose ``column`` is that document, as named tuples in the frame's order: for
-    code that reads a few fields of each row, document after document (pandas' per-document filters and row
-    lookups cost more than the rest of a report)."""
+    """Value of ``column`` (a doc_id, or e.g. an iso3) → the rows of ``frame`` with that value, as named tuples in
+    the frame's order: ``rows_by_document`` for code that reads a few fields of each row, document after document
+    (pandas' per-document filters and row lookups cost more than the rest of a report)."""
     groups: dict[str, list] = {}
     for row in frame.itertuples(index=False):
         groups.setdefault(getattr(row, column), []).append(row)
     return groups
+
+
+def level_of(row) -> Optional[int]:
+    """A coverage row's level (a named tuple of ``tuples_by_document``) as a number; None where the document was not
+    read."""
+    return None if pd.isna(row.level) else int(row.level)
 
 
 def counted(passages: pd.DataFrame) -> pd.DataFrame:

@@ -57,7 +57,9 @@ _UNITS = {  # measure: pattern. Tried in this order.
     "emissions": (rf"(?:(?P<ep>k|m|g|kilo|mega|giga)\s?)?{_TONNE}\s*(?:of\s+|de\s+|d')?(?:(?:équivalent|equivalente?|eq\.?)\s+)?"
                   rf"{_CO2}{_EQ}|(?P<ep2>k|m)?t\s?(?:e|éq|eq)\.?\s?co2|(?P<ep3>k|m)?t-\s?{_CO2}{_EQ}|gg\s?(?:de\s+)?{_CO2}{_EQ}"),
     "carbon": rf"(?:(?P<cp>k|m|g)\s?)?{_TONNE}\s*(?:of\s+|de\s+|d')?(?:carbon|carbone|carbono|углерода|c)\b",
-    "area": (r"(?P<mha>m\s?ha\b)|ha\b|hectares?\b|hect[áa]reas?\b|hectars?\b|hect\.|га\b|гектар\w*|هكتار\w*|"
+    # Millions of hectares: "Mha", "M ha" (a capital M: "300 m ha-1" is metres per hectare), never a rate per hectare.
+    "area": (r"(?P<mha>(?:(?-i:M)\s?ha|mha)\b(?!\s?-1(?![\d.,]\d|\d)|⁻¹|\^-?1))|"
+             r"ha\b|hectares?\b|hect[áa]reas?\b|hectars?\b|hect\.|га\b|гектар\w*|هكتار\w*|"
              r"(?P<km2>km\s?2\b|sq\.?\s?km\b|square kilomet\w+|kilom[èe]tres? carr[ée]s|kil[óo]metros? cuadrados)|(?P<acre>acres?\b)"),
     "share": r"%|\bper\s?cent\b|\bpercent\b|pour\s?cent\b|por\s?ciento\b|por\s?cento\b|процент\w*|في المائة|بالمائة",
     "length": r"km\b",

@@ -18,7 +18,7 @@ from typing import Any, Optional
 
 import pandas as pd
 
-from ..aggregate.coverage import NO_TEXT, tuples_by_document
+from ..aggregate.coverage import NO_TEXT, level_of, tuples_by_document
 from ..aggregate.groups import income_of, region_of
 from ..aggregate.locators import extent
 from ..aggregate.tables import Tables
@@ -180,14 +180,14 @@ def build(doc, tables: Tables, taxonomy: Taxonomy, by_document: Optional[ByDocum
     mine = by_document.rows("targets", doc.doc_id)
     with_target = {c for t in mine for c in str(t.concepts).split(";")}
     brief.unconfirmed = [taxonomy.concept_name(c) for c in CONCEPT_IDS
-                         if c in cells and _level(cells[c]) == 3 and c not in with_target]
+                         if c in cells and level_of(cells[c]) == 3 and c not in with_target]
     for concept in CONCEPT_IDS:
         cell = cells.get(concept)
-        brief.levels.append((taxonomy.concept_name(concept), _level(cell) if cell else None,
+        brief.levels.append((taxonomy.concept_name(concept), level_of(cell) if cell else None,
                              str(cell.pages) if cell else "", str(cell.locators) if cell else ""))
     # Strongest first, then the most confident (none last); a tie keeps the table's order.
-    found = sorted((cell for cell in cells.values() if (_level(cell) or 0) > 0),
-                   key=lambda cell: (-(_level(cell) or 0), pd.isna(cell.confidence),
+    found = sorted((cell for cell in cells.values() if (level_of(cell) or 0) > 0),
+                   key=lambda cell: (-(level_of(cell) or 0), pd.isna(cell.confidence),
                                      0 if pd.isna(cell.confidence) else -cell.confidence))
     quotes: dict[str, list] = {}                     # each passage quoted once, under every concept it speaks for
     for cell in found:
@@ -196,7 +196,7 @@ def build(doc, tables: Tables, taxonomy: Taxonomy, by_document: Optional[ByDocum
         if same is not None:
             quotes[same][0].append(taxonomy.concept_name(cell.concept))
         elif len(quotes) < MAX_QUOTES:
-            quotes[text] = [[taxonomy.concept_name(cell.concept)], LEVEL_SHORT[_level(cell) or 0], cell.top_quote_page,
+            quotes[text] = [[taxonomy.concept_name(cell.concept)], LEVEL_SHORT[level_of(cell) or 0], cell.top_quote_page,
                             cell.top_quote_locator]
     brief.quotes = [(", ".join(names), level, text, page, where) for text, (names, level, page, where) in quotes.items()]
     brief.n_targets = len(mine)
@@ -221,11 +221,6 @@ def build(doc, tables: Tables, taxonomy: Taxonomy, by_document: Optional[ByDocum
             brief.changes += [(change, r.concept_name, r.from_level_name, r.to_level_name)
                               for r in steps if r.change == change]
     return brief
-
-
-def _level(cell) -> Optional[int]:
-    """A coverage cell's level as a number, None where the document was not read."""
-    return None if pd.isna(cell.level) else int(cell.level)
 
 
 def _kind_name(kind: str) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..aggregate.coverage import FAILED, NO_TEXT, label_source, latest_documents, quote, to_review, tuples_by_document
+from ..aggregate.coverage import FAILED, NO_TEXT, label_source, latest_documents, level_of, quote, to_review, tuples_by_document
 from ..aggregate.locators import extent
 from ..aggregate.tables import Tables
 from ..taxonomy import CONCEPT_IDS, Taxonomy
@@ -169,8 +169,10 @@ def _country_section(doc, versions: list, rows: list, taxonomy: Taxonomy, base: 
     if doc.read_status == NO_TEXT:
         parts.append("<p><strong>Not assessed:</strong> the document has no text layer (scanned pages).</p>")
         return "\n".join(parts)
-    found = sorted((row for row in rows if _level(row) > 0), key=lambda row: -_level(row))    # a tie keeps the order
-    absent = [taxonomy.concept_name(row.concept) for row in rows if _level(row) == 0]
+    levels = [(row, level_of(row) or 0) for row in rows]
+    found = [row for row, _ in sorted(((row, level) for row, level in levels if level > 0),
+                                      key=lambda pair: -pair[1])]                # a tie keeps the concept order
+    absent = [taxonomy.concept_name(row.concept) for row, level in levels if level == 0]
     for row in found:
         flags = " ".join(f"<span class=tag>{escape(f)}</span>" for f in (row.conditional, row.component) if f)
         if row.to_review:
@@ -186,11 +188,6 @@ def _country_section(doc, versions: list, rows: list, taxonomy: Taxonomy, base: 
     if absent:
         parts.append(f'<p class=meta>Not found: {escape(", ".join(absent))}.</p>')
     return "\n".join(parts)
-
-
-def _level(row) -> int:
-    """A coverage row's level, 0 where the document was not read."""
-    return 0 if pd.isna(row.level) else int(row.level)
 
 
 def _citation(doc) -> str:

@@ -37,15 +37,20 @@ def check_folder(out: Path, *, keep: bool = True) -> None:
     ``keep`` False: a check before any work is done; the folders made for it are removed again, so that a run
     refused later (its store in use, a bad taxonomy) leaves no empty report folder behind.
     """
-    made = [folder for folder in (out, *out.parents) if not folder.exists()]       # the deepest first
+    made: list[Path] = []                  # the folders this call makes, one level at a time ("new/../old" is two)
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        for folder in reversed((out, *out.parents)):
+            try:
+                folder.mkdir()
+                made.append(folder)
+            except FileExistsError:
+                pass
         with tempfile.NamedTemporaryFile(dir=out, prefix=".ndc-scan-check-"):
             pass
     except OSError as exc:
         raise output_error(out, exc) from exc
     finally:
-        for folder in made if not keep else ():
+        for folder in reversed(made) if not keep else ():
             with contextlib.suppress(OSError):
                 folder.rmdir()
 
