@@ -1,5 +1,6 @@
 """The SQLite store: round trips, re-extraction keys, one label set per taxonomy, clear errors."""
 
+import functools
 import re
 import shutil
 import signal
@@ -278,15 +279,16 @@ def test_a_reader_never_creates_a_store(tmp_path):
     assert not path.exists() and not path.parent.exists()
 
 
+def _wetlands_label(passage, level):
+    """A label of the first Canadian passage, at ``level``: what two labellings of one document differ by."""
+    return Prediction(passage_id=passage.passage_id, concept="wetlands", level=level, confidence=0.5, conditional="",
+                      component="", terms=("wetland",))
+
+
 def test_labels_that_count_are_those_of_the_latest_scan(tmp_path, canada):
     """One definition: per document, the labelling the latest scan used (even when it was stored earlier)."""
     document, pages, passages, info = canada
-    first = passages[0]
-
-    def label(level):
-        return Prediction(passage_id=first.passage_id, concept="wetlands", level=level, confidence=0.5,
-                          conditional="", component="", terms=("wetland",))
-
+    label = functools.partial(_wetlands_label, passages[0])
     with Store(tmp_path / "s.sqlite") as db:
         db.save_document(document, pages, passages, "plumber-1", info)
         db.save_tags(DOC_ID, "tax-a", "rules", [], [label(1)])
@@ -455,12 +457,7 @@ def test_the_latest_labelling_counts_when_the_clock_is_set_back(tmp_path, canada
     from ndc_scan.store import database
 
     document, pages, passages, info = canada
-    first = passages[0]
-
-    def label(level):
-        return Prediction(passage_id=first.passage_id, concept="wetlands", level=level, confidence=0.5,
-                          conditional="", component="", terms=("wetland",))
-
+    label = functools.partial(_wetlands_label, passages[0])
     with Store(tmp_path / "s.sqlite") as db:
         db.save_document(document, pages, passages, "plumber-1", info)
         db.save_tags(DOC_ID, "tax-a", "rules", [], [label(1)])
