@@ -156,7 +156,9 @@ def _copy(tmp_path):
 
 
 @pytest.mark.parametrize("name, message", [(MODEL_FILE, "does not match the card"),
-                                           (LEVEL_FILE, "level.skops: SHA-256 .* does not match the card")])
+                                           (LEVEL_FILE, "level.skops: SHA-256 .* does not match the card"),
+                                           ("model.npz", "model.npz: SHA-256 .* does not match the card"),
+                                           ("level.npz", "level.npz: SHA-256 .* does not match the card")])
 def test_a_tampered_model_file_is_refused(tmp_path, name, message):
     folder = _copy(tmp_path)
     with open(folder / name, "ab") as handle:
@@ -186,7 +188,8 @@ def test_card_with_labels_in_another_order_is_refused(tmp_path):
 
 
 def test_model_file_with_code_is_refused(tmp_path):
-    """skops never rebuilds an untrusted type, even when the card's hash matches the file."""
+    """skops never rebuilds an untrusted type, even when the card's hash matches the file (a model folder without
+    arrays, as trained before them, is read from its skops files)."""
     import os
 
     import skops.io as sio
@@ -195,10 +198,37 @@ def test_model_file_with_code_is_refused(tmp_path):
     folder = _copy(tmp_path)
     sio.dump(FunctionTransformer(func=os.system), folder / MODEL_FILE)
     card = read_card(folder)
+    del card["arrays"]
     card["model_sha256"] = sha256_file(folder / MODEL_FILE)
     (folder / CARD_FILE).write_text(json.dumps(card), encoding="utf-8")
     with pytest.raises(ModelError, match="cannot be loaded"):
         load_model(folder)
+
+
+def test_the_arrays_score_the_labelled_passages_exactly_as_the_skops_pipelines(tmp_path, tagger):
+    """What a scan predicts with (model.npz, level.npz: no scikit-learn imported) equals the scikit-learn pipelines'
+    scores to the last bit, on real passages with the rules' evidence and level inputs; a folder without the arrays
+    (trained before them) is read from its skops files."""
+    from ndc_scan.classify.features import evidence_tokens, model_text
+
+    folder = _copy(tmp_path)
+    card = read_card(folder)
+    del card["arrays"]
+    (folder / CARD_FILE).write_text(json.dumps(card), encoding="utf-8")
+    arrays, pipelines = load_model(SHIPPED), load_model(folder)
+    assert type(arrays.pipeline).__name__ == "LinearPipeline" and type(pipelines.pipeline).__name__ == "Pipeline"
+    rows = [json.loads(line) for line in PASSAGES.read_text(encoding="utf-8").splitlines()[::2]]
+    passages = [Passage(passage_id=str(i), doc_id="0" * 64, page_no=1, start=0, end=len(r["text"]), text=r["text"],
+                        heading_path=r.get("heading_path", ""), kind="paragraph") for i, r in enumerate(rows)]
+    found: dict = {}
+    for lang in {r["language"] for r in rows}:
+        found.update(tagger.tag([p for p, r in zip(passages, rows) if r["language"] == lang], lang))
+    texts = [model_text(p.heading_path, p.text) for p in passages]
+    evidence = [evidence_tokens(found.get(p.passage_id, ())) for p in passages]
+    assert sum(bool(e) for e in evidence) >= 400
+    assert np.array_equal(arrays.predict_proba(texts, evidence), pipelines.predict_proba(texts, evidence))
+    levels = [level_input(p, 2) for p in passages]
+    assert np.array_equal(arrays.commitment_proba(levels), pipelines.commitment_proba(levels))
 
 
 def test_missing_model_folder(tmp_path):

@@ -6,8 +6,11 @@ A model lives in a folder (``models/<name>/``):
   scikit-learn objects from a list of trusted types, it never runs code from the file;
 * ``level.skops`` (optional) — the level model: the probability that a label is a commitment
   rather than a mention, from the passage, its headings and the cues (``features.level_input``);
+* ``model.npz``, ``level.npz`` — the same two pipelines as plain arrays (``linear.py``): what a scan loads and
+  predicts with, without importing scikit-learn or skops; a folder without them (trained before) is read from
+  its ``.skops`` files;
 * ``card.json`` — what the model is: the concept labels, the SHA-256 of the training
-  data, of the taxonomy and of ``model.skops``, the library versions it was made with,
+  data, of the taxonomy and of every file above, the library versions it was made with,
   its hyper-parameters, the per-concept gates that combine it with the rules, and its
   metrics on the test countries.
 
@@ -30,9 +33,12 @@ from typing import Any, Optional
 
 from ..errors import ModelError, quoted
 from ..taxonomy import CONCEPT_IDS
+from .linear import LinearPipeline
 
 MODEL_FILE = "model.skops"
 LEVEL_FILE = "level.skops"
+#: The pipelines as arrays (``linear.LinearPipeline``), by the attribute of ``Model`` each one is.
+ARRAY_FILES = {"pipeline": "model.npz", "level_pipeline": "level.npz"}
 CARD_FILE = "card.json"
 #: Libraries whose versions the card records; the first must match to the minor version.
 LIBRARIES = ("scikit-learn", "skops", "numpy", "scipy", "pandas", "spacy")
@@ -94,31 +100,37 @@ class Model:
 
     def predict_proba(self, texts: list, evidence: list):
         """Probabilities, shape (len(texts), len(labels)), for passages given as model_text() and evidence_tokens()."""
-        import pandas as pd
-        from sklearn import config_context
-
         self.load()
         if not texts:
             import numpy as np
             return np.zeros((0, len(self.labels)))
-        # The input is built here, never by a user: skip scikit-learn's per-call checks (a scan
-        # calls this once per document, and the checks cost more than the arithmetic).
-        with config_context(assume_finite=True, skip_parameter_validation=True):
-            scores = self.pipeline.decision_function(pd.DataFrame({"text": texts, "evidence": evidence}))
+        scores = _decision_function(self.pipeline, {"text": texts, "evidence": evidence})
         return calibrate(scores.reshape(len(texts), -1), self.card["calibration"])
 
 
     def commitment_proba(self, rows: list[dict]):
         """P(commitment rather than mention) for labels given as ``features.level_input`` rows."""
         import numpy as np
-        import pandas as pd
-        from sklearn import config_context
+        from scipy.special import expit
 
         self.load()
         if not rows or self.level_pipeline is None:
             return np.zeros(len(rows))
-        with config_context(assume_finite=True, skip_parameter_validation=True):
-            return self.level_pipeline.predict_proba(pd.DataFrame(rows))[:, 1]
+        # A binary LogisticRegression's predict_proba[:, 1] is expit of its decision function.
+        return expit(_decision_function(self.level_pipeline, {name: [row[name] for row in rows] for name in rows[0]}))
+
+
+def _decision_function(pipeline: Any, columns: dict[str, list]):
+    """A pipeline's scores for rows given as ``{column: values}``: the arrays' own computation, or scikit-learn's."""
+    if isinstance(pipeline, LinearPipeline):
+        return pipeline.decision_function(columns)
+    import pandas as pd
+    from sklearn import config_context
+
+    # The input is built here, never by a user: skip scikit-learn's per-call checks (a scan
+    # calls this once per document, and the checks cost more than the arithmetic).
+    with config_context(assume_finite=True, skip_parameter_validation=True):
+        return pipeline.decision_function(pd.DataFrame(columns))
 
 
 def calibrate(scores, calibration: dict):
@@ -146,6 +158,11 @@ def save_model(model: Model, folder: str | Path) -> Path:
         level_path = folder / LEVEL_FILE
         sio.dump(model.level_pipeline, level_path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
         model.card.setdefault("level_model", {}).update(file=LEVEL_FILE, sha256=sha256_file(level_path))
+    model.card["arrays"] = {}
+    for attribute, name in ARRAY_FILES.items():
+        if getattr(model, attribute) is not None:
+            LinearPipeline.from_pipeline(getattr(model, attribute)).save(folder / name)
+            model.card["arrays"][attribute] = {"file": name, "sha256": sha256_file(folder / name)}
     write_card(model.card, folder)
     model.path = folder
     return folder
@@ -226,12 +243,14 @@ def load_model(folder: str | Path, *, lazy: bool = False) -> Model:
     level = card.get("level_model")
     files = [(model_path, card["model_sha256"], "pipeline")]
     files += [(folder / level["file"], level["sha256"], "level_pipeline")] if level else []
-    model = Model(pipeline=None, card=card, path=folder, pending=tuple(files))
-    if not lazy:
-        return model.load()                     # checks each file's hash as it loads it
-    for path, sha256, _ in files:               # a missing or changed file fails now, before a scan starts
+    arrays: dict = card["arrays"] if isinstance(card.get("arrays"), dict) else {}
+    # The arrays of a pipeline stand in for its skops file when the card lists them (a model trained since).
+    loaded = [(folder / arrays[attribute]["file"], arrays[attribute]["sha256"], attribute)
+              if isinstance(arrays.get(attribute), dict) else (path, sha256, attribute) for path, sha256, attribute in files]
+    for path, sha256, _ in {*files, *loaded}:   # a missing or changed file fails now, before a scan starts
         _check_file(path, sha256)
-    return model
+    model = Model(pipeline=None, card=card, path=folder, pending=tuple(loaded))
+    return model if lazy else model.load()
 
 
 def _check_file(path: Path, sha256: str) -> None:
@@ -245,10 +264,16 @@ def _check_file(path: Path, sha256: str) -> None:
 
 
 def _load_pipeline(path: Path, sha256: str):
-    """A pipeline file of the model folder, after checking it exists and has the card's hash."""
+    """A pipeline file of the model folder (arrays, or skops), after checking it exists and has the card's hash."""
+    _check_file(path, sha256)
+    if path.suffix == ".npz":
+        try:
+            return LinearPipeline.load(path)
+        except (OSError, ValueError, KeyError) as exc:       # a hash-checked file: only a bug gets here
+            raise ModelError(f"{path}: cannot be loaded ({type(exc).__name__}: {exc})",
+                             remedy="train the model again with 'ndc-scan train'") from exc
     import skops.io as sio
 
-    _check_file(path, sha256)
     try:
         return sio.load(path, trusted=TRUSTED_TYPES)
     except Exception as exc:  # skops raises bare exceptions for untrusted types and broken files
