@@ -366,7 +366,7 @@ class _Scanning:
             for item, document in self._carry_over(earlier, documents):
                 try:       # a changed term may match here: the worker tags it again, and keeps these labels if not
                     tasks.append(LabelTask(item.index, document, tuple(self.db.tagged_passages(item.doc_id)),
-                                           (earlier, self.db.match_rows(item.doc_id, earlier))))
+                                           (earlier, self.db.matches(item.doc_id, earlier))))
                 except NdcScanError:
                     raise
                 except Exception as exc:        # a bug: that document fails, the batch carries on

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Optional
 
@@ -62,8 +62,3 @@ def labelling(document: Document, passages: list[Passage], tagger: Tagger, class
 def ordered_matches(passages: Sequence[Passage], found: Mapping[str, list[Match]]) -> tuple[Match, ...]:
     """The matches of a document's passages in the order a labelling stores them (reading order)."""
     return tuple(match for passage in passages for match in found.get(passage.passage_id, []))
-
-
-def match_rows(matches: Iterable[Match]) -> tuple[tuple, ...]:
-    """Matches as the store's rows hold them (``Store.match_rows``): what two labellings are compared by."""
-    return tuple((m.passage_id, m.concept, m.term, m.matched_text, m.start, m.end, int(m.preferred)) for m in matches)

@@ -400,10 +400,11 @@ class Store:
                               (doc_id, method, version)).fetchone()
         return None if row is None else str(row["taxonomy_hash"])
 
-    def match_rows(self, doc_id: str, taxonomy_hash: str) -> tuple[tuple, ...]:
-        """The document's matches under ``taxonomy_hash`` in the order they were written (``classify.label.match_rows``
-        gives a labelling's in the same form)."""
-        return tuple(tuple(row) for row in self.db.execute(
+    def matches(self, doc_id: str, taxonomy_hash: str) -> tuple[Match, ...]:
+        """The document's matches under ``taxonomy_hash``, in the order its labelling wrote them."""
+        return tuple(Match(passage_id=row["passage_id"], concept=row["concept"], term=row["term"],
+                           matched_text=row["matched_text"], start=row["start"], end=row["end"],
+                           preferred=bool(row["preferred"])) for row in self.db.execute(
             'SELECT passage_id, concept, term, matched_text, start, "end", preferred FROM matches '
             "WHERE doc_id=? AND taxonomy_hash=? ORDER BY rowid", (doc_id, taxonomy_hash)))
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Optional, Protocol, Union
 
-from ..classify.label import labelling, match_rows, ordered_matches
+from ..classify.label import labelling, ordered_matches
 from ..classify.protocol import Classifier
 from ..errors import InputFileError, InternalError
 from ..fingerprints import key, package_hash
@@ -55,8 +55,8 @@ class ReadTask:
 class LabelTask:
     """Label a stored document's passages under this scan's taxonomy and classifier.
 
-    ``earlier``: (taxonomy hash, its matches as the store holds them, ``Store.match_rows``) of a labelling the
-    document keeps when tagging it again finds exactly those matches: then nothing is classified (no model loaded).
+    ``earlier``: (taxonomy hash, its matches, ``Store.matches``) of a labelling the document keeps when tagging it
+    again finds exactly those matches: then nothing is classified (no model loaded).
     """
 
     key: int
@@ -116,7 +116,7 @@ class WorkContext:
         """A stored document's labels under this scan's taxonomy; with ``earlier`` (``LabelTask``), that labelling
         is kept when tagging finds the same matches (the labels would be the same: nothing is classified)."""
         found = self.tagger.tag(passages, document.meta.language)
-        if earlier is not None and match_rows(ordered_matches(passages, found)) == earlier[1]:
+        if earlier is not None and ordered_matches(passages, found) == earlier[1]:
             return KeptLabelling(document.doc_id, earlier[0])
         return labelling(document, passages, self.tagger, self.classifier, self.taxonomy, found)
 
