@@ -55,6 +55,26 @@ def test_excel_cells_are_text_not_formulas(reports):
     assert not any(c.data_type == "f" for sheet in book for row in sheet.iter_rows() for c in row)
 
 
+def test_workbook_cells_keep_their_type_and_text_stays_text(tmp_path):
+    """excel.write_book (xlsxwriter): a text that looks like a number, a link or a formula stays text; numbers,
+    booleans and empty cells are what pandas with openpyxl wrote before."""
+    import numpy as np
+
+    from ndc_scan.report import excel
+
+    frame = pd.DataFrame({"iso3": ["KEN", "0042", "https://example.org", ""], "n": np.array([1, 2, 3, 4], dtype="int64"),
+                          "x": [0.5, float("nan"), float("inf"), 2.0], "flag": [True, False, True, False],
+                          "level_name": ["quantified target", pd.NA, None, "absent"]})
+    excel.write_book(tmp_path / "b.xlsx", {"sheet": frame})
+    rows = list(openpyxl.load_workbook(tmp_path / "b.xlsx")["sheet"].iter_rows(values_only=True))
+    assert rows == [("iso3", "n", "x", "flag", "level_name"), ("KEN", 1, 0.5, True, "quantified target"),
+                    ("0042", 2, None, False, None), ("https://example.org", 3, "inf", True, None),
+                    (None, 4, 2, False, "absent")]
+    sheet = openpyxl.load_workbook(tmp_path / "b.xlsx")["sheet"]
+    assert not sheet._hyperlinks and sheet.freeze_panes == "C2" and sheet.auto_filter.ref == "A1:E5"
+    assert {str(rng.sqref) for rng in sheet.conditional_formatting} == {"E2:E5"}
+
+
 @pytest.mark.parametrize("value, expected", [("=1+1", "'=1+1"), ("+cmd", "'+cmd"), ("-2", "'-2"), ("@x", "'@x"),
                                              ("plain", "plain"), (3, 3)])
 def test_neutralise(value, expected):
@@ -216,8 +236,8 @@ def test_a_report_failing_in_the_scan_process_stops_the_child_and_names_the_file
     from ndc_scan.report import excel
 
     result = scan([HOSTILE], out=None, store=tmp_path / "s.sqlite", ocr=False)
-    style = excel.style_sheet
-    monkeypatch.setattr(excel, "style_sheet", lambda *args: (time.sleep(1), style(*args)))    # the child is slow
+    lay_out = excel._lay_out
+    monkeypatch.setattr(excel, "_lay_out", lambda *args: (time.sleep(1), lay_out(*args)))    # the child is slow
     out = tmp_path / "out"
     out.mkdir()
     (out / "gap_report.html").mkdir()          # a folder where the scan process writes a file

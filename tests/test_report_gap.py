@@ -236,7 +236,7 @@ def test_excel_report_is_formatted_for_analysts(reports):
     letter = openpyxl.utils.get_column_letter(header.index("level_name") + 1)
     rules = [(str(rng.sqref), rule.formula[0], rule.dxf.fill.bgColor.rgb) for rng in coverage.conditional_formatting
              for rule in rng.rules]
-    assert (f"{letter}2:{letter}{coverage.max_row}", '"quantified target"', "001A7F37") in rules
+    assert (f"{letter}2:{letter}{coverage.max_row}", '"quantified target"', "FF1A7F37") in rules
 
 
 def test_compare_puts_countries_side_by_side(reports, tmp_path):

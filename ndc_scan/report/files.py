@@ -55,7 +55,7 @@ def write_all(tables: Tables, out: Path, *, taxonomy: Taxonomy) -> list[Path]:
             path.write_text(html.render(tables, taxonomy=taxonomy, base=out), encoding="utf-8")
         return gap.write(tables, out, taxonomy=taxonomy)               # gap_report.html, briefs/
 
-    # The workbook takes about as long as every HTML page together (openpyxl writes cell by cell).
+    # The workbook takes about as long as every HTML page together.
     briefs = together(pages, lambda: write_excel(tables, out / "report.xlsx", taxonomy=taxonomy))
     return [*paths, out / "report.xlsx", out / "report.html", *briefs]
 
@@ -127,11 +127,8 @@ def write_excel(tables: Tables, path: Path, *, taxonomy: Taxonomy) -> Path:
     readme = excel.readme_rows(frames, label_source=label_source(tables.passages),
                                to_review=len(to_review(tables.passages)), taxonomy_path=str(taxonomy.path),
                                taxonomy_hash=taxonomy.hash)
-    with written(path) as temporary, pd.ExcelWriter(temporary, engine="openpyxl") as writer:
-        pd.DataFrame(readme, columns=["sheet", "column", "what it holds"]).to_excel(writer, sheet_name="README",
-                                                                                 index=False)
-        for name, frame in frames.items():
-            map_text(neutralised(frame), excel_cell).to_excel(writer, sheet_name=name, index=False)
-            excel.style_sheet(writer.sheets[name], frame)
-        excel.style_sheet(writer.sheets["README"], pd.DataFrame(readme, columns=["sheet", "column", "what it holds"]))
+    sheets = {"README": pd.DataFrame(readme, columns=["sheet", "column", "what it holds"])}
+    sheets.update((name, map_text(neutralised(frame), excel_cell)) for name, frame in frames.items())
+    with written(path) as temporary:
+        excel.write_book(temporary, sheets)
     return path

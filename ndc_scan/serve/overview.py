@@ -18,6 +18,7 @@ import pandas as pd
 from ..records import DOCUMENT_KINDS
 from ..report import excel
 from ..report.files import neutralised
+from ..report.output import excel_cell, map_text
 from ..taxonomy import CONCEPT_IDS, Taxonomy
 from .workbench import ROW_COLUMNS, level_word
 
@@ -139,9 +140,7 @@ def to_xlsx(frame: pd.DataFrame, *, sheet: str = "overview") -> bytes:
     """An Excel workbook of one sheet laid out like report.xlsx (levels coloured, header frozen, filters)."""
     buffer = io.BytesIO()
     laid_out = excel.sheet_frame(frame)
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        neutralised(laid_out).to_excel(writer, sheet_name=sheet, index=False)
-        excel.style_sheet(writer.sheets[sheet], laid_out)
+    excel.write_book(buffer, {sheet: map_text(neutralised(laid_out), excel_cell)})
     return buffer.getvalue()
 
 
