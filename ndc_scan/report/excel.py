@@ -194,8 +194,8 @@ def write_book(target: Path | BinaryIO, sheets: dict[str, pd.DataFrame]) -> None
     import xlsxwriter
     import xlsxwriter.exceptions
 
-    book = xlsxwriter.Workbook(str(target) if isinstance(target, Path) else target, {"strings_to_formulas": False, "strings_to_numbers": False,
-                                           "strings_to_urls": False, "in_memory": True})
+    options = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False, "in_memory": True}
+    book = xlsxwriter.Workbook(str(target) if isinstance(target, Path) else target, options)
     header = book.add_format({"bold": True, "bg_color": "#EAEEF2", "text_wrap": True, "valign": "top"})
     fills = {words: book.add_format({"bg_color": f"#{fill}", "font_color": f"#{ink}"})
              for words, (fill, ink) in FILLS.items()}
