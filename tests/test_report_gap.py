@@ -70,6 +70,37 @@ def test_gap_report_renders_without_errors_or_requests(browser, reports):
 
 
 @pytest.mark.slow
+def test_charts_draw_every_cell_and_no_label_is_cut_off(browser, reports):
+    """The hand-written SVG charts: a cell per country × concept whose colour and hover text say its level, and
+    every label inside the drawing as Chromium lays it out (text widths are computed, not measured)."""
+    import xml.etree.ElementTree as ET
+
+    from ndc_scan.report import charts
+    from ndc_scan.taxonomy import CONCEPT_IDS
+
+    out, tables = reports
+    html = (out / "gap_report.html").read_text(encoding="utf-8")
+    heatmap = ET.fromstring(re.search(r'<svg[^>]*aria-label="Coverage heat map.*?</svg>', html, re.S).group(0))
+    ns = "{http://www.w3.org/2000/svg}"
+    cells = {r.find(f"{ns}title").text: r.get("fill") for r in heatmap.iter(f"{ns}rect") if r.find(f"{ns}title") is not None}
+    latest = tables.documents.sort_values("year").groupby("iso3").tail(1)
+    assert len(cells) == len(latest) * len(CONCEPT_IDS)
+    kenya = tables.coverage[(tables.coverage["iso3"] == "KEN") & (tables.coverage["concept"] == "agroforestry")]
+    level = int(kenya["level"].iloc[0])
+    words = ["absent", "mention", "commitment", "quantified target"][level]
+    assert cells[f"Kenya (KEN): {load_taxonomy().concept_name('agroforestry')}, {words}"] == charts.LEVEL_COLOURS[level]
+    page, _, _ = open_page(browser, out / "gap_report.html")
+    outside = page.evaluate("""() => Array.from(document.querySelectorAll('svg.chart')).flatMap(svg => {
+        const box = svg.getBoundingClientRect();
+        return Array.from(svg.querySelectorAll('text')).filter(t => {
+            const r = t.getBoundingClientRect();
+            return r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5;
+        }).map(t => t.textContent); })""")
+    assert page.locator("svg.chart text").count() > 30 and outside == []
+    page.close()
+
+
+@pytest.mark.slow
 def test_gap_report_shows_every_country(browser, reports):
     out, tables = reports
     page, _, _ = open_page(browser, out / "gap_report.html")
