@@ -190,7 +190,9 @@ def coverage_table(documents: pd.DataFrame, passages: pd.DataFrame, failures: Se
                    taxonomy: Taxonomy) -> pd.DataFrame:
     records = []
     kept = counted(passages)
-    grouped = {key: group for key, group in kept.groupby(["doc_id", "concept"])} if len(kept) else {}
+    grouped: dict[tuple[str, str], list] = {}           # (doc_id, concept) → its labels, in the table's order
+    for row in kept.itertuples(index=False):
+        grouped.setdefault((row.doc_id, row.concept), []).append(row)
     tops = top_labels(kept)
     pending = to_review(passages)           # ``reviewed`` comes from decisions.apply_decisions
     pending_counts = pending.groupby(["doc_id", "concept"]).size().to_dict() if len(pending) else {}
@@ -212,14 +214,14 @@ def coverage_table(documents: pd.DataFrame, passages: pd.DataFrame, failures: Se
                                 "confidence": pd.NA, "conditional": "", "component": "", "matched_terms": ""})
                 continue
             best = tops[doc.doc_id, concept]
-            pages = sorted(set(int(p) for p in group["page"]))
-            in_order = group.sort_values("page", kind="stable")["locator"]
-            terms = sorted({t for ts in group["matched_terms"] for t in ts.split(";") if t})
-            flags = [f for f in group["conditional"] if f]
+            pages = sorted(set(int(row.page) for row in group))
+            in_order = [row.locator for row in sorted(group, key=lambda row: row.page)]       # stable
+            terms = sorted({t for row in group for t in row.matched_terms.split(";") if t})
+            flags = [row.conditional for row in group if row.conditional]
             records.append({
                 **base, "level": int(best["level"]), "level_name": LEVEL_NAMES[int(best["level"])],
                 "n_passages": len(group), "pages": ";".join(map(str, pages)),
-                "locators": join_labels(list(in_order), pageless=doc.format in PAGELESS_FORMATS),
+                "locators": join_labels(in_order, pageless=doc.format in PAGELESS_FORMATS),
                 "top_quote": quote(best["text"], best["matched_terms"]), "top_quote_page": int(best["page"]),
                 "top_quote_locator": best["locator"],
                 "confidence": float(best["confidence"]),
@@ -268,6 +270,6 @@ def countries_table(coverage: pd.DataFrame, documents: pd.DataFrame, *, all_vers
         return pd.DataFrame(columns=columns + list(CONCEPT_IDS))
     wide = coverage[coverage["doc_id"].isin(chosen["doc_id"])].pivot(index="doc_id", columns="concept", values="level_name")
     frame = chosen.set_index("doc_id")[columns].join(wide[list(CONCEPT_IDS)])
-    frame["n_concepts"] = [
-        int((coverage[(coverage["doc_id"] == d)]["level"].fillna(0) > 0).sum()) for d in frame.index]
+    found = coverage[coverage["level"].fillna(0) > 0].groupby("doc_id").size()
+    frame["n_concepts"] = [int(found.get(d, 0)) for d in frame.index]
     return frame.sort_values(["country", "year"]).reset_index(drop=True)

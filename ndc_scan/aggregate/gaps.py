@@ -34,7 +34,7 @@ import re
 import pandas as pd
 
 from ..taxonomy import CONCEPT_IDS, Taxonomy
-from .coverage import NO_TEXT, counted, latest_documents, rows_by_document
+from .coverage import NO_TEXT, counted, latest_documents, rows_by_document, tuples_by_document
 from .locators import PAGELESS_FORMATS, join_labels
 
 WEIGHTS = dict.fromkeys(CONCEPT_IDS, 1) | {"soil_carbon": 3, "sustainable_land_management": 2}
@@ -143,11 +143,10 @@ def gap_table(coverage: pd.DataFrame, documents: pd.DataFrame, passages: pd.Data
     chosen = documents if all_versions else documents[documents["doc_id"].isin(latest_ids)]
     soc = passages[passages["concept"] == "soil_carbon"]
     monitored = set(soc[soc["text"].str.contains(MONITORING)]["doc_id"]) if len(soc) else set()
-    by_document = {name: rows_by_document(frame) for name, frame in
-                   (("coverage", coverage), ("kept", counted(passages)), ("targets", targets), ("passages", passages))}
+    cells_of, kept_of = tuples_by_document(coverage), tuples_by_document(counted(passages))
+    passages_of, targets_of = tuples_by_document(passages), rows_by_document(targets)
     rows = []
     for doc in chosen.itertuples(index=False):
-        cells = by_document["coverage"](doc.doc_id).set_index("concept")
         base = {"iso3": doc.iso3, "country": doc.country, "document": doc.document, "doc_id": doc.doc_id,
                 "kind": doc.kind, "year": doc.year, "language": doc.language, "latest": doc.doc_id in latest_ids,
                 "read_status": doc.read_status, "land_passages": int(land_counts.get(doc.doc_id, 0)),
@@ -156,15 +155,15 @@ def gap_table(coverage: pd.DataFrame, documents: pd.DataFrame, passages: pd.Data
             rows.append({**base, "n_gaps": 0, "gaps": "Not assessed: the document has no readable text.",
                          **dict.fromkeys(RULES, 0)})
             continue
-        levels = {c: int(cells.at[c, "level"]) for c in CONCEPT_IDS}
+        cells = {row.concept: row.level for row in cells_of.get(doc.doc_id, ())}
+        levels = {c: int(cells[c]) for c in CONCEPT_IDS}
         found_at: dict[str, list] = {}
-        for concept, locator in by_document["kept"](doc.doc_id).sort_values("page", kind="stable")[
-                ["concept", "locator"]].itertuples(index=False):
-            found_at.setdefault(concept, []).append(locator)
+        for row in sorted(kept_of.get(doc.doc_id, ()), key=lambda row: row.page):     # stable, as pandas' sort
+            found_at.setdefault(row.concept, []).append(row.locator)
         pages = {c: join_labels(found_at.get(c, []), limit=3, pageless=doc.format in PAGELESS_FORMATS)
                  for c in CONCEPT_IDS}
-        doc_targets = by_document["targets"](doc.doc_id)
-        n_passages = int(by_document["passages"](doc.doc_id)["passage_id"].nunique())
+        doc_targets = targets_of(doc.doc_id)
+        n_passages = len({row.passage_id for row in passages_of.get(doc.doc_id, ())})
         gaps = find_gaps(levels, land_passages=base["land_passages"], concept_passages=n_passages, pages=pages,
                          targets=doc_targets, soc_monitoring=doc.doc_id in monitored, taxonomy=taxonomy)
         ids = {rule for rule, _ in gaps}

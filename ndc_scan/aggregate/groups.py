@@ -21,7 +21,7 @@ import pandas as pd
 from ..defaults import DATA_DIR
 from ..records import LEVEL_NAMES
 from ..taxonomy import CONCEPT_IDS, Taxonomy
-from .coverage import latest_documents
+from .coverage import latest_documents, tuples_by_document
 
 WB_GROUPS = DATA_DIR / "wb_groups.csv"
 #: Where the World Bank classification comes from, for report footers.
@@ -58,24 +58,27 @@ def _latest_cells(coverage: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFra
 
 def group_table(coverage: pd.DataFrame, documents: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
     """Per group (all countries, each region, each income group) and concept: how many countries reach each level."""
-    cells = _latest_cells(coverage, documents)
+    cells = list(_latest_cells(coverage, documents).itertuples(index=False))
     rows = []
-    groupings = [("all", pd.Series(ALL, index=cells.index)), ("region", cells["region"]),
-                 ("income group", cells["income_group"])]
-    for grouping, keys in groupings:
-        for group, part in cells.groupby(keys, sort=True):
+    for grouping, key in (("all", lambda cell: ALL), ("region", lambda cell: cell.region),
+                          ("income group", lambda cell: cell.income_group)):
+        groups: dict[str, dict[str, list]] = {}         # group → concept → levels of its countries (None: not read)
+        for cell in cells:
+            groups.setdefault(key(cell), {}).setdefault(cell.concept, []).append(
+                None if pd.isna(cell.level) else int(cell.level))
+        for group in sorted(groups):
             for concept in CONCEPT_IDS:
-                levels = part[part["concept"] == concept]["level"]
-                read = levels.dropna().astype(int)
-                counts = {LEVEL_NAMES[level]: int((read == level).sum()) for level in range(4)}
-                found = int((read > 0).sum())
+                levels = groups[group].get(concept, [])
+                read = [level for level in levels if level is not None]
+                counts = {LEVEL_NAMES[level]: read.count(level) for level in range(4)}
+                found = sum(1 for level in read if level > 0)
                 rows.append({
                     "grouping": grouping, "group": group, "concept": concept,
                     "concept_name": taxonomy.concept_name(concept), "countries": len(levels), **counts,
-                    "not_read": int(levels.isna().sum()), "found": found,
-                    "share_found": round(found / len(read), 3) if len(read) else None,
-                    "share_committed": round(int((read >= 2).sum()) / len(read), 3) if len(read) else None,
-                    "mean_level": round(float(read.mean()), 2) if len(read) else None,
+                    "not_read": len(levels) - len(read), "found": found,
+                    "share_found": round(found / len(read), 3) if read else None,
+                    "share_committed": round(sum(1 for level in read if level >= 2) / len(read), 3) if read else None,
+                    "mean_level": round(sum(read) / len(read), 2) if read else None,
                 })
     return pd.DataFrame(rows, columns=GROUP_COLUMNS)
 
@@ -85,11 +88,11 @@ def quantified_table(coverage: pd.DataFrame, documents: pd.DataFrame, targets: p
     """Every country whose latest document has a quantified target for a concept, with the targets tied to it."""
     cells = _latest_cells(coverage, documents)
     cells = cells[cells["level"].fillna(0) == 3]
+    targets_of = tuples_by_document(targets)
     rows = []
     for cell in cells.itertuples(index=False):
-        mine = targets[(targets["doc_id"] == cell.doc_id)
-                       & targets["concepts"].map(lambda cs, c=cell.concept: c in str(cs).split(";"))]
-        quantities = "; ".join(dict.fromkeys(f"{t.quantity} ({t.locator})" for t in mine.itertuples(index=False)))
+        mine = [t for t in targets_of.get(cell.doc_id, ()) if cell.concept in str(t.concepts).split(";")]
+        quantities = "; ".join(dict.fromkeys(f"{t.quantity} ({t.locator})" for t in mine))
         rows.append({"concept": cell.concept, "concept_name": taxonomy.concept_name(cell.concept), "iso3": cell.iso3,
                      "country": cell.country, "region": cell.region, "income_group": cell.income_group,
                      "document": cell.document, "year": cell.year, "pages": cell.pages, "locators": cell.locators,

@@ -62,25 +62,25 @@ def version_table(coverage: pd.DataFrame, documents: pd.DataFrame, taxonomy: Tax
     """One row per country × successive pair of versions × concept (countries with several documents)."""
     known = documents[documents["iso3"] != ""]
     several = known.groupby("iso3")["doc_id"].transform("count") > 1
-    cells = coverage.set_index(["doc_id", "concept"])
+    cells = {(row.doc_id, row.concept): row for row in coverage.itertuples(index=False)}
     rows = []
     for iso3, group in ordered(known[several]).groupby("iso3", sort=True):
         docs = list(group.itertuples(index=False))
         for step, (old, new) in enumerate(zip(docs, docs[1:]), start=1):
             relation = TRANSLATION if (old.kind, old.year) == (new.kind, new.year) and old.kind else NEXT
             for concept in CONCEPT_IDS:
-                a, b = cells.loc[(old.doc_id, concept)], cells.loc[(new.doc_id, concept)]
+                a, b = cells[(old.doc_id, concept)], cells[(new.doc_id, concept)]
                 rows.append({
                     "iso3": iso3, "country": new.country, "concept": concept,
                     "concept_name": taxonomy.concept_name(concept), "step": step, "relation": relation,
                     "from_document": old.document, "from_kind": old.kind, "from_year": old.year,
-                    "from_language": old.language, "from_level": a["level"], "from_level_name": a["level_name"],
+                    "from_language": old.language, "from_level": a.level, "from_level_name": a.level_name,
                     "to_document": new.document, "to_kind": new.kind, "to_year": new.year,
-                    "to_language": new.language, "to_level": b["level"], "to_level_name": b["level_name"],
-                    "change": change(a["level"], b["level"]),
-                    "from_quote": a["top_quote"], "from_page": a["top_quote_page"],
-                    "from_locator": a["top_quote_locator"],
-                    "to_quote": b["top_quote"], "to_page": b["top_quote_page"], "to_locator": b["top_quote_locator"],
+                    "to_language": new.language, "to_level": b.level, "to_level_name": b.level_name,
+                    "change": change(a.level, b.level),
+                    "from_quote": a.top_quote, "from_page": a.top_quote_page,
+                    "from_locator": a.top_quote_locator,
+                    "to_quote": b.top_quote, "to_page": b.top_quote_page, "to_locator": b.top_quote_locator,
                     "from_doc_id": old.doc_id, "to_doc_id": new.doc_id,
                 })
     frame = pd.DataFrame(rows, columns=VERSION_COLUMNS)
@@ -92,7 +92,7 @@ def version_table(coverage: pd.DataFrame, documents: pd.DataFrame, taxonomy: Tax
 def progress_table(coverage: pd.DataFrame, documents: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
     """Per concept: how the first and the latest version of each country compare, corpus-wide."""
     known = documents[documents["iso3"] != ""]
-    levels = coverage.set_index(["doc_id", "concept"])["level"]
+    levels = dict(zip(zip(coverage["doc_id"], coverage["concept"]), coverage["level"]))
     pairs = []
     for iso3, group in ordered(known).groupby("iso3", sort=True):
         if len(group) < 2:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from functools import lru_cache
 from html import escape
 from pathlib import Path
 from typing import Optional
@@ -92,6 +93,12 @@ def page_link(path: str, page, base: Path, label: Optional[str] = None) -> str:
 
 def pdf_href(path: str, base: Path) -> str:
     """The document's path relative to ``base`` as a URL path (``..`` where needed, spaces escaped)."""
+    return _href(str(path), str(base), os.getcwd())
+
+
+@lru_cache(maxsize=4096)
+def _href(path: str, base: str, cwd: str) -> str:
+    """``pdf_href`` once per document and folder (a report links each document's pages many times)."""
     target = Path(path).resolve()
     try:
         relative = os.path.relpath(target, Path(base).resolve())

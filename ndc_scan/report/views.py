@@ -33,14 +33,23 @@ LEVEL_CSS = {"quantified target": "background:#1a7f37;color:#fff", "commitment":
 
 def levels_by_country(tables: Tables, concept: str) -> dict[str, Optional[int]]:
     """ISO3 → level (None: not read) of the latest document of each country, for one concept."""
+    return _layers(tables).get(concept, {})
+
+
+def _layers(tables: Tables) -> dict[str, dict[str, Optional[int]]]:
+    """concept → ISO3 → level (None: not read) of the latest document of each country."""
     latest = latest_documents(tables.documents) if len(tables.documents) else tables.documents
-    cells = tables.coverage[tables.coverage["doc_id"].isin(latest["doc_id"]) & (tables.coverage["concept"] == concept)]
-    return {c.iso3: (None if pd.isna(c.level) else int(c.level)) for c in cells.itertuples(index=False) if c.iso3}
+    cells = tables.coverage[tables.coverage["doc_id"].isin(latest["doc_id"])]
+    layers: dict[str, dict[str, Optional[int]]] = {c: {} for c in CONCEPT_IDS}
+    for cell in cells.itertuples(index=False):
+        if cell.iso3 and cell.concept in layers:
+            layers[cell.concept][cell.iso3] = None if pd.isna(cell.level) else int(cell.level)
+    return layers
 
 
 def map_section(tables: Tables, taxonomy: Taxonomy, *, id_prefix: str = "map") -> str:
     """The world map with a button per concept (levels of each country's latest document)."""
-    layers = {c: levels_by_country(tables, c) for c in CONCEPT_IDS}
+    layers = _layers(tables)
     if not any(layers.values()):
         return "<p>No country of the scan is known by its ISO code, so none can be put on a map.</p>"
     names = dict(zip(tables.documents["iso3"], tables.documents["country"]))
