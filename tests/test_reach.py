@@ -5,12 +5,17 @@ re-scan keeps are exactly those a full re-labelling gives.
 """
 
 import json
+import re
 import shutil
 import sqlite3
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from ndc_scan import scan
 from ndc_scan.defaults import DEFAULT_MODEL_DIR, DEFAULT_TAXONOMY
-from ndc_scan.passages.reach import Reach, changed_terms
+from ndc_scan.passages.reach import Reach, changed_terms, fold
+from ndc_scan.passages.tag import prepare
 from ndc_scan.records import Passage
 from ndc_scan.store import Store
 from ndc_scan.taxonomy import load_taxonomy
@@ -188,3 +193,16 @@ def test_a_store_of_schema_7_labels_in_full_at_its_first_taxonomy_change_then_ke
         assert sql(db, "SELECT value FROM meta WHERE key='schema'")[0]["value"] == "8"
     second = _scan(small, small_store, _taxonomy(tmp_path, "two.csv", base + NOWHERE_TERM + PRY_TERM))
     assert (second.retagged, second.carried) == (1, 2)
+
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aAbZ ΣσςİßŉÉé-0123٠١\n\t\r\x0b\x1c\x85\u00a0\u2028\u3000أإآٱةىاهيب")),
+               max_size=40))
+def test_fold_is_the_tagger_preparation_without_whitespace_case_folded(text):
+    """``fold`` takes the shortcut where a text has no Arabic letter: the same result as ``tag.prepare``, whitespace
+    dropped, case-folded (Greek final sigma, dotted I, ß, Arabic digits and hyphens, every kind of space)."""
+    assert fold(text) == _WHITESPACE.sub("", prepare(text)).casefold()
+

