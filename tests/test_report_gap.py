@@ -100,6 +100,30 @@ def test_charts_draw_every_cell_and_no_label_is_cut_off(browser, reports):
     page.close()
 
 
+def test_chart_labels_in_other_scripts_have_room_and_control_characters_are_dropped(browser, tmp_path):
+    """A label in Cyrillic or Greek, or with "…", is not cut off (its letters are counted wide); a control character
+    in a name (which XML cannot hold) is left out, so the chart is well-formed XML."""
+    import xml.etree.ElementTree as ET
+
+    from ndc_scan.report import charts
+    from ndc_scan.taxonomy import CONCEPT_IDS
+
+    names = ["ЮЖНО-АФРИКАНСКАЯ РЕСПУБЛИКА", "ΕΛΛΗΝΙΚΗ ΔΗΜΟΚΡΑΤΙΑ", "Congo……………", "Bad\x0bName"]
+    latest = pd.DataFrame({"doc_id": [f"d{i}" for i in range(4)], "country": names, "iso3": ["XXA", "XXB", "XXC", "XXD"]})
+    coverage = pd.DataFrame([{"doc_id": f"d{i}", "concept": c, "level": i % 4} for i in range(4) for c in CONCEPT_IDS])
+    svg = charts.heatmap(latest, coverage, load_taxonomy())
+    ET.fromstring(svg)
+    assert "BadName (XXD)" in svg
+    page = browser.new_page()
+    page.set_content(f"<!DOCTYPE html><html><body style='margin:0'>{svg}</body></html>")
+    outside = page.evaluate("""() => { const box = document.querySelector('svg').getBoundingClientRect();
+        return Array.from(document.querySelectorAll('svg text')).filter(t => {
+            const r = t.getBoundingClientRect(); return r.left < box.left - 0.5 || r.right > box.right + 0.5; })
+            .map(t => t.textContent); }""")
+    page.close()
+    assert outside == []
+
+
 @pytest.mark.slow
 def test_gap_report_shows_every_country(browser, reports):
     out, tables = reports

@@ -10,9 +10,10 @@ CSS ``max-width: 100%``).
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections.abc import Sequence
-from html import escape
+from html import escape as _escape
 
 import pandas as pd
 
@@ -26,6 +27,7 @@ CHANGE_COLOURS = {"added": "#1a7f37", "strengthened": "#6cc070", "unchanged": "#
 FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
 INK, GRID, EDGE = "#1f2328", "#d0d7de", "#999999"
 _LEVEL_WORDS = ["absent", "mention", "commitment", "quantified target"]
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")      # not allowed in XML
 _SIN, _COS = math.sin(math.radians(40)), math.cos(math.radians(40))
 
 
@@ -53,17 +55,17 @@ def heatmap(latest: pd.DataFrame, coverage: pd.DataFrame, taxonomy: Taxonomy) ->
     for x, name in enumerate(names):                      # column heads, turned 40° up to the right
         cx, cy = left + cell_w * (x + 0.5), top - 6
         parts.append(f'<text x="{cx:.1f}" y="{cy:.1f}" font-size="{head_size}" transform="rotate(-40 {cx:.1f} '
-                     f'{cy:.1f})">{escape(name)}</text>')
+                     f'{cy:.1f})">{_text(name)}</text>')
     for y, (label, row) in enumerate(zip(labels, grid)):
         ty = top + cell_h * (y + 0.5) + label_size * 0.35
         parts.append(f'<text x="{left - 6:.1f}" y="{ty:.1f}" font-size="{label_size}" text-anchor="end">'
-                     f'{escape(label)}</text>')
+                     f'{_text(label)}</text>')
         for x, level in enumerate(row):
             colour = UNREAD_COLOUR if level is None else LEVEL_COLOURS[level]
             said = "not read" if level is None else _LEVEL_WORDS[level]
             parts.append(f'<rect x="{left + cell_w * x:.1f}" y="{top + cell_h * y:.1f}" width="{cell_w}" '
                          f'height="{cell_h}" fill="{colour}" stroke="#ffffff" stroke-width="1">'
-                         f'<title>{escape(label)}: {escape(names[x])}, {said}</title></rect>')
+                         f'<title>{_text(label)}: {_text(names[x])}, {said}</title></rect>')
     parts.append(_legend(list(zip(LEVEL_COLOURS + [UNREAD_COLOUR], LEVEL_LABELS + ["not read"])), width, legend_y))
     parts.append("</svg>")
     return "".join(parts)
@@ -112,29 +114,34 @@ def _stacked_bars(names: Sequence[str], series: Sequence[tuple[str, str, str, li
     for i, name in enumerate(names):
         y = top + step * i + (step - bar_h) / 2
         parts.append(f'<text x="{left - 6:.1f}" y="{y + bar_h / 2 + size * 0.35:.1f}" font-size="{size}" '
-                     f'text-anchor="end">{escape(name)}</text>')
+                     f'text-anchor="end">{_text(name)}</text>')
         start = 0
         for _, word, colour, values in series:
             if values[i]:
                 parts.append(f'<rect x="{left + start * scale:.1f}" y="{y:.1f}" width="{values[i] * scale:.1f}" '
                              f'height="{bar_h}" fill="{colour}" stroke="{EDGE}" stroke-width="0.3"><title>'
-                             f'{escape(name)}: {values[i]} {"country" if values[i] == 1 else "countries"}, '
-                             f'{escape(word)}</title></rect>')
+                             f'{_text(name)}: {values[i]} {"country" if values[i] == 1 else "countries"}, '
+                             f'{_text(word)}</title></rect>')
             start += values[i]
     parts.append(f'<line x1="{left}" y1="{axis_y}" x2="{left + plot_w}" y2="{axis_y}" stroke="{INK}" '
                  f'stroke-width="0.8"/><line x1="{left}" y1="{top}" x2="{left}" y2="{axis_y}" stroke="{INK}" '
                  f'stroke-width="0.8"/>')
     parts.append(f'<text x="{left + plot_w / 2:.1f}" y="{axis_y + 32}" font-size="{size}" text-anchor="middle">'
-                 f'{escape(axis_label)}</text>')
+                 f'{_text(axis_label)}</text>')
     parts.append(_legend([(colour, label) for label, _, colour, _ in series], width, legend_y))
     parts.append("</svg>")
     return "".join(parts)
 
 
+def _text(text: str) -> str:
+    """Text for SVG: escaped, without the control characters XML cannot hold."""
+    return _escape(_CONTROL.sub("", str(text)))
+
+
 def _open(width: float, height: float, aria: str) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(aria)}" class="chart" '
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{_text(aria)}" class="chart" '
             f'width="{width:.0f}" height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" '
-            f'font-family="{FONT}" fill="{INK}"><title>{escape(aria)}</title>')
+            f'font-family="{FONT}" fill="{INK}"><title>{_text(aria)}</title>')
 
 
 def _legend(items: Sequence[tuple[str, str]], width: float, y: float) -> str:
@@ -145,7 +152,7 @@ def _legend(items: Sequence[tuple[str, str]], width: float, y: float) -> str:
     for colour, label in items:
         parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="12" height="10" fill="{colour}" stroke="{EDGE}" '
                      f'stroke-width="0.3"/><text x="{x + 16:.1f}" y="{y + 8.5:.1f}" font-size="{size}">'
-                     f'{escape(label)}</text>')
+                     f'{_text(label)}</text>')
         x += 16 + _text_width(label, size) + 14
     return "".join(parts)
 
@@ -166,8 +173,9 @@ def _tick_step(largest: int) -> int:
 
 def _text_width(text: str, size: float) -> float:
     """How wide ``text`` is in DejaVu Sans of ``size`` pixels (its advance widths; Verdana is as wide, most
-    sans-serif fonts narrower); a letter with an accent counts as its letter, any other character as an "o"."""
-    return size * sum(_WIDTHS.get(unicodedata.normalize("NFD", ch)[0], 0.612) for ch in text)
+    sans-serif fonts narrower); a letter with an accent counts as its letter, any other character (Cyrillic, Greek,
+    "…", CJK) as one em, at least as wide as it is, so that a label is never cut off."""
+    return size * sum(_WIDTHS.get(unicodedata.normalize("NFD", ch)[0], 1.0) for ch in text)
 
 
 #: DejaVu Sans advance widths of the printable ASCII characters, in em (thousandths, from the font file).

@@ -23,6 +23,7 @@ from ..aggregate.tables import Tables
 from ..taxonomy import Taxonomy
 from . import excel, gap, html
 from .output import check_folder, excel_cell, map_text, readable_tables, written
+from .plain import forget_links
 
 CSV_TABLES = {"coverage": "coverage.csv", "countries": "countries.csv", "passages": "passages.csv",
               "documents": "documents.csv", "failures": "failures.csv",
@@ -43,6 +44,7 @@ def write_all(tables: Tables, out: Path, *, taxonomy: Taxonomy) -> list[Path]:
     that cannot be written. Bidi controls are taken out of the text first (``output.readable_tables``).
     """
     check_folder(out)
+    forget_links()
     tables = readable_tables(tables)
     paths = []
     for name, file_name in CSV_TABLES.items():

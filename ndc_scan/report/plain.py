@@ -96,6 +96,11 @@ def pdf_href(path: str, base: Path) -> str:
     return _href(str(path), str(base), os.getcwd())
 
 
+def forget_links() -> None:
+    """Resolve documents' paths anew (``report.files.write_all`` calls it: a symlink may point elsewhere now)."""
+    _href.cache_clear()
+
+
 @lru_cache(maxsize=4096)
 def _href(path: str, base: str, cwd: str) -> str:
     """``pdf_href`` once per document and folder (a report links each document's pages many times)."""
@@ -149,5 +154,5 @@ def _has(value) -> bool:
         return False
 
 
-__all__ = ["LEVEL_KEY", "is_pdf", "is_rtl", "level_key_html", "level_key_lines", "page_link", "pages_links",
+__all__ = ["LEVEL_KEY", "forget_links", "is_pdf", "is_rtl", "level_key_html", "level_key_lines", "page_link", "pages_links",
            "pdf_href", "quote_html", "quoted", "terms_in_words", "where_link", "where_links"]
