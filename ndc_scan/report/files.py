@@ -20,10 +20,12 @@ import pandas as pd
 
 from ..aggregate.coverage import label_source, to_review
 from ..aggregate.tables import Tables
+from ..errors import NdcScanError
 from ..taxonomy import Taxonomy
 from . import excel, gap, html
 from .output import check_folder, excel_cell, map_text, readable_tables, written
 from .plain import forget_links
+from .worldmap import world_shapes
 
 CSV_TABLES = {"coverage": "coverage.csv", "countries": "countries.csv", "passages": "passages.csv",
               "documents": "documents.csv", "failures": "failures.csv",
@@ -60,6 +62,17 @@ def write_all(tables: Tables, out: Path, *, taxonomy: Taxonomy) -> list[Path]:
     # The workbook takes about as long as every HTML page together.
     briefs = together(pages, lambda: write_excel(tables, out / "report.xlsx", taxonomy=taxonomy))
     return [*paths, out / "report.xlsx", out / "report.html", *briefs]
+
+
+def prepare_reports() -> None:
+    """Load what writing the reports takes a while to load (the world map's shapes: 0.3 s), e.g. while workers read.
+
+    A problem is left for the report that needs it to raise (with its file's name): here it would stop the scan.
+    """
+    try:
+        world_shapes()
+    except NdcScanError:
+        pass
 
 
 def together(mine: Callable[[], T], theirs: Callable[[], object]) -> T:

@@ -26,7 +26,7 @@ import logging
 import multiprocessing
 import socket
 import uuid
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Optional
@@ -100,7 +100,9 @@ class DaskExecutor:
                                  remedy="start the workers with DASK_DISTRIBUTED__WORKER__DAEMON=False in their "
                                         "environment (or dask worker --no-nanny)")
 
-    def run(self, tasks: list[Task]) -> Generator[tuple[Task, Outcome], None, None]:
+    def run(self, tasks: list[Task], *, meanwhile: Optional[Callable[[], object]] = None
+            ) -> Generator[tuple[Task, Outcome], None, None]:
+        """Yield ``(task, outcome)`` as tasks finish; ``meanwhile`` runs here once the first tasks are submitted."""
         from distributed import as_completed
 
         threads = sum(self.client.nthreads().values()) or 1
@@ -116,6 +118,8 @@ class DaskExecutor:
             return futures
 
         running = as_completed(submit(TASKS_AHEAD * threads), with_results=True, raise_errors=False)
+        if meanwhile is not None:
+            meanwhile()
         try:
             for future, result in running:
                 task = submitted.pop(future.key)

@@ -17,7 +17,7 @@ import multiprocessing
 import signal
 import time
 from collections import deque
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from multiprocessing.connection import Connection, wait
 from typing import Any, Optional
 
@@ -37,7 +37,9 @@ class LocalExecutor:
         #: Seconds one task may take before its worker is stopped (reading has its own, shorter limit).
         self.task_limit = task_limit if task_limit is not None else 2 * context.reader.timeout
 
-    def run(self, tasks: list[Task]) -> Generator[tuple[Task, Outcome], None, None]:
+    def run(self, tasks: list[Task], *, meanwhile: Optional[Callable[[], object]] = None
+            ) -> Generator[tuple[Task, Outcome], None, None]:
+        """Yield ``(task, outcome)`` as tasks finish; ``meanwhile`` runs here once the first tasks are sent."""
         pending = deque(tasks)
         started: list[_Worker] = []          # every worker, registered as it starts: all are stopped at the end
         idle: list[_Worker] = []
@@ -50,6 +52,9 @@ class LocalExecutor:
                     task = pending.popleft()
                     worker.connection.send(task)
                     busy[worker.connection] = (worker, task, time.monotonic() + self.task_limit)
+                if meanwhile is not None:
+                    meanwhile()
+                    meanwhile = None
                 nearest = min(deadline for *_, deadline in busy.values())
                 ready = wait(list(busy), timeout=max(0.0, nearest - time.monotonic()))
                 now = time.monotonic()

@@ -15,6 +15,7 @@ their language arrives, and kept for the next ones.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Optional, Protocol, Union
@@ -76,8 +77,9 @@ Outcome = Union[ScannedDocument, Labelling, KeptLabelling, InputFileError, Inter
 class Executor(Protocol):
     """Runs tasks in workers and hands back each one's outcome as it finishes (in any order)."""
 
-    def run(self, tasks: list[Task]):
-        """Yield ``(task, outcome)`` pairs; closing the generator stops the work still under way."""
+    def run(self, tasks: list[Task], *, meanwhile: Optional[Callable[[], object]] = None):
+        """Yield ``(task, outcome)`` pairs; closing the generator stops the work still under way. ``meanwhile``
+        runs in this process once the first tasks are under way (work of its own while it waits)."""
 
     def close(self) -> None:
         """Release the workers."""
