@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ndc_scan.read import layout
 from ndc_scan.read.layout import _gutter_fits, _Gutters, _rows
 
 from .conftest import SAMPLE, corpus_pdf
@@ -108,3 +109,11 @@ def test_the_two_column_generator_reaches_column_stretches():
     """The strategy above produces pages where a column stretch is found (else its test would prove little)."""
     rows = _build([[(0.0, 200.0, 10.0), (310.0, 200.0, 10.0)]] * 6)
     assert _Gutters(rows, 595.0).column_run(0) == _reference_column_run(rows, 0, 595.0) == (6, 208.0)
+
+
+@pytest.mark.parametrize("matrix, expected", [
+    ((1, 0, 0, 1), True), ((9.96, 0, 0, 9.96), True), ((1, 0, 0.2, 1), True),        # plain, scaled, italic
+    ((-4e-09, 1.0, -1.0, -4e-09), False), ((0, 1, -1, 0), False), ((0, -1, 1, 0), False),   # turned 90° either way
+    ((-1, 0, 0, 1), False), ((0, 0, 0, 0), False)])                                  # mirrored, degenerate
+def test_upright_as_pdfminer_decides_it_at_a_thousandth_of_the_scale(matrix, expected):
+    assert layout.upright(*matrix) is expected

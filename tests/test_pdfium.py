@@ -1,6 +1,7 @@
 """The fast engine (read/pdfium.py): the words the per-character loop found, and characters outside the BMP."""
 
 import ctypes
+import math
 import re
 import statistics
 
@@ -120,6 +121,10 @@ def _reference_page_words(page) -> tuple:
             continue
         raw.FPDFText_GetLooseCharBox(handle, index, ctypes.byref(rect))
         raw.FPDFText_GetMatrix(handle, index, ctypes.byref(matrix))
+        scale = math.sqrt(abs(matrix.a * matrix.d - matrix.b * matrix.c)) or 1.0
+        a, b, c, d = (round(v / scale, 3) for v in (matrix.a, matrix.b, matrix.c, matrix.d))
+        if not (a * d > 0 and b * c <= 0):
+            continue                          # rotated text: left out (the character's own matrix, not its object's)
         size = raw.FPDFText_GetFontSize(handle, index) * (abs(matrix.d) or abs(matrix.b) or 1.0)
         box = (rect.left, rect.right, rect.top, rect.bottom, size, is_rtl(character))
         if previous is not None and _reference_breaks(previous, box):
@@ -179,3 +184,17 @@ def test_pdfium_pages_it_reads_as_garbage_are_read_by_pdfplumber():
     plumber, _ = read_pdf(path, FAKE_ID)
     assert pdfium_alone[0] < 80 and [p.quality for p in pages[:2]] == ["ok", "ok"]
     assert [p.text for p in pages[:2]] == [p.text for p in plumber[:2]]
+
+
+def test_text_turned_90_degrees_is_left_out_by_both_engines():
+    """BDI_indc_2015 p6: a table's row labels turned 90° ("Agriculture Elevage", "Forêts", "Eau") came out letter by
+    letter and backwards ("e g a v e l E e r u t l u c i r g A | 1. Stratégie…": a quote no reader could find on the
+    page). Their matrix is (-4e-09, 1, -1, -4e-09): pdfminer called it upright (a·d > 0 by a hair); both engines
+    now compare at a thousandth of the scale (``layout.upright``) and leave such text out."""
+    path = corpus_pdf("BDI_indc_2015.pdf")
+    fast, _ = read_pdf(path, FAKE_ID, engine="pdfium")
+    plumber, _ = read_pdf(path, FAKE_ID)
+    for pages in (fast, plumber):
+        text = pages[5].text
+        assert "1. Stratégie Agricole Nationale 2008-2015" in text
+        assert not re.search(r"e g a v e l E|E a u\b|F o r ê t s", text)

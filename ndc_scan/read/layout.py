@@ -21,6 +21,15 @@ from ..records import Line
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 
 
+def upright(a: float, b: float, c: float, d: float) -> bool:
+    """Whether text of this matrix runs upright, as pdfminer decides it (a·d > 0 and b·c <= 0), at a thousandth of
+    the matrix's scale: a PDF's (or PDFium's) cos 90° of -4e-9 made a row label turned 90° upright, and it was read
+    letter by letter, backwards ("e g a v e l E" for "Agriculture Elevage"). Both engines leave such text out."""
+    scale = math.sqrt(abs(a * d - b * c)) or 1.0
+    a, b, c, d = (round(v / scale, 3) for v in (a, b, c, d))
+    return a * d > 0 and b * c <= 0
+
+
 def order_lines(words: list[dict], width: float) -> list[Line]:
     """Group words into lines in reading order.
 

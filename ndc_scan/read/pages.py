@@ -46,8 +46,9 @@ from .tables import table_rows
 #: Bump when extraction output changes: stored pages of an older version are re-extracted. (5: ruled tables of prose
 #: cells read cell by cell; 6: Arabic pages whose text layer misreads its letters OCR'd; 7: a spacing acute typed
 #: for an apostrophe is one, "d´Utilisation" no longer "d ́Utilisation"; 8: an annex of acronyms, "Annexe 1 : Sigles et
-#: acronymes", is a reference list, as "List of acronyms" was.)
-EXTRACTOR_VERSION = "8"
+#: acronymes", is a reference list, as "List of acronyms" was; 9: text turned 90° is left out, also where the PDF's
+#: cosine is a hair above 0: it was read letter by letter, backwards.)
+EXTRACTOR_VERSION = "9"
 #: Per engine; the pdfium engine's own changes count on top (.2: bold read from font names, UTF-16 surrogate pairs
 #: joined, pdfplumber for the pages PDFium reads badly).
 EXTRACTOR_VERSIONS = {"pdfplumber": EXTRACTOR_VERSION, "pdfium": f"{EXTRACTOR_VERSION}.2"}
@@ -375,9 +376,16 @@ class _RawPage:
         return ocr_stage.is_garbage(" ".join(line.text for line in self.lines))
 
 
+def _upright(char: dict) -> bool:
+    a, b, c, d = char["matrix"][:4]
+    return (b == 0 and c == 0 and a > 0 and d > 0) or layout.upright(a, b, c, d)     # most characters: the first
+
+
 def _read_page(plumber_page) -> _RawPage:
     # Splitting words on font size only: subset fonts often change mid-word. The
     # font name (for bold) is looked up from the word's first character.
+    if not all(_upright(char) for char in plumber_page.chars):          # rotated text left out
+        plumber_page = plumber_page.filter(lambda obj: obj.get("object_type") != "char" or _upright(obj))
     words = plumber_page.extract_words(extra_attrs=["size"], keep_blank_chars=False, use_text_flow=False)
     fonts = {(round(c["x0"], 1), round(c["top"], 1)): c.get("fontname") or "" for c in plumber_page.chars}
     words = [w for w in words if w["text"].strip() and w.get("upright", True)]

@@ -18,6 +18,8 @@ import functools
 import statistics
 from typing import Any, NamedTuple, Optional
 
+from . import layout
+
 GAP = 0.4             # a horizontal gap wider than this share of the font size starts a new word
 #: Codes that are no character: nothing, a non-character, PDFium's marker of a soft hyphen at a line end.
 _SKIPPED = (0, 0xFFFE, 0x2)
@@ -72,6 +74,13 @@ class _Api(NamedTuple):
     loose_box: Any            # (textpage, index, FS_RECTF*) -> ok
     text_object: Any          # (textpage, index) -> FPDF_PAGEOBJECT address, or None
     font: Any                 # (text object) -> FPDF_FONT address, or None
+    matrix: Any               # (page object, FS_MATRIX*) -> ok
+
+
+class _Matrix(ctypes.Structure):
+    """FS_MATRIX: a b c d e f, floats."""
+
+    _fields_ = [(name, ctypes.c_float) for name in "abcdef"]
 
 
 @functools.cache
@@ -87,7 +96,8 @@ def _api() -> _Api:
     return _Api(typed(raw.FPDFText_GetUnicode, ctypes.c_uint, handle, index),
                 typed(raw.FPDFText_GetLooseCharBox, ctypes.c_int, handle, index, ctypes.c_void_p),
                 typed(raw.FPDFText_GetTextObject, ctypes.c_void_p, handle, index),
-                typed(raw.FPDFTextObj_GetFont, ctypes.c_void_p, ctypes.c_void_p))
+                typed(raw.FPDFTextObj_GetFont, ctypes.c_void_p, ctypes.c_void_p),
+                typed(raw.FPDFPageObj_GetMatrix, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p))
 
 
 class _Page:
@@ -112,6 +122,12 @@ class _Page:
         pair_end = np.insert(pair_start[:-1], 0, False)
         space = np.isin(codes, _WHITESPACE)
         kept = np.flatnonzero(~np.isin(codes, _SKIPPED) & ~space & ~pair_end)
+        text_object, address = _api().text_object, self.address
+        objects = [text_object(address, i) for i in kept.tolist()]
+        upright = self._upright(objects)
+        if not upright.all():                 # rotated or mirrored text is left out (as by the pdfplumber engine)
+            kept = kept[upright]
+            objects = [obj for obj, keep in zip(objects, upright.tolist()) if keep]
         if not len(kept):
             return []
         characters = codes[kept]
@@ -121,13 +137,23 @@ class _Page:
         text = "".join(map(chr, characters.tolist()))
         boxes = self._boxes(kept)
         indices = kept.tolist()
-        text_object, address = _api().text_object, self.address
-        objects = [text_object(address, i) for i in indices]
         sizes = np.array(self._sizes(objects, indices), dtype=np.float64)
         rtl = self._rtl(characters, text)
         spaces_before = np.cumsum(space)[kept]
         starts = np.flatnonzero(self._breaks(boxes, sizes, rtl, spaces_before))
         return self._assemble(text, boxes, sizes, objects, kept, starts)
+
+    @staticmethod
+    def _upright(objects: list) -> Any:
+        """Per character, whether its text object runs upright (``layout.upright`` of the object's matrix)."""
+        import numpy as np
+
+        matrix_of = _api().matrix
+        upright: dict[Optional[int], bool] = {None: True}
+        for obj in set(objects) - {None}:
+            m = _Matrix()
+            upright[obj] = not matrix_of(obj, ctypes.byref(m)) or layout.upright(m.a, m.b, m.c, m.d)
+        return np.array([upright[obj] for obj in objects], dtype=bool)
 
     def _codes(self, n: int) -> list[int]:
         """UTF-16 code units, one per character index."""
