@@ -492,3 +492,14 @@ def test_regression_a_yearly_rate_stated_in_the_clause(file, page, sentence, rat
 ])
 def test_yearly_rates_before_or_after_the_figure(text, lang, rates):
     assert [t.norm_unit for t in extract(text, lang=lang, aim=True)] == rates
+
+
+def test_an_area_a_measure_will_cover_is_a_target_an_area_land_covers_is_not():
+    """AFG_indc_2015: "the area covered will be approximately 232,050 ha …" restates the aim in hectares; "covered"
+    had made both areas a status figure ("Pastures covered about 80% of the territory" stays one)."""
+    aim = ("Regeneration of at least 40% of existing degraded forests and rangeland areas (the area covered will be "
+           "approximately 232,050 ha for forestry; and 5.35 million ha for rangelands).")
+    assert [(t.quantity, t.norm_value) for t in extract(aim, lang="en", aim=True)] == [
+        ("40%", 40.0), ("232,050 ha", 232050.0), ("5.35 million ha", 5350000.0)]
+    for status in ("Pastures covered about 80% of the territory in 2015.", "Forests covered 3,500 ha in 2010."):
+        assert extract(status, lang="en", aim=True) == []
