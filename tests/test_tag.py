@@ -106,6 +106,10 @@ NEAR_FOUND = [
     ("fr", "CMR_indc_2015 p4", "développer l'agriculture raisonnée, conservatoire ou durable", "conservation_agriculture"),
     ("en", "GUY_indc_2015 p9", "• Implement policies to institute mandatory, nation-wide land reclamation and "
      "reforestation of mined areas.", "land_restoration"),
+    ("en", "NAM_indc_2015 p12", "• Restoring 15 million ha of grasslands by 2030; and", "grazing_management"),
+    ("en", "NAM_indc_2015 p13", "Restore 15 M ha of grassland | 1359 | 6.0", "grazing_management"),
+    ("en", "LKA_ndc_2016 p11", "3. Restoring degraded forests and hilltops (shrubs, grasslands and state lands)",
+     "grazing_management"),
 ]
 
 # Two words near each other that are not the concept: every one must stay unfound.
@@ -144,6 +148,7 @@ NEAR_NOT_FOUND = [
     ("fr", "constructed", "Les incendies de forêt menacent des prairies marécageuses", "grazing_management"),
     ("en", "constructed", "Sand mining for land reclamation has damaged coral reefs.", "land_restoration"),
     ("en", "constructed", "The Ministry of Mines and the Land Reclamation Authority", "land_restoration"),
+    ("en", "constructed", "We will restore degraded forests and mangroves.", "grazing_management"),
 ]
 
 
