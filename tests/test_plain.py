@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from ndc_scan.report.briefs import same_passage
 from ndc_scan.report.plain import is_rtl, page_link, quote_html, quoted, terms_in_words
 
@@ -36,3 +38,25 @@ def test_regression_the_same_passage_is_quoted_once():
             "1 100 000 ha ; fixation des dunes : 550 000 ha")
     assert same_passage("…de projets en cours " + text[:90] + " …", "…" + text[20:] + " …")
     assert not same_passage(text, "Le Niger s'engage à réduire ses émissions de gaz à effet de serre de 2,5 % d'ici 2030")
+
+
+def test_a_documents_link_follows_its_symlink_again_for_each_report_writing(tmp_path, monkeypatch):
+    """pdf_href resolves a document's path once (a report links its pages many times); every report writing starts
+    afresh (``write_all`` calls ``forget_links``), so a symlink pointed elsewhere since is followed."""
+    from ndc_scan.report import files, plain
+
+    for folder in ("a", "b", "out"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "ndcs").symlink_to(tmp_path / "a")
+    document, out = str(tmp_path / "ndcs" / "KEN.pdf"), tmp_path / "out"
+    assert plain.pdf_href(document, out) == "../a/KEN.pdf"
+    (tmp_path / "ndcs").unlink()
+    (tmp_path / "ndcs").symlink_to(tmp_path / "b")
+    assert plain.pdf_href(document, out) == "../a/KEN.pdf"          # within one writing: resolved once
+    def stop(folder):
+        raise RuntimeError("stopped after the links were forgotten")
+
+    monkeypatch.setattr(files, "check_folder", stop)
+    with pytest.raises(RuntimeError):
+        files.write_all(None, out, taxonomy=None)                  # the next report writing
+    assert plain.pdf_href(document, out) == "../b/KEN.pdf"

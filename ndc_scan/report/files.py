@@ -45,8 +45,8 @@ def write_all(tables: Tables, out: Path, *, taxonomy: Taxonomy) -> list[Path]:
     Each file is written whole or not at all (``output.written``); an ``OutputError`` names a file
     that cannot be written. Bidi controls are taken out of the text first (``output.readable_tables``).
     """
+    forget_links()                    # links to the documents resolved anew: a symlink may point elsewhere now
     check_folder(out)
-    forget_links()
     tables = readable_tables(tables)
     paths = []
     for name, file_name in CSV_TABLES.items():
