@@ -21,7 +21,7 @@ import pandas as pd
 from ..defaults import DATA_DIR
 from ..records import LEVEL_NAMES
 from ..taxonomy import CONCEPT_IDS, Taxonomy
-from .coverage import latest_documents, tuples_by_document
+from .coverage import latest_documents, level_of, tuples_by_document
 
 WB_GROUPS = DATA_DIR / "wb_groups.csv"
 #: Where the World Bank classification comes from, for report footers.
@@ -64,8 +64,7 @@ def group_table(coverage: pd.DataFrame, documents: pd.DataFrame, taxonomy: Taxon
                           ("income group", lambda cell: cell.income_group)):
         groups: dict[str, dict[str, list]] = {}         # group → concept → levels of its countries (None: not read)
         for cell in cells:
-            groups.setdefault(key(cell), {}).setdefault(cell.concept, []).append(
-                None if pd.isna(cell.level) else int(cell.level))
+            groups.setdefault(key(cell), {}).setdefault(cell.concept, []).append(level_of(cell))
         for group in sorted(groups):
             for concept in CONCEPT_IDS:
                 levels = groups[group].get(concept, [])

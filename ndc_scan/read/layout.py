@@ -25,6 +25,8 @@ def upright(a: float, b: float, c: float, d: float) -> bool:
     """Whether text of this matrix runs upright, as pdfminer decides it (a·d > 0 and b·c <= 0), at a thousandth of
     the matrix's scale: a PDF's (or PDFium's) cos 90° of -4e-9 made a row label turned 90° upright, and it was read
     letter by letter, backwards ("e g a v e l E" for "Agriculture Elevage"). Both engines leave such text out."""
+    if b == 0 and c == 0:                  # nearly every character: neither turned nor skewed
+        return a * d > 0
     scale = math.sqrt(abs(a * d - b * c)) or 1.0
     a, b, c, d = (round(v / scale, 3) for v in (a, b, c, d))
     return a * d > 0 and b * c <= 0

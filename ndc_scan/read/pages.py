@@ -377,8 +377,7 @@ class _RawPage:
 
 
 def _upright(char: dict) -> bool:
-    a, b, c, d = char["matrix"][:4]
-    return (b == 0 and c == 0 and a > 0 and d > 0) or layout.upright(a, b, c, d)     # most characters: the first
+    return layout.upright(*char["matrix"][:4])
 
 
 def _read_page(plumber_page) -> _RawPage:

@@ -17,7 +17,9 @@ from html import escape as _escape
 
 import pandas as pd
 
+from ..aggregate.coverage import level_of
 from ..taxonomy import CONCEPT_IDS, Taxonomy
+from .worldmap import LEVEL_WORDS
 
 LEVEL_COLOURS = ["#f4f4f4", "#f2d36b", "#6cc070", "#1a7f37"]          # 0 absent … 3 quantified target
 LEVEL_LABELS = ["0 absent", "1 mention", "2 commitment", "3 quantified target"]
@@ -26,7 +28,6 @@ CHANGE_COLOURS = {"added": "#1a7f37", "strengthened": "#6cc070", "unchanged": "#
                   "dropped": "#cf222e"}
 FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
 INK, GRID, EDGE = "#1f2328", "#d0d7de", "#999999"
-_LEVEL_WORDS = ["absent", "mention", "commitment", "quantified target"]
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")      # not allowed in XML
 _SIN, _COS = math.sin(math.radians(40)), math.cos(math.radians(40))
 
@@ -38,9 +39,8 @@ def short_names(taxonomy: Taxonomy) -> list[str]:
 def heatmap(latest: pd.DataFrame, coverage: pd.DataFrame, taxonomy: Taxonomy) -> str:
     """Countries (rows, latest document) × concepts (columns), coloured by level."""
     latest = latest.sort_values("country", kind="stable")
-    levels = coverage.set_index(["doc_id", "concept"])["level"]
-    grid = [[None if pd.isna(levels.get((d, c))) else int(levels.get((d, c))) for c in CONCEPT_IDS]
-            for d in latest["doc_id"]]
+    levels = {(cell.doc_id, cell.concept): level_of(cell) for cell in coverage.itertuples(index=False)}
+    grid = [[levels.get((d, c)) for c in CONCEPT_IDS] for d in latest["doc_id"]]
     names = short_names(taxonomy)
     labels = [f"{c} ({i})" if i else str(c) for c, i in zip(latest["country"], latest["iso3"])]
     cell_w, cell_h, label_size, head_size = 48, 18, 10, 9
@@ -62,7 +62,7 @@ def heatmap(latest: pd.DataFrame, coverage: pd.DataFrame, taxonomy: Taxonomy) ->
                      f'{_text(label)}</text>')
         for x, level in enumerate(row):
             colour = UNREAD_COLOUR if level is None else LEVEL_COLOURS[level]
-            said = "not read" if level is None else _LEVEL_WORDS[level]
+            said = "not read" if level is None else LEVEL_WORDS[level]
             parts.append(f'<rect x="{left + cell_w * x:.1f}" y="{top + cell_h * y:.1f}" width="{cell_w}" '
                          f'height="{cell_h}" fill="{colour}" stroke="#ffffff" stroke-width="1">'
                          f'<title>{_text(label)}: {_text(names[x])}, {said}</title></rect>')
@@ -76,7 +76,7 @@ def levels_per_concept(latest: pd.DataFrame, coverage: pd.DataFrame, taxonomy: T
     rows = coverage[coverage["doc_id"].isin(latest["doc_id"]) & coverage["level"].notna()]
     counts = pd.crosstab(rows["concept"], rows["level"].astype(int)).reindex(
         index=list(CONCEPT_IDS), columns=range(4), fill_value=0)
-    series = [(LEVEL_LABELS[level], _LEVEL_WORDS[level], LEVEL_COLOURS[level], [int(v) for v in counts[level]])
+    series = [(LEVEL_LABELS[level], LEVEL_WORDS[level], LEVEL_COLOURS[level], [int(v) for v in counts[level]])
               for level in range(4)]
     return _stacked_bars(short_names(taxonomy), series, "countries (latest document)",
                          "Levels per concept: number of countries at each level")

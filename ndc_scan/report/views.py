@@ -14,7 +14,7 @@ from typing import Optional
 
 import pandas as pd
 
-from ..aggregate.coverage import latest_documents
+from ..aggregate.coverage import latest_documents, level_of
 from ..aggregate.groups import ALL, WB_SOURCE
 from ..aggregate.tables import Tables
 from ..taxonomy import CONCEPT_IDS, Taxonomy
@@ -43,7 +43,7 @@ def _layers(tables: Tables) -> dict[str, dict[str, Optional[int]]]:
     layers: dict[str, dict[str, Optional[int]]] = {c: {} for c in CONCEPT_IDS}
     for cell in cells.itertuples(index=False):
         if cell.iso3 and cell.concept in layers:
-            layers[cell.concept][cell.iso3] = None if pd.isna(cell.level) else int(cell.level)
+            layers[cell.concept][cell.iso3] = level_of(cell)
     return layers
 
 
