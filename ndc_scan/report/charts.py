@@ -10,7 +10,6 @@ CSS ``max-width: 100%``).
 from __future__ import annotations
 
 import math
-import re
 import unicodedata
 from collections.abc import Sequence
 from html import escape as _escape
@@ -19,6 +18,7 @@ import pandas as pd
 
 from ..aggregate.coverage import level_of
 from ..taxonomy import CONCEPT_IDS, Taxonomy
+from .output import XML_CONTROL
 from .worldmap import LEVEL_WORDS
 
 LEVEL_COLOURS = ["#f4f4f4", "#f2d36b", "#6cc070", "#1a7f37"]          # 0 absent … 3 quantified target
@@ -28,7 +28,6 @@ CHANGE_COLOURS = {"added": "#1a7f37", "strengthened": "#6cc070", "unchanged": "#
                   "dropped": "#cf222e"}
 FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
 INK, GRID, EDGE = "#1f2328", "#d0d7de", "#999999"
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")      # not allowed in XML
 _SIN, _COS = math.sin(math.radians(40)), math.cos(math.radians(40))
 
 
@@ -135,7 +134,7 @@ def _stacked_bars(names: Sequence[str], series: Sequence[tuple[str, str, str, li
 
 def _text(text: str) -> str:
     """Text for SVG: escaped, without the control characters XML cannot hold."""
-    return _escape(_CONTROL.sub("", str(text)))
+    return _escape(XML_CONTROL.sub("", str(text)))
 
 
 def _open(width: float, height: float, aria: str) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import re
 import signal
 import sys
 import threading
@@ -23,7 +22,7 @@ from ..aggregate.tables import Tables
 from ..errors import NdcScanError
 from ..taxonomy import Taxonomy
 from . import excel, gap, html
-from .output import check_folder, excel_cell, map_text, readable_tables, written
+from .output import XML_CONTROL, check_folder, excel_cell, map_text, readable_tables, written
 from .plain import forget_links
 from .worldmap import world_shapes
 
@@ -34,7 +33,6 @@ CSV_TABLES = {"coverage": "coverage.csv", "countries": "countries.csv", "passage
 SHEETS = ("countries", "coverage", "passages", "documents", "failures", "targets", "gaps", "versions", "progress",
           "groups", "quantified")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")     # what Excel files cannot hold
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
@@ -122,7 +120,7 @@ def _fork() -> int | None:
 def neutralise(value):
     """Make a cell that a spreadsheet would run as a formula into plain text; drop control characters."""
     if isinstance(value, str):
-        value = _CONTROL.sub("", value)
+        value = XML_CONTROL.sub("", value)
         if value.startswith(_FORMULA_START):
             return "'" + value
     return value

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -27,6 +28,8 @@ from ..errors import OutputError
 from ..textnorm import shown_name, without_bidi_controls
 
 #: The most characters an Excel cell holds.
+#: Control characters an XML file (an xlsx workbook, an SVG chart) cannot hold.
+XML_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 EXCEL_CELL_LIMIT = 32_767
 EXCEL_CUT_NOTE = " … [cut: an Excel cell holds {limit:,} characters, this text has {length:,}; the CSV file has it whole]"
 
