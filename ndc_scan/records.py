@@ -439,10 +439,12 @@ class Failure:
 
 #: What a target's quantity measures (``Target.measure``) and the normalised units.
 TARGET_MEASURES = ("area", "emissions", "carbon", "share", "share_of_area", "length")
-TARGET_UNITS = ("ha", "ha/yr", "tCO2e", "tCO2e/yr", "tCO2e/ha", "tCO2e/ha/yr", "%", "km")
+TARGET_UNITS = ("ha", "ha/yr", "tCO2e", "tCO2e/yr", "tCO2e/ha", "tCO2e/ha/yr", "%", "%/yr", "km")
 #: How a target is tied to the concepts it counts for (``Target.tie``); "passage" only in labellings stored before
 #: that tie was dropped (they are made again on the next scan).
 TARGET_TIES = ("", "clause", "row", "sentence", "passage")
+#: Where a target's year was read (``Target.year_from``); "" and "sentence": its own sentence.
+YEAR_FROM = ("", "sentence", "lead line", "heading", "table header", "commitment period")
 
 
 @dataclass(frozen=True)
@@ -471,7 +473,8 @@ class Target:
     share_of: str                # for a percentage: what it is a share of ("of degraded land"), else ""
     sentence: str                # the sentence that states it, whitespace collapsed
     tie: str = ""                # how it is tied to its concept(s): "clause", "row" (a table row), "sentence"
-    year_from: str = ""          # where the year was read when not in the sentence: "lead line", "heading", "table header"
+    year_from: str = ""          # where the year was read when not in the sentence: "lead line", "heading", "table header",
+    #                              "commitment period" (the document's horizon)
 
     def __post_init__(self):
         _check(0 <= self.start < self.end, f"target offsets must satisfy 0 <= start < end, got {self.start}, {self.end}")
@@ -490,7 +493,7 @@ class Target:
         _check(self.baseline in ("BAU", "base year", ""), f"bad baseline {self.baseline!r}")
         _check(self.conditional in ("conditional", "unconditional", ""), f"bad conditional flag {self.conditional!r}")
         _check(self.tie in TARGET_TIES, f"tie must be one of {TARGET_TIES}, got {self.tie!r}")
-        _check(self.year_from in ("", "sentence", "lead line", "heading", "table header"), f"bad year_from {self.year_from!r}")
+        _check(self.year_from in YEAR_FROM, f"bad year_from {self.year_from!r}")
 
     @property
     def is_range(self) -> bool:

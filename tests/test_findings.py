@@ -8,17 +8,18 @@ import pandas as pd
 import pytest
 
 from ndc_scan.classify.rules import RuleClassifier
+from ndc_scan.classify.targets import document_years
 from ndc_scan.pipeline import load_tables
 from ndc_scan.records import Passage
 
 from .conftest import FAKE_ID, corpus_pdf, scan_copies
 
-FILES = ("BDI_indc_2015.pdf", "MNG_indc_2015.pdf", "MNG_ndc-updated_2020.pdf", "NER_indc_2015.pdf")
+FILES = ("BDI_indc_2015.pdf", "MNG_indc_2015.pdf", "MNG_ndc-updated_2020.pdf", "NER_indc_2015.pdf", "MAR_indc_2015.pdf")
 
 
 @pytest.fixture(scope="module")
 def tables(tmp_path_factory):
-    """The four documents scanned as `ndc-scan scan` does by default (rules + the shipped model)."""
+    """The five documents scanned as `ndc-scan scan` does by default (rules + the shipped model)."""
     store = scan_copies(tmp_path_factory.mktemp("findings"), [corpus_pdf(name) for name in FILES])
     tables = load_tables(store)
     assert tables.failures.empty and len(tables.documents) == len(FILES)
@@ -199,3 +200,56 @@ def test_a_table_of_targets_is_no_inventory(tagger):
                       heading_path="Adaptation measures", kind="table")
     found = {p.concept: p for p in RuleClassifier().predict(passage, tagger.tag([passage], "en")["p1"], "en")}
     assert found["wetlands"].level == 3
+
+
+@pytest.mark.slow
+def test_regression_a_list_item_takes_the_year_of_the_line_that_opens_the_list(tables):
+    # MAR_indc_2015 p14 "Les objectifs à l'horizon 2030 :" opens a list that runs onto p15, each item a passage of its
+    # own: "• Traitement contre l'érosion de 1 500 000 ha (75 000 ha/an) sur une période de 20 ans" had no year.
+    targets = _targets(tables, "MAR_indc_2015.pdf")
+    erosion = targets[(targets["page"] == 15) & targets["concepts"].str.contains("soil_conservation")]
+    assert set(erosion["quantity"]) == {"1 500 000 ha", "75 000 ha/an"}
+    assert set(erosion["target_year"]) == {2030} and set(erosion["year_from"]) == {"lead line"}
+    assert set(erosion["norm_unit"]) == {"ha", "ha/yr"}
+
+
+def _document(tagger, lang, *items):
+    """Passages (heading, text) of one document in reading order, and the rules' predictions for them."""
+    passages = [Passage(passage_id=f"p{i}", doc_id=FAKE_ID, page_no=1, start=0, end=len(text), text=text,
+                        heading_path=heading, kind="paragraph") for i, (heading, text) in enumerate(items)]
+    found = tagger.tag(passages, lang)
+    return document_years(passages, RuleClassifier().predict_many(passages, found, lang))
+
+
+def test_a_lead_line_dates_the_items_of_its_list_only(tagger):
+    heading = "3. Adaptation > Des objectifs pour renforcer la résilience"
+    predictions = _document(
+        tagger, "fr",
+        (heading, "Les objectifs à l'horizon 2030 :"),
+        (heading, "• Reconstitution des forêts et restauration des terres dégradées sur 200 000 ha."),
+        (heading, "• Traitement contre l'érosion de 1 500 000 ha dans 22 bassins versants prioritaires."),
+        (heading, "Pour atteindre ces objectifs, un grand travail de planification a été entrepris :"),
+        (heading, "• Traitement contre l'érosion de 300 000 ha supplémentaires."),
+        ("4. Atténuation", "• Restauration des terres dégradées sur 50 000 ha."))
+    years = {(p.passage_id, t.norm_value): (t.year, t.year_from) for p in predictions for t in p.targets}
+    assert years[("p1", 200000.0)] == (2030, "lead line")
+    assert years[("p2", 1500000.0)] == (2030, "lead line")
+    assert years[("p4", 300000.0)] == (None, "")          # another lead line, without a year, opens this list
+    assert years[("p5", 50000.0)] == (None, "")           # another heading: not an item of that list
+
+
+def test_the_commitment_period_is_the_documents_horizon(tagger):
+    # NAM_indc_2015 p12 (the spent first blind set): "over 5000 ha annually during the commitment period as from 2018".
+    heading = "Adaptation > Agriculture"
+    predictions = _document(
+        tagger, "en",
+        (heading, "• Conservation agriculture is practiced over about 80 000 ha by 2030;"),
+        (heading, "• Restore 15 M ha of degraded grassland by 2030;"),
+        (heading, "• Implementing agroforestry systems over 5000 ha annually during the commitment period as from "
+                  "2018;"))
+    years = {t.norm_value: (t.year, t.year_from, t.norm_unit) for p in predictions for t in p.targets}
+    assert years[5000.0] == (2030, "commitment period", "ha/yr")
+    assert years[80000.0] == (2030, "", "ha")
+    alone = _document(tagger, "en", (heading, "• Implementing agroforestry systems over 5000 ha annually during the "
+                                              "commitment period;"))
+    assert [(t.year, t.year_from) for p in alone for t in p.targets] == [(None, "")]    # no horizon in the document

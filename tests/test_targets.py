@@ -489,6 +489,11 @@ def test_regression_a_yearly_rate_stated_in_the_clause(file, page, sentence, rat
     ("Restaurar anualmente 5.000 hectáreas de tierras degradadas hasta 2030.", "es", ["ha/yr"]),
     ("Restore 20,000 ha of annual crops by 2030.", "en", ["ha"]),                   # an annual crop is no rate
     ("Restore 20,000 ha of degraded land by 2030, and monitor it each year.", "en", ["ha"]),     # another clause
+    # a yearly share (SEN_indc_2015 p13 and BTN_ndc2_2021 p9, the spent second blind set)
+    ("Réduction annuelle des superficies brûlées de l'ordre de 5% à partir de 2020", "fr", ["%/yr"]),
+    ("Switch from synthetic to organic fertilisers 5% annually", "en", ["%/yr"]),
+    ("Reducir un 3 % por año la superficie de tierras degradadas hasta 2030.", "es", ["%/yr"]),
+    ("Increase the share of organic fertilisers to 35% by 2030.", "en", ["%"]),
 ])
 def test_yearly_rates_before_or_after_the_figure(text, lang, rates):
     assert [t.norm_unit for t in extract(text, lang=lang, aim=True)] == rates

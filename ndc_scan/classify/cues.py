@@ -223,6 +223,13 @@ CONTEXT_HEADING = re.compile(
     r"национальн\w+ услови|введение|уязвим|инвентаризац|الظروف الوطنية|مقدمة|التأثيرات|الهشاشة|الجرد",
     re.IGNORECASE,
 )
+#: The NDC's own commitment or implementation period, named instead of a year ("over 5000 ha annually during the
+#: commitment period"): the target year is the document's horizon (``targets.document_years``).
+COMMITMENT_PERIOD = re.compile(
+    r"commitment period|implementation period|period of (?:the )?(?:i?ndc|contribution)|période d'engagement|"
+    r"période de mise en (?:œ|oe)uvre|période de la (?:cdn|cpdn|contribution)|periodo de (?:compromiso|implementaci[óo]n)|"
+    r"período de (?:compromiso|implementaci[óo]n)|период\w* (?:действия|выполнения|осуществления)|فترة (?:الالتزام|التنفيذ)",
+    re.IGNORECASE)
 #: A list item: a line that starts with a bullet, a dash, a number or a letter.
 LIST_ITEM = re.compile(r"^\s*(?:[•●▪■◦○►▶➢✓\-–*\u2022\uf0b7!]|\(cid:\d+\)|\(?[0-9]{1,2}[.)]|\(?[a-z][.)]|[ivx]{1,4}[.)])\s*",
                        re.IGNORECASE)

@@ -16,6 +16,7 @@ from ..records import Document, Labelling, Match, Passage
 from ..store import Store
 from ..taxonomy import Taxonomy
 from .protocol import Classifier
+from .targets import document_years
 
 #: The code that decides labels: the classify stage and the tagger. Labels stored by other code are made again.
 _LABELLING_CODE = (Path(__file__).parent, Path(__file__).parents[1] / "passages" / "tag.py")
@@ -55,7 +56,7 @@ def labelling(document: Document, passages: list[Passage], tagger: Tagger, class
     """
     found = tagger.tag(passages, document.meta.language) if found is None else found
     matches = ordered_matches(passages, found)
-    predictions = tuple(classifier.predict_many(passages, found, document.meta.language))
+    predictions = tuple(document_years(passages, classifier.predict_many(passages, found, document.meta.language)))
     return Labelling(document.doc_id, taxonomy.hash, classifier.method, matches, predictions, labels_version())
 
 

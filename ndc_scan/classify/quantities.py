@@ -139,5 +139,5 @@ def normalisation(found: re.Match, measure: str) -> tuple[float, str]:
             factor *= CARBON_TO_CO2
         return factor, "tCO2e" + per_ha + per_year
     if measure in ("share", "share_of_area"):
-        return 1.0, "%"
+        return 1.0, "%" + per_year
     return 1.0, "km"

@@ -15,7 +15,8 @@ quantity that is stated as a target, in the number formats of the six UN languag
 
 Normalised units: ``ha`` (km² × 100, acres × 0.4047), ``tCO2e`` (carbon × 44/12), with ``/ha`` and
 ``/yr`` kept for rates (also a rate its clause states away from the unit: "10.000 ha de micro-bassins chaque
-année", "augmenter annuellement ... de 1297 ha"); ``%``; ``km``. The quantity as written is kept in ``Target.quantity``.
+année", "augmenter annuellement ... de 1297 ha"); ``%`` (``%/yr``: "5% annually", "réduction annuelle ... de
+5 %"); ``km``. The quantity as written is kept in ``Target.quantity``.
 
 A quantity is a *target* when its sentence states an aim (a target year such as "by 2030", "d'ici
 2030", "para 2030", "к 2030", "بحلول 2030", or a target word: target, goal, objective, restore,
@@ -30,15 +31,17 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Optional
 
-from ..records import Target
+from ..records import Passage, Prediction, Target
 from .cues import (
     ACTION_BEFORE_NUMBER,
     AIM,
     AIM_HEADING,
     BAU,
+    COMMITMENT_PERIOD,
     EACH_YEAR_AFTER,
     EACH_YEAR_BEFORE,
     ECONOMY,
+    LIST_ITEM,
     LOCAL_STATUS,
     NATIONAL_EMISSIONS,
     PAST_YEAR_AFTER,
@@ -245,8 +248,8 @@ def _target(found: re.Match, sentence: str, offset: int, original: str, lang: st
                                     or _CHANGE.search(sentence, max(0, start - 70), start)):
         value, value_max = value_max, None                 # "increase from 68 000 to 100 000 ha": the aim is 100 000
     factor, norm_unit = normalisation(found, measure)
-    if norm_unit in ("ha", "tCO2e", "tCO2e/ha") and _each_year(sentence, start, end):
-        norm_unit += "/yr"                                # "10.000 ha de micro-bassins (demi-lunes) chaque année"
+    if norm_unit in ("ha", "tCO2e", "tCO2e/ha", "%") and _each_year(sentence, start, end):
+        norm_unit += "/yr"                # "10.000 ha de micro-bassins (demi-lunes) chaque année", "5% annually"
     unit = sentence[found.start(f"u_{measure if measure != 'share_of_area' else 'share'}"):end].strip()
     return _finished(sentence, offset, original, start, end, value, value_max, unit, measure, round(value * factor, 6),
                      None if value_max is None else round(value_max * factor, 6), norm_unit, year_hits,
@@ -312,7 +315,7 @@ def _year(sentence: str, start: int, end: int, year_hits: list) -> Optional[int]
     return max(bare) if bare else None
 
 
-__all__ = ["CARBON_TO_CO2", "NORM_UNITS", "Target", "extract", "parse_number", "sentence_bounds"]
+__all__ = ["CARBON_TO_CO2", "NORM_UNITS", "Target", "document_years", "extract", "parse_number", "sentence_bounds"]
 
 
 # ---------------------------------------------------------------------------------------------- ties to concepts
@@ -467,3 +470,50 @@ def _with_context_year(target: Target, text: str, s_start: int, heading_path: st
 def _last_heading_year(text: str) -> Optional[int]:
     years = [int(m.group(1) or m.group(2)) for m in _HEADING_YEAR.finditer(text)]
     return years[-1] if years else None
+
+
+# ---------------------------------------------------------------------------------------- years from the document
+
+def document_years(passages: Sequence[Passage], predictions: Sequence[Prediction]) -> list[Prediction]:
+    """A document's predictions with the years its targets' passages leave out read from the document around them.
+
+    * A list's lead line: an item of a list (each item a passage of its own, the list maybe running onto the next
+      page) takes the year of the line that opens the list, "Les objectifs à l'horizon 2030 :" (the last passage
+      before the items under the same heading, ending with a colon), ``year_from`` "lead line".
+    * The NDC's period named instead of a year ("5000 ha annually during the commitment period"): the document's
+      horizon, the target year its own sentences give most often (the later one on a tie), ``year_from``
+      "commitment period". None when no sentence of the document gives one.
+    A year the passage itself gives (its sentence, a lead line in it, a table header, its heading) is kept.
+    """
+    leads = _lead_years(passages)
+    years = [t.year for p in predictions for t in p.targets if t.year is not None and not t.year_from]
+    horizon = max(set(years), key=lambda y: (years.count(y), y)) if years else None
+    done = []
+    for prediction in predictions:
+        targets = tuple(_dated(t, leads.get(prediction.passage_id), horizon) for t in prediction.targets)
+        done.append(prediction if targets == prediction.targets else replace(prediction, targets=targets))
+    return done
+
+
+def _lead_years(passages: Sequence[Passage]) -> dict[str, int]:
+    """passage_id → the year of the lead line of the list the passage is an item of (passages in reading order)."""
+    leads, lead, heading = {}, None, None
+    for passage in passages:
+        if LIST_ITEM.match(passage.text) and passage.heading_path == heading:
+            if lead is not None:
+                leads[passage.passage_id] = lead
+            continue
+        last = passage.text.rstrip().rsplit("\n", 1)[-1].strip()
+        lead, heading = (_last_heading_year(last) if last.endswith(":") else None), passage.heading_path
+    return leads
+
+
+def _dated(target: Target, lead: Optional[int], horizon: Optional[int]) -> Target:
+    if target.year is not None:
+        return target
+    if lead is not None and (target.base_year is None or target.base_year < lead):
+        return replace(target, year=lead, year_from="lead line")
+    if horizon is not None and COMMITMENT_PERIOD.search(target.sentence) \
+            and (target.base_year is None or target.base_year < horizon):
+        return replace(target, year=horizon, year_from="commitment period")
+    return target

@@ -109,7 +109,7 @@ COLUMNS = {
     "concepts": "concepts the target is tied to (';'-separated)",
     "tie": "how the target is tied to its concepts: clause (a concept term in its part of the sentence), row (in "
            "its table row), sentence (the one concept of its sentence)",
-    "year_from": "where the target year was read when the sentence has none: lead line, table header or heading",
+    "year_from": "where the target year was read when the sentence has none: lead line, table header, heading or commitment period",
     "also_on_pages": "other pages of the document stating the same target (';'-separated)",
     "quantity": "the quantity as written",
     "value": "its number",
