@@ -214,9 +214,13 @@ def test_regression_a_list_item_takes_the_year_of_the_line_that_opens_the_list(t
 
 
 def _document(tagger, lang, *items):
-    """Passages (heading, text) of one document in reading order, and the rules' predictions for them."""
+    """The rules' predictions, years read from the document, for paragraphs (heading, text) in reading order."""
+    return _document_of(tagger, lang, [(heading, "paragraph", text) for heading, text in items])
+
+
+def _document_of(tagger, lang, items):
     passages = [Passage(passage_id=f"p{i}", doc_id=FAKE_ID, page_no=1, start=0, end=len(text), text=text,
-                        heading_path=heading, kind="paragraph") for i, (heading, text) in enumerate(items)]
+                        heading_path=heading, kind=kind) for i, (heading, kind, text) in enumerate(items)]
     found = tagger.tag(passages, lang)
     return document_years(passages, RuleClassifier().predict_many(passages, found, lang))
 
@@ -253,3 +257,40 @@ def test_the_commitment_period_is_the_documents_horizon(tagger):
     alone = _document(tagger, "en", (heading, "• Implementing agroforestry systems over 5000 ha annually during the "
                                               "commitment period;"))
     assert [(t.year, t.year_from) for p in alone for t in p.targets] == [(None, "")]    # no horizon in the document
+
+
+# BGD_indc_2015 p7 (the spent first blind set), Table 5 "Possible conditional action-based contributions": each row a
+# passage of its own after the first, its cells bullets an "x" of a symbol font marks.
+BGD_HEADING = "2. Mitigation > 2.3. Mitigation actions > Table 5: Possible conditional action-based contributions"
+BGD_HEADER = "Sector | Description | Objectives of the activity by 2030"
+BGD_ROW = ("Agriculture (non-energy related) | x Increase mechanisation in agriculture leading to a reduction in numbers "
+           "of draft cattle (and therefore lower methane emissions) x Increase the share of organic manure in the used "
+           "fertilizer mix x Scale up rice cultivation using alternate wetting and drying irrigation | x 50% reduction in "
+           "draft animals compared to the business as usual x 35% increase in organic fertiliser share compared to the "
+           "business as usual x 20% of all rice cultivation uses alternate wetting and drying irrigation")
+
+
+def test_symbol_font_x_bullets_are_separate_sentences():
+    from ndc_scan.classify.targets import sentence_bounds
+
+    sentences = [BGD_ROW[a:b] for a, b in sentence_bounds(BGD_ROW)]
+    assert "x 35% increase in organic fertiliser share compared to the business as usual" in sentences
+    assert "x Increase the share of organic manure in the used fertilizer mix" in sentences
+    # TON_ndc2_2020 p18 (the corpus): the same bullets in prose; an "x" between numbers is no bullet
+    tonga = "Tonga set two non-emission targets for AFOLU: x establishing a forest inventory by 2025 x planting one"
+    assert len(sentence_bounds(tonga)) == 1
+    assert len(sentence_bounds("Plots of 5 x 10 m and 2 x 3% slopes")) == 1
+    assert len(sentence_bounds("targets: x Energy: 13% reduction x 70% of electricity")) == 3
+
+
+def test_a_row_of_a_table_of_measures_is_dated_by_its_column_header_and_tied_by_its_bullet(tagger):
+    predictions = _document_of(tagger, "en", [
+        (BGD_HEADING, "table", BGD_HEADER + "\nHouseholds | x Promote improved cookstoves | x 70% market share of "
+                                            "improved biomass cookstoves"),
+        (BGD_HEADING, "table", BGD_ROW)])
+    fertility = [p for p in predictions if p.passage_id == "p1" and p.concept == "soil_fertility"]
+    assert fertility and fertility[0].level == 3
+    # the row's action cell makes its objective an aim; the draft animals and the rice are not soil fertility's
+    assert [(t.quantity, t.year, t.year_from) for t in fertility[0].targets] == [("35%", 2030, "table header")]
+    alone = _document_of(tagger, "en", [(BGD_HEADING, "table", BGD_ROW)])
+    assert [(t.quantity, t.year) for p in alone for t in p.targets] == [("35%", None)]     # no header: no year

@@ -108,7 +108,8 @@ class Levels:
         headings = passage.heading_path.split(" > ")
         self.context = bool(CONTEXT_HEADING.search(" > ".join(headings[-2:])))
         self.action_heading = bool(ACTION_HEADING.search(headings[-1]))
-        self.item = bool(LIST_ITEM.match(self.text)) or passage.kind == "table"
+        self.table = passage.kind == "table"
+        self.item = bool(LIST_ITEM.match(self.text)) or self.table
         self.bounds = sentence_bounds(self.text)
         self.targets: dict[str, list[Target]] = defaultdict(list)
         self.untied: list[Target] = []
@@ -116,7 +117,7 @@ class Levels:
             spans = [(m.start, m.end, m.concept) for m in matches]
             for target, concepts in tie_targets(self.text, spans, lang=language or "en",
                                                 conditional=conditional_flag(passage), heading_path=passage.heading_path,
-                                                table=passage.kind == "table"):
+                                                table=self.table):
                 if not self.aimed(target):
                     continue
                 for concept in concepts:
@@ -130,10 +131,17 @@ class Levels:
 
     def aimed(self, target: Target) -> bool:
         """Whether a target's sentence states an aim, not an impact, a projection or the past: "l'effectif du cheptel
-        baisserait d'environ 80% ... par perte des parcours" is a figure of an impact, not a target for grazing."""
+        baisserait d'environ 80% ... par perte des parcours" is a figure of an impact, not a target for grazing.
+        In a table the whole row speaks: its action cell says what the figure of its objective cell aims at ("x Increase
+        the share of organic manure | x 35% increase in organic fertiliser share")."""
         if target.year is not None and not target.year_from:
             return True                                   # its own "by 2030": an aim even among impacts or the past
-        sentence = next((self.text[a:b] for a, b in self.bounds if a <= target.start < b), target.sentence)
+        if self.table:
+            row_start = self.text.rfind("\n", 0, target.start) + 1
+            row_end = self.text.find("\n", target.start)
+            sentence = self.text[row_start:row_end if row_end >= 0 else len(self.text)]
+        else:
+            sentence = next((self.text[a:b] for a, b in self.bounds if a <= target.start < b), target.sentence)
         return not self._context_only([sentence], *_cues([sentence]), past_acts=True)
 
     def _context_only(self, sentences: Sequence[str], said: str, intent: bool, acts: bool, *,

@@ -480,17 +480,24 @@ def document_years(passages: Sequence[Passage], predictions: Sequence[Prediction
     * A list's lead line: an item of a list (each item a passage of its own, the list maybe running onto the next
       page) takes the year of the line that opens the list, "Les objectifs à l'horizon 2030 :" (the last passage
       before the items under the same heading, ending with a colon), ``year_from`` "lead line".
+    * A table's header: a row of a table whose rows are passages of their own takes the year of its column's header
+      ("Objectives of the activity by 2030"), the first line of the table's first passage (the table passages in a
+      row under the same heading), when header and row have as many cells; ``year_from`` "table header".
     * The NDC's period named instead of a year ("5000 ha annually during the commitment period"): the document's
       horizon, the target year its own sentences give most often (the later one on a tie), ``year_from``
       "commitment period". None when no sentence of the document gives one.
     A year the passage itself gives (its sentence, a lead line in it, a table header, its heading) is kept.
     """
-    leads = _lead_years(passages)
+    leads, headers = _lead_years(passages), _table_headers(passages)
+    text = {passage.passage_id: passage.text for passage in passages}
     years = [t.year for p in predictions for t in p.targets if t.year is not None and not t.year_from]
     horizon = max(set(years), key=lambda y: (years.count(y), y)) if years else None
     done = []
     for prediction in predictions:
-        targets = tuple(_dated(t, leads.get(prediction.passage_id), horizon) for t in prediction.targets)
+        header = headers.get(prediction.passage_id)
+        targets = tuple(_dated(t, leads.get(prediction.passage_id),
+                               _column_year(text[prediction.passage_id], t, header) if header else None, horizon)
+                        for t in prediction.targets)
         done.append(prediction if targets == prediction.targets else replace(prediction, targets=targets))
     return done
 
@@ -508,11 +515,37 @@ def _lead_years(passages: Sequence[Passage]) -> dict[str, int]:
     return leads
 
 
-def _dated(target: Target, lead: Optional[int], horizon: Optional[int]) -> Target:
+def _table_headers(passages: Sequence[Passage]) -> dict[str, list[str]]:
+    """passage_id → the header cells of the table whose later rows the passage holds (passages in reading order)."""
+    headers: dict[str, list[str]] = {}
+    header: Optional[list[str]] = None
+    heading = None
+    for passage in passages:
+        if passage.kind != "table":
+            header = None
+        elif header is not None and passage.heading_path == heading:
+            headers[passage.passage_id] = header
+        else:
+            header, heading = passage.text.split("\n", 1)[0].split(" | "), passage.heading_path
+    return headers
+
+
+def _column_year(text: str, target: Target, header: list[str]) -> Optional[int]:
+    """The year in the header of the column holding ``target`` in its row of ``text``, if the row fits the header."""
+    row_start = text.rfind("\n", 0, target.start) + 1
+    row_end = text.find("\n", target.start)
+    cells = text[row_start:row_end if row_end >= 0 else len(text)].split(" | ")
+    if len(cells) != len(header):
+        return None
+    return _last_heading_year(header[text[row_start:target.start].count(" | ")])
+
+
+def _dated(target: Target, lead: Optional[int], column: Optional[int], horizon: Optional[int]) -> Target:
     if target.year is not None:
         return target
-    if lead is not None and (target.base_year is None or target.base_year < lead):
-        return replace(target, year=lead, year_from="lead line")
+    for year, source in ((lead, "lead line"), (column, "table header")):
+        if year is not None and (target.base_year is None or target.base_year < year):
+            return replace(target, year=year, year_from=source)
     if horizon is not None and COMMITMENT_PERIOD.search(target.sentence) \
             and (target.base_year is None or target.base_year < horizon):
         return replace(target, year=horizon, year_from="commitment period")
