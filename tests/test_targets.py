@@ -283,6 +283,13 @@ def test_regression_from_one_figure_to_another_keeps_the_aim(text, lang, value):
     assert [(t.norm_value, t.norm_value_max) for t in found] == [(value, None)]
 
 
+def test_a_range_after_a_change_to_another_figure_stays_a_range():
+    # VNM_indc_2015 p11 (the spent second blind set): 20,000 to 50,000 ha of mangroves is a range, not a change
+    text = ("- Forest coverage increases to 45%; the area of protection forest in coastal areas is increased to "
+            "380,000 hectares, including 20,000 to 50,000ha of additional mangrove planting")
+    assert [(t.norm_value, t.norm_value_max) for t in extract(text, lang="en", aim=True)][-1] == (20000, 50000)
+
+
 def test_regression_period_before_a_unit_is_no_quantity_and_no_crash():
     # MAR_ndc_2016 p29, a table row: "2010-2030" read as a range of hectares, its "2030" as the target year inside
     # the quantity itself, and the year lookup failed with an IndexError (the whole scan stopped).

@@ -100,10 +100,11 @@ _RESTATEMENT = re.compile(r"(?:corresponding to|equivalent to|correspondant à|�
 #: "from 30% to 20%", "de 30 % du territoire à 20 %": the first figure is the starting point, not the aim.
 _FROM = re.compile(r"\b(?:from|de|desde|от)\s*(?:about |approximately |around |environ |aproximadamente )?$",
                    re.IGNORECASE)
-#: Before "de 68 000 à 100 000 ha": a change from one figure to another, not a range.
+#: Before "de 68 000 à 100 000 ha": a change from one figure to another, not a range (not when another figure stands
+#: between: "increased to 380,000 hectares, including 20,000 to 50,000ha of mangrove planting" is a range).
 _CHANGE = re.compile(r"\b(?:accroissement|augment\w*|increas\w*|réduction|reduc\w*|pass(?:er|era|eront|ant)|"
                      r"port(?:er|era|eront|ant)|aumentar|"
-                     r"incrementar|expan\w*|extension|rise|raise)\b[^.;]{0,50}$", re.IGNORECASE)
+                     r"incrementar|expan\w*|extension|rise|raise)\b[^.;\d]{0,50}$", re.IGNORECASE)
 _TO = re.compile(r"^[^.;]{0,45}?\s(?:to|à|a|hasta|до)\s+\d", re.IGNORECASE)
 _RATE_AFTER = re.compile(r"^\s*(?:survival|success|germination|rate|taux|tasa)", re.IGNORECASE)
 
