@@ -94,6 +94,9 @@ NEAR_FOUND = [
     ("ru", "constructed", "увеличение запасов углерода пахотных почв", "soil_carbon"),           # prefix words
     ("ar", "constructed", "زيادة مخزون الكربون العضوي في تربة المزارع", "soil_carbon"),           # suffix words, folding
     ("ru", "constructed", "сохранение плодородия сельскохозяйственных земель", "soil_fertility"),
+    # soil and water conservation in French, the words apart (dev set HTI, BDI)
+    ("fr", "HTI_indc_2015 p13", "Conservation et régénération des sols.", "soil_conservation"),
+    ("fr", "BDI_indc_2015 p5", "développement de l'agroforesterie, conservation de l'eau\net du sol).", "soil_conservation"),
     # Climate-smart agriculture tied to soil or land practices in the same sentence is SLM (concepts.md, decided).
     ("en", "ERI_indc_2015 p11", "• Promotion of Conservation Agriculture/Climate Smart Agriculture in 5% of the "
      "cultivable land;", "sustainable_land_management"),
