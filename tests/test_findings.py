@@ -281,6 +281,22 @@ def test_symbol_font_x_bullets_are_separate_sentences():
     assert len(sentence_bounds(tonga)) == 1
     assert len(sentence_bounds("Plots of 5 x 10 m and 2 x 3% slopes")) == 1
     assert len(sentence_bounds("targets: x Energy: 13% reduction x 70% of electricity")) == 3
+    # MRT_indc_2015 p9 (spent first blind set): "§" is a Wingdings bullet before a capital, a section sign before a number
+    mauritania = ("§ Un ensemencement aérien des terres dégradées ( 10 000 ha / an ) pour favoriser la régénération du "
+                  "milieu naturel ; § La restauration des pâturages naturels ( mises en défens")
+    assert [mauritania[a:a + 10] for a, b in sentence_bounds(mauritania)] == ["§ Un ensem", "§ La resta"]
+    assert len(sentence_bounds("pursuant to UNFCCC decision 1/CP.21, § 24-25, and set at midnight")) == 1
+
+
+def test_a_bullets_figure_counts_for_its_bullets_concepts_only(tagger):
+    # MRT_indc_2015 p9: the reseeding of degraded land (10 000 ha/an) was grazing too, from the next bullet's pastures
+    text = ("Ses priorités d'adaptation comprennent : § Un ensemencement aérien des terres dégradées ( 10 000 ha / an ) "
+            "pour favoriser la régénération du milieu naturel ; § La restauration des pâturages naturels ( mises en "
+            "défens et gestion des parcours dans le cadre des plans climat territoriaux ;")
+    heading = "4 - La Contribution de la Mauritanie en matière d'Adaptation > 4.3 - Les ambitions et besoins"
+    predictions = _document_of(tagger, "fr", [(heading, "paragraph", text)])
+    tied = {p.concept for p in predictions if p.targets}
+    assert tied == {"land_restoration"}
 
 
 def test_a_row_of_a_table_of_measures_is_dated_by_its_column_header_and_tied_by_its_bullet(tagger):

@@ -290,6 +290,17 @@ def test_a_range_after_a_change_to_another_figure_stays_a_range():
     assert [(t.norm_value, t.norm_value_max) for t in extract(text, lang="en", aim=True)][-1] == (20000, 50000)
 
 
+@pytest.mark.parametrize("text, lang", [
+    # VNM_ndc-updated_2020 p24 (the spent second blind set): how much of a plan is done is no figure of land
+    ("protecting, restoring and planting mangrove and coastal protection forests aiming to exceed over 30% of the plan "
+     "to 2020;", "en"),
+    ("Atteindre 80 % de l'objectif de restauration des mangroves d'ici 2030.", "fr"),
+    ("Cumplir el 50% de la meta de restauración de humedales al 2030.", "es"),
+])
+def test_a_share_of_a_plan_or_target_is_no_target(text, lang):
+    assert extract(text, lang=lang, aim=True) == []
+
+
 def test_regression_period_before_a_unit_is_no_quantity_and_no_crash():
     # MAR_ndc_2016 p29, a table row: "2010-2030" read as a range of hectares, its "2030" as the target year inside
     # the quantity itself, and the year lookup failed with an IndexError (the whole scan stopped).

@@ -22,9 +22,10 @@ WORD_QUANTITY = re.compile(
 MONEY = re.compile(r"us\$|usd|\$|€|eur\b|euros?\b|fcfa|cfa|dollars?|d[óo]lares|долл\w*|دولار|xof|£|₹", re.IGNORECASE)
 #: A sentence end: . ! ? ; before a capital, a bullet or a dash, a line break (``targets.sentence_bounds`` joins
 #: wrapped lines again), or a bullet inside a line (the items of a table cell, joined on the row's line): a glyph, or
-#: an "x" a symbol font draws as a tick or a box, before a capital or a share and not after a number ("| x 50%
-#: reduction in draft animals … x 35% increase in organic fertiliser share"; not "2 x 3%").
-SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-ZÀ-ÝА-Я\u0600-\u06ff•\-])|\n|\s+(?=[•●▪■➢\uf0b7])|"
+#: an "x" or a "§" a symbol font draws as a tick or a box, before a capital ("§ Un ensemencement aérien …"; not
+#: "§ 24-25" of a decision) or, for "x", a share and not after a number ("| x 50% reduction in draft animals … x 35%
+#: increase in organic fertiliser share"; not "2 x 3%").
+SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-ZÀ-ÝА-Я\u0600-\u06ff•\-])|\n|\s+(?=[•●▪■➢\uf0b7])|\s+(?=§\s+[A-ZÀ-Ý])|"
                           r"(?<!\d)\s+(?=x\s+(?:[A-Z]|\d+(?:[.,]\d+)?\s?%))")
 
 COMMITMENT = re.compile(

@@ -62,7 +62,10 @@ _SHARE_OF = re.compile(
     r"^\s*(?:of(?: the)?|des?|du|de la|del|de los|de las|da|do|das|dos|от|من)\s+((?:total\s+)?[^,.;:()|\n]{3,70})", re.IGNORECASE)
 _MONEY_SHARE = re.compile(
     r"^(?:total\s+)?(?:co[uû]ts?|costs?|budget|gdp|pib|financ|investment|investissement|inversi[oó]n|presupuesto|"
-    r"funding|fonds|recursos|revenue|income|ingresos|ввп|бюджет)", re.IGNORECASE)
+    r"funding|fonds|recursos|revenue|income|ingresos|ввп|бюджет)|"
+    # a share of a plan or target is how much of it is done, not a figure of land ("exceed over 30% of the plan")
+    r"^(?:the\s+|le\s+|la\s+|les\s+|l'|el\s+|los\s+|las\s+)?(?:plans?|targets?|objecti[fv]\w*|goals?|programm?e?s?|"
+    r"programas?|metas?|план\w*|цел\w*)\b", re.IGNORECASE)
 _AREA_WORDS = re.compile(
     r"land|area|territor|surface|superficie|terres?\b|tierras?|terras?|soils?|sols?|suelos?|forest|for[êe]ts?|bosques?|"
     r"cropland|pasture|grassland|rangeland|wetland|peat|hectare|agricultur|земел|площад|почв|أراض|مساحة", re.IGNORECASE)
@@ -232,7 +235,7 @@ def _target(found: re.Match, sentence: str, offset: int, original: str, lang: st
         share_of = " ".join(of.group(1).split()) if of else ""
         head = " ".join(share_of.split()[:4])
         if _MONEY_SHARE.match(share_of) or _ENERGY.search(head):
-            return None                                   # a share of money or of energy is no share of land
+            return None                                   # a share of money, energy or a plan is no share of land
         if head and _AREA_WORDS.search(head) and not _EMISSION_WORDS.search(head) and not _PEOPLE.search(head):
             measure = "share_of_area"
     value = quantity_value(found.group("n1"), found.group("s1") or found.group("s2"), lang)
