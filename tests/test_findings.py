@@ -14,12 +14,13 @@ from ndc_scan.records import Passage
 
 from .conftest import FAKE_ID, corpus_pdf, scan_copies
 
-FILES = ("BDI_indc_2015.pdf", "MNG_indc_2015.pdf", "MNG_ndc-updated_2020.pdf", "NER_indc_2015.pdf", "MAR_indc_2015.pdf")
+FILES = ("BDI_indc_2015.pdf", "MNG_indc_2015.pdf", "MNG_ndc-updated_2020.pdf", "NER_indc_2015.pdf", "MAR_indc_2015.pdf",
+         "RWA_indc_2015.pdf")
 
 
 @pytest.fixture(scope="module")
 def tables(tmp_path_factory):
-    """The five documents scanned as `ndc-scan scan` does by default (rules + the shipped model)."""
+    """The six documents scanned as `ndc-scan scan` does by default (rules + the shipped model)."""
     store = scan_copies(tmp_path_factory.mktemp("findings"), [corpus_pdf(name) for name in FILES])
     tables = load_tables(store)
     assert tables.failures.empty and len(tables.documents) == len(FILES)
@@ -85,6 +86,18 @@ def test_regression_one_target_is_listed_once_per_document(tables):
     assert restoration.iloc[0]["page"] == 4 and restoration.iloc[0]["also_on_pages"] == "8"
     assert "land_restoration" in restoration.iloc[0]["concepts"].split(";")
     assert not niger.duplicated(["norm_value", "norm_unit", "target_year"]).any()
+
+
+@pytest.mark.slow
+def test_regression_targets_that_only_look_alike_are_not_merged(tables):
+    # RWA_indc_2015: "100% of the households … implementing agro forestry … by 2030" (p3) and 100% of the land
+    # protection structures (terraces) by 2030 (p5) are two targets of two concepts: they were one row, p3's, tied
+    # to agroforestry, soil conservation and SLM.
+    rwanda = _targets(tables, "RWA_indc_2015.pdf")
+    full = rwanda[(rwanda["norm_value"] == 100) & (rwanda["target_year"] == 2030)]
+    by_page = {int(r.page): set(r.concepts.split(";")) for r in full.itertuples()}
+    assert by_page[3] == {"agroforestry"}
+    assert "soil_conservation" in by_page[5] and "soil_conservation" not in by_page[3]
 
 
 @pytest.mark.slow
@@ -286,6 +299,10 @@ def test_symbol_font_x_bullets_are_separate_sentences():
                   "milieu naturel ; § La restauration des pâturages naturels ( mises en défens")
     assert [mauritania[a:a + 10] for a, b in sentence_bounds(mauritania)] == ["§ Un ensem", "§ La resta"]
     assert len(sentence_bounds("pursuant to UNFCCC decision 1/CP.21, § 24-25, and set at midnight")) == 1
+    # RWA_indc_2015 p3 (dev set): a sentence may start with a share; "Approx. 40%" (UGA) does not end one
+    rwanda = "and other natural resource-based livelihood programmes. 100% of the households involved in agriculture"
+    assert len(sentence_bounds(rwanda)) == 2
+    assert len(sentence_bounds("residential biomass burning | Approx. 40% efficiency saving")) == 1
 
 
 def test_a_bullets_figure_counts_for_its_bullets_concepts_only(tagger):

@@ -62,8 +62,10 @@ def targets_table(stored: Sequence[Row], passages: pd.DataFrame, documents: pd.D
 
     ``stored`` are the targets the classify stage tied to concepts (``Store.targets_of_labels``); a target
     counts for the concepts whose label counts in ``passages`` (not overruled by the model, not rejected by a
-    reviewer). The same target (value, unit, year) stated on several pages of a document is listed once, on its
-    first page, with the other pages in ``also_on_pages`` and the concepts it is tied to on any of them.
+    reviewer). The same target (value, unit, year, for a concept it shares) stated on several pages of a document is
+    listed once, on its first page, with the other pages in ``also_on_pages`` and the concepts it is tied to on any of
+    them. Figures that only look alike are not merged: "100% of households by 2030" for agroforestry and "100% … by
+    2030" for compost (soil fertility) are two targets.
     """
     if passages.empty or not stored:
         return pd.DataFrame(columns=TARGET_COLUMNS)
@@ -79,13 +81,13 @@ def targets_table(stored: Sequence[Row], passages: pd.DataFrame, documents: pd.D
         found = grouped.setdefault(key, {**row, "concepts": []})
         found["concepts"].append(row["concept"])
     rows: list[dict] = []
-    first_page: dict[tuple, dict] = {}
+    first_page: dict[tuple, list[dict]] = {}
     for found in grouped.values():
         concepts = sorted(found["concepts"], key=order.__getitem__)
         doc = meta.loc[found["doc_id"]]
         same = (found["doc_id"], found["norm_value"], found["norm_unit"], found["year"])
-        if same in first_page:
-            listed = first_page[same]
+        listed = next((row for row in first_page.get(same, ()) if set(row["concepts"]) & set(concepts)), None)
+        if listed is not None:
             listed["also_on_pages"].add(int(found["page_no"]))
             listed["concepts"] = sorted(set(listed["concepts"]) | set(concepts), key=order.__getitem__)
             listed["level"] = max(listed["level"], *(levels[(found["passage_id"], c)] for c in concepts))
@@ -103,7 +105,7 @@ def targets_table(stored: Sequence[Row], passages: pd.DataFrame, documents: pd.D
             "also_on_pages": set(), "quote": found["sentence"], "passage_id": found["passage_id"],
             "taxonomy_hash": taxonomy.short_hash,
         }
-        first_page[same] = row
+        first_page.setdefault(same, []).append(row)
         rows.append(row)
     for row in rows:
         row["also_on_pages"] = ";".join(str(p) for p in sorted(row["also_on_pages"] - {row["page"]}))

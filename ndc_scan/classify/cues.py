@@ -24,9 +24,11 @@ MONEY = re.compile(r"us\$|usd|\$|€|eur\b|euros?\b|fcfa|cfa|dollars?|d[óo]lare
 #: wrapped lines again), or a bullet inside a line (the items of a table cell, joined on the row's line): a glyph, or
 #: an "x" or a "§" a symbol font draws as a tick or a box, before a capital ("§ Un ensemencement aérien …"; not
 #: "§ 24-25" of a decision) or, for "x", a share and not after a number ("| x 50% reduction in draft animals … x 35%
-#: increase in organic fertiliser share"; not "2 x 3%").
+#: increase in organic fertiliser share"; not "2 x 3%"); and after . ! ? before a share that starts the next sentence
+#: ("… livelihood programmes. 100% of the households …"; not "approx. 40%").
 SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-ZÀ-ÝА-Я\u0600-\u06ff•\-])|\n|\s+(?=[•●▪■➢\uf0b7])|\s+(?=§\s+[A-ZÀ-Ý])|"
-                          r"(?<!\d)\s+(?=x\s+(?:[A-Z]|\d+(?:[.,]\d+)?\s?%))")
+                          r"(?<!\d)\s+(?=x\s+(?:[A-Z]|\d+(?:[.,]\d+)?\s?%))|"
+                          r"(?<=[a-z]{3}[.!?])(?<![Aa]pprox\.)(?<![Aa]prox\.)\s+(?=\d{1,3}(?:[.,]\d+)?\s?%)")
 
 COMMITMENT = re.compile(
     r"\b(?:will|shall|plans? to|planned|aims? to|intends?|commit\w*|pledge\w*|target\w*|goals?|objectives?|"
