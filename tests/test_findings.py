@@ -255,6 +255,31 @@ def test_a_lead_line_dates_the_items_of_its_list_only(tagger):
     assert years[("p5", 50000.0)] == (None, "")           # another heading: not an item of that list
 
 
+def test_a_list_item_ending_with_a_colon_opens_a_new_list(tagger):
+    heading = "Objectifs"
+    predictions = _document(
+        tagger, "fr",
+        (heading, "Objectifs à l'horizon 2025 :"),
+        (heading, "- Restaurer 50 000 ha de terres dégradées"),
+        (heading, "1. Objectifs à l'horizon 2030 :"),
+        (heading, "- Restaurer 200 000 ha de terres dégradées"),
+        (heading, "b) Autres mesures :"),
+        (heading, "- Restaurer 70 000 ha de terres dégradées"))
+    years = {t.norm_value: t.year for p in predictions for t in p.targets}
+    assert years == {50000.0: 2025, 200000.0: 2030, 70000.0: None}
+
+
+def test_a_table_on_another_page_does_not_take_the_previous_tables_header(tagger):
+    items = [("Mesures", "table", 5, "Action | Objectif 2025 | Objectif 2030"),
+             ("Mesures", "table", 5, "Restaurer les terres dégradées | 20 000 ha | 50 000 ha"),
+             ("Mesures", "table", 6, "Restaurer les terres dégradées | 3 | 70 000 ha")]
+    passages = [Passage(passage_id=f"p{i}", doc_id=FAKE_ID, page_no=page, start=0, end=len(text), text=text,
+                        heading_path=heading, kind=kind) for i, (heading, kind, page, text) in enumerate(items)]
+    predictions = document_years(passages, RuleClassifier().predict_many(passages, tagger.tag(passages, "fr"), "fr"))
+    years = {t.norm_value: t.year for p in predictions for t in p.targets}
+    assert years[50000.0] == 2030 and years[70000.0] is None
+
+
 def test_the_commitment_period_is_the_documents_horizon(tagger):
     # NAM_indc_2015 p12 (the spent first blind set): "over 5000 ha annually during the commitment period as from 2018".
     heading = "Adaptation > Agriculture"
@@ -270,6 +295,15 @@ def test_the_commitment_period_is_the_documents_horizon(tagger):
     alone = _document(tagger, "en", (heading, "• Implementing agroforestry systems over 5000 ha annually during the "
                                               "commitment period;"))
     assert [(t.year, t.year_from) for p in alone for t in p.targets] == [(None, "")]    # no horizon in the document
+    # a project's implementation period is not the NDC's; two years as often as each other give no horizon
+    project = _document(tagger, "fr", (heading, "- Restaurer 50 000 ha de terres dégradées pendant la période de mise en "
+                                                "œuvre du projet ;"),
+                        (heading, "- Restaurer 100 000 ha de terres dégradées d'ici 2030 ;"))
+    assert {t.norm_value: t.year for p in project for t in p.targets}[50000.0] is None
+    tie = _document(tagger, "en", (heading, "• Restore 100 000 ha of degraded land by 2025;"),
+                    (heading, "• Restore 30 000 ha of degraded land by 2030;"),
+                    (heading, "• Restore 50 000 ha of degraded land during the commitment period;"))
+    assert {t.norm_value: t.year for p in tie for t in p.targets}[50000.0] is None
 
 
 # BGD_indc_2015 p7 (the spent first blind set), Table 5 "Possible conditional action-based contributions": each row a
@@ -303,6 +337,24 @@ def test_symbol_font_x_bullets_are_separate_sentences():
     rwanda = "and other natural resource-based livelihood programmes. 100% of the households involved in agriculture"
     assert len(sentence_bounds(rwanda)) == 2
     assert len(sentence_bounds("residential biomass burning | Approx. 40% efficiency saving")) == 1
+    # accented words end sentences too; abbreviations do not (review of 2026-12-07)
+    for text in ("D'ici 2030, 50 000 ha de terres dégradées seront restaurées. 30 % des ménages pratiquent déjà",
+                 "Para 2030 se restaurarán 50 000 ha en la región. 30% de los hogares ya practican"):
+        assert len(sentence_bounds(text)) == 2, text
+    for text in ("Restaurer d'ici 2030 env. 40 % des terres dégradées.", "restore ca. 40% of land, incl. 30% of cropland",
+                 "restore (resp. 20% and 30%) of degraded cropland", "water, soil, etc. 30% of the land"):
+        assert len(sentence_bounds(text)) == 1, text
+
+
+def test_a_run_of_spaces_is_split_in_linear_time():
+    import time
+
+    from ndc_scan.classify.targets import sentence_bounds
+
+    started = time.process_time()
+    for filler in (" " * 20000, "x" + " " * 20000 + "a", "a." + " " * 20000 + "b"):
+        sentence_bounds(filler)
+    assert time.process_time() - started < 1.0      # quadratic: 16 s on the review's machine; linear: ~0.02 s
 
 
 def test_a_bullets_figure_counts_for_its_bullets_concepts_only(tagger):
@@ -327,3 +379,22 @@ def test_a_row_of_a_table_of_measures_is_dated_by_its_column_header_and_tied_by_
     assert [(t.quantity, t.year, t.year_from) for t in fertility[0].targets] == [("35%", 2030, "table header")]
     alone = _document_of(tagger, "en", [(BGD_HEADING, "table", BGD_ROW)])
     assert [(t.quantity, t.year) for p in alone for t in p.targets] == [("35%", None)]     # no header: no year
+
+
+def test_rows_of_one_target_are_folded_whatever_the_page_order():
+    # The same 100% by 2030 on p3 (agroforestry), p4 (soil conservation) and p5 (both): p5 joins them, so one row,
+    # not p3's and p4's with soil conservation listed twice (review of 2026-12-07).
+    from ndc_scan.aggregate.advocacy import targets_table
+    from ndc_scan.taxonomy import load_taxonomy
+
+    base = dict(doc_id="D", quantity="100%", value=100.0, value_max=None, unit="%", measure="share", norm_value=100.0,
+                norm_value_max=None, norm_unit="%", year=2030, base_year=None, baseline="", conditional="", share_of="",
+                sentence="s", tie="clause", year_from="", start=0)
+    cells = [("p3", "agroforestry", 3), ("p4", "soil_conservation", 4), ("p5", "agroforestry", 5),
+             ("p5", "soil_conservation", 5)]
+    stored = [dict(base, passage_id=p, concept=c, page_no=page) for p, c, page in cells]
+    passages = pd.DataFrame([dict(passage_id=p, concept=c, level=3) for p, c, _ in cells])
+    documents = pd.DataFrame([dict(doc_id="D", iso3="RWA", country="Rwanda", document="RWA.pdf", kind="indc", year=2015)])
+    rows = targets_table(stored, passages, documents, load_taxonomy())
+    assert [(r.page, r.concepts, r.also_on_pages) for r in rows.itertuples()] == [
+        (3, "agroforestry;soil_conservation", "4;5")]

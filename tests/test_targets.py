@@ -301,6 +301,16 @@ def test_a_share_of_a_plan_or_target_is_no_target(text, lang):
     assert extract(text, lang=lang, aim=True) == []
 
 
+@pytest.mark.parametrize("text, lang", [
+    ("Restore 30% of the target area of degraded land by 2030.", "en"),
+    ("Bring 40% of the programme area under sustainable land management by 2030.", "en"),
+    ("Réhabiliter 20% des plans d'eau et des terres humides d'ici 2030.", "fr"),
+    ("К 2030 году восстановить 30% от целинных земель.", "ru"),
+])
+def test_a_share_of_a_target_area_is_a_target(text, lang):
+    assert len(extract(text, lang=lang, aim=True)) == 1
+
+
 def test_regression_period_before_a_unit_is_no_quantity_and_no_crash():
     # MAR_ndc_2016 p29, a table row: "2010-2030" read as a range of hectares, its "2030" as the target year inside
     # the quantity itself, and the year lookup failed with an IndexError (the whole scan stopped).
@@ -512,6 +522,13 @@ def test_regression_a_yearly_rate_stated_in_the_clause(file, page, sentence, rat
     ("Switch from synthetic to organic fertilisers 5% annually", "en", ["%/yr"]),
     ("Reducir un 3 % por año la superficie de tierras degradadas hasta 2030.", "es", ["%/yr"]),
     ("Increase the share of organic fertilisers to 35% by 2030.", "en", ["%"]),
+    # a share of a yearly quantity, or halving a yearly rate, is no share a year (review of 2026-12-07)
+    ("By 2030, reduce by 20% annual emissions from deforestation and forest degradation.", "en", ["%"]),
+    ("By 2030, reduce deforestation to 50% of the annual average of 2005-2015.", "en", ["%"]),
+    ("The country will reduce the annual rate of deforestation by 50% by 2030.", "en", ["%"]),
+    ("Réduire le taux annuel de déforestation de 50 % d'ici 2030.", "fr", ["%"]),
+    ("Reducir la tasa anual de deforestación en un 50% al 2030.", "es", ["%"]),
+    ("By 2030, restore 5,000 ha of degraded land per year and 30% of the degraded cropland.", "en", ["ha/yr", "%"]),
 ])
 def test_yearly_rates_before_or_after_the_figure(text, lang, rates):
     assert [t.norm_unit for t in extract(text, lang=lang, aim=True)] == rates

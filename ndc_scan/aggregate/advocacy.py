@@ -86,8 +86,15 @@ def targets_table(stored: Sequence[Row], passages: pd.DataFrame, documents: pd.D
         concepts = sorted(found["concepts"], key=order.__getitem__)
         doc = meta.loc[found["doc_id"]]
         same = (found["doc_id"], found["norm_value"], found["norm_unit"], found["year"])
-        listed = next((row for row in first_page.get(same, ()) if set(row["concepts"]) & set(concepts)), None)
-        if listed is not None:
+        sharing = [row for row in first_page.get(same, ()) if set(row["concepts"]) & set(concepts)]
+        if sharing:
+            listed = sharing[0]           # the first page's row; rows this one joins to it are folded into it
+            for other in sharing[1:]:
+                listed["also_on_pages"] |= other["also_on_pages"] | {int(other["page"])}
+                listed["concepts"] = sorted(set(listed["concepts"]) | set(other["concepts"]), key=order.__getitem__)
+                listed["level"] = max(listed["level"], other["level"])
+                first_page[same].remove(other)
+                rows.remove(other)
             listed["also_on_pages"].add(int(found["page_no"]))
             listed["concepts"] = sorted(set(listed["concepts"]) | set(concepts), key=order.__getitem__)
             listed["level"] = max(listed["level"], *(levels[(found["passage_id"], c)] for c in concepts))

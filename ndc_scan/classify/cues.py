@@ -25,10 +25,12 @@ MONEY = re.compile(r"us\$|usd|\$|€|eur\b|euros?\b|fcfa|cfa|dollars?|d[óo]lare
 #: an "x" or a "§" a symbol font draws as a tick or a box, before a capital ("§ Un ensemencement aérien …"; not
 #: "§ 24-25" of a decision) or, for "x", a share and not after a number ("| x 50% reduction in draft animals … x 35%
 #: increase in organic fertiliser share"; not "2 x 3%"); and after . ! ? before a share that starts the next sentence
-#: ("… livelihood programmes. 100% of the households …"; not "approx. 40%").
-SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-ZÀ-ÝА-Я\u0600-\u06ff•\-])|\n|\s+(?=[•●▪■➢\uf0b7])|\s+(?=§\s+[A-ZÀ-Ý])|"
-                          r"(?<!\d)\s+(?=x\s+(?:[A-Z]|\d+(?:[.,]\d+)?\s?%))|"
-                          r"(?<=[a-z]{3}[.!?])(?<![Aa]pprox\.)(?<![Aa]prox\.)\s+(?=\d{1,3}(?:[.,]\d+)?\s?%)")
+#: ("… livelihood programmes. 100% of the households …"; not after "approx.", "etc.", "env.", "incl.", "resp.",
+#: "viz."). A run of spaces is tried once, from its start (no quadratic backtracking).
+SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-ZÀ-ÝА-Я\u0600-\u06ff•\-])|\n|(?<!\s)\s+(?=[•●▪■➢\uf0b7])|"
+                          r"(?<!\s)\s+(?=§\s+[A-ZÀ-Ý])|(?<![\d\s])\s+(?=x\s+(?:[A-Z]|\d+(?:[.,]\d+)?\s?%))|"
+                          r"(?<=[^\W\d_]{3}[.!?])(?<!rox\.)(?<!etc\.)(?<!env\.)(?<!ncl\.)(?<!esp\.)(?<!viz\.)"
+                          r"\s+(?=\d{1,3}(?:[.,]\d+)?\s?%)")
 
 COMMITMENT = re.compile(
     r"\b(?:will|shall|plans? to|planned|aims? to|intends?|commit\w*|pledge\w*|target\w*|goals?|objectives?|"
@@ -131,6 +133,12 @@ EACH_YEAR_AFTER = re.compile(rf"[^\d;,:|.]{{0,45}}?\b{_EACH_YEAR}(?!\s*(?:19|20)
 EACH_YEAR_BEFORE = re.compile(
     rf"(?:\b{_EACH_YEAR}|\b(?:réduction|augmentation|taux|rythme)s? annuel(?:le)?s?|\bannual (?:reduction|increase|rate)|"
     rf"\btasa anual)\b[^\d;,:|.]*$", re.IGNORECASE)
+#: Before a share: a yearly change it is the size of ("réduction annuelle des superficies brûlées de 5%"); not "the
+#: annual rate of deforestation by 50%" (halving a rate), nor a rate of another figure before a conjunction.
+SHARE_EACH_YEAR_BEFORE = re.compile(
+    r"\b(?:(?:réduction|augmentation|diminution|baisse|hausse)s? annuelle?s?|annual (?:reduction|increase|decrease)|"
+    r"(?:reducción|aumento|disminución) anual|ежегодн\w+ (?:сокращени|увеличени)\w*)\b(?:(?!\b(?:and|et|y|e|и)\b)[^\d;,:|.])*$",
+    re.IGNORECASE)
 #: Just before a number: a figure of the economy, not of land ("PIB al 5,4%").
 ECONOMY = re.compile(r"\b(?:gdp|pib|pnb|gnp|ввп)\b|producto interno bruto|produit int[ée]rieur brut|gross domestic product",
                      re.IGNORECASE)
@@ -229,12 +237,15 @@ CONTEXT_HEADING = re.compile(
     r"национальн\w+ услови|введение|уязвим|инвентаризац|الظروف الوطنية|مقدمة|التأثيرات|الهشاشة|الجرد",
     re.IGNORECASE,
 )
-#: The NDC's own commitment or implementation period, named instead of a year ("over 5000 ha annually during the
-#: commitment period"): the target year is the document's horizon (``targets.document_years``).
+#: The NDC's own commitment period, or the period of the NDC, named instead of a year ("over 5000 ha annually during
+#: the commitment period"): the target year is the document's horizon (``targets.document_years``). Not a project's or
+#: an action plan's implementation period.
 COMMITMENT_PERIOD = re.compile(
-    r"commitment period|implementation period|period of (?:the )?(?:i?ndc|contribution)|période d'engagement|"
-    r"période de mise en (?:œ|oe)uvre|période de la (?:cdn|cpdn|contribution)|periodo de (?:compromiso|implementaci[óo]n)|"
-    r"período de (?:compromiso|implementaci[óo]n)|период\w* (?:действия|выполнения|осуществления)|فترة (?:الالتزام|التنفيذ)",
+    r"commitment period|période d'engagement|periodo de compromiso|período de compromiso|"
+    r"(?:implementation )?period of (?:the |this |our )?(?:i?ndcs?|contribution)|"
+    r"période (?:de mise en (?:œ|oe)uvre )?(?:de la |du |de sa )(?:cdn|cpdn|contribution)|"
+    r"per[íi]odo (?:de implementaci[óo]n )?de (?:la |su )?(?:ndc|cdn|contribuci[óo]n)|"
+    r"период\w* (?:действия|выполнения|осуществления) (?:ОНУВ|НОВ|вклада)|فترة (?:الالتزام|تنفيذ المساهمة)",
     re.IGNORECASE)
 #: A list item: a line that starts with a bullet, a dash, a number or a letter.
 LIST_ITEM = re.compile(r"^\s*(?:[•●▪■◦○►▶➢✓\-–*\u2022\uf0b7!]|\(cid:\d+\)|\(?[0-9]{1,2}[.)]|\(?[a-z][.)]|[ivx]{1,4}[.)])\s*",

@@ -53,6 +53,11 @@ _PER_YEAR = (r"(?:\s*(?:/|per|par|por|в)\s*(?:yr|year|an|année|a[ñn]o|год)
 #: A word of a per-year rate (``_PER_YEAR`` as matched): the rate is per year.
 _YEAR_WORD = re.compile(r"\b(?:yr|years?|an|année|a[ñn]o|год|annually|annum|annual|annuels?|anuales?|yearly|ежегодно)\b",
                         re.IGNORECASE)
+#: A share's own yearly rate, right after it (a share "of the annual …" or "annual emissions" is a share of a yearly
+#: quantity, not a share a year).
+_SHARE_PER_YEAR = re.compile(r"\s*(?:/\s*(?:yr|year|an|année|a[ñn]o|год)\b|(?:annually|per annum|a year|each year|yearly|"
+                             r"per year|par an|chaque année|al año|por año|por ano|cada año|cada ano|в год|ежегодно)\b)",
+                             re.IGNORECASE)
 _UNITS = {  # measure: pattern. Tried in this order.
     "emissions": (rf"(?:(?P<ep>k|m|g|kilo|mega|giga)\s?)?{_TONNE}\s*(?:of\s+|de\s+|d')?(?:(?:équivalent|equivalente?|eq\.?)\s+)?"
                   rf"{_CO2}{_EQ}|(?P<ep2>k|m)?t\s?(?:e|éq|eq)\.?\s?co2|(?P<ep3>k|m)?t-\s?{_CO2}{_EQ}|gg\s?(?:de\s+)?{_CO2}{_EQ}"),
@@ -139,5 +144,6 @@ def normalisation(found: re.Match, measure: str) -> tuple[float, str]:
             factor *= CARBON_TO_CO2
         return factor, "tCO2e" + per_ha + per_year
     if measure in ("share", "share_of_area"):
-        return 1.0, "%" + per_year
+        # "5% annually", "5 %/an", "5% per year"; not "20% annual emissions" nor "50% of the annual average"
+        return 1.0, "%" + ("/yr" if _SHARE_PER_YEAR.match(rate) else "")
     return 1.0, "km"

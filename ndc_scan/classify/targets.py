@@ -27,6 +27,7 @@ no target year). Money is never a target, nor a share of money ("10% des coûts"
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Optional
@@ -40,6 +41,7 @@ from .cues import (
     COMMITMENT_PERIOD,
     EACH_YEAR_AFTER,
     EACH_YEAR_BEFORE,
+    SHARE_EACH_YEAR_BEFORE,
     ECONOMY,
     LIST_ITEM,
     LOCAL_STATUS,
@@ -65,7 +67,8 @@ _MONEY_SHARE = re.compile(
     r"funding|fonds|recursos|revenue|income|ingresos|ввп|бюджет)|"
     # a share of a plan or target is how much of it is done, not a figure of land ("exceed over 30% of the plan")
     r"^(?:the\s+|le\s+|la\s+|les\s+|l'|el\s+|los\s+|las\s+)?(?:plans?|targets?|objecti[fv]\w*|goals?|programm?e?s?|"
-    r"programas?|metas?|план\w*|цел\w*)\b", re.IGNORECASE)
+    r"programas?|metas?|план\w*|цел(?:и|ей|ь|ью|евого|евых)\b)\b"
+    r"(?!\s+(?:areas?|zones?|landscapes?|lands?|sites?|territor\w*|d'eau|de agua|водн\w*))", re.IGNORECASE)
 _AREA_WORDS = re.compile(
     r"land|area|territor|surface|superficie|terres?\b|tierras?|terras?|soils?|sols?|suelos?|forest|for[êe]ts?|bosques?|"
     r"cropland|pasture|grassland|rangeland|wetland|peat|hectare|agricultur|земел|площад|почв|أراض|مساحة", re.IGNORECASE)
@@ -252,8 +255,10 @@ def _target(found: re.Match, sentence: str, offset: int, original: str, lang: st
                                     or _CHANGE.search(sentence, max(0, start - 70), start)):
         value, value_max = value_max, None                 # "increase from 68 000 to 100 000 ha": the aim is 100 000
     factor, norm_unit = normalisation(found, measure)
-    if norm_unit in ("ha", "tCO2e", "tCO2e/ha", "%") and _each_year(sentence, start, end):
-        norm_unit += "/yr"                # "10.000 ha de micro-bassins (demi-lunes) chaque année", "5% annually"
+    if norm_unit in ("ha", "tCO2e", "tCO2e/ha") and _each_year(sentence, start, end):
+        norm_unit += "/yr"                                # "10.000 ha de micro-bassins (demi-lunes) chaque année"
+    elif norm_unit == "%" and SHARE_EACH_YEAR_BEFORE.search(sentence, max(0, start - 70), start):
+        norm_unit += "/yr"                                # "Réduction annuelle des superficies brûlées … de 5%"
     unit = sentence[found.start(f"u_{measure if measure != 'share_of_area' else 'share'}"):end].strip()
     return _finished(sentence, offset, original, start, end, value, value_max, unit, measure, round(value * factor, 6),
                      None if value_max is None else round(value_max * factor, 6), norm_unit, year_hits,
@@ -483,19 +488,20 @@ def document_years(passages: Sequence[Passage], predictions: Sequence[Prediction
 
     * A list's lead line: an item of a list (each item a passage of its own, the list maybe running onto the next
       page) takes the year of the line that opens the list, "Les objectifs à l'horizon 2030 :" (the last passage
-      before the items under the same heading, ending with a colon), ``year_from`` "lead line".
+      before the items under the same heading, ending with a colon, or an item ending with one), ``year_from``
+      "lead line".
     * A table's header: a row of a table whose rows are passages of their own takes the year of its column's header
       ("Objectives of the activity by 2030"), the first line of the table's first passage (the table passages in a
-      row under the same heading), when header and row have as many cells; ``year_from`` "table header".
+      row under the same heading on the same page), when header and row have as many cells; ``year_from`` "table
+      header".
     * The NDC's period named instead of a year ("5000 ha annually during the commitment period"): the document's
-      horizon, the target year its own sentences give most often (the later one on a tie), ``year_from``
-      "commitment period". None when no sentence of the document gives one.
+      horizon, the target year its own sentences give its counted targets most often, ``year_from`` "commitment
+      period"; none when no sentence gives one or two years tie.
     A year the passage itself gives (its sentence, a lead line in it, a table header, its heading) is kept.
     """
     leads, headers = _lead_years(passages), _table_headers(passages)
     text = {passage.passage_id: passage.text for passage in passages}
-    years = [t.year for p in predictions for t in p.targets if t.year is not None and not t.year_from]
-    horizon = max(set(years), key=lambda y: (years.count(y), y)) if years else None
+    horizon = _horizon(predictions)
     done = []
     for prediction in predictions:
         header = headers.get(prediction.passage_id)
@@ -506,31 +512,52 @@ def document_years(passages: Sequence[Passage], predictions: Sequence[Prediction
     return done
 
 
+def _horizon(predictions: Sequence[Prediction]) -> Optional[int]:
+    """The target year the document's own sentences give its counted targets most often (each target once); None
+    when none gives one or two years tie."""
+    years: dict[tuple, int] = {}
+    for prediction in predictions:
+        if prediction.counted:
+            years.update(((prediction.passage_id, t.start), t.year) for t in prediction.targets
+                         if t.year is not None and not t.year_from)
+    counts = Counter(years.values()).most_common(2)
+    if not counts or (len(counts) == 2 and counts[0][1] == counts[1][1]):
+        return None
+    return counts[0][0]
+
+
 def _lead_years(passages: Sequence[Passage]) -> dict[str, int]:
-    """passage_id → the year of the lead line of the list the passage is an item of (passages in reading order)."""
+    """passage_id → the year of the lead line of the list the passage is an item of (passages in reading order).
+
+    A lead line opens a list (the last passage before the items, ending with a colon); an item that itself ends with a
+    colon opens a new list ("1. Objectifs à l'horizon 2030 :" after the items of 2025)."""
     leads, lead, heading = {}, None, None
     for passage in passages:
+        last = passage.text.rstrip().rsplit("\n", 1)[-1].strip()
+        opens = (_last_heading_year(last) if last.endswith(":") else None), passage.heading_path
         if LIST_ITEM.match(passage.text) and passage.heading_path == heading:
-            if lead is not None:
+            if last.endswith(":"):
+                lead, heading = opens
+            elif lead is not None:
                 leads[passage.passage_id] = lead
             continue
-        last = passage.text.rstrip().rsplit("\n", 1)[-1].strip()
-        lead, heading = (_last_heading_year(last) if last.endswith(":") else None), passage.heading_path
+        lead, heading = opens
     return leads
 
 
 def _table_headers(passages: Sequence[Passage]) -> dict[str, list[str]]:
-    """passage_id → the header cells of the table whose later rows the passage holds (passages in reading order)."""
+    """passage_id → the header cells of the table whose later rows the passage holds (passages in reading order): table
+    passages in a row under one heading on one page (a table on the next page may be another table)."""
     headers: dict[str, list[str]] = {}
     header: Optional[list[str]] = None
-    heading = None
+    where = None
     for passage in passages:
         if passage.kind != "table":
             header = None
-        elif header is not None and passage.heading_path == heading:
+        elif header is not None and (passage.heading_path, passage.page_no) == where:
             headers[passage.passage_id] = header
         else:
-            header, heading = passage.text.split("\n", 1)[0].split(" | "), passage.heading_path
+            header, where = passage.text.split("\n", 1)[0].split(" | "), (passage.heading_path, passage.page_no)
     return headers
 
 
