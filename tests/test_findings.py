@@ -238,33 +238,31 @@ def _document_of(tagger, lang, items):
     return document_years(passages, RuleClassifier().predict_many(passages, found, lang))
 
 
+def _years(tagger, lang, heading, *texts):
+    """norm_value → (year, year_from, norm_unit) of the targets of paragraphs under one heading."""
+    predictions = _document(tagger, lang, *((heading, text) for text in texts))
+    return {t.norm_value: (t.year, t.year_from, t.norm_unit) for p in predictions for t in p.targets}
+
+
 def test_a_lead_line_dates_the_items_of_its_list_only(tagger):
-    heading = "3. Adaptation > Des objectifs pour renforcer la résilience"
-    predictions = _document(
-        tagger, "fr",
-        (heading, "Les objectifs à l'horizon 2030 :"),
-        (heading, "• Reconstitution des forêts et restauration des terres dégradées sur 200 000 ha."),
-        (heading, "• Traitement contre l'érosion de 1 500 000 ha dans 22 bassins versants prioritaires."),
-        (heading, "Pour atteindre ces objectifs, un grand travail de planification a été entrepris :"),
-        (heading, "• Traitement contre l'érosion de 300 000 ha supplémentaires."),
-        ("4. Atténuation", "• Restauration des terres dégradées sur 50 000 ha."))
-    years = {(p.passage_id, t.norm_value): (t.year, t.year_from) for p in predictions for t in p.targets}
-    assert years[("p1", 200000.0)] == (2030, "lead line")
-    assert years[("p2", 1500000.0)] == (2030, "lead line")
-    assert years[("p4", 300000.0)] == (None, "")          # another lead line, without a year, opens this list
-    assert years[("p5", 50000.0)] == (None, "")           # another heading: not an item of that list
+    years = _years(tagger, "fr", "3. Adaptation > Des objectifs pour renforcer la résilience",
+                   "Les objectifs à l'horizon 2030 :",
+                   "• Reconstitution des forêts et restauration des terres dégradées sur 200 000 ha.",
+                   "• Traitement contre l'érosion de 1 500 000 ha dans 22 bassins versants prioritaires.",
+                   "Pour atteindre ces objectifs, un grand travail de planification a été entrepris :",
+                   "• Traitement contre l'érosion de 300 000 ha supplémentaires.")
+    assert years[200000.0][:2] == years[1500000.0][:2] == (2030, "lead line")
+    assert years[300000.0][:2] == (None, "")          # another lead line, without a year, opens this list
+    # under another heading, an item is not one of that list
+    predictions = _document(tagger, "fr", ("3. Adaptation", "Les objectifs à l'horizon 2030 :"),
+                            ("4. Atténuation", "• Restauration des terres dégradées sur 50 000 ha."))
+    assert [t.year for p in predictions for t in p.targets] == [None]
 
 
 def test_a_list_item_ending_with_a_colon_opens_a_new_list(tagger):
-    heading = "Objectifs"
-    predictions = _document(
-        tagger, "fr",
-        (heading, "Objectifs à l'horizon 2025 :"),
-        (heading, "- Restaurer 50 000 ha de terres dégradées"),
-        (heading, "1. Objectifs à l'horizon 2030 :"),
-        (heading, "- Restaurer 200 000 ha de terres dégradées"),
-        (heading, "b) Autres mesures :"),
-        (heading, "- Restaurer 70 000 ha de terres dégradées"))
+    lines = ("Objectifs à l'horizon 2025 :", "- Restaurer 50 000 ha de terres dégradées", "1. Objectifs à l'horizon 2030 :",
+             "- Restaurer 200 000 ha de terres dégradées", "b) Autres mesures :", "- Restaurer 70 000 ha de terres dégradées")
+    predictions = _document(tagger, "fr", *(("Objectifs", line) for line in lines))
     years = {t.norm_value: t.year for p in predictions for t in p.targets}
     assert years == {50000.0: 2025, 200000.0: 2030, 70000.0: None}
 
@@ -283,13 +281,9 @@ def test_a_table_on_another_page_does_not_take_the_previous_tables_header(tagger
 def test_the_commitment_period_is_the_documents_horizon(tagger):
     # NAM_indc_2015 p12 (the spent first blind set): "over 5000 ha annually during the commitment period as from 2018".
     heading = "Adaptation > Agriculture"
-    predictions = _document(
-        tagger, "en",
-        (heading, "• Conservation agriculture is practiced over about 80 000 ha by 2030;"),
-        (heading, "• Restore 15 M ha of degraded grassland by 2030;"),
-        (heading, "• Implementing agroforestry systems over 5000 ha annually during the commitment period as from "
-                  "2018;"))
-    years = {t.norm_value: (t.year, t.year_from, t.norm_unit) for p in predictions for t in p.targets}
+    years = _years(tagger, "en", heading, "• Conservation agriculture is practiced over about 80 000 ha by 2030;",
+                   "• Restore 15 M ha of degraded grassland by 2030;",
+                   "• Implementing agroforestry systems over 5000 ha annually during the commitment period as from 2018;")
     assert years[5000.0] == (2030, "commitment period", "ha/yr")
     assert years[80000.0] == (2030, "", "ha")
     alone = _document(tagger, "en", (heading, "• Implementing agroforestry systems over 5000 ha annually during the "
