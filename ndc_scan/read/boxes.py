@@ -26,8 +26,8 @@ def locate(blocks: Iterable[tuple[Block, Sequence[Line]]], width: float, height:
     words: list[tuple] = []
     offset = 0
     for block, lines in blocks:
-        for start, end, box in _align(block.text, lines):
-            words.append((offset + start, offset + end, *(round(v, 2) for v in box)))
+        for start, end, (x0, top, x1, bottom) in _align(block.text, lines):
+            words.append((offset + start, offset + end, round(x0, 2), round(top, 2), round(x1, 2), round(bottom, 2)))
         offset += len(block.text) + len(BLOCK_SEPARATOR)
     return PageBoxes(width=max(width, 1.0), height=max(height, 1.0), words=tuple(sorted(words)))
 
@@ -51,7 +51,10 @@ def _align(text: str, lines: Sequence[Line]) -> list[tuple[int, int, tuple[float
 
 def _forms(word: str) -> list[str]:
     """How a word may appear in the text: as read, without vowel marks, without a line-end hyphen."""
-    forms = [word, clean_arabic(word)]
+    plain = clean_arabic(word)
+    if plain == word and not word.endswith("-"):       # nearly every word: one form
+        return [word] if word.strip() else []
+    forms = [word, plain]
     if len(word) > 1 and word.endswith("-"):
         forms.append(word[:-1])              # "agro-" of a hyphen mended across the line break
     return [f for f in dict.fromkeys(forms) if f.strip()]

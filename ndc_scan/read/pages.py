@@ -616,7 +616,8 @@ def join_lines(first: str, second: str, vocabulary: Set[str] = frozenset()) -> s
     spells the word with a hyphen elsewhere ("climate-smart"), or when the next
     line starts with a capital or a digit ("CS-" + "GDT" → "CS-GDT", one word).
     """
-    head = _HYPHEN_END.search(first)
+    # (only a text ending in a hyphen can match: a long paragraph is not searched through for each line it grows by)
+    head = _HYPHEN_END.search(first) if first.endswith(("-", "-\n")) else None
     tail = _WORD_START.match(second)
     if head and tail and tail.group(1)[0].islower():
         hyphenated = f"{head.group(1)}-{tail.group(1)}".lower()

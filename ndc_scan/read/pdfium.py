@@ -16,6 +16,7 @@ from __future__ import annotations
 import ctypes
 import functools
 import statistics
+from itertools import repeat
 from typing import Any, NamedTuple, Optional
 
 from . import layout
@@ -108,6 +109,7 @@ class _Page:
         self.handle = textpage.raw
         self.address = ctypes.cast(self.handle, ctypes.c_void_p).value
         self._names_of: dict[Optional[int], str] = {}     # font → font name (and " Bold")
+        self._object_fonts: dict[Optional[int], str] = {}  # text object with a font → that font's name
 
     def words(self) -> list[dict]:
         import numpy as np
@@ -122,8 +124,7 @@ class _Page:
         pair_end = np.insert(pair_start[:-1], 0, False)
         space = np.isin(codes, _WHITESPACE)
         kept = np.flatnonzero(~np.isin(codes, _SKIPPED) & ~space & ~pair_end)
-        text_object, address = _api().text_object, self.address
-        objects = [text_object(address, i) for i in kept.tolist()]
+        objects = list(map(_api().text_object, repeat(self.address), kept.tolist()))
         upright = self._upright(objects)
         if not upright.all():                 # rotated or mirrored text is left out (as by the pdfplumber engine)
             kept = kept[upright]
@@ -172,8 +173,9 @@ class _Page:
         import pypdfium2.raw as raw
 
         rects = (raw.FS_RECTF * len(kept))()
-        base, size, loose_box, address = ctypes.addressof(rects), ctypes.sizeof(raw.FS_RECTF), _api().loose_box, self.address
-        failed = [k for k, index in enumerate(kept.tolist()) if not loose_box(address, index, base + k * size)]
+        base, size = ctypes.addressof(rects), ctypes.sizeof(raw.FS_RECTF)
+        written = map(_api().loose_box, repeat(self.address), kept.tolist(), range(base, base + len(kept) * size, size))
+        failed = [k for k, ok in enumerate(written) if not ok]
         boxes = np.frombuffer(rects, dtype=np.float32).reshape(-1, _RECT_FLOATS).astype(np.float64)
         for k in failed:                     # PDFium left the box unwritten: keep the one before, as one FS_RECTF reused would
             boxes[k] = boxes[k - 1] if k else 0.0
@@ -186,12 +188,15 @@ class _Page:
         return [size[obj] if obj is not None else _font_size(self.handle, index) for obj, index in zip(objects, indices)]
 
     def _font_name(self, text_object: Optional[int], index: int) -> str:
-        """The font name of a character, looked up once per font."""
+        """The font name of a character, looked up once per font (and its text object's font once per object)."""
+        if text_object in self._object_fonts:
+            return self._object_fonts[text_object]
         font = _api().font(text_object) if text_object is not None else None
         if font is None:
             return _font_name(self.handle, index)
         if font not in self._names_of:
             self._names_of[font] = _font_name(self.handle, index)
+        self._object_fonts[text_object] = self._names_of[font]
         return self._names_of[font]
 
     @staticmethod
