@@ -65,14 +65,14 @@ def _find(text: str, taken: bytearray, cursor: int, forms: list[str]) -> tuple[i
     best = None
     for form in forms:
         position = text.find(form, cursor, cursor + NEAR + len(form))
-        if position >= 0 and not any(taken[position:position + len(form)]) and (best is None or position < best[0]):
+        if position >= 0 and taken.find(1, position, position + len(form)) < 0 and (best is None or position < best[0]):
             best = (position, position + len(form))
     if best is not None:
         return best
     for form in forms:
         position = text.find(form)
         while position >= 0:
-            if not any(taken[position:position + len(form)]):
+            if taken.find(1, position, position + len(form)) < 0:        # no character of it taken
                 return position, position + len(form)
             position = text.find(form, position + 1)
     return None

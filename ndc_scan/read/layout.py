@@ -227,18 +227,21 @@ def _gutter_fits(row: list, gutter: float) -> bool:
 
 def make_line(words: list, column: int) -> Line:
     size = _median([w["size"] for w in words])
-    right_to_left = [_rtl(w["text"]) for w in words]
+    texts = [w["text"] for w in words]
+    # (a line without a character of Arabic script or beyond has no right-to-left word: one look at all its text)
+    right_to_left = [_rtl(t) for t in texts] if max("".join(texts), default="") >= "\u0600" else [False] * len(words)
     rtl = sum(right_to_left) * 2 > len(words)
     order = sorted(range(len(words)), key=(lambda i: -words[i]["x0"]) if rtl else (lambda i: words[i]["x0"]))
     parts, cells, boxes, placed = [], 0, [], []
     wide = max(18.0, 2.2 * size)
     prev = None
+    normalise = textnorm.normalise
     for i in order:
         word = words[i]
         visual = right_to_left[i] and not word.get("logical")   # OCR words are in reading order
         text = textnorm.word_in_reading_order(word["text"]) if visual else word["text"]
         x0, x1 = word["x0"], word["x1"]
-        shown = textnorm.normalise(text)
+        shown = normalise(text)
         boxes.append((x0, x1, shown))
         placed.append((x0, word["top"], x1, word["bottom"], shown))
         if prev is not None:

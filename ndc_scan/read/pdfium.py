@@ -243,13 +243,16 @@ class _Page:
         smallest = np.minimum.reduceat(sizes, starts).tolist()
         largest = np.maximum.reduceat(sizes, starts).tolist()
         indices = kept.tolist()
+        firsts, lasts = starts.tolist(), ends.tolist()
+        middles = [start + (end - start) // 2 for start, end in zip(firsts, lasts)]
+        fonts = [self._font_name(objects[middle], indices[middle]) for middle in middles]
         words = []
-        for k, (start, end) in enumerate(zip(starts.tolist(), ends.tolist())):
-            size = smallest[k] if smallest[k] == largest[k] else statistics.median(sizes[start:end].tolist())
-            middle = start + (end - start) // 2
+        for start, end, left, right, high, low, small, large, font in zip(
+                firsts, lasts, x0, x1, top, bottom, smallest, largest, fonts):
+            size = small if small == large else statistics.median(sizes[start:end].tolist())
             words.append({
-                "text": text[start:end], "x0": x0[k], "x1": x1[k], "top": top[k], "bottom": bottom[k],
-                "size": round(size, 2), "fontname": self._font_name(objects[middle], indices[middle]),
+                "text": text[start:end], "x0": left, "x1": right, "top": high, "bottom": low,
+                "size": round(size, 2), "fontname": font,
                 "upright": True, "logical": True,      # PDFium gives right-to-left text in reading order
             })
         return words

@@ -195,14 +195,26 @@ def _stretches(spans: dict[float, list[tuple[float, float]]]) -> list[tuple[floa
     out: list[tuple[float, float]] = []
     for top, bottom in zip(events, events[1:]):
         middle = (top + bottom) / 2
-        standing = sum(any(a <= middle <= b for a, b in intervals) for intervals in spans.values())
-        if standing < 3:
+        if not _three_stand(spans, middle):
             continue
         if out and top <= out[-1][1] + SAME:
             out[-1] = (out[-1][0], bottom)
         else:
             out.append((top, bottom))
     return [(top, bottom) for top, bottom in out if bottom - top >= MIN_RULE * 3]
+
+
+def _three_stand(spans: dict[float, list[tuple[float, float]]], at: float) -> bool:
+    """Whether three vertical rules or more cross the height ``at`` (counting stops at the third)."""
+    standing = 0
+    for intervals in spans.values():
+        for a, b in intervals:
+            if a <= at <= b:
+                standing += 1
+                break
+        if standing >= 3:
+            return True
+    return False
 
 
 def _merged(values: list[float]) -> list[float]:
