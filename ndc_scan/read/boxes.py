@@ -37,12 +37,25 @@ def _align(text: str, lines: Sequence[Line]) -> list[tuple[int, int, tuple[float
     taken = bytearray(len(text))
     found = []
     cursor = 0
+    forms_of: dict[str, list[str]] = {}
     for line in lines:
         for x0, top, x1, bottom, word in line.boxes:
-            span = _find(text, taken, cursor, _forms(word))
-            if span is None:
-                continue
-            start, end = span
+            forms = forms_of.get(word)
+            if forms is None:
+                forms = forms_of[word] = _forms(word)
+            if len(forms) == 1:                  # nearly every word: found where it is looked for first
+                start = text.find(forms[0], cursor, cursor + NEAR + len(forms[0]))
+                end = start + len(forms[0])
+                if start < 0 or taken.find(1, start, end) >= 0:
+                    span = _find(text, taken, cursor, forms)
+                    if span is None:
+                        continue
+                    start, end = span
+            else:
+                span = _find(text, taken, cursor, forms)
+                if span is None:
+                    continue
+                start, end = span
             taken[start:end] = b"\x01" * (end - start)
             found.append((start, end, (x0, top, x1, bottom)))
             cursor = end

@@ -61,7 +61,8 @@ def _rows(words: list[dict]) -> list[list[dict]]:
     """Words clustered into visual rows by their top coordinate."""
     rows: list[list[dict]] = []
     current: list[dict] = []
-    for word in sorted(words, key=lambda w: (round(w["top"], 1), w["x0"])):
+    keys = [(round(w["top"], 1), w["x0"]) for w in words]
+    for word in [words[i] for i in sorted(range(len(words)), key=keys.__getitem__)]:
         if current and abs(word["top"] - current[0]["top"]) > max(2.0, 0.45 * current[0]["size"]):
             rows.append(current)
             current = []

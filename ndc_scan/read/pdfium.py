@@ -84,15 +84,18 @@ class _Matrix(ctypes.Structure):
     _fields_ = [(name, ctypes.c_float) for name in "abcdef"]
 
 
+def _typed(function, restype, *argtypes):
+    """A PDFium function called with plain C types (addresses as ints), without pypdfium2's pointer checks."""
+    address = ctypes.cast(function, ctypes.c_void_p).value
+    assert address, f"{function.__name__} is not in this PDFium"
+    return ctypes.CFUNCTYPE(restype, *argtypes)(address)
+
+
 @functools.cache
 def _api() -> _Api:
     import pypdfium2.raw as raw
 
-    def typed(function, restype, *argtypes):
-        address = ctypes.cast(function, ctypes.c_void_p).value
-        assert address, f"{function.__name__} is not in this PDFium"
-        return ctypes.CFUNCTYPE(restype, *argtypes)(address)
-
+    typed = _typed
     handle, index = ctypes.c_void_p, ctypes.c_int
     return _Api(typed(raw.FPDFText_GetUnicode, ctypes.c_uint, handle, index),
                 typed(raw.FPDFText_GetLooseCharBox, ctypes.c_int, handle, index, ctypes.c_void_p),
@@ -154,7 +157,7 @@ class _Page:
         for obj in set(objects) - {None}:
             m = _Matrix()
             upright[obj] = not matrix_of(obj, ctypes.byref(m)) or layout.upright(m.a, m.b, m.c, m.d)
-        return np.array([upright[obj] for obj in objects], dtype=bool)
+        return np.fromiter(map(upright.__getitem__, objects), dtype=bool, count=len(objects))
 
     def _codes(self, n: int) -> list[int]:
         """UTF-16 code units, one per character index."""
@@ -256,6 +259,65 @@ class _Page:
                 "upright": True, "logical": True,      # PDFium gives right-to-left text in reading order
             })
         return words
+
+
+class _ObjectApi(NamedTuple):
+    """PDFium's page-object functions with plain C types (``path_bounds`` calls them for every object of a page)."""
+
+    count: Any                # (page) -> number of objects, or -1
+    get: Any                  # (page, index) -> FPDF_PAGEOBJECT address, or None
+    kind: Any                 # (object) -> FPDF_PAGEOBJ_*
+    form_count: Any           # (form object) -> number of objects in it, or -1
+    form_get: Any             # (form object, index) -> FPDF_PAGEOBJECT address, or None
+    bounds: Any               # (object, float* left, bottom, right, top) -> ok
+
+
+@functools.cache
+def _object_api() -> _ObjectApi:
+    import pypdfium2.raw as raw
+
+    handle, index, address = ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p
+    return _ObjectApi(_typed(raw.FPDFPage_CountObjects, ctypes.c_int, handle),
+                      _typed(raw.FPDFPage_GetObject, ctypes.c_void_p, handle, index),
+                      _typed(raw.FPDFPageObj_GetType, ctypes.c_int, handle),
+                      _typed(raw.FPDFFormObj_CountObjects, ctypes.c_int, handle),
+                      _typed(raw.FPDFFormObj_GetObject, ctypes.c_void_p, handle, ctypes.c_ulong),
+                      _typed(raw.FPDFPageObj_GetBounds, ctypes.c_int, handle, address, address, address, address))
+
+
+def path_bounds(page, depth: int) -> list[tuple[float, float, float, float]]:
+    """(left, bottom, right, top) of a pypdfium2 page's path objects, in PDF coordinates, also those inside form
+    objects nested less than ``depth`` deep (as ``PdfPage.get_objects(max_depth=depth)`` finds them). A path PDFium
+    cannot place is left out; a page whose objects PDFium cannot list raises ``PdfiumError`` as ``get_objects`` does."""
+    import pypdfium2
+    import pypdfium2.raw as raw
+
+    api = _object_api()
+    found: list[tuple[float, float, float, float]] = []
+    values = [ctypes.c_float() for _ in range(4)]
+    left, bottom, right, top = values
+    addresses = [ctypes.addressof(value) for value in values]
+
+    def walk(count: int, get_object: Any, parent: Any, level: int) -> None:
+        if count < 0:
+            raise pypdfium2.PdfiumError("Failed to get number of pageobjects.")
+        for index in range(count):
+            obj = get_object(parent, index)
+            if not obj:
+                raise pypdfium2.PdfiumError("Failed to get pageobject.")
+            kind = api.kind(obj)
+            if kind == raw.FPDF_PAGEOBJ_PATH:
+                if api.bounds(obj, *addresses):
+                    found.append((left.value, bottom.value, right.value, top.value))
+            elif kind == raw.FPDF_PAGEOBJ_FORM and level < depth - 1:
+                walk(api.form_count(obj), api.form_get, obj, level + 1)
+            elif kind == raw.FPDF_PAGEOBJ_UNKNOWN:
+                raise pypdfium2.PdfiumError(
+                    "Failed to determine pageobject type, did you pass in a valid FPDF_PAGEOBJECT handle?")
+
+    page_address = ctypes.cast(page.raw, ctypes.c_void_p).value
+    walk(api.count(page_address), api.get, page_address, 0)
+    return found
 
 
 def _font_size(handle, index: int) -> float:

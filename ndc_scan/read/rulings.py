@@ -14,7 +14,6 @@ Rules come from the page's path objects: PDFium's (``from_pdfium``) or pdfplumbe
 
 from __future__ import annotations
 
-import ctypes
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -22,6 +21,7 @@ from itertools import groupby
 from typing import Any, Optional
 
 from ..records import Line
+from .pdfium import path_bounds
 
 THIN = 3.0          # points: a path this thin in one direction is a rule
 MIN_RULE = 6.0      # points: shorter paths are glyph parts or bullets, not rules
@@ -91,40 +91,9 @@ def from_segments(segments: Sequence[tuple[float, float, float, float]]) -> Ruli
 
 
 def from_pdfium(page: Any, height: float) -> Rulings:
-    """The rules of a pypdfium2 page: its path objects (in form objects too) that are thin lines.
-
-    The page's objects are walked with PDFium's C functions (``pypdfium2.PdfPage.get_objects`` makes a Python object
-    of each, a third of this function's time on text pages), down to the same depth of nested forms (3).
-    """
-    import pypdfium2
-    import pypdfium2.raw as pdfium_c
-
-    boxes = []
-    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    bounds = [ctypes.byref(v) for v in (left, bottom, right, top)]
-
-    def walk(count: int, get_object: Callable, parent: Any, level: int) -> None:
-        if count < 0:
-            raise pypdfium2.PdfiumError("Failed to get number of pageobjects.")
-        for index in range(count):
-            found = get_object(parent, index)
-            if not found:
-                raise pypdfium2.PdfiumError("Failed to get pageobject.")
-            kind = pdfium_c.FPDFPageObj_GetType(found)
-            if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-                if pdfium_c.FPDFPageObj_GetBounds(found, *bounds):   # else a path PDFium cannot place: no rule
-                    boxes.append((left.value, height - top.value, right.value, height - bottom.value))
-            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and level < _FORM_DEPTH - 1:
-                walk(pdfium_c.FPDFFormObj_CountObjects(found), pdfium_c.FPDFFormObj_GetObject, found, level + 1)
-            elif kind == pdfium_c.FPDF_PAGEOBJ_UNKNOWN:
-                raise pypdfium2.PdfiumError("Failed to determine pageobject type, did you pass in a valid FPDF_PAGEOBJECT handle?")
-
-    walk(pdfium_c.FPDFPage_CountObjects(page.raw), pdfium_c.FPDFPage_GetObject, page.raw, 0)
-    return from_segments(boxes)
-
-
-#: How deep ``from_pdfium`` looks into nested form objects (``get_objects``'s ``max_depth`` it used).
-_FORM_DEPTH = 3
+    """The rules of a pypdfium2 page: its path objects (in form objects too, 3 deep) that are thin lines."""
+    return from_segments([(left, height - top, right, height - bottom)
+                          for left, bottom, right, top in path_bounds(page, depth=3)])
 
 
 def from_plumber(page: Any) -> Rulings:
