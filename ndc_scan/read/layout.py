@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import functools
 import math
+import operator
 import re
 from typing import Optional
 
@@ -232,7 +233,8 @@ def make_line(words: list, column: int) -> Line:
     # (a line without a character of Arabic script or beyond has no right-to-left word: one look at all its text)
     right_to_left = [_rtl(t) for t in texts] if max("".join(texts), default="") >= "\u0600" else [False] * len(words)
     rtl = sum(right_to_left) * 2 > len(words)
-    order = sorted(range(len(words)), key=(lambda i: -words[i]["x0"]) if rtl else (lambda i: words[i]["x0"]))
+    lefts = [w["x0"] for w in words]
+    order = sorted(range(len(words)), key=[-x for x in lefts].__getitem__ if rtl else lefts.__getitem__)
     parts, cells, boxes, placed = [], 0, [], []
     wide = max(18.0, 2.2 * size)
     prev = None
@@ -257,11 +259,14 @@ def make_line(words: list, column: int) -> Line:
     text = textnorm.normalise("".join(parts))
     if rtl:
         text = textnorm.clean_arabic(text)
-    bold = sum(1 for w in words if _bold(w.get("fontname") or "")) * 2 > len(words)
-    return Line(text=text, x0=min(w["x0"] for w in words), x1=max(w["x1"] for w in words),
-                top=min(w["top"] for w in words), bottom=max(w["bottom"] for w in words),
+    bold = sum(map(_bold, [w.get("fontname") or "" for w in words])) * 2 > len(words)
+    return Line(text=text, x0=min(lefts), x1=max(map(_X1, words)),
+                top=min(map(_TOP, words)), bottom=max(map(_BOTTOM, words)),
                 size=round(size, 1), bold=bold, column=column, is_table_row=cells >= 1,
                 words=() if rtl else tuple(boxes), boxes=tuple(placed))
+
+
+_X1, _TOP, _BOTTOM = operator.itemgetter("x1"), operator.itemgetter("top"), operator.itemgetter("bottom")
 
 
 def _median(values: list) -> float:

@@ -45,6 +45,8 @@ def page_words(page) -> tuple[list[dict], float, float, int]:
 def warm_up() -> None:
     """Build the typed C entry points now (in a parent process, so that forked readers inherit them)."""
     _api()
+    _object_api()
+    _is_space()
 
 
 def document_info(pdf) -> dict[str, str]:
@@ -68,6 +70,16 @@ def document_info(pdf) -> dict[str, str]:
     return info
 
 
+@functools.cache
+def _is_space() -> Any:
+    """A table: True at the codes of _WHITESPACE, False up to one code beyond the last (where larger codes look)."""
+    import numpy as np
+
+    table = np.zeros(max(_WHITESPACE) + 2, dtype=bool)
+    table[list(_WHITESPACE)] = True
+    return table
+
+
 class _Api(NamedTuple):
     """PDFium's per-character functions with plain C types, so each call costs as little as ctypes allows."""
 
@@ -76,6 +88,8 @@ class _Api(NamedTuple):
     text_object: Any          # (textpage, index) -> FPDF_PAGEOBJECT address, or None
     font: Any                 # (text object) -> FPDF_FONT address, or None
     matrix: Any               # (page object, FS_MATRIX*) -> ok
+    font_size: Any            # (textpage, index) -> the font's size (before the text matrix)
+    char_matrix: Any          # (textpage, index, FS_MATRIX*) -> ok
 
 
 class _Matrix(ctypes.Structure):
@@ -101,7 +115,9 @@ def _api() -> _Api:
                 typed(raw.FPDFText_GetLooseCharBox, ctypes.c_int, handle, index, ctypes.c_void_p),
                 typed(raw.FPDFText_GetTextObject, ctypes.c_void_p, handle, index),
                 typed(raw.FPDFTextObj_GetFont, ctypes.c_void_p, ctypes.c_void_p),
-                typed(raw.FPDFPageObj_GetMatrix, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p))
+                typed(raw.FPDFPageObj_GetMatrix, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p),
+                typed(raw.FPDFText_GetFontSize, ctypes.c_double, handle, index),
+                typed(raw.FPDFText_GetMatrix, ctypes.c_int, handle, index, ctypes.c_void_p))
 
 
 class _Page:
@@ -125,8 +141,12 @@ class _Page:
         low = (codes >= 0xDC00) & (codes <= 0xDFFF)
         pair_start = high & np.append(low[1:], False)
         pair_end = np.insert(pair_start[:-1], 0, False)
-        space = np.isin(codes, _WHITESPACE)
-        kept = np.flatnonzero(~np.isin(codes, _SKIPPED) & ~space & ~pair_end)
+        is_space = _is_space()
+        space = is_space[np.minimum(codes, len(is_space) - 1)]              # codes in _WHITESPACE
+        skipped = np.zeros(len(codes), dtype=bool)
+        for code in _SKIPPED:
+            skipped |= codes == code
+        kept = np.flatnonzero(~skipped & ~space & ~pair_end)
         objects = list(map(_api().text_object, repeat(self.address), kept.tolist()))
         upright = self._upright(objects)
         if not upright.all():                 # rotated or mirrored text is left out (as by the pdfplumber engine)
@@ -187,8 +207,8 @@ class _Page:
     def _sizes(self, objects: list, indices: list[int]) -> list[float]:
         """Each character's font size, looked up once per text object (and for each character without one)."""
         first = dict(zip(reversed(objects), reversed(indices)))       # text object → its first character
-        size = {obj: _font_size(self.handle, index) for obj, index in first.items() if obj is not None}
-        return [size[obj] if obj is not None else _font_size(self.handle, index) for obj, index in zip(objects, indices)]
+        size = {obj: _font_size(self.address, index) for obj, index in first.items() if obj is not None}
+        return [size[obj] if obj is not None else _font_size(self.address, index) for obj, index in zip(objects, indices)]
 
     def _font_name(self, text_object: Optional[int], index: int) -> str:
         """The font name of a character, looked up once per font (and its text object's font once per object)."""
@@ -320,13 +340,12 @@ def path_bounds(page, depth: int) -> list[tuple[float, float, float, float]]:
     return found
 
 
-def _font_size(handle, index: int) -> float:
-    """A character's font size in points: the font's size scaled by the text matrix."""
-    import pypdfium2.raw as raw
-
-    matrix = raw.FS_MATRIX()
-    raw.FPDFText_GetMatrix(handle, index, ctypes.byref(matrix))
-    return raw.FPDFText_GetFontSize(handle, index) * (abs(matrix.d) or abs(matrix.b) or 1.0)
+def _font_size(address: Optional[int], index: int) -> float:
+    """A character's font size in points: the font's size scaled by the text matrix (of the text page at ``address``)."""
+    api = _api()
+    matrix = _Matrix()                       # zeros: a matrix PDFium does not give scales by 1
+    api.char_matrix(address, index, ctypes.addressof(matrix))
+    return api.font_size(address, index) * (abs(matrix.d) or abs(matrix.b) or 1.0)
 
 
 def _font_name(handle, index: int) -> str:
