@@ -49,6 +49,10 @@ def normalise(text: str) -> str:
     characters (which some PDFs put in their text) are dropped; UTF-16 surrogate halves are paired, and a lone one
     becomes U+FFFD.
     """
+    if text.isascii():                   # NFKC, the quotes and the private-use area leave ASCII as it is
+        if "(cid:" in text:
+            text = _UNMAPPED.sub("•", text)
+        return text if text.isprintable() else _CONTROL.sub("", text)
     text = _PRIVATE_USE.sub("•", _UNMAPPED.sub("•", unicodedata.normalize(
         "NFKC", without_surrogates(text).translate(_SPACING_ACUTE)).translate(_QUOTES)))
     return _CONTROL.sub("", text)
@@ -122,6 +126,8 @@ def word_in_reading_order(word: str) -> str:
 
 def clean_arabic(text: str) -> str:
     """Split words glued by the damma+shadda "space" and drop vowel marks and tatweel."""
+    if not text or max(text) < "\u0610":   # no Arabic mark, damma, shadda or alef: nothing to change
+        return text
     if text.count("\u064f\u0651") + text.count("\u0651\u064f") >= 2:
         text = _FAKE_SPACE.sub(" ", text)
     text = _ARABIC_MARKS.sub("", text)

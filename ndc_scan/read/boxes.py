@@ -26,8 +26,8 @@ def locate(blocks: Iterable[tuple[Block, Sequence[Line]]], width: float, height:
     words: list[tuple] = []
     offset = 0
     for block, lines in blocks:
-        for start, end, box in _align(block.text, lines):
-            words.append((offset + start, offset + end, *(round(v, 2) for v in box)))
+        for start, end, (x0, top, x1, bottom) in _align(block.text, lines):
+            words.append((offset + start, offset + end, round(x0, 2), round(top, 2), round(x1, 2), round(bottom, 2)))
         offset += len(block.text) + len(BLOCK_SEPARATOR)
     return PageBoxes(width=max(width, 1.0), height=max(height, 1.0), words=tuple(sorted(words)))
 
@@ -37,12 +37,25 @@ def _align(text: str, lines: Sequence[Line]) -> list[tuple[int, int, tuple[float
     taken = bytearray(len(text))
     found = []
     cursor = 0
+    forms_of: dict[str, list[str]] = {}
     for line in lines:
         for x0, top, x1, bottom, word in line.boxes:
-            span = _find(text, taken, cursor, _forms(word))
-            if span is None:
-                continue
-            start, end = span
+            forms = forms_of.get(word)
+            if forms is None:
+                forms = forms_of[word] = _forms(word)
+            if len(forms) == 1:                  # nearly every word: found where it is looked for first
+                start = text.find(forms[0], cursor, cursor + NEAR + len(forms[0]))
+                end = start + len(forms[0])
+                if start < 0 or taken.find(1, start, end) >= 0:
+                    span = _find(text, taken, cursor, forms)
+                    if span is None:
+                        continue
+                    start, end = span
+            else:
+                span = _find(text, taken, cursor, forms)
+                if span is None:
+                    continue
+                start, end = span
             taken[start:end] = b"\x01" * (end - start)
             found.append((start, end, (x0, top, x1, bottom)))
             cursor = end
@@ -51,7 +64,10 @@ def _align(text: str, lines: Sequence[Line]) -> list[tuple[int, int, tuple[float
 
 def _forms(word: str) -> list[str]:
     """How a word may appear in the text: as read, without vowel marks, without a line-end hyphen."""
-    forms = [word, clean_arabic(word)]
+    plain = clean_arabic(word)
+    if plain == word and not word.endswith("-"):       # nearly every word: one form
+        return [word] if word.strip() else []
+    forms = [word, plain]
     if len(word) > 1 and word.endswith("-"):
         forms.append(word[:-1])              # "agro-" of a hyphen mended across the line break
     return [f for f in dict.fromkeys(forms) if f.strip()]
@@ -62,14 +78,14 @@ def _find(text: str, taken: bytearray, cursor: int, forms: list[str]) -> tuple[i
     best = None
     for form in forms:
         position = text.find(form, cursor, cursor + NEAR + len(form))
-        if position >= 0 and not any(taken[position:position + len(form)]) and (best is None or position < best[0]):
+        if position >= 0 and taken.find(1, position, position + len(form)) < 0 and (best is None or position < best[0]):
             best = (position, position + len(form))
     if best is not None:
         return best
     for form in forms:
         position = text.find(form)
         while position >= 0:
-            if not any(taken[position:position + len(form)]):
+            if taken.find(1, position, position + len(form)) < 0:        # no character of it taken
                 return position, position + len(form)
             position = text.find(form, position + 1)
     return None

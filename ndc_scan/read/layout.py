@@ -10,9 +10,10 @@ turned into reading order, and cells separated by wide gaps are joined with " | 
 from __future__ import annotations
 
 import bisect
+import functools
 import math
+import operator
 import re
-import statistics
 from typing import Optional
 
 from .. import textnorm
@@ -61,7 +62,8 @@ def _rows(words: list[dict]) -> list[list[dict]]:
     """Words clustered into visual rows by their top coordinate."""
     rows: list[list[dict]] = []
     current: list[dict] = []
-    for word in sorted(words, key=lambda w: (round(w["top"], 1), w["x0"])):
+    keys = [(round(w["top"], 1), w["x0"]) for w in words]
+    for word in [words[i] for i in sorted(range(len(words)), key=keys.__getitem__)]:
         if current and abs(word["top"] - current[0]["top"]) > max(2.0, 0.45 * current[0]["size"]):
             rows.append(current)
             current = []
@@ -187,14 +189,31 @@ def _bits(mask: int) -> list[int]:
 
 def _columns_look_like_text(region: list[list[dict]], gutter: float, width: float) -> bool:
     """Both sides of ``gutter`` hold text in at least 3 rows, column-wide and of similar widths."""
-    left = [w for row in region for w in row if w["x1"] <= gutter]
-    right = [w for row in region for w in row if w["x0"] >= gutter]
-    left_rows = sum(1 for row in region if any(w["x1"] <= gutter for w in row))
-    right_rows = sum(1 for row in region if any(w["x0"] >= gutter for w in row))
+    left_rows = right_rows = 0
+    left_x0 = right_x0 = math.inf
+    left_x1 = right_x1 = -math.inf
+    for row in region:                    # one pass: each side's rows and the extent of its words
+        on_left = on_right = False
+        for w in row:
+            x0, x1 = w["x0"], w["x1"]
+            if x1 <= gutter:
+                on_left = True
+                if x0 < left_x0:
+                    left_x0 = x0
+                if x1 > left_x1:
+                    left_x1 = x1
+            if x0 >= gutter:
+                on_right = True
+                if x0 < right_x0:
+                    right_x0 = x0
+                if x1 > right_x1:
+                    right_x1 = x1
+        left_rows += on_left
+        right_rows += on_right
     if min(left_rows, right_rows) < 3:
         return False
-    left_width = max(w["x1"] for w in left) - min(w["x0"] for w in left)
-    right_width = max(w["x1"] for w in right) - min(w["x0"] for w in right)
+    left_width = left_x1 - left_x0
+    right_width = right_x1 - right_x0
     # Text columns are wide and of similar width; a table's label column is not.
     return not (min(left_width, right_width) < 0.28 * width or min(left_width, right_width) < 0.6 * max(left_width, right_width))
 
@@ -209,33 +228,59 @@ def _gutter_fits(row: list, gutter: float) -> bool:
 
 
 def make_line(words: list, column: int) -> Line:
-    sizes = [w["size"] for w in words]
-    size = statistics.median(sizes)
-    rtl = sum(1 for w in words if _rtl(w["text"])) * 2 > len(words)
-    ordered = sorted(words, key=lambda w: -w["x0"] if rtl else w["x0"])
+    size = _median([w["size"] for w in words])
+    texts = [w["text"] for w in words]
+    # (a line without a character of Arabic script or beyond has no right-to-left word: one look at all its text)
+    right_to_left = [_rtl(t) for t in texts] if max("".join(texts), default="") >= "\u0600" else [False] * len(words)
+    rtl = sum(right_to_left) * 2 > len(words)
+    lefts = [w["x0"] for w in words]
+    order = sorted(range(len(words)), key=[-x for x in lefts].__getitem__ if rtl else lefts.__getitem__)
     parts, cells, boxes, placed = [], 0, [], []
-    for i, word in enumerate(ordered):
-        visual = _rtl(word["text"]) and not word.get("logical")   # OCR words are in reading order
+    wide = max(18.0, 2.2 * size)
+    prev = None
+    normalise = textnorm.normalise
+    for i in order:
+        word = words[i]
+        visual = right_to_left[i] and not word.get("logical")   # OCR words are in reading order
         text = textnorm.word_in_reading_order(word["text"]) if visual else word["text"]
-        boxes.append((word["x0"], word["x1"], textnorm.normalise(text)))
-        placed.append((word["x0"], word["top"], word["x1"], word["bottom"], boxes[-1][2]))
-        if i:
-            prev = ordered[i - 1]
-            gap = (prev["x0"] - word["x1"]) if rtl else (word["x0"] - prev["x1"])
-            if gap > max(18.0, 2.2 * size):
+        x0, x1 = word["x0"], word["x1"]
+        shown = normalise(text)
+        boxes.append((x0, x1, shown))
+        placed.append((x0, word["top"], x1, word["bottom"], shown))
+        if prev is not None:
+            gap = (prev["x0"] - x1) if rtl else (x0 - prev["x1"])
+            if gap > wide:
                 parts.append(" | ")
                 cells += 1
             else:
                 parts.append(" ")
         parts.append(text)
+        prev = word
     text = textnorm.normalise("".join(parts))
     if rtl:
         text = textnorm.clean_arabic(text)
-    bold = sum(1 for w in words if _BOLD.search(w.get("fontname") or "")) * 2 > len(words)
-    return Line(text=text, x0=min(w["x0"] for w in words), x1=max(w["x1"] for w in words),
-                top=min(w["top"] for w in words), bottom=max(w["bottom"] for w in words),
+    bold = sum(map(_bold, [w.get("fontname") or "" for w in words])) * 2 > len(words)
+    return Line(text=text, x0=min(lefts), x1=max(map(_X1, words)),
+                top=min(map(_TOP, words)), bottom=max(map(_BOTTOM, words)),
                 size=round(size, 1), bold=bold, column=column, is_table_row=cells >= 1,
                 words=() if rtl else tuple(boxes), boxes=tuple(placed))
+
+
+_X1, _TOP, _BOTTOM = operator.itemgetter("x1"), operator.itemgetter("top"), operator.itemgetter("bottom")
+
+
+def _median(values: list) -> float:
+    """``statistics.median`` (the middle value, or the mean of the middle two), without its checks."""
+    if len(values) == 1:
+        return values[0]
+    values = sorted(values)
+    half = len(values) // 2
+    return values[half] if len(values) % 2 else (values[half - 1] + values[half]) / 2
+
+
+@functools.lru_cache(maxsize=4096)
+def _bold(fontname: str) -> bool:
+    return _BOLD.search(fontname) is not None
 
 
 def _rtl(text: str) -> bool:

@@ -58,7 +58,7 @@ def text_quality(text: str) -> Optional[float]:
     tokens = [t for t in tokens if t]
     if len(tokens) < 20:
         return None
-    return sum(_plausible(t) for t in tokens) / len(tokens)
+    return sum(map(_plausible, tokens)) / len(tokens)
 
 
 def _plausible(token: str) -> bool:

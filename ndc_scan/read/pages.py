@@ -72,6 +72,7 @@ _NUMBERED = re.compile(r"^\s*((?:\d{1,2}\.){0,3}\d{1,2})\.?\s+\S|^\s*([IVX]{1,5}
 _DOT_LEADER = re.compile(r"(?:\.{4,}|…{2,}|(?:\. ){4,})\s*\d{1,3}\s*$")
 _HYPHEN_END = re.compile(r"(\w+)-$")
 _WORD_START = re.compile(r"^(\w+)")
+_VOCABULARY_WORD = re.compile(r"\w+(?:-\w+)+|\w+")
 
 
 ENGINES = ("pdfplumber", "pdfium")
@@ -456,7 +457,7 @@ def _vocabulary(raw_pages: list[_RawPage]) -> set[str]:
     words: set[str] = set()
     for page in raw_pages:
         for line in page.lines:
-            words.update(w.lower() for w in re.findall(r"\w+(?:-\w+)+|\w+", line.text))
+            words.update(map(str.lower, _VOCABULARY_WORD.findall(line.text)))
     return words
 
 
@@ -476,7 +477,7 @@ def _heading_level(line: Line, body_size: float, ocr: bool = False) -> int:
     passages; a short line must be a quarter bigger than the body.
     """
     text = line.text.strip()
-    letters = sum(c.isalpha() for c in text)
+    letters = sum(map(str.isalpha, text))
     if line.is_table_row or letters < 3 or len(text) > 140 or text.endswith((",", ";")):
         return 0
     if _DOT_LEADER.search(text):
@@ -616,7 +617,8 @@ def join_lines(first: str, second: str, vocabulary: Set[str] = frozenset()) -> s
     spells the word with a hyphen elsewhere ("climate-smart"), or when the next
     line starts with a capital or a digit ("CS-" + "GDT" → "CS-GDT", one word).
     """
-    head = _HYPHEN_END.search(first)
+    # (only a text ending in a hyphen can match: a long paragraph is not searched through for each line it grows by)
+    head = _HYPHEN_END.search(first) if first.endswith(("-", "-\n")) else None
     tail = _WORD_START.match(second)
     if head and tail and tail.group(1)[0].islower():
         hyphenated = f"{head.group(1)}-{tail.group(1)}".lower()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import ctypes
 import functools
 import statistics
+from itertools import repeat
 from typing import Any, NamedTuple, Optional
 
 from . import layout
@@ -44,6 +45,8 @@ def page_words(page) -> tuple[list[dict], float, float, int]:
 def warm_up() -> None:
     """Build the typed C entry points now (in a parent process, so that forked readers inherit them)."""
     _api()
+    _object_api()
+    _is_space()
 
 
 def document_info(pdf) -> dict[str, str]:
@@ -67,6 +70,16 @@ def document_info(pdf) -> dict[str, str]:
     return info
 
 
+@functools.cache
+def _is_space() -> Any:
+    """A table: True at the codes of _WHITESPACE, False up to one code beyond the last (where larger codes look)."""
+    import numpy as np
+
+    table = np.zeros(max(_WHITESPACE) + 2, dtype=bool)
+    table[list(_WHITESPACE)] = True
+    return table
+
+
 class _Api(NamedTuple):
     """PDFium's per-character functions with plain C types, so each call costs as little as ctypes allows."""
 
@@ -75,6 +88,8 @@ class _Api(NamedTuple):
     text_object: Any          # (textpage, index) -> FPDF_PAGEOBJECT address, or None
     font: Any                 # (text object) -> FPDF_FONT address, or None
     matrix: Any               # (page object, FS_MATRIX*) -> ok
+    font_size: Any            # (textpage, index) -> the font's size (before the text matrix)
+    char_matrix: Any          # (textpage, index, FS_MATRIX*) -> ok
 
 
 class _Matrix(ctypes.Structure):
@@ -83,21 +98,26 @@ class _Matrix(ctypes.Structure):
     _fields_ = [(name, ctypes.c_float) for name in "abcdef"]
 
 
+def _typed(function, restype, *argtypes):
+    """A PDFium function called with plain C types (addresses as ints), without pypdfium2's pointer checks."""
+    address = ctypes.cast(function, ctypes.c_void_p).value
+    assert address, f"{function.__name__} is not in this PDFium"
+    return ctypes.CFUNCTYPE(restype, *argtypes)(address)
+
+
 @functools.cache
 def _api() -> _Api:
     import pypdfium2.raw as raw
 
-    def typed(function, restype, *argtypes):
-        address = ctypes.cast(function, ctypes.c_void_p).value
-        assert address, f"{function.__name__} is not in this PDFium"
-        return ctypes.CFUNCTYPE(restype, *argtypes)(address)
-
+    typed = _typed
     handle, index = ctypes.c_void_p, ctypes.c_int
     return _Api(typed(raw.FPDFText_GetUnicode, ctypes.c_uint, handle, index),
                 typed(raw.FPDFText_GetLooseCharBox, ctypes.c_int, handle, index, ctypes.c_void_p),
                 typed(raw.FPDFText_GetTextObject, ctypes.c_void_p, handle, index),
                 typed(raw.FPDFTextObj_GetFont, ctypes.c_void_p, ctypes.c_void_p),
-                typed(raw.FPDFPageObj_GetMatrix, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p))
+                typed(raw.FPDFPageObj_GetMatrix, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p),
+                typed(raw.FPDFText_GetFontSize, ctypes.c_double, handle, index),
+                typed(raw.FPDFText_GetMatrix, ctypes.c_int, handle, index, ctypes.c_void_p))
 
 
 class _Page:
@@ -108,6 +128,7 @@ class _Page:
         self.handle = textpage.raw
         self.address = ctypes.cast(self.handle, ctypes.c_void_p).value
         self._names_of: dict[Optional[int], str] = {}     # font → font name (and " Bold")
+        self._object_fonts: dict[Optional[int], str] = {}  # text object with a font → that font's name
 
     def words(self) -> list[dict]:
         import numpy as np
@@ -120,10 +141,13 @@ class _Page:
         low = (codes >= 0xDC00) & (codes <= 0xDFFF)
         pair_start = high & np.append(low[1:], False)
         pair_end = np.insert(pair_start[:-1], 0, False)
-        space = np.isin(codes, _WHITESPACE)
-        kept = np.flatnonzero(~np.isin(codes, _SKIPPED) & ~space & ~pair_end)
-        text_object, address = _api().text_object, self.address
-        objects = [text_object(address, i) for i in kept.tolist()]
+        is_space = _is_space()
+        space = is_space[np.minimum(codes, len(is_space) - 1)]              # codes in _WHITESPACE
+        skipped = np.zeros(len(codes), dtype=bool)
+        for code in _SKIPPED:
+            skipped |= codes == code
+        kept = np.flatnonzero(~skipped & ~space & ~pair_end)
+        objects = list(map(_api().text_object, repeat(self.address), kept.tolist()))
         upright = self._upright(objects)
         if not upright.all():                 # rotated or mirrored text is left out (as by the pdfplumber engine)
             kept = kept[upright]
@@ -153,7 +177,7 @@ class _Page:
         for obj in set(objects) - {None}:
             m = _Matrix()
             upright[obj] = not matrix_of(obj, ctypes.byref(m)) or layout.upright(m.a, m.b, m.c, m.d)
-        return np.array([upright[obj] for obj in objects], dtype=bool)
+        return np.fromiter(map(upright.__getitem__, objects), dtype=bool, count=len(objects))
 
     def _codes(self, n: int) -> list[int]:
         """UTF-16 code units, one per character index."""
@@ -172,8 +196,9 @@ class _Page:
         import pypdfium2.raw as raw
 
         rects = (raw.FS_RECTF * len(kept))()
-        base, size, loose_box, address = ctypes.addressof(rects), ctypes.sizeof(raw.FS_RECTF), _api().loose_box, self.address
-        failed = [k for k, index in enumerate(kept.tolist()) if not loose_box(address, index, base + k * size)]
+        base, size = ctypes.addressof(rects), ctypes.sizeof(raw.FS_RECTF)
+        written = map(_api().loose_box, repeat(self.address), kept.tolist(), range(base, base + len(kept) * size, size))
+        failed = [k for k, ok in enumerate(written) if not ok]
         boxes = np.frombuffer(rects, dtype=np.float32).reshape(-1, _RECT_FLOATS).astype(np.float64)
         for k in failed:                     # PDFium left the box unwritten: keep the one before, as one FS_RECTF reused would
             boxes[k] = boxes[k - 1] if k else 0.0
@@ -182,16 +207,19 @@ class _Page:
     def _sizes(self, objects: list, indices: list[int]) -> list[float]:
         """Each character's font size, looked up once per text object (and for each character without one)."""
         first = dict(zip(reversed(objects), reversed(indices)))       # text object → its first character
-        size = {obj: _font_size(self.handle, index) for obj, index in first.items() if obj is not None}
-        return [size[obj] if obj is not None else _font_size(self.handle, index) for obj, index in zip(objects, indices)]
+        size = {obj: _font_size(self.address, index) for obj, index in first.items() if obj is not None}
+        return [size[obj] if obj is not None else _font_size(self.address, index) for obj, index in zip(objects, indices)]
 
     def _font_name(self, text_object: Optional[int], index: int) -> str:
-        """The font name of a character, looked up once per font."""
+        """The font name of a character, looked up once per font (and its text object's font once per object)."""
+        if text_object in self._object_fonts:
+            return self._object_fonts[text_object]
         font = _api().font(text_object) if text_object is not None else None
         if font is None:
             return _font_name(self.handle, index)
         if font not in self._names_of:
             self._names_of[font] = _font_name(self.handle, index)
+        self._object_fonts[text_object] = self._names_of[font]
         return self._names_of[font]
 
     @staticmethod
@@ -238,25 +266,86 @@ class _Page:
         smallest = np.minimum.reduceat(sizes, starts).tolist()
         largest = np.maximum.reduceat(sizes, starts).tolist()
         indices = kept.tolist()
+        firsts, lasts = starts.tolist(), ends.tolist()
+        middles = [start + (end - start) // 2 for start, end in zip(firsts, lasts)]
+        fonts = [self._font_name(objects[middle], indices[middle]) for middle in middles]
         words = []
-        for k, (start, end) in enumerate(zip(starts.tolist(), ends.tolist())):
-            size = smallest[k] if smallest[k] == largest[k] else statistics.median(sizes[start:end].tolist())
-            middle = start + (end - start) // 2
+        for start, end, left, right, high, low, small, large, font in zip(
+                firsts, lasts, x0, x1, top, bottom, smallest, largest, fonts):
+            size = small if small == large else statistics.median(sizes[start:end].tolist())
             words.append({
-                "text": text[start:end], "x0": x0[k], "x1": x1[k], "top": top[k], "bottom": bottom[k],
-                "size": round(size, 2), "fontname": self._font_name(objects[middle], indices[middle]),
+                "text": text[start:end], "x0": left, "x1": right, "top": high, "bottom": low,
+                "size": round(size, 2), "fontname": font,
                 "upright": True, "logical": True,      # PDFium gives right-to-left text in reading order
             })
         return words
 
 
-def _font_size(handle, index: int) -> float:
-    """A character's font size in points: the font's size scaled by the text matrix."""
+class _ObjectApi(NamedTuple):
+    """PDFium's page-object functions with plain C types (``path_bounds`` calls them for every object of a page)."""
+
+    count: Any                # (page) -> number of objects, or -1
+    get: Any                  # (page, index) -> FPDF_PAGEOBJECT address, or None
+    kind: Any                 # (object) -> FPDF_PAGEOBJ_*
+    form_count: Any           # (form object) -> number of objects in it, or -1
+    form_get: Any             # (form object, index) -> FPDF_PAGEOBJECT address, or None
+    bounds: Any               # (object, float* left, bottom, right, top) -> ok
+
+
+@functools.cache
+def _object_api() -> _ObjectApi:
     import pypdfium2.raw as raw
 
-    matrix = raw.FS_MATRIX()
-    raw.FPDFText_GetMatrix(handle, index, ctypes.byref(matrix))
-    return raw.FPDFText_GetFontSize(handle, index) * (abs(matrix.d) or abs(matrix.b) or 1.0)
+    handle, index, address = ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p
+    return _ObjectApi(_typed(raw.FPDFPage_CountObjects, ctypes.c_int, handle),
+                      _typed(raw.FPDFPage_GetObject, ctypes.c_void_p, handle, index),
+                      _typed(raw.FPDFPageObj_GetType, ctypes.c_int, handle),
+                      _typed(raw.FPDFFormObj_CountObjects, ctypes.c_int, handle),
+                      _typed(raw.FPDFFormObj_GetObject, ctypes.c_void_p, handle, ctypes.c_ulong),
+                      _typed(raw.FPDFPageObj_GetBounds, ctypes.c_int, handle, address, address, address, address))
+
+
+def path_bounds(page, depth: int) -> list[tuple[float, float, float, float]]:
+    """(left, bottom, right, top) of a pypdfium2 page's path objects, in PDF coordinates, also those inside form
+    objects nested less than ``depth`` deep (as ``PdfPage.get_objects(max_depth=depth)`` finds them). A path PDFium
+    cannot place is left out; a page whose objects PDFium cannot list raises ``PdfiumError`` as ``get_objects`` does."""
+    import pypdfium2
+    import pypdfium2.raw as raw
+
+    api = _object_api()
+    found: list[tuple[float, float, float, float]] = []
+    values = [ctypes.c_float() for _ in range(4)]
+    left, bottom, right, top = values
+    addresses = [ctypes.addressof(value) for value in values]
+
+    def walk(count: int, get_object: Any, parent: Any, level: int) -> None:
+        if count < 0:
+            raise pypdfium2.PdfiumError("Failed to get number of pageobjects.")
+        for index in range(count):
+            obj = get_object(parent, index)
+            if not obj:
+                raise pypdfium2.PdfiumError("Failed to get pageobject.")
+            kind = api.kind(obj)
+            if kind == raw.FPDF_PAGEOBJ_PATH:
+                if api.bounds(obj, *addresses):
+                    found.append((left.value, bottom.value, right.value, top.value))
+            elif kind == raw.FPDF_PAGEOBJ_FORM and level < depth - 1:
+                walk(api.form_count(obj), api.form_get, obj, level + 1)
+            elif kind == raw.FPDF_PAGEOBJ_UNKNOWN:
+                raise pypdfium2.PdfiumError(
+                    "Failed to determine pageobject type, did you pass in a valid FPDF_PAGEOBJECT handle?")
+
+    page_address = ctypes.cast(page.raw, ctypes.c_void_p).value
+    walk(api.count(page_address), api.get, page_address, 0)
+    return found
+
+
+def _font_size(address: Optional[int], index: int) -> float:
+    """A character's font size in points: the font's size scaled by the text matrix (of the text page at ``address``)."""
+    api = _api()
+    matrix = _Matrix()                       # zeros: a matrix PDFium does not give scales by 1
+    api.char_matrix(address, index, ctypes.addressof(matrix))
+    return api.font_size(address, index) * (abs(matrix.d) or abs(matrix.b) or 1.0)
 
 
 def _font_name(handle, index: int) -> str:

@@ -21,6 +21,7 @@ from itertools import groupby
 from typing import Any, Optional
 
 from ..records import Line
+from .pdfium import path_bounds
 
 THIN = 3.0          # points: a path this thin in one direction is a rule
 MIN_RULE = 6.0      # points: shorter paths are glyph parts or bullets, not rules
@@ -90,18 +91,9 @@ def from_segments(segments: Sequence[tuple[float, float, float, float]]) -> Ruli
 
 
 def from_pdfium(page: Any, height: float) -> Rulings:
-    """The rules of a pypdfium2 page: its path objects (in form objects too) that are thin lines."""
-    import pypdfium2
-    import pypdfium2.raw as pdfium_c
-
-    boxes = []
-    for found in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=3):
-        try:
-            left, bottom, right, top = found.get_bounds()
-        except pypdfium2.PdfiumError:         # a path PDFium cannot place: no rule, the page is still read
-            continue
-        boxes.append((left, height - top, right, height - bottom))
-    return from_segments(boxes)
+    """The rules of a pypdfium2 page: its path objects (in form objects too, 3 deep) that are thin lines."""
+    return from_segments([(left, height - top, right, height - bottom)
+                          for left, bottom, right, top in path_bounds(page, depth=3)])
 
 
 def from_plumber(page: Any) -> Rulings:
@@ -172,14 +164,26 @@ def _stretches(spans: dict[float, list[tuple[float, float]]]) -> list[tuple[floa
     out: list[tuple[float, float]] = []
     for top, bottom in zip(events, events[1:]):
         middle = (top + bottom) / 2
-        standing = sum(any(a <= middle <= b for a, b in intervals) for intervals in spans.values())
-        if standing < 3:
+        if not _three_stand(spans, middle):
             continue
         if out and top <= out[-1][1] + SAME:
             out[-1] = (out[-1][0], bottom)
         else:
             out.append((top, bottom))
     return [(top, bottom) for top, bottom in out if bottom - top >= MIN_RULE * 3]
+
+
+def _three_stand(spans: dict[float, list[tuple[float, float]]], at: float) -> bool:
+    """Whether three vertical rules or more cross the height ``at`` (counting stops at the third)."""
+    standing = 0
+    for intervals in spans.values():
+        for a, b in intervals:
+            if a <= at <= b:
+                standing += 1
+                break
+        if standing >= 3:
+            return True
+    return False
 
 
 def _merged(values: list[float]) -> list[float]:
@@ -290,9 +294,17 @@ def _bullets_joined(boxes: Sequence[tuple]) -> list[tuple]:
 
 
 def _index(spans: Sequence[tuple[float, float]], at: float) -> int:
-    """The span ``at`` falls in, or the nearest."""
-    return min(range(len(spans)), key=lambda i: 0.0 if spans[i][0] <= at <= spans[i][1]
-               else min(abs(at - spans[i][0]), abs(at - spans[i][1])))
+    """The span ``at`` falls in, or the nearest (the first of the nearest, as ``min`` picks it)."""
+    if not spans:
+        raise ValueError("_index() of no spans")
+    best, distance = 0, 0.0
+    for index, (low, high) in enumerate(spans):
+        this = 0.0 if low <= at <= high else min(abs(at - low), abs(at - high))
+        if not index or this < distance:
+            best, distance = index, this
+            if distance == 0.0:               # nothing is nearer than inside
+                break
+    return best
 
 
 def _cell_text(words: list[tuple[float, int, int, str]], join: Callable[[str, str], str]) -> str:
