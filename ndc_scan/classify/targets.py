@@ -463,14 +463,9 @@ def _with_context_year(target: Target, text: str, s_start: int, heading_path: st
             break
     if table:
         header = text.split("\n", 1)[0]
-        row_start = text.rfind("\n", 0, target.start) + 1
-        row_end = text.find("\n", target.start)
-        row = text[row_start:row_end if row_end >= 0 else len(text)]
-        if row_start > 0 and " | " in header:
-            heads, cells = header.split(" | "), row.split(" | ")
-            column = text[row_start:target.start].count(" | ")
-            if len(heads) == len(cells) and (year := _last_heading_year(heads[column])):
-                return replace(target, year=year, year_from="table header")
+        if text.rfind("\n", 0, target.start) >= 0 and " | " in header \
+                and (year := _column_year(text, target, header.split(" | "))):
+            return replace(target, year=year, year_from="table header")
     if year := _last_heading_year(heading_path.rsplit(" > ", 1)[-1]):
         return replace(target, year=year, year_from="heading")
     return target
