@@ -38,13 +38,30 @@ def test_a_frame_is_not_a_table_but_a_table_inside_it_is():
     assert grids(from_segments(FRAME)) == []                     # a frame alone: two rules
 
 
-def test_rows_need_rules_across_the_table():
-    # a rule under one cell only does not divide the rows of the others
+def test_a_rule_under_some_cells_divides_them_and_a_cell_beside_them_spans_both_rows():
+    # JPN_indc_2015 p17: rules under "Forest management | 27.8 | ― (―)" stop at the "Measures" cell, which spans the
+    # four rows; read as one row, "37.0 27.8 7.9 1.2" was one cell and no figure had its row's name
     partial = [(57, 380, 528, 380.5), (57, 700, 528, 700.5), (126, 500, 197, 500.5)]
     (grid,) = grids(from_segments(FRAME + TABLE + partial))
+    assert [(round(a), round(b)) for a, b in grid.rows] == [(380, 500), (500, 700)]
+    lines = [_line(400, [(60, "Forest"), (130, "27.8"), (200, "Promote")]),
+             _line(520, [(60, "Cropland"), (130, "7.9"), (200, "measures")])]
+    assert grid_rows(lines, grid, lambda a, b: f"{a} {b}") == ["Forest Cropland | 27.8 | Promote measures", "7.9"]
+    # no rule across the table and none closing a column: no rows, its lines are read as any other
+    (grid,) = grids(from_segments(FRAME + TABLE + [(57, 380, 528, 380.5), (130, 500, 160, 500.5)]))
     assert grid.rows == ()
-    lines = [_line(400, [(60, "Sector"), (130, "Goals")]), _line(412, [(130, "more")])]
-    assert grid_rows(lines, grid, lambda a, b: f"{a} {b}") is None     # its lines are read as any other
+    assert grid_rows(lines, grid, lambda a, b: f"{a} {b}") is None
+
+
+def test_a_table_closed_by_rules_with_none_between_is_one_row_unless_its_cells_hold_lines_far_apart():
+    # RWA_ndc-updated_2020 p61's last row, below a band: read line by line, its cells ran together
+    closed = [(57, 380, 528, 380.5), (57, 460, 528, 460.5)]
+    (grid,) = grids(from_segments(FRAME + [(x0, 380, x1, 460) for x0, _, x1, _ in TABLE] + closed))
+    assert len(grid.rows) == 1
+    row = [_line(390, [(60, "10"), (130, "Agroforestry"), (200, "Change")]), _line(402, [(130, "and"), (200, "in")])]
+    assert grid_rows(row, grid, lambda a, b: f"{a} {b}") == ["10 | Agroforestry and | Change in"]
+    apart = [*row, _line(440, [(130, "Other"), (200, "row")])]    # rows ruled only between columns: not one row
+    assert grid_rows(apart, grid, lambda a, b: f"{a} {b}") is None
 
 
 def test_cells_are_read_between_the_rules_line_by_line():

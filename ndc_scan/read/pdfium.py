@@ -290,6 +290,11 @@ class _ObjectApi(NamedTuple):
     form_count: Any           # (form object) -> number of objects in it, or -1
     form_get: Any             # (form object, index) -> FPDF_PAGEOBJECT address, or None
     bounds: Any               # (object, float* left, bottom, right, top) -> ok
+    count_segments: Any       # (path) -> number of segments, or -1
+    segment: Any              # (path, index) -> FPDF_PATHSEGMENT address, or None
+    segment_type: Any         # (segment) -> FPDF_SEGMENT_*
+    segment_point: Any        # (segment, float* x, float* y) -> ok
+    draw_mode: Any            # (path, int* fill mode, int* stroke) -> ok
 
 
 @functools.cache
@@ -302,18 +307,30 @@ def _object_api() -> _ObjectApi:
                       _typed(raw.FPDFPageObj_GetType, ctypes.c_int, handle),
                       _typed(raw.FPDFFormObj_CountObjects, ctypes.c_int, handle),
                       _typed(raw.FPDFFormObj_GetObject, ctypes.c_void_p, handle, ctypes.c_ulong),
-                      _typed(raw.FPDFPageObj_GetBounds, ctypes.c_int, handle, address, address, address, address))
+                      _typed(raw.FPDFPageObj_GetBounds, ctypes.c_int, handle, address, address, address, address),
+                      _typed(raw.FPDFPath_CountSegments, ctypes.c_int, handle),
+                      _typed(raw.FPDFPath_GetPathSegment, ctypes.c_void_p, handle, index),
+                      _typed(raw.FPDFPathSegment_GetType, ctypes.c_int, handle),
+                      _typed(raw.FPDFPathSegment_GetPoint, ctypes.c_int, handle, address, address),
+                      _typed(raw.FPDFPath_GetDrawMode, ctypes.c_int, handle, address, address))
 
 
-def path_bounds(page, depth: int) -> list[tuple[float, float, float, float]]:
-    """(left, bottom, right, top) of a pypdfium2 page's path objects, in PDF coordinates, also those inside form
-    objects nested less than ``depth`` deep (as ``PdfPage.get_objects(max_depth=depth)`` finds them). A path PDFium
-    cannot place is left out; a page whose objects PDFium cannot list raises ``PdfiumError`` as ``get_objects`` does."""
+#: ``path_bounds``' shape of a path: none found, an axis-aligned rectangle, a rectangle filled and not stroked.
+PATH_OTHER, PATH_RECT, PATH_FILLED_RECT = 0, 1, 2
+
+
+def path_bounds(page, depth: int, thin: float = 0.0) -> list[tuple[float, float, float, float, int]]:
+    """(left, bottom, right, top, shape) of a pypdfium2 page's path objects, in PDF coordinates, also those inside
+    form objects nested less than ``depth`` deep (as ``PdfPage.get_objects(max_depth=depth)`` finds them). A path
+    PDFium cannot place is left out; a page whose objects PDFium cannot list raises ``PdfiumError`` as
+    ``get_objects`` does. ``shape`` tells, for a path wider and taller than ``thin``, whether it is one rectangle
+    (four sides, two x and two y; as pdfminer's ``LTRect``) and whether it is only filled (``PATH_RECT``,
+    ``PATH_FILLED_RECT``); thin paths and all others are ``PATH_OTHER``."""
     import pypdfium2
     import pypdfium2.raw as raw
 
     api = _object_api()
-    found: list[tuple[float, float, float, float]] = []
+    found: list[tuple[float, float, float, float, int]] = []
     values = [ctypes.c_float() for _ in range(4)]
     left, bottom, right, top = values
     addresses = [ctypes.addressof(value) for value in values]
@@ -328,7 +345,9 @@ def path_bounds(page, depth: int) -> list[tuple[float, float, float, float]]:
             kind = api.kind(obj)
             if kind == raw.FPDF_PAGEOBJ_PATH:
                 if api.bounds(obj, *addresses):
-                    found.append((left.value, bottom.value, right.value, top.value))
+                    box = (left.value, bottom.value, right.value, top.value)
+                    shape = _rectangle(api, obj) if box[2] - box[0] > thin and box[3] - box[1] > thin else PATH_OTHER
+                    found.append((*box, shape))
             elif kind == raw.FPDF_PAGEOBJ_FORM and level < depth - 1:
                 walk(api.form_count(obj), api.form_get, obj, level + 1)
             elif kind == raw.FPDF_PAGEOBJ_UNKNOWN:
@@ -338,6 +357,36 @@ def path_bounds(page, depth: int) -> list[tuple[float, float, float, float]]:
     page_address = ctypes.cast(page.raw, ctypes.c_void_p).value
     walk(api.count(page_address), api.get, page_address, 0)
     return found
+
+
+def _rectangle(api: _ObjectApi, path: int) -> int:
+    """``PATH_RECT`` or ``PATH_FILLED_RECT`` when a path is one axis-aligned rectangle (a move and three or four
+    straight lines, its corners on two x and two y, as pdfminer tells an ``LTRect`` from a curve), else
+    ``PATH_OTHER``."""
+    import pypdfium2.raw as raw
+
+    count = api.count_segments(path)
+    if count not in (4, 5):
+        return PATH_OTHER
+    x, y = ctypes.c_float(), ctypes.c_float()
+    xs, ys = set(), set()
+    for index in range(count):
+        segment = api.segment(path, index)
+        if not segment:
+            return PATH_OTHER
+        kind = api.segment_type(segment)
+        if kind != (raw.FPDF_SEGMENT_MOVETO if index == 0 else raw.FPDF_SEGMENT_LINETO):
+            return PATH_OTHER
+        if not api.segment_point(segment, ctypes.addressof(x), ctypes.addressof(y)):
+            return PATH_OTHER
+        xs.add(round(x.value, 2))
+        ys.add(round(y.value, 2))
+    if len(xs) != 2 or len(ys) != 2:
+        return PATH_OTHER
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    if not api.draw_mode(path, ctypes.addressof(fill), ctypes.addressof(stroke)):
+        return PATH_RECT
+    return PATH_FILLED_RECT if fill.value and not stroke.value else PATH_RECT
 
 
 def _font_size(address: Optional[int], index: int) -> float:

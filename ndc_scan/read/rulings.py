@@ -21,7 +21,7 @@ from itertools import groupby
 from typing import Any, Optional
 
 from ..records import Line
-from .pdfium import path_bounds
+from .pdfium import PATH_FILLED_RECT, PATH_OTHER, path_bounds
 
 THIN = 3.0          # points: a path this thin in one direction is a rule
 MIN_RULE = 6.0      # points: shorter paths are glyph parts or bullets, not rules
@@ -35,16 +35,23 @@ HIGHLIGHT = 24.0
 CELL_COLUMN = 1000
 #: A bullet glyph: it belongs to the word after it.
 BULLET = re.compile(r"[•●▪■◦○►▶➢✓\u2022\uf0b7]")
-#: A horizontal rule divides rows when it spans at least this share of the table's width.
+#: A horizontal rule divides rows when it spans at least this share of the table's width, or closes a column.
 ROW_RULE_SHARE = 0.5
+#: A rule closes a cell when it covers this share of its width (and so divides rows though it crosses few columns);
+#: a cell is open to the cell above, one cell spanning both rows, when the rule between covers less than OPEN of it
+#: (a rule across the table that stops short of a frame drawn around it leaves the outer cells closed, VEN 2021 p92).
+CLOSED = 0.8
+OPEN = 0.2
 
 
 @dataclass(frozen=True)
 class Rulings:
-    """A page's rules: vertical (x, top, bottom) and horizontal (y, x0, x1) segments."""
+    """A page's rules: vertical (x, top, bottom) and horizontal (y, x0, x1) segments; ``shaded``: the top and bottom
+    sides (y, x0, x1) of shadings, rectangles filled and not stroked (they end rows across a table, not cells)."""
 
     verticals: tuple[tuple[float, float, float], ...] = ()
     horizontals: tuple[tuple[float, float, float], ...] = ()
+    shaded: tuple[tuple[float, float, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,9 @@ class Grid:
     rows: tuple[tuple[float, float], ...] = ()
     #: every vertical rule of the table: (x, its stretches (top, bottom)); a row's columns are the rules across it
     rules: tuple[tuple[float, tuple[tuple[float, float], ...]], ...] = ()
+    #: the horizontal rules at each row's top: (y, their stretches (x0, x1)); a cell they leave open continues the
+    #: cell above it (a cell spanning rows, JPN_indc_2015 p17's "Measures")
+    dividers: tuple[tuple[float, tuple[tuple[float, float], ...]], ...] = ()
 
     def columns_of_row(self, top: float, bottom: float) -> tuple[tuple[float, float], ...]:
         """The columns of one row: between the rules that cross most of its height (a merged cell has no rule
@@ -66,6 +76,22 @@ class Grid:
         xs = [x for x, stretches in self.rules if _covered(list(stretches), top, bottom) >= 0.5 * (bottom - top)]
         columns = tuple((a, b) for a, b in zip(xs, xs[1:]))
         return columns or self.columns
+
+    def owners(self) -> dict[tuple[int, int], tuple[int, int]]:
+        """Each cell (row, column of that row) mapped to the cell it belongs to: itself, or, where the rules between
+        leave it open to the cell above (``OPEN``: a cell spanning rows), that cell's owner."""
+        columns = [self.columns_of_row(top, bottom) for top, bottom in self.rows]
+        stretches = {round(y, 2): spans for y, spans in self.dividers}
+        owners: dict[tuple[int, int], tuple[int, int]] = {}
+        for row, (top, _) in enumerate(self.rows):
+            rules = stretches.get(round(top, 2))
+            for column, (a, b) in enumerate(columns[row]):
+                owners[(row, column)] = (row, column)
+                if row and rules is not None and _covered(list(rules), a, b) < OPEN * (b - a):
+                    above = max(range(len(columns[row - 1])),
+                                key=lambda c: min(b, columns[row - 1][c][1]) - max(a, columns[row - 1][c][0]))
+                    owners[(row, column)] = owners[(row - 1, above)]
+        return owners
 
     def holds(self, line: Line) -> bool:
         """Whether a line stands inside the table: its middle within the table's height, most of its words
@@ -78,22 +104,45 @@ class Grid:
         return 2 * inside > len(boxes)
 
 
-def from_segments(segments: Sequence[tuple[float, float, float, float]]) -> Rulings:
-    """Rules among boxes (x0, top, x1, bottom): the thin ones long enough; a thin rectangle counts as its line."""
-    verticals, horizontals = [], []
-    for x0, top, x1, bottom in segments:
+def from_segments(segments: Sequence[tuple[float, float, float, float]],
+                  shadings: Sequence[tuple[float, float, float, float]] = ()) -> Rulings:
+    """Rules among boxes (x0, top, x1, bottom): the thin ones long enough; a thin rectangle counts as its line. The
+    sides of ``shadings`` (filled rectangles that are no rules themselves): left and right as rules, top and bottom
+    as ``Rulings.shaded``."""
+    verticals, horizontals, shaded = [], [], []
+    for box in [*segments, *(side for shading in shadings for side in _sides(*shading)[2:])]:
+        x0, top, x1, bottom = box
         width, height = x1 - x0, bottom - top
         if width <= THIN and height >= MIN_RULE:
             verticals.append((round((x0 + x1) / 2, 2), round(top, 2), round(bottom, 2)))
         elif height <= THIN and width >= MIN_RULE:
             horizontals.append((round((top + bottom) / 2, 2), round(x0, 2), round(x1, 2)))
-    return Rulings(tuple(sorted(verticals)), tuple(sorted(horizontals)))
+    for x0, top, x1, bottom in shadings:
+        if x1 - x0 >= MIN_RULE:
+            shaded.extend((round(y, 2), round(x0, 2), round(x1, 2)) for y in (top, bottom))
+    return Rulings(tuple(sorted(verticals)), tuple(sorted(horizontals)), tuple(sorted(shaded)))
 
 
 def from_pdfium(page: Any, height: float) -> Rulings:
-    """The rules of a pypdfium2 page: its path objects (in form objects too, 3 deep) that are thin lines."""
-    return from_segments([(left, height - top, right, height - bottom)
-                          for left, bottom, right, top in path_bounds(page, depth=3)])
+    """The rules of a pypdfium2 page: its path objects (in form objects too, 3 deep) that are thin lines, and the
+    sides of its rectangles but not of a highlight (as ``from_plumber`` reads pdfplumber's: PSE_ndc_2017 p8 draws
+    each cell as a filled rectangle and rules between columns only, GMB_ndc2_2021 p13 leaves the column rules
+    short of the row rules, where its cells' rectangles join them)."""
+    segments, shadings = [], []
+    for left, bottom, right, top, shape in path_bounds(page, depth=3, thin=THIN):
+        box = (left, height - top, right, height - bottom)
+        if shape == PATH_OTHER or _highlight_box(*box, filled_only=shape == PATH_FILLED_RECT):
+            segments.append(box)
+        elif shape == PATH_FILLED_RECT:
+            shadings.append(box)
+        else:
+            segments.extend(_sides(*box))
+    return from_segments(segments, shadings)
+
+
+def _sides(x0: float, top: float, x1: float, bottom: float) -> list[tuple[float, float, float, float]]:
+    """A rectangle's top, bottom, left and right sides."""
+    return [(x0, top, x1, top), (x0, bottom, x1, bottom), (x0, top, x0, bottom), (x1, top, x1, bottom)]
 
 
 def from_plumber(page: Any) -> Rulings:
@@ -103,14 +152,29 @@ def from_plumber(page: Any) -> Rulings:
     row) does end a row."""
     from pdfplumber.utils import rect_to_edges
 
+    def box(item: dict) -> tuple[float, float, float, float]:
+        return float(item["x0"]), float(item["top"]), float(item["x1"]), float(item["bottom"])
+
+    shading = [rect for rect in page.rects if _shading(rect) and not _highlight(rect)]
     drawn = [*page.lines, *page.curve_edges,
-             *(edge for rect in page.rects if not _highlight(rect) for edge in rect_to_edges(rect))]
-    return from_segments([(float(e["x0"]), float(e["top"]), float(e["x1"]), float(e["bottom"])) for e in drawn])
+             *(edge for rect in page.rects if not _highlight(rect) and not _shading(rect) for edge in rect_to_edges(rect))]
+    return from_segments([box(edge) for edge in drawn], [box(rect) for rect in shading])
+
+
+def _shading(rect: dict) -> bool:
+    """A rectangle filled and not stroked, wider and taller than a rule."""
+    return (bool(rect.get("fill")) and not rect.get("stroke") and float(rect["x1"]) - float(rect["x0"]) > THIN
+            and float(rect["bottom"]) - float(rect["top"]) > THIN)
 
 
 def _highlight(rect: dict) -> bool:
-    width, height = float(rect["x1"]) - float(rect["x0"]), float(rect["bottom"]) - float(rect["top"])
-    return bool(rect.get("fill")) and not rect.get("stroke") and width > THIN and THIN < height <= HIGHLIGHT
+    return _highlight_box(float(rect["x0"]), float(rect["top"]), float(rect["x1"]), float(rect["bottom"]),
+                          filled_only=bool(rect.get("fill")) and not rect.get("stroke"))
+
+
+def _highlight_box(x0: float, top: float, x1: float, bottom: float, filled_only: bool) -> bool:
+    """Whether a rectangle is a highlight behind a line of text: filled, not stroked, no taller than a line."""
+    return filled_only and x1 - x0 > THIN and THIN < bottom - top <= HIGHLIGHT
 
 
 def grids(rulings: Rulings) -> list[Grid]:
@@ -131,7 +195,8 @@ def grids(rulings: Rulings) -> list[Grid]:
         x0, x1 = xs[0], xs[-1]
         rules = tuple((x, tuple(intervals)) for x, intervals in spans.items()
                       if x0 - SAME <= x <= x1 + SAME and _covered(intervals, top, bottom) > 0)
-        found.append(Grid(x0, x1, top, bottom, columns, _rows(rulings, x0, x1, top, bottom), rules))
+        rows, dividers = _rows(rulings, x0, x1, top, bottom, columns)
+        found.append(Grid(x0, x1, top, bottom, columns, rows, rules, dividers))
     return found
 
 
@@ -195,19 +260,36 @@ def _merged(values: list[float]) -> list[float]:
     return out
 
 
-def _rows(rulings: Rulings, x0: float, x1: float, top: float, bottom: float) -> tuple[tuple[float, float], ...]:
-    """The rows between the horizontal rules that cross the table (most of its width), top and bottom included."""
-    covered: dict[float, float] = {}
-    for y, a, b in rulings.horizontals:
-        if top - SAME <= y <= bottom + SAME:
-            overlap = min(b, x1) - max(a, x0)
-            if overlap > 0:
-                key = next((k for k in covered if abs(k - y) <= SAME), y)
-                covered[key] = covered.get(key, 0.0) + overlap
-    ys = sorted(y for y, length in covered.items() if length >= ROW_RULE_SHARE * (x1 - x0))
+def _rows(rulings: Rulings, x0: float, x1: float, top: float, bottom: float, columns: Sequence[tuple[float, float]]
+          ) -> tuple[tuple[tuple[float, float], ...], tuple[tuple[float, tuple[tuple[float, float], ...]], ...]]:
+    """The rows between the horizontal rules that cross the table (most of its width) or close one of its columns
+    (a rule under some cells only, where a cell beside them spans rows), top and bottom included, and the rules at
+    each row's top (``Grid.dividers``). No rows when no rule divides the table, unless rules close it at its top
+    and its bottom: then it is one row (the last row of RWA_ndc-updated_2020 p61, below a band that heads it;
+    ``grid_rows`` reads such a row as one only when no cell of it holds lines far apart, ``_one_row``)."""
+    stretches: dict[float, list[tuple[float, float]]] = {}
+    ruled: dict[float, list[tuple[float, float]]] = {}
+    for y, a, b, shaded in [*((*rule, False) for rule in rulings.horizontals), *((*side, True) for side in rulings.shaded)]:
+        if top - SAME <= y <= bottom + SAME and min(b, x1) > max(a, x0):
+            key = next((k for k in stretches if abs(k - y) <= SAME), y)
+            stretches.setdefault(key, []).append((max(a, x0), min(b, x1)))
+            if not shaded:
+                ruled.setdefault(key, []).append((max(a, x0), min(b, x1)))
+    merged = {y: _union(spans) for y, spans in stretches.items()}
+    # a shading's side ends a row across the table, not a cell (Word shades a cell in pieces, PRK_indc_2016 p13)
+    ys = sorted(y for y, spans in merged.items()
+                if _covered(spans, x0, x1) >= ROW_RULE_SHARE * (x1 - x0)
+                or any(_covered(_union(ruled.get(y, [])), a, b) >= CLOSED * (b - a) for a, b in columns))
+    closed = any(abs(y - top) <= SAME for y in ys) and any(abs(y - bottom) <= SAME for y in ys)
     ys = _merged(sorted({top, bottom, *ys}))
     rows = tuple((a, b) for a, b in zip(ys, ys[1:]) if b - a > SAME)
-    return rows if len(rows) >= 2 else ()
+    if not (len(rows) >= 2 or (closed and len(rows) == 1)):
+        return (), ()
+    dividers = []
+    for row_top, _ in rows[1:]:
+        spans = [span for y, found in merged.items() if abs(y - row_top) <= SAME for span in found]
+        dividers.append((round(row_top, 2), tuple(_union(spans))))
+    return rows, tuple(dividers)
 
 
 def grid_rows(lines: Sequence[Line], grid: Grid, join: Callable[[str, str], str]) -> Optional[list[str]]:
@@ -216,18 +298,20 @@ def grid_rows(lines: Sequence[Line], grid: Grid, join: Callable[[str, str], str]
     prose (a form laid out in boxes, such as a clarity-and-transparency annex, whose cells hold headings, lists
     and paragraphs: its cells are read as prose, ``cell_lines``, where passages follow its paragraphs and list
     items)."""
-    if not grid.rows:
+    if not grid.rows or not _one_row(lines, grid):
         return None
     columns = [grid.columns_of_row(top, bottom) for top, bottom in grid.rows]
+    owners = grid.owners()
     cells: dict[tuple[int, int], list[tuple[float, int, int, str]]] = {}
     for line_no, line in enumerate(lines):
         for word_no, (x0, top, x1, bottom, text) in enumerate(_bullets_joined(line.boxes)):
             row = _index(grid.rows, (top + bottom) / 2)
             column = _index(columns[row], (x0 + x1) / 2)
-            cells.setdefault((row, column), []).append((line.top, line_no, word_no, text))
+            cells.setdefault(owners[(row, column)], []).append((line.top, line_no, word_no, text))
     out = []
     for row in range(len(grid.rows)):
-        parts = [_cell_text(cells.get((row, column), []), join) for column in range(len(columns[row]))]
+        parts = [_cell_text(cells.get((row, column), []), join) for column in range(len(columns[row]))
+                 if owners[(row, column)] == (row, column)]
         if any(len(part) > MAX_CELL for part in parts):
             return None
         if any(parts):
@@ -242,9 +326,10 @@ def cell_lines(lines: Sequence[Line], grid: Grid) -> Optional[list[Line]]:
     cell's lines get their own ``column`` number (``CELL_COLUMN`` and up), so no paragraph runs from one cell into
     the next and no cell's line is taken for a heading. None when the rules divide no rows or a line is
     right-to-left (its words are not in left-to-right order)."""
-    if not grid.rows or any(line.boxes and not line.words for line in lines):
+    if not grid.rows or not _one_row(lines, grid) or any(line.boxes and not line.words for line in lines):
         return None
     columns = [grid.columns_of_row(top, bottom) for top, bottom in grid.rows]
+    owners = grid.owners()
     placed: list[tuple[tuple[int, int, float, int], Line]] = []
     for line_no, line in enumerate(lines):
         if not line.boxes:
@@ -255,7 +340,7 @@ def cell_lines(lines: Sequence[Line], grid: Grid) -> Optional[list[Line]]:
             x0, top, x1, bottom, text = line.boxes[index]
             if not (BULLET.fullmatch(text) and owner is not None):
                 row = _index(grid.rows, (top + bottom) / 2)
-                owner = (row, _index(columns[row], (x0 + x1) / 2))
+                owner = owners[(row, _index(columns[row], (x0 + x1) / 2))]
             cells.setdefault(owner, []).insert(0, index)
         for (row, column), indexes in cells.items():
             part = replace(_part(line, indexes), column=CELL_COLUMN + row * 100 + column, is_table_row=False)
@@ -263,6 +348,25 @@ def cell_lines(lines: Sequence[Line], grid: Grid) -> Optional[list[Line]]:
     if len({key[:2] for key, _ in placed}) < 2:
         return None
     return [part for _, part in sorted(placed, key=lambda item: item[0])]
+
+
+def _one_row(lines: Sequence[Line], grid: Grid) -> bool:
+    """Whether a table closed by rules with none between (one row, ``_rows``) is one: no column holds two lines
+    further apart than a line's height (a table ruled only around and between its columns holds rows apart, and
+    read as one row its cells would run together). A table of several rows is."""
+    if len(grid.rows) != 1:
+        return True
+    by_column: dict[int, list[tuple[float, float]]] = {}
+    for line in lines:
+        for x0, top, x1, bottom, _ in line.boxes:
+            by_column.setdefault(_index(grid.columns, (x0 + x1) / 2), []).append((top, bottom))
+    for spans in by_column.values():
+        lowest = None
+        for top, bottom in sorted(spans):
+            if lowest is not None and top - lowest > bottom - top:
+                return False
+            lowest = bottom if lowest is None else max(lowest, bottom)
+    return True
 
 
 def _part(line: Line, indexes: list[int]) -> Line:
