@@ -109,7 +109,9 @@ def from_segments(segments: Sequence[tuple[float, float, float, float]],
     """Rules among boxes (x0, top, x1, bottom): the thin ones long enough; a thin rectangle counts as its line. The
     sides of ``shadings`` (filled rectangles that are no rules themselves): left and right as rules, top and bottom
     as ``Rulings.shaded``."""
-    verticals, horizontals, shaded = [], [], []
+    verticals: list[tuple[float, float, float]] = []
+    horizontals: list[tuple[float, float, float]] = []
+    shaded: list[tuple[float, float, float]] = []
     for box in [*segments, *(side for shading in shadings for side in _sides(*shading)[2:])]:
         x0, top, x1, bottom = box
         width, height = x1 - x0, bottom - top
