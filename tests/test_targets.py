@@ -409,6 +409,22 @@ def test_regression_a_target_year_and_a_conjunction_end_an_earlier_aim(tagger):
         ("5 000 ha", ("land_restoration",))]
 
 
+
+def test_a_semicolon_ends_an_aim_and_its_concepts():
+    """VNM_ndc-updated_2020 p43 (second spent blind set): the forest cover share is no wetlands target because the
+    next aim, after a semicolon, names mangroves; p11: a straw-burning share is no soil fertility target because an aim
+    three semicolons on makes organic fertilisers. The sentence's one concept stands for a figure only between the
+    same semicolons."""
+    text = ("- Increase of forest coverage to 42%-42.5% by 2030; increase of the area of coastal protection forests, "
+            "including the extension of mangroves plantation; preservation and sustenance of the ecosystems.")
+    spans = [(text.index("mangroves"), text.index("mangroves") + 9, "wetlands")]
+    assert [t.quantity for t in extract(text, lang="en")]                       # there are figures to tie
+    assert tie_targets(text, spans, lang="en") == []
+    aim = "Restore 20,000 ha of mangroves by 2030; build 30 dykes."
+    spans = [(aim.index("mangroves"), aim.index("mangroves") + 9, "wetlands")]
+    assert [(t.quantity, concepts) for t, concepts in tie_targets(aim, spans, lang="en")] == [
+        ("20,000 ha", ("wetlands",))]
+
 #: Real sentences under a heading that states aims (so a figure needs no aim word of its own) whose figures are no
 #: targets: a share of energy, a past statistic, the share of emissions a sector makes (corpus scan, 2026-12-06).
 NOT_TARGETS = [

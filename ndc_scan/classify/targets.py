@@ -346,7 +346,8 @@ def tie_targets(text: str, spans: Sequence[tuple[int, int, str]], *, lang: str =
     ``spans`` are the (start, end, concept) of the taxonomy matches in ``text``. A target counts for the
     concepts matched in its own clause — the part of its sentence, list item or table row between the
     quantities around it (``tie`` "clause", or "row" in a table) — not for every concept of the sentence.
-    A target whose clause names no concept counts for its sentence's concept when the sentence has exactly one
+    A target whose clause names no concept counts for its sentence's concept when the sentence (between the semicolons
+    around the target) has exactly one
     (``tie`` "sentence"); otherwise for none: a figure in a paragraph about a concept but in a sentence that
     names none is context more often than an aim for it ("Les aires protégées ... atteindre 50 000 ha" in a
     paragraph on agroforestry).
@@ -362,7 +363,8 @@ def tie_targets(text: str, spans: Sequence[tuple[int, int, str]], *, lang: str =
     year_spans = [m.span() for m in _TARGET_YEAR.finditer(plain)]
     tied = []
     for target in found:
-        s_start, s_end = next(((a, b) for a, b in bounds if a <= target.start < b), (0, len(text)))
+        s_start, s_end = _between_semicolons(plain, target, *next(((a, b) for a, b in bounds if a <= target.start < b),
+                                                                   (0, len(text))))
         c_start, c_end, year_closed = _clause(plain, target, quantity_spans, s_start, s_end, year_spans)
         row = _row(plain, target.start) if table else None
         if row is not None:
@@ -401,6 +403,14 @@ def tie_targets(text: str, spans: Sequence[tuple[int, int, str]], *, lang: str =
                 for s, c, end in claims)]
 
 
+def _between_semicolons(text: str, target: Target, start: int, end: int) -> tuple[int, int]:
+    """The part of a sentence between the semicolons around a target: a semicolon ends an aim with its concepts
+    ("Increase of forest coverage to 42%-42.5%; … the extension of mangroves plantation", VNM 2020: the share is
+    not the mangroves')."""
+    before, after = text.rfind(";", start, target.start), text.find(";", target.end, end)
+    return (before + 1 if before >= 0 else start), (after if after >= 0 else end)
+
+
 def _sentence_of(bounds: list[tuple[int, int]], at: int) -> int:
     """The start of the sentence (``sentence_bounds``) holding offset ``at``."""
     return next((a for a, b in bounds if a <= at < b), 0)
@@ -428,9 +438,10 @@ def _cell(text: str, at: int, row: tuple[int, int]) -> tuple[int, int]:
 def _clause(text: str, target: Target, quantities: list[tuple[int, int]], s_start: int, s_end: int,
             years: Sequence[tuple[int, int]] = ()) -> tuple[int, int, bool]:
     """The part of the sentence a target owns (start, end, and whether a year closed it): up to the split point
-    between it and its neighbouring quantities, and after a target year before it that a conjunction ("and", "et",
-    "y", "e", "и", "و") closes: that year ends an earlier aim ("… degraded pasturelands by 2030 and enhancing 5 million hectares of
-    integrated systems by 2030"). Not a comma: "the strategy for 2030, 5 000 ha of …" is one aim."""
+    between it and its neighbouring quantities, and after a target year before it
+    that a conjunction ("and", "et", "y", "e", "и", "و") closes: that year ends an earlier aim ("… degraded
+    pasturelands by 2030 and enhancing 5 million hectares of integrated systems by 2030"). Not a comma: "the strategy
+    for 2030, 5 000 ha of …" is one aim."""
     start, end, year_closed = s_start, s_end, False
     for q_start, q_end in quantities:
         if q_end <= target.start and q_start >= s_start:            # a quantity before it in the sentence
