@@ -129,3 +129,80 @@ def test_regression_prose_cells_of_a_ruled_table_do_not_interleave():
         assert any(text.startswith("90% of Rwanda's crop land is on slopes ranging from 5 to 50% which makes it "
                                    "vulnerable to climate change impacts like soil erosion") for text in blocks), engine
         assert "Reduced GHG emissions from farm land and increased carbon sink through agro forestry practices" in blocks
+
+
+def test_pieces_too_short_for_a_rule_join_the_rule_they_continue():
+    # GMB_ndc2_2021 p13 draws each row's column rules apart, joined by 4-point pieces where the rows meet
+    rows = [(126, 380, 126.4, 500), (126, 500, 126.4, 504), (126, 504, 126.4, 700)]
+    verticals = from_segments(rows + [(300, 500, 300.4, 504)]).verticals
+    assert [(x, top, bottom) for x, top, bottom in verticals if x < 200] == [
+        (126.2, 380, 500), (126.2, 500, 504), (126.2, 504, 700)]
+    assert all(x < 200 for x, _, _ in verticals)                # a piece alone is no rule
+
+
+def test_shadings_end_rows_across_the_table_but_make_no_columns():
+    # PSE_ndc_2017 p8 shades every other row and rules its columns; Word shades a cell in pieces whose sides are no
+    # borders (TON_ndc2_2020 p80, MMR_indc_2015 p6)
+    shadings = [(49, 420, 528, 480), (49, 560, 528, 620), (140, 380, 170, 700)]
+    rulings = from_segments(FRAME + TABLE + [(57, 380, 528, 380.5), (57, 700, 528, 700.5)], shadings)
+    assert not any(abs(x - 140) < 1 or abs(x - 170) < 1 for x, _, _ in rulings.verticals)
+    (grid,) = grids(rulings)
+    assert [(round(a), round(b)) for a, b in grid.rows] == [(380, 420), (420, 480), (480, 560), (560, 620), (620, 700)]
+    # a shading's side across one cell only ends no row
+    (grid,) = grids(from_segments(FRAME + TABLE + [(57, 380, 528, 380.5), (57, 700, 528, 700.5), (57, 420, 528, 420.5)],
+                                  [(126, 420, 197, 600)]))
+    assert [(round(a), round(b)) for a, b in grid.rows] == [(380, 420), (420, 700)]
+
+
+def test_rules_closer_than_a_line_make_no_row():
+    # BDI_indc_2015 p8 and IDN_ndc_2016 p18 draw borders as strips: the 3-point row between a strip's sides took the
+    # labels away from their values
+    strip = [(57, 420, 528, 420.4), (57, 423, 528, 423.4)]
+    (grid,) = grids(from_segments(FRAME + TABLE + ROWS[:1] + ROWS[-1:] + strip))
+    assert [(round(a), round(b)) for a, b in grid.rows] == [(380, 420), (420, 700)]
+
+
+@pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
+def test_regression_rows_shaded_and_columns_ruled(engine):
+    # PSE_ndc_2017 p8: each cell a filled rectangle, rules between the columns only. PDFium read its rectangles' sides
+    # not at all: "Increasing green cover to provide increased carbon Ongoing sequestration." (the next cell's word)
+    pages, _ = read_pdf(corpus_pdf("PSE_ndc_2017.pdf"), FAKE_ID, engine=engine)
+    rows = pages[7].text.splitlines()
+    assert "Greening Palestine | Increasing green cover to provide increased carbon sequestration. | Ongoing" in rows
+    assert ("Rangeland development, improvement and rehabilitation. | New forage plants (shrubs and trees) will provide "
+            "increased carbon sequestration. | 2014 - 2017") in rows
+
+
+@pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
+def test_regression_a_cell_spanning_rows_is_read_whole_in_its_first_row(engine):
+    # JPN_indc_2015 p17: "Measures" spans the four rows of the LULUCF sector, whose rules stop at it; read as one
+    # row, "37.0 27.8 7.9 1.2" was one cell, and the cropland/grazing land figure had no name
+    pages, _ = read_pdf(corpus_pdf("JPN_indc_2015.pdf"), FAKE_ID, engine=engine)
+    rows = pages[16].text.splitlines()
+    assert "Cropland management /Grazing land management | 7.9 | ― (―)" in rows
+    lulucf = next(row for row in rows if row.startswith("LULUCF sector | 37.0 | ― (―) | • Promote measures"))
+    assert lulucf.endswith("• Promotion of soil management leading to the increase of carbon stock in cropland "
+                           "• Promotion of revegetation")
+
+
+def test_regression_rules_joined_by_pieces_and_a_row_closed_by_rules():
+    # GMB_ndc2_2021 p13 (column rules in pieces): "… livestock make up 11% Conditional of national GHG emissions" took
+    # the next cell's word; RWA_ndc-updated_2020 p61's last row, below a band, ran its cells together line by line
+    gambia, _ = read_pdf(corpus_pdf("GMB_ndc2_2021.pdf"), FAKE_ID, engine="pdfium")
+    assert "livestock make up 11% of national GHG emissions" in gambia[12].text
+    assert "Conditional of national" not in gambia[12].text
+    rwanda, _ = read_pdf(corpus_pdf("RWA_ndc-updated_2020.pdf"), FAKE_ID, engine="pdfium")
+    assert ("10 | Development of Agroforestry and Sustainable Agriculture (control soil erosion and improved soil "
+            "fertility) | Change in land area covered by agroforestry | MINAGRI / MoE / MINALOC, (RAB, REMA, RLUMA, RFA, "
+            "Private sector, Civil society) | A | 92 million USD") in rwanda[60].text
+
+
+def test_regression_the_page_background_and_shapes_off_the_page_make_no_table():
+    # VEN_indc_2015 p9: the page's white background and the white band behind a heading made a table of the heading;
+    # MDV_ndc-updated_2020 p12: a shape running off the page cut a cell of the clarity annex in four
+    venezuela, _ = read_pdf(corpus_pdf("VEN_indc_2015.pdf"), FAKE_ID, engine="pdfium")
+    assert "B.- Acciones y programas con impacto en adaptación o mitigación del Cambio Climático y sus efectos" in [
+        block.text for block in venezuela[8].blocks]
+    maldives, _ = read_pdf(corpus_pdf("MDV_ndc-updated_2020.pdf"), FAKE_ID, engine="pdfium")
+    assert ("Though the emissions produced by the Maldives is negligible, given its extreme vulnerability to climate "
+            "impacts, emission reduction can contribute to") in maldives[11].text

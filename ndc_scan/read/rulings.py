@@ -42,12 +42,18 @@ ROW_RULE_SHARE = 0.5
 #: (a rule across the table that stops short of a frame drawn around it leaves the outer cells closed, VEN 2021 p92).
 CLOSED = 0.8
 OPEN = 0.2
+#: points: rules closer than this make no row between them (a border drawn as a strip, a cell's padding: BDI_indc_2015
+#: p8, IDN_ndc_2016 p18), no line of text fits.
+MIN_ROW = 5.0
+#: A rectangle this much of the page's width and height is the page's background, not a table's.
+BACKGROUND = 0.9
 
 
 @dataclass(frozen=True)
 class Rulings:
     """A page's rules: vertical (x, top, bottom) and horizontal (y, x0, x1) segments; ``shaded``: the top and bottom
-    sides (y, x0, x1) of shadings, rectangles filled and not stroked (they end rows across a table, not cells)."""
+    sides (y, x0, x1) of shadings, rectangles filled and not stroked (they end rows across a table, not cells, and
+    make no columns)."""
 
     verticals: tuple[tuple[float, float, float], ...] = ()
     horizontals: tuple[tuple[float, float, float], ...] = ()
@@ -106,33 +112,41 @@ class Grid:
 
 def from_segments(segments: Sequence[tuple[float, float, float, float]],
                   shadings: Sequence[tuple[float, float, float, float]] = ()) -> Rulings:
-    """Rules among boxes (x0, top, x1, bottom): the thin ones long enough; a thin rectangle counts as its line. The
-    sides of ``shadings`` (filled rectangles that are no rules themselves): left and right as rules, top and bottom
-    as ``Rulings.shaded``."""
+    """Rules among boxes (x0, top, x1, bottom): the thin ones long enough; a thin rectangle counts as its line, and
+    a thin piece too short for a rule where it continues one (GMB_ndc2_2021 p13 draws its column rules row by row,
+    joined by 4-point pieces). ``shadings`` (filled rectangles, no rules themselves) give their top and bottom sides
+    as ``Rulings.shaded`` (they may end rows), not columns: Word shades a cell in pieces whose sides are no borders
+    (TON_ndc2_2020 p80, MMR_indc_2015 p6)."""
     verticals: list[tuple[float, float, float]] = []
     horizontals: list[tuple[float, float, float]] = []
-    shaded: list[tuple[float, float, float]] = []
-    for box in [*segments, *(side for shading in shadings for side in _sides(*shading)[2:])]:
-        x0, top, x1, bottom = box
+    pieces: list[tuple[float, float, float]] = []
+    for x0, top, x1, bottom in segments:
         width, height = x1 - x0, bottom - top
         if width <= THIN and height >= MIN_RULE:
             verticals.append((round((x0 + x1) / 2, 2), round(top, 2), round(bottom, 2)))
         elif height <= THIN and width >= MIN_RULE:
             horizontals.append((round((top + bottom) / 2, 2), round(x0, 2), round(x1, 2)))
-    for x0, top, x1, bottom in shadings:
-        if x1 - x0 >= MIN_RULE:
-            shaded.extend((round(y, 2), round(x0, 2), round(x1, 2)) for y in (top, bottom))
+        elif width <= THIN and THIN < height:
+            pieces.append((round((x0 + x1) / 2, 2), round(top, 2), round(bottom, 2)))
+    verticals.extend(piece for piece in pieces if any(
+        abs(x - piece[0]) <= SAME and (abs(top - piece[2]) <= SAME or abs(bottom - piece[1]) <= SAME)
+        for x, top, bottom in verticals))
+    shaded = [(round(y, 2), round(x0, 2), round(x1, 2))
+              for x0, top, x1, bottom in shadings if x1 - x0 >= MIN_RULE for y in (top, bottom)]
     return Rulings(tuple(sorted(verticals)), tuple(sorted(horizontals)), tuple(sorted(shaded)))
 
 
 def from_pdfium(page: Any, height: float) -> Rulings:
     """The rules of a pypdfium2 page: its path objects (in form objects too, 3 deep) that are thin lines, and the
-    sides of its rectangles but not of a highlight (as ``from_plumber`` reads pdfplumber's: PSE_ndc_2017 p8 draws
-    each cell as a filled rectangle and rules between columns only, GMB_ndc2_2021 p13 leaves the column rules
-    short of the row rules, where its cells' rectangles join them)."""
+    sides of its stroked rectangles, and the shadings (filled rectangles) that are no highlight, as ``from_plumber``
+    reads pdfplumber's (PSE_ndc_2017 p8 shades its rows and rules only its columns). A rectangle covering the page
+    or running off it is no table's (``_background``)."""
     segments, shadings = [], []
+    width = page.get_width()
     for left, bottom, right, top, shape in path_bounds(page, depth=3, thin=THIN):
         box = (left, height - top, right, height - bottom)
+        if shape != PATH_OTHER and _background(box, width, height):
+            continue
         if shape == PATH_OTHER or _highlight_box(*box, filled_only=shape == PATH_FILLED_RECT):
             segments.append(box)
         elif shape == PATH_FILLED_RECT:
@@ -151,16 +165,26 @@ def from_plumber(page: Any) -> Rulings:
     """The rules of a pdfplumber page: its lines, the edges of its curves and rectangles, but not of a filled band no
     taller than a line of text that draws no stroke: a highlight behind a line (RWA_indc_2015 p5 shades each text
     line of a cell; the edges of those shadings are not row rules), where a shaded cell (GHA_indc_2015 p14's header
-    row) does end a row."""
+    row) does end a row; nor of a rectangle covering the page (``_background``)."""
     from pdfplumber.utils import rect_to_edges
 
     def box(item: dict) -> tuple[float, float, float, float]:
         return float(item["x0"]), float(item["top"]), float(item["x1"]), float(item["bottom"])
 
-    shading = [rect for rect in page.rects if _shading(rect) and not _highlight(rect)]
+    rects = [rect for rect in page.rects if not _background(box(rect), float(page.width), float(page.height))]
+    shading = [rect for rect in rects if _shading(rect) and not _highlight(rect)]
     drawn = [*page.lines, *page.curve_edges,
-             *(edge for rect in page.rects if not _highlight(rect) and not _shading(rect) for edge in rect_to_edges(rect))]
+             *(edge for rect in rects if not _highlight(rect) and not _shading(rect) for edge in rect_to_edges(rect))]
     return from_segments([box(edge) for edge in drawn], [box(rect) for rect in shading])
+
+
+def _background(box: tuple[float, float, float, float], width: float, height: float) -> bool:
+    """Whether a rectangle covers the page (``BACKGROUND``) or runs off it: its sides are no table's rules
+    (VEN_indc_2015 p9: with the page's white background, the white band behind a heading made a table;
+    MDV_ndc-updated_2020 p12: a shape running off the page's bottom right cut a cell in four)."""
+    x0, top, x1, bottom = box
+    return ((x1 - x0 >= BACKGROUND * width and bottom - top >= BACKGROUND * height)
+            or x0 < -SAME or top < -SAME or x1 > width + SAME or bottom > height + SAME)
 
 
 def _shading(rect: dict) -> bool:
@@ -253,10 +277,11 @@ def _three_stand(spans: dict[float, list[tuple[float, float]]], at: float) -> bo
     return False
 
 
-def _merged(values: list[float]) -> list[float]:
+def _merged(values: list[float], within: float = SAME) -> list[float]:
+    """Sorted values, each closer than ``within`` to the one kept before it left out."""
     out: list[float] = []
     for value in values:
-        if out and value - out[-1] <= SAME:
+        if out and value - out[-1] <= within:
             continue
         out.append(value)
     return out
@@ -283,13 +308,13 @@ def _rows(rulings: Rulings, x0: float, x1: float, top: float, bottom: float, col
                 if _covered(spans, x0, x1) >= ROW_RULE_SHARE * (x1 - x0)
                 or any(_covered(_union(ruled.get(y, [])), a, b) >= CLOSED * (b - a) for a, b in columns))
     closed = any(abs(y - top) <= SAME for y in ys) and any(abs(y - bottom) <= SAME for y in ys)
-    ys = _merged(sorted({top, bottom, *ys}))
-    rows = tuple((a, b) for a, b in zip(ys, ys[1:]) if b - a > SAME)
+    ys = _merged(sorted({top, bottom, *ys}), MIN_ROW)
+    rows = tuple((a, b) for a, b in zip(ys, ys[1:]))
     if not (len(rows) >= 2 or (closed and len(rows) == 1)):
         return (), ()
     dividers = []
     for row_top, _ in rows[1:]:
-        spans = [span for y, found in merged.items() if abs(y - row_top) <= SAME for span in found]
+        spans = [span for y, found in merged.items() if 0 <= y - row_top < MIN_ROW for span in found]
         dividers.append((round(row_top, 2), tuple(_union(spans))))
     return rows, tuple(dividers)
 
@@ -326,9 +351,10 @@ def cell_lines(lines: Sequence[Line], grid: Grid) -> Optional[list[Line]]:
     row, in each row cell by cell from the left, each cell's lines from the top. A line that crosses a column rule
     is cut there ("90% of Rwanda's crop land is on slopes" | "Reduced GHG" on one text line are two cells); each
     cell's lines get their own ``column`` number (``CELL_COLUMN`` and up), so no paragraph runs from one cell into
-    the next and no cell's line is taken for a heading. None when the rules divide no rows or a line is
-    right-to-left (its words are not in left-to-right order)."""
-    if not grid.rows or not _one_row(lines, grid) or any(line.boxes and not line.words for line in lines):
+    the next and no cell's line is taken for a heading. None when the rules divide the table in fewer than two rows
+    (a row closed by rules alone is read as a row of cells or not at all, ``grid_rows``) or a line is right-to-left
+    (its words are not in left-to-right order)."""
+    if len(grid.rows) < 2 or any(line.boxes and not line.words for line in lines):
         return None
     columns = [grid.columns_of_row(top, bottom) for top, bottom in grid.rows]
     owners = grid.owners()
