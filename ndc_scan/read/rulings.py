@@ -33,8 +33,6 @@ MAX_CELL = 500
 HIGHLIGHT = 24.0
 #: ``Line.column`` of the lines of a prose cell (``cell_lines``): this, plus 100 × its row, plus its column.
 CELL_COLUMN = 1000
-#: A cell of figures alone: numbers, brackets, signs, percent, dashes.
-_FIGURES = re.compile(r"[\d\s.,%()+\-–―*]+")
 #: A bullet glyph: it belongs to the word after it.
 BULLET = re.compile(r"[•●▪■◦○►▶➢✓\u2022\uf0b7]")
 #: A horizontal rule divides rows when it spans at least this share of the table's width, or closes a column.
@@ -362,11 +360,11 @@ def cell_lines(lines: Sequence[Line], grid: Grid) -> Optional[list[Line]]:
     is cut there ("90% of Rwanda's crop land is on slopes" | "Reduced GHG" on one text line are two cells); each
     cell's lines get their own ``column`` number (``CELL_COLUMN`` and up), so no paragraph runs from one cell into
     the next and no cell's line is taken for a heading. None when the rules divide the table in fewer than two rows
-    (a row closed by rules alone is read so only when it is one row of prose cells, ``_prose_row``; a row of
-    figures beside a long cell, JPN_indc_2015 p12, is left to the lines) or a line is right-to-left (its words
-    are not in left-to-right order)."""
-    if not (len(grid.rows) >= 2 or (grid.rows and _prose_row(lines, grid))) or any(
-            line.boxes and not line.words for line in lines):
+    (a row closed by rules alone is read as a row of cells, ``grid_rows``, or left to the lines: read cell by cell,
+    JPN_indc_2015 p12's figures stood apart from their label, and GIN_indc_2015 p8's measures from the "sont à
+    encourager" of the cell beside them, so their levels fell from commitment to mention) or a line is
+    right-to-left (its words are not in left-to-right order)."""
+    if len(grid.rows) < 2 or any(line.boxes and not line.words for line in lines):
         return None
     columns = [grid.columns_of_row(top, bottom) for top, bottom in grid.rows]
     owners = grid.owners()
@@ -395,22 +393,6 @@ def _one_row(lines: Sequence[Line], grid: Grid) -> bool:
     further apart than a line's height (a table ruled only around and between its columns holds rows apart, and
     read as one row its cells would run together). A table of several rows is."""
     return len(grid.rows) != 1 or all(blocks <= 1 for blocks in _blocks_by_column(lines, grid).values())
-
-
-def _prose_row(lines: Sequence[Line], grid: Grid) -> bool:
-    """Whether a table closed by rules with none between is one row of prose cells: its first column holds one
-    block of lines (one label; rows ruled only around and between the columns have a label each) and no cell is
-    figures alone (JPN_indc_2015 p12's "168 | 279 (239)" beside a long cell of measures: read cell by cell, the
-    figures would stand apart from their label; ARM_ndc-updated_2021 p13's form is read so)."""
-    if len(grid.rows) != 1:
-        return False
-    blocks = _blocks_by_column(lines, grid)
-    words: dict[int, list[str]] = {}
-    for line in lines:
-        for x0, _, x1, _, text in line.boxes:
-            words.setdefault(_index(grid.columns, (x0 + x1) / 2), []).append(text)
-    return (bool(blocks) and blocks[min(blocks)] <= 1
-            and not any(_FIGURES.fullmatch(" ".join(texts)) for texts in words.values()))
 
 
 def _blocks_by_column(lines: Sequence[Line], grid: Grid) -> dict[int, int]:
