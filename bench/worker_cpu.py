@@ -1,10 +1,12 @@
 """Worker CPU per page of the fast engine, in-process on one core (issue 15).
 
 Does what a scan's worker does for each file (``work.tasks.perform`` of a ``ReadTask``), but reads
-the PDF in this process instead of a child: pdfium engine, no OCR, rules + the shipped model.
-Files: every eighth NDC of the corpus (sorted names, from the eighth on: 22 files).
+the PDF in this process instead of a child: pdfium engine (or ``--engine pdfplumber``), no OCR, rules + the
+shipped model.
+Files: every eighth NDC of the corpus (sorted names, from the eighth on: 22 files), or every ``--every``-th
+(``--every 1``: all of them).
 
-    python bench/worker_cpu.py [--profile OUT.prof] [--repeat N] [CORPUS]
+    python bench/worker_cpu.py [--engine pdfium|pdfplumber] [--profile OUT.prof] [--repeat N] [--every N] [CORPUS]
 
 Prints CPU seconds (time.process_time) of the reading and labelling of all files, and per page.
 """
@@ -30,18 +32,21 @@ def main() -> None:
     parser.add_argument("corpus", nargs="?", default="/work/shared/corpora/ndc")
     parser.add_argument("--profile")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--every", type=int, default=8)
+    parser.add_argument("--engine", choices=("pdfium", "pdfplumber"), default="pdfium")
     args = parser.parse_args()
-    files = sorted(Path(args.corpus).glob("*.pdf"))[7::8]
+    files = sorted(Path(args.corpus).glob("*.pdf"))[args.every - 1::args.every]
     tax = load_taxonomy()
     classifier, _ = _classifier(DEFAULT_MODEL_DIR, DEFAULT_BAND, tax)
-    context = WorkContext(tax, classifier, Reader(engine="pdfium"))
-    prepare("pdfium")
+    engine = args.engine
+    context = WorkContext(tax, classifier, Reader(engine=engine))
+    prepare(engine)
 
     class InProcess(Reader):                       # the worker's read, without the child process
         def read(self, path, doc_id):
-            return read_pdf(path, doc_id, engine="pdfium")
+            return read_pdf(path, doc_id, engine=engine)
 
-    context.reader = InProcess(engine="pdfium")
+    context.reader = InProcess(engine=engine)
     tasks = [ReadTask(i, f, hashlib.sha256(f.read_bytes()).hexdigest(), f.stat().st_size) for i, f in enumerate(files)]
     for task in tasks:                             # spaCy pipelines (every language) and the model loaded before timing
         perform(task, context)

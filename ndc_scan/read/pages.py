@@ -386,7 +386,9 @@ def _upright(char: dict) -> bool:
 def _read_page(plumber_page) -> _RawPage:
     # Splitting words on font size only: subset fonts often change mid-word. The
     # font name (for bold) is looked up from the word's first character.
-    if not all(_upright(char) for char in plumber_page.chars):          # rotated text left out
+    # rotated text left out (a matrix neither turned nor skewed, nearly every character's, is judged here at once)
+    if not all(((m := char["matrix"])[1] == 0 and m[2] == 0 and m[0] * m[3] > 0) or _upright(char)
+               for char in plumber_page.chars):
         plumber_page = plumber_page.filter(lambda obj: obj.get("object_type") != "char" or _upright(obj))
     words = plumber_page.extract_words(extra_attrs=["size"], keep_blank_chars=False, use_text_flow=False)
     fonts = {(round(c["x0"], 1), round(c["top"], 1)): c.get("fontname") or "" for c in plumber_page.chars}

@@ -208,6 +208,8 @@ class _Page:
         """Each character's font size, looked up once per text object (and for each character without one)."""
         first = dict(zip(reversed(objects), reversed(indices)))       # text object → its first character
         size = {obj: _font_size(self.address, index) for obj, index in first.items() if obj is not None}
+        if None not in first:                # nearly every page: every character has its text object
+            return list(map(size.__getitem__, objects))
         return [size[obj] if obj is not None else _font_size(self.address, index) for obj, index in zip(objects, indices)]
 
     def _font_name(self, text_object: Optional[int], index: int) -> str:
@@ -268,7 +270,11 @@ class _Page:
         indices = kept.tolist()
         firsts, lasts = starts.tolist(), ends.tolist()
         middles = [start + (end - start) // 2 for start, end in zip(firsts, lasts)]
-        fonts = [self._font_name(objects[middle], indices[middle]) for middle in middles]
+        known = self._object_fonts           # (a text object's font name is looked up once: most words ask a dict)
+        fonts = []
+        for middle in middles:
+            obj = objects[middle]
+            fonts.append(known[obj] if obj in known else self._font_name(obj, indices[middle]))
         words = []
         for start, end, left, right, high, low, small, large, font in zip(
                 firsts, lasts, x0, x1, top, bottom, smallest, largest, fonts):
