@@ -207,21 +207,3 @@ def test_regression_the_page_background_and_shapes_off_the_page_make_no_table():
     assert ("Though the emissions produced by the Maldives is negligible, given its extreme vulnerability to climate "
             "impacts, emission reduction can contribute to") in maldives[11].text
 
-
-def test_a_rule_inside_a_cell_divides_no_rows():
-    # CAN_ndc-updated_2021 p22's link underlined across most of an answer cell, LBN_ndc-updated_2021 p22's table of
-    # links drawn inside one: a rule closes a cell only from its left rule to its right one, and a rule across most of
-    # the table divides rows only when it closes a cell
-    wide = [(100, 380, 100.4, 700), (150, 380, 150.4, 700)]                  # columns 49-100, 100-150, 150-528
-    closed = [(57, 380, 528, 380.5), (57, 700, 528, 700.5)]
-    underline = (152, 500, 520, 500.5)                                        # 368 of the cell's 378 points
-    (grid,) = grids(from_segments(FRAME + wide + closed + [underline]))
-    assert len(grid.rows) == 1
-    (grid,) = grids(from_segments(FRAME + wide + closed + [(150, 500, 528, 500.5)]))   # side to side: it closes
-    assert len(grid.rows) == 2
-
-
-def test_regression_an_underline_cuts_no_answer():
-    canada, _ = read_pdf(corpus_pdf("CAN_ndc-updated_2021.pdf"), FAKE_ID, engine="pdfium")
-    # one paragraph, not two cut where the link's underline ran
-    assert any("2SLGBTQQIA+ People, which supports systemic change" in block.text for block in canada[21].blocks)

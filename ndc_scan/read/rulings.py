@@ -37,10 +37,10 @@ CELL_COLUMN = 1000
 BULLET = re.compile(r"[•●▪■◦○►▶➢✓\u2022\uf0b7]")
 #: A horizontal rule divides rows when it spans at least this share of the table's width, or closes a column.
 ROW_RULE_SHARE = 0.5
-#: A rule that runs from side to side of a cell closes it (and so divides rows though it crosses few columns,
-#: ``_reaches``); a cell is open to the cell above, one cell spanning both rows, when the rule between covers less
-#: than OPEN of it (a rule across the table that stops short of a frame drawn around it leaves the outer cells
-#: closed, VEN 2021 p92).
+#: A rule closes a cell when it covers this share of its width (and so divides rows though it crosses few columns);
+#: a cell is open to the cell above, one cell spanning both rows, when the rule between covers less than OPEN of it
+#: (a rule across the table that stops short of a frame drawn around it leaves the outer cells closed, VEN 2021 p92).
+CLOSED = 0.8
 OPEN = 0.2
 #: points: rules closer than this make no row between them (a border drawn as a strip, a cell's padding: BDI_indc_2015
 #: p8, IDN_ndc_2016 p18), no line of text fits.
@@ -245,12 +245,6 @@ def _union(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
     return out
 
 
-def _reaches(spans: list[tuple[float, float]], a: float, b: float) -> bool:
-    """Whether one of ``spans`` (joined up) runs from the rule on a column's left to the rule on its right: a rule
-    closing that cell, not an underline or a table drawn inside it (CAN_ndc-updated_2021 p22's link, LBN 2021 p22)."""
-    return any(low <= a + SAME and high >= b - SAME for low, high in spans)
-
-
 def _covered(intervals: list[tuple[float, float]], top: float, bottom: float) -> float:
     return sum(max(0.0, min(b, bottom) - max(a, top)) for a, b in intervals)
 
@@ -310,11 +304,9 @@ def _rows(rulings: Rulings, x0: float, x1: float, top: float, bottom: float, col
                 ruled.setdefault(key, []).append((max(a, x0), min(b, x1)))
     merged = {y: _union(spans) for y, spans in stretches.items()}
     # a shading's side ends a row across the table, not a cell (Word shades a cell in pieces, PRK_indc_2016 p13)
-    # and a rule across the table closes one of its cells at least: rules drawn inside a cell (LBN_ndc-updated_2021
-    # p22's table of links inside an answer) are that cell's
     ys = sorted(y for y, spans in merged.items()
-                if (_covered(spans, x0, x1) >= ROW_RULE_SHARE * (x1 - x0) and any(_reaches(spans, a, b) for a, b in columns))
-                or any(_reaches(_union(ruled.get(y, [])), a, b) for a, b in columns))
+                if _covered(spans, x0, x1) >= ROW_RULE_SHARE * (x1 - x0)
+                or any(_covered(_union(ruled.get(y, [])), a, b) >= CLOSED * (b - a) for a, b in columns))
     closed = any(abs(y - top) <= SAME for y in ys) and any(abs(y - bottom) <= SAME for y in ys)
     ys = _merged(sorted({top, bottom, *ys}), MIN_ROW)
     rows = tuple((a, b) for a, b in zip(ys, ys[1:]))
@@ -360,10 +352,8 @@ def cell_lines(lines: Sequence[Line], grid: Grid) -> Optional[list[Line]]:
     is cut there ("90% of Rwanda's crop land is on slopes" | "Reduced GHG" on one text line are two cells); each
     cell's lines get their own ``column`` number (``CELL_COLUMN`` and up), so no paragraph runs from one cell into
     the next and no cell's line is taken for a heading. None when the rules divide the table in fewer than two rows
-    (a row closed by rules alone is read as a row of cells, ``grid_rows``, or left to the lines: read cell by cell,
-    JPN_indc_2015 p12's figures stood apart from their label, and GIN_indc_2015 p8's measures from the "sont à
-    encourager" of the cell beside them, so their levels fell from commitment to mention) or a line is
-    right-to-left (its words are not in left-to-right order)."""
+    (a row closed by rules alone is read as a row of cells or not at all, ``grid_rows``) or a line is right-to-left
+    (its words are not in left-to-right order)."""
     if len(grid.rows) < 2 or any(line.boxes and not line.words for line in lines):
         return None
     columns = [grid.columns_of_row(top, bottom) for top, bottom in grid.rows]
@@ -392,25 +382,19 @@ def _one_row(lines: Sequence[Line], grid: Grid) -> bool:
     """Whether a table closed by rules with none between (one row, ``_rows``) is one: no column holds two lines
     further apart than a line's height (a table ruled only around and between its columns holds rows apart, and
     read as one row its cells would run together). A table of several rows is."""
-    return len(grid.rows) != 1 or all(blocks <= 1 for blocks in _blocks_by_column(lines, grid).values())
-
-
-def _blocks_by_column(lines: Sequence[Line], grid: Grid) -> dict[int, int]:
-    """For each column holding words, how many blocks of lines it holds: lines further apart than a line's height
-    begin a new block."""
+    if len(grid.rows) != 1:
+        return True
     by_column: dict[int, list[tuple[float, float]]] = {}
     for line in lines:
         for x0, top, x1, bottom, _ in line.boxes:
             by_column.setdefault(_index(grid.columns, (x0 + x1) / 2), []).append((top, bottom))
-    blocks = {}
-    for column, spans in by_column.items():
-        count, lowest = 0, None
+    for spans in by_column.values():
+        lowest = None
         for top, bottom in sorted(spans):
-            if lowest is None or top - lowest > bottom - top:
-                count += 1
+            if lowest is not None and top - lowest > bottom - top:
+                return False
             lowest = bottom if lowest is None else max(lowest, bottom)
-        blocks[column] = count
-    return blocks
+    return True
 
 
 def _part(line: Line, indexes: list[int]) -> Line:
