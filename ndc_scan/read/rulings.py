@@ -145,10 +145,10 @@ def from_pdfium(page: Any, height: float) -> Rulings:
     width = page.get_width()
     for left, bottom, right, top, shape in path_bounds(page, depth=3, thin=THIN):
         box = (left, height - top, right, height - bottom)
-        if shape != PATH_OTHER and _background(box, width, height):
+        if shape == PATH_OTHER:
+            segments.append(box)                  # a rule when thin, else nothing (``from_segments``)
+        elif _background(box, width, height) or _highlight_box(*box, filled_only=shape == PATH_FILLED_RECT):
             continue
-        if shape == PATH_OTHER or _highlight_box(*box, filled_only=shape == PATH_FILLED_RECT):
-            segments.append(box)
         elif shape == PATH_FILLED_RECT:
             shadings.append(box)
         else:
