@@ -84,7 +84,9 @@ def _paths(term: Term) -> list[_Path]:
     paths: list[_Path] = [re.compile(re.escape(fold(term.term)))]
     if term.lang in LEMMA_LANGS:       # phrases match on lemmas in their own language's pipeline only
         lemma_of, forms = _lemmas(term.lang)
-        groups = [{fold(form) for form in (token, lemma_of.get(token, token), *forms.get(lemma_of.get(token, token), ()))}
+        # A word's forms through its lemma, and through itself where the tagger pins it as its own lemma.
+        groups = [{fold(form) for form in (token, lemma_of.get(token, token), *forms.get(lemma_of.get(token, token), ()),
+                                           *forms.get(token, ()))}
                   for token in _tokens(term.lang, prepare(term.term)) if not token.isspace()]
         paths.append(re.compile("".join("(?:" + "|".join(re.escape(form) for form in sorted(group, key=lambda f: (-len(f), f)))
                                         + ")" for group in groups)))

@@ -93,6 +93,7 @@ class Tagger:
         from spacy.matcher import PhraseMatcher
 
         nlp: Any = spacy.blank(key)
+        _split_slashes(nlp)
         # Terms of the document's language, plus English ones; unknown languages get every term.
         terms = [t for t in self.taxonomy.terms if key == "xx" or t.lang in (key, "en")]
         lower_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -229,11 +230,13 @@ def _add_lemmatizer(nlp, lang: str, words: set[str], near: Optional[NearSide]) -
 
     table = lemma_table(lang)
     lemma_of = lemmas_of(table)
-    wanted = {lemma_of.get(word, word) for word in words} | (near.words if near else set())
+    pinned = pinned_words(lemma_of, words)
+    wanted = {lemma_of.get(word, word) for word in words} | pinned | (near.words if near else set())
     prefixes, suffixes = (near.prefixes, near.suffixes) if near else ((), ())
     kept = {form: table[form] for form, lemma in lemma_of.items()
             if form in wanted or lemma in wanted or form.startswith(prefixes) or lemma.startswith(prefixes)
             or form.endswith(suffixes) or lemma.endswith(suffixes)}
+    kept.update((word, word) for word in pinned)
     lookups = Lookups()
     lookups.add_table("lemma_lookup", kept)
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"}).initialize(lookups=lookups)
@@ -246,6 +249,28 @@ def lemma_table(lang: str) -> dict:
     table = load_language_data(registry.lookups.get(lang)["lemma_lookup"])
     assert isinstance(table, dict), f"spacy-lookups-data's {lang} lemma table is not a mapping"
     return table
+
+
+def _split_slashes(nlp) -> None:
+    """A slash at a word's start or end is a token of its own: "l'agriculture durable /conservatoire / durable"
+    (CMR 2015) has the word "conservatoire", not "/conservatoire" (spaCy splits a slash only between letters)."""
+    from spacy.util import compile_prefix_regex, compile_suffix_regex
+
+    nlp.tokenizer.prefix_search = compile_prefix_regex((*nlp.Defaults.prefixes, "/")).search
+    nlp.tokenizer.suffix_search = compile_suffix_regex((*nlp.Defaults.suffixes, "/")).search
+
+
+def pinned_words(lemma_of: dict[str, str], words: set[str]) -> set[str]:
+    """Words of the terms that are some form's lemma yet have another lemma of their own: each is its own lemma.
+
+    The lookup tables chain: English "matters" → "matter" but "matter" → "matt"; Spanish "suelos" → "suelo" but
+    "suelo" → "soler", "manejos" → "manejo" → "manejar". A term's words are lemmatized like the text's, so
+    "soil organic matter" (lemmas "soil organic matt") missed "soil organic matters" (lemmas "… matter"), and
+    "pérdida de suelo" missed "pérdida de suelos". A term's word that is itself the lemma of other forms is a
+    base form: it and those forms share it as lemma.
+    """
+    lemmas = set(lemma_of.values())
+    return {word for word in words if word in lemmas and lemma_of.get(word, word) != word}
 
 
 def lemmas_of(table: dict) -> dict[str, str]:
