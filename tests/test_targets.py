@@ -559,3 +559,39 @@ def test_an_area_a_measure_will_cover_is_a_target_an_area_land_covers_is_not():
         ("40%", 40.0), ("232,050 ha", 232050.0), ("5.35 million ha", 5350000.0)]
     for status in ("Pastures covered about 80% of the territory in 2015.", "Forests covered 3,500 ha in 2010."):
         assert extract(status, lang="en", aim=True) == []
+
+
+def test_a_column_header_gives_its_bare_numbers_unit_and_year(tagger):
+    """NER_indc_2015 p17, as read and segmented: "Surfaces annuelles prévues sur 2016-2030 (en ha/an)" over rows of
+    bare numbers. Each row's figure is a yearly area for the concept of its first cell, dated by the header's period;
+    the budget column's dollars are none, and a row whose first cell names no concept (forests, gum trees) counts for
+    nothing."""
+    from ndc_scan.passages.segment import segment
+
+    from .conftest import sample_pages
+
+    table = next(p for p in segment(sample_pages("NER_indc_2015.pdf", "pdfium"))
+                 if p.kind == "table" and p.text.startswith("Techniques du CS-GDT"))
+    spans = [(m.start, m.end, m.concept) for m in tagger.tag([table], "fr")[table.passage_id]]
+    found = {(t.norm_value, t.norm_unit, t.year, concepts)
+             for t, concepts in tie_targets(table.text, spans, lang="fr", heading_path=table.heading_path, table=True)}
+    assert found == {(68667.0, "ha/yr", 2030, ("land_restoration",)), (73333.0, "ha/yr", 2030, ("agroforestry",)),
+                     (36666.0, "ha/yr", 2030, ("soil_conservation",)), (9667.0, "ha/yr", 2030, ("agroforestry",))}
+
+
+@pytest.mark.parametrize("header, row, expected", [
+    ("Measure | Area planned by 2030 (ha)", "Agroforestry | 12 000", [(12000.0, "ha")]),
+    ("Mesure | Superficie à restaurer (en .000 ha)", "Terres dégradées | 1 030", [(1030000.0, "ha")]),
+    ("Measure | Reduction by 2030 (thousand tCO2e)", "Agroforestry | 35", [(35000.0, "tCO2e")]),
+    # what there is, was or could be; money; a share; a header without a unit
+    ("Measure | Current area (ha)", "Agroforestry | 12 000", []),
+    ("Measure | Area in 2010 (ha)", "Agroforestry | 12 000", []),
+    ("Measure | Potential by 2030 (ha)", "Agroforestry | 12 000", []),
+    ("Measure | Planned budget (US$)", "Agroforestry | 12 000", []),
+    ("Measure | Planned share (%)", "Agroforestry | 12", []),
+    ("Measure | Planned area", "Agroforestry | 12 000", []),
+    # a plain area column outside a heading of aims is a description, not an aim
+    ("Land use | Area (ha)", "Cropland | 12 000", []),
+])
+def test_column_units_only_for_planned_area_and_emission_columns(header, row, expected):
+    assert [(t.norm_value, t.norm_unit) for t in extract(f"{header}\n{row}", lang="en")] == expected

@@ -80,6 +80,16 @@ AIM = re.compile(
     r"objectifs?|cibles?|vise|visent|viser|s'engage\w*|metas?|objetivos?|se propone|se compromete|compromiso|"
     r"цел\w*|будет|будут|планир\w*)\b|هدف|سوف|تستهدف",
     re.IGNORECASE)
+#: A table column of planned figures: "Surfaces annuelles prévues sur 2016-2030 (en ha/an)", "Target area (ha)".
+PLANNED_COLUMN = re.compile(
+    r"\b(?:prévu\w*|prévision\w*|planned|planifi\w*|proposed|proposé\w*|previst\w*|programad\w*|projet[ée]\w*|"
+    r"to be (?:restored|planted|rehabilitated|treated|covered)|à (?:restaurer|traiter|aménager|planter|récupérer)|"
+    r"a (?:restaurar|recuperar|rehabilitar)|планируем\w*)|المستهدف", re.IGNORECASE)
+#: A table column of figures that are no aim: what there is, was or could be.
+STATUS_COLUMN = re.compile(
+    r"\b(?:current\w*|existing|present|actuel\w*|existant\w*|actual\w*|existente\w*|baseline|référence|"
+    r"referencia|potential|potentiel\w*|potencial\w*|achieved|réalisé\w*|réalisations?|logrado\w*|"
+    r"(?:19\d\d|200\d|201[0-5])(?!\s*[-–]\s*20\d\d))\b", re.IGNORECASE)
 #: An action verb or noun right before the number: "restore 2 million ha", "restauration de 150 000 ha".
 ACTION_BEFORE_NUMBER = re.compile(
     r"\b(?:restor\w*|rehabilitat\w*|reduc\w*|increas\w*|achiev\w*|expand\w*|scal\w* up|establish\w*|sequest\w*|"

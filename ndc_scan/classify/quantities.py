@@ -76,6 +76,13 @@ QUANTITY = re.compile(
     rf"\s*(?:(?:of|de|d'|des|de la)\s*)?(?:{_UNIT})(?P<rate>{_PER_HA}?(?:(?:\s+(?:of|de|d')\s*\w+)?(?:\s+(?:and|et|y|e|и))?{_PER_YEAR})?)",
     re.IGNORECASE,
 )
+#: A column header's unit in brackets, for the bare numbers below it: "Surfaces annuelles prévues (en ha/an)",
+#: "Superficies (en .000 ha)", "Area (ha)", "Reduction (thousand tCO2e)". ``scale`` multiplies the column's numbers.
+COLUMN_UNIT = re.compile(
+    r"\(\s*(?:en|in|em|в)?\s*(?P<scale>\.000|'000|,000|000|milliers d[e']\s*|thousands? (?:of\s+)?|thousand|miles de|"
+    r"mil|k|тыс\.?)?\s*(?P<unit>[^()|]{1,24}?)\s*\)", re.IGNORECASE)
+#: A number alone, as ``QUANTITY`` reads it (a table cell under a header that gives its unit).
+NUMBER = re.compile(_NUM)
 NORM_UNITS = {"area": "ha", "emissions": "tCO2e", "carbon": "tCO2e", "share": "%", "length": "km"}
 _PREFIX = {"k": 1e3, "kilo": 1e3, "m": 1e6, "mega": 1e6, "g": 1e9, "giga": 1e9}
 CARBON_TO_CO2 = 44 / 12
@@ -125,6 +132,11 @@ def _scale_factor(scale: str) -> float:
         if re.fullmatch(pattern, scale.strip(), re.IGNORECASE):
             return factor
     return 1.0
+
+
+def column_scale(scale: Optional[str]) -> float:
+    """The factor of a column header's scale ("en .000 ha", "thousand tCO2e")."""
+    return 1e3 if scale and scale.strip() else 1.0
 
 
 def normalisation(found: re.Match, measure: str) -> tuple[float, str]:

@@ -46,15 +46,28 @@ from .cues import (
     LOCAL_STATUS,
     NATIONAL_EMISSIONS,
     PAST_YEAR_AFTER,
+    PLANNED_COLUMN,
     POTENTIAL,
     SHARE_EACH_YEAR_BEFORE,
     STATUS,
+    STATUS_COLUMN,
 )
 from .cues import CONDITIONAL as _CONDITIONAL
 from .cues import MONEY as _MONEY
 from .cues import SENTENCE_END as _SENTENCE_END
 from .cues import UNCONDITIONAL as _UNCONDITIONAL
-from .quantities import CARBON_TO_CO2, DIGITS, MEASURES, NORM_UNITS, QUANTITY, normalisation, parse_number
+from .quantities import (
+    CARBON_TO_CO2,
+    COLUMN_UNIT,
+    DIGITS,
+    MEASURES,
+    NORM_UNITS,
+    NUMBER,
+    QUANTITY,
+    column_scale,
+    normalisation,
+    parse_number,
+)
 from .quantities import value as quantity_value
 
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
@@ -167,7 +180,51 @@ def extract(text: str, *, lang: str = "en", conditional: str = "", aim: bool = F
                 targets.append(target)
         if strong:
             targets += _fractions(sentence, s_start, text, year_hits, conditional)
+    targets += _column_targets(plain, text, lang, conditional, aim)
     return sorted(targets, key=lambda target: target.start)
+
+
+def _column_targets(plain: str, original: str, lang: str, passage_conditional: str, aim: bool) -> list[Target]:
+    """Bare numbers of a table whose column header gives their unit: "Techniques du CS-GDT | Surfaces annuelles
+    prévues sur 2016-2030 (en ha/an) | …" over "1. Restauration des terres agricoles | 68 667 | 30 900 000 $" (NER
+    2015 p17): 68 667 ha/yr. Only area and emission columns; only where the column is planned ("prévues",
+    "planned", "target", a year to come) or the table stands under a heading of aims (``aim``), and never a column
+    of what there is, was or could be ("current", "potential", "2010"). The header is the passage's first line."""
+    header_end = plain.find("\n")
+    if header_end < 0 or " | " not in plain[:header_end]:
+        return []
+    header = plain[:header_end].split(" | ")
+    columns = {}
+    for index, cell in enumerate(header):
+        unit = COLUMN_UNIT.search(cell)
+        found = QUANTITY.fullmatch(f"1 {unit.group('unit').strip()}") if unit else None
+        measure = next((m for m in MEASURES if found.group(f"u_{m}")), None) if found else None
+        if measure not in ("area", "emissions", "carbon") or STATUS_COLUMN.search(cell):
+            continue
+        if aim or PLANNED_COLUMN.search(cell) or AIM.search(cell) or _TARGET_YEAR.search(cell):
+            columns[index] = (found, measure, column_scale(unit.group("scale")), unit.group("unit").strip())
+    if not columns:
+        return []
+    targets = []
+    row_start = header_end + 1
+    for line in plain[row_start:].split("\n"):
+        cells = line.split(" | ")
+        if len(cells) == len(header):
+            at = row_start
+            for index, cell in enumerate(cells):
+                number = NUMBER.fullmatch(cell.strip())
+                if index in columns and number and index > 0:
+                    found, measure, scale, unit = columns[index]
+                    start = at + cell.index(number.group(0))
+                    end = start + len(number.group(0))
+                    value = parse_number(number.group(0), lang=lang) * scale
+                    factor, norm_unit = normalisation(found, measure)
+                    targets.append(_finished(line, row_start, original, start - row_start, end - row_start, value,
+                                             None, unit, measure, round(value * factor, 6), None, norm_unit, [],
+                                             passage_conditional, ""))
+                at += len(cell) + 3
+        row_start += len(line) + 1
+    return targets
 
 
 def _fractions(sentence: str, offset: int, original: str, year_hits: list, passage_conditional: str) -> list[Target]:
