@@ -194,15 +194,17 @@ def _column_targets(plain: str, original: str, lang: str, passage_conditional: s
     if header_end < 0 or " | " not in plain[:header_end]:
         return []
     header = plain[:header_end].split(" | ")
-    columns = {}
+    columns: dict[int, tuple[re.Match, str, float, str]] = {}
     for index, cell in enumerate(header):
         unit = COLUMN_UNIT.search(cell)
-        found = QUANTITY.fullmatch(f"1 {unit.group('unit').strip()}") if unit else None
-        measure = next((m for m in MEASURES if found.group(f"u_{m}")), None) if found else None
-        if measure not in ("area", "emissions", "carbon") or STATUS_COLUMN.search(cell):
+        if unit is None or STATUS_COLUMN.search(cell) \
+                or not (aim or PLANNED_COLUMN.search(cell) or AIM.search(cell) or _TARGET_YEAR.search(cell)):
             continue
-        if aim or PLANNED_COLUMN.search(cell) or AIM.search(cell) or _TARGET_YEAR.search(cell):
-            columns[index] = (found, measure, column_scale(unit.group("scale")), unit.group("unit").strip())
+        written = unit.group("unit").strip()
+        quantity = QUANTITY.fullmatch(f"1 {written}")
+        measure = next((m for m in MEASURES if quantity.group(f"u_{m}")), "") if quantity else ""
+        if quantity is not None and measure in ("area", "emissions", "carbon"):
+            columns[index] = (quantity, measure, column_scale(unit.group("scale")), written)
     if not columns:
         return []
     targets = []
@@ -214,13 +216,13 @@ def _column_targets(plain: str, original: str, lang: str, passage_conditional: s
             for index, cell in enumerate(cells):
                 number = NUMBER.fullmatch(cell.strip())
                 if index in columns and number and index > 0:
-                    found, measure, scale, unit = columns[index]
+                    quantity, measure, scale, written = columns[index]
                     start = at + cell.index(number.group(0))
                     end = start + len(number.group(0))
                     value = parse_number(number.group(0), lang=lang) * scale
-                    factor, norm_unit = normalisation(found, measure)
+                    factor, norm_unit = normalisation(quantity, measure)
                     targets.append(_finished(line, row_start, original, start - row_start, end - row_start, value,
-                                             None, unit, measure, round(value * factor, 6), None, norm_unit, [],
+                                             None, written, measure, round(value * factor, 6), None, norm_unit, [],
                                              passage_conditional, ""))
                 at += len(cell) + 3
         row_start += len(line) + 1
