@@ -52,6 +52,9 @@ REAL = [
      ["agroforestry", "grazing_management", "land_restoration", "soil_fertility"]),
     ("en", "LAO_ndc-updated_2021 p22", "The measure involves reducing anaerobic decomposition of organic matter in rice "
      "cropping soils.", []),
+    ("ru", "TJK_indc_2015 p5", "Леса и сады в условиях Таджикистана имеют важнейшее значение для сохранения горных "
+     "экосистем и биоразнообразия, улучшения состояния земель и предотвращения их дальнейшей деградации",
+     ["land_restoration"]),
     # A slash glued to the word after it ("/conservatoire") split from it.
     ("fr", "CMR_indc_2015 p11", "Programme 16 : Développement d'une agriculture intégrée et résiliente face aux effets "
      "des changements climatiques: aménagement de l'espace, choix des techniques agronomiques et intensification; "
