@@ -143,15 +143,30 @@ def test_pieces_too_short_for_a_rule_join_the_rule_they_continue():
 def test_shadings_end_rows_across_the_table_but_make_no_columns():
     # PSE_ndc_2017 p8 shades every other row and rules its columns; Word shades a cell in pieces whose sides are no
     # borders (TON_ndc2_2020 p80, MMR_indc_2015 p6)
-    shadings = [(49, 420, 528, 480), (49, 560, 528, 620), (140, 380, 170, 700)]
+    shadings = [(49, 420, 528, 480, "grey"), (49, 560, 528, 620, "grey"), (140, 380, 170, 700, "blue")]
     rulings = from_segments(FRAME + TABLE + [(57, 380, 528, 380.5), (57, 700, 528, 700.5)], shadings)
     assert not any(abs(x - 140) < 1 or abs(x - 170) < 1 for x, _, _ in rulings.verticals)
     (grid,) = grids(rulings)
     assert [(round(a), round(b)) for a, b in grid.rows] == [(380, 420), (420, 480), (480, 560), (560, 620), (620, 700)]
     # a shading's side across one cell only ends no row
     (grid,) = grids(from_segments(FRAME + TABLE + [(57, 380, 528, 380.5), (57, 700, 528, 700.5), (57, 420, 528, 420.5)],
-                                  [(126, 420, 197, 600)]))
+                                  [(126, 420, 197, 600, "grey")]))
     assert [(round(a), round(b)) for a, b in grid.rows] == [(380, 420), (420, 700)]
+
+
+def test_a_shading_in_strips_of_one_colour_ends_rows_only_where_it_stops():
+    """MMR_indc_2015 p6: Word fills a shaded row in strips as tall as a line of text, each across the row; each strip
+    alone is a highlight, and the sides between them are no rows. Rows alternating two colours keep their sides."""
+    strips = [(49, top, 528, top + 14, "blue") for top in range(420, 476, 14)]          # 420-476, four lines
+    frame = FRAME + TABLE + [(57, 380, 528, 380.5), (57, 700, 528, 700.5)]
+    (grid,) = grids(from_segments(frame, strips))
+    assert [(round(a), round(b)) for a, b in grid.rows] == [(380, 420), (420, 476), (476, 700)]
+    alternating = [(49, 420, 528, 450, "blue"), (49, 450, 528, 480, "white"), (49, 480, 528, 510, "blue")]
+    (grid,) = grids(from_segments(frame, alternating))
+    assert [(round(a), round(b)) for a, b in grid.rows] == [(380, 420), (420, 450), (450, 480), (480, 510), (510, 700)]
+    # strips with space between them are highlights behind lines of text: no rows
+    assert grids(from_segments(frame, [(49, top, 528, top + 11, "blue") for top in range(420, 476, 15)]))[0].rows == (
+        (380, 700),)
 
 
 def test_rules_closer_than_a_line_make_no_row():
@@ -207,3 +222,28 @@ def test_regression_the_page_background_and_shapes_off_the_page_make_no_table():
     assert ("Though the emissions produced by the Maldives is negligible, given its extreme vulnerability to climate "
             "impacts, emission reduction can contribute to") in maldives[11].text
 
+
+
+@pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
+def test_regression_a_cell_shaded_in_strips_is_one_area(engine):
+    # MMR_indc_2015 p6: Word shades each cell in strips, one per line of text, with margin pieces beside them; each
+    # strip alone ended a row, and the three columns interleaved ("Actions described here are sub-sectors of the
+    # energy Environmental Impact Assessments instruments."). White strips behind plain paragraphs show nothing and
+    # end no row.
+    pages, _ = read_pdf(corpus_pdf("MMR_indc_2015.pdf"), FAKE_ID, engine=engine)
+    text = pages[5].text
+    assert "sub-sectors of the energy Environmental" not in text
+    assert ("(1) Renewable energy\n\n- Hydroelectric power\n\nIncrease the share of hydroelectric generation within "
+            "limits of technical Hydroelectric potential. Indicative goal - 9.4 GW by 2030") in text
+
+
+@pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
+def test_white_fills_are_not_joined(engine):
+    # PSE_ndc_2017 p12: white cell fills alone part the last rows (joined, the three rows ran together); NPL_ndc2_2020
+    # p12: white strips behind a paragraph's lines, joined, cut the paragraph before "child"
+    palestine, _ = read_pdf(corpus_pdf("PSE_ndc_2017.pdf"), FAKE_ID, engine=engine)
+    rows = palestine[11].text.splitlines()
+    assert "Urban and infrastructure | Urbanisation | Building conditions; Urban drainage" in rows
+    assert "Waste and wastewater | Waste management | Waste management" in rows
+    nepal, _ = read_pdf(corpus_pdf("NPL_ndc2_2020.pdf"), FAKE_ID, engine=engine)
+    assert "has more than halved from 49% in 1992 to 23% in 2015. Rates of child and maternal mortality" in nepal[11].text

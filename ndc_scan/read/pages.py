@@ -49,8 +49,9 @@ from .tables import table_rows
 #: acronymes", is a reference list, as "List of acronyms" was; 9: text turned 90° is left out, also where the PDF's
 #: cosine is a hair above 0: it was read letter by letter, backwards; 10: ruled tables: a rule under some cells divides
 #: them where a cell beside them spans rows (read whole in its first row), a table closed by rules with none between is
-#: one row, a shading's side ends a row across the table only; PDFium's rectangles give their sides as pdfplumber's.)
-EXTRACTOR_VERSION = "10"
+#: one row, a shading's side ends a row across the table only; PDFium's rectangles give their sides as pdfplumber's;
+#: 11: fills of one colour that touch are one shaded area, white fills none: Word's cells shaded in strips.)
+EXTRACTOR_VERSION = "11"
 #: Per engine; the pdfium engine's own changes count on top (.2: bold read from font names, UTF-16 surrogate pairs
 #: joined, pdfplumber for the pages PDFium reads badly).
 EXTRACTOR_VERSIONS = {"pdfplumber": EXTRACTOR_VERSION, "pdfium": f"{EXTRACTOR_VERSION}.2"}

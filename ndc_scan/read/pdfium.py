@@ -301,6 +301,7 @@ class _ObjectApi(NamedTuple):
     segment_type: Any         # (segment) -> FPDF_SEGMENT_*
     segment_point: Any        # (segment, float* x, float* y) -> ok
     draw_mode: Any            # (path, int* fill mode, int* stroke) -> ok
+    fill_color: Any           # (object, unsigned* r, g, b, a) -> ok
 
 
 @functools.cache
@@ -318,28 +319,37 @@ def _object_api() -> _ObjectApi:
                       _typed(raw.FPDFPath_GetPathSegment, ctypes.c_void_p, handle, index),
                       _typed(raw.FPDFPathSegment_GetType, ctypes.c_int, handle),
                       _typed(raw.FPDFPathSegment_GetPoint, ctypes.c_int, handle, address, address),
-                      _typed(raw.FPDFPath_GetDrawMode, ctypes.c_int, handle, address, address))
+                      _typed(raw.FPDFPath_GetDrawMode, ctypes.c_int, handle, address, address),
+                      _typed(raw.FPDFPageObj_GetFillColor, ctypes.c_int, handle, address, address, address, address))
 
 
 #: ``path_bounds``' shape of a path: none found, an axis-aligned rectangle, a rectangle filled and not stroked.
 PATH_OTHER, PATH_RECT, PATH_FILLED_RECT = 0, 1, 2
 
 
-def path_bounds(page, depth: int, thin: float = 0.0) -> list[tuple[float, float, float, float, int]]:
-    """(left, bottom, right, top, shape) of a pypdfium2 page's path objects, in PDF coordinates, also those inside
+def path_bounds(page, depth: int, thin: float = 0.0) -> list[tuple[float, float, float, float, int, int]]:
+    """(left, bottom, right, top, shape, fill) of a pypdfium2 page's path objects, in PDF coordinates, also those inside
     form objects nested less than ``depth`` deep (as ``PdfPage.get_objects(max_depth=depth)`` finds them). A path
     PDFium cannot place is left out; a page whose objects PDFium cannot list raises ``PdfiumError`` as
     ``get_objects`` does. ``shape`` tells, for a path wider and taller than ``thin``, whether it is one rectangle
     (four sides, two x and two y; as pdfminer's ``LTRect``) and whether it is only filled (``PATH_RECT``,
-    ``PATH_FILLED_RECT``); thin paths and all others are ``PATH_OTHER``."""
+    ``PATH_FILLED_RECT``); thin paths and all others are ``PATH_OTHER``. ``fill`` is a filled rectangle's colour
+    (RGBA in one int; -1 for other shapes or where PDFium cannot tell it)."""
     import pypdfium2
     import pypdfium2.raw as raw
 
     api = _object_api()
-    found: list[tuple[float, float, float, float, int]] = []
+    found: list[tuple[float, float, float, float, int, int]] = []
     values = [ctypes.c_float() for _ in range(4)]
     left, bottom, right, top = values
     addresses = [ctypes.addressof(value) for value in values]
+    channels = [ctypes.c_uint() for _ in range(4)]
+    channel_addresses = [ctypes.addressof(channel) for channel in channels]
+
+    def fill_of(obj: int) -> int:
+        if not api.fill_color(obj, *channel_addresses):
+            return -1
+        return sum(channel.value << shift for channel, shift in zip(channels, (24, 16, 8, 0)))
 
     def walk(count: int, get_object: Any, parent: Any, level: int) -> None:
         if count < 0:
@@ -353,7 +363,7 @@ def path_bounds(page, depth: int, thin: float = 0.0) -> list[tuple[float, float,
                 if api.bounds(obj, *addresses):
                     box = (left.value, bottom.value, right.value, top.value)
                     shape = _rectangle(api, obj) if box[2] - box[0] > thin and box[3] - box[1] > thin else PATH_OTHER
-                    found.append((*box, shape))
+                    found.append((*box, shape, fill_of(obj) if shape == PATH_FILLED_RECT else -1))
             elif kind == raw.FPDF_PAGEOBJ_FORM and level < depth - 1:
                 walk(api.form_count(obj), api.form_get, obj, level + 1)
             elif kind == raw.FPDF_PAGEOBJ_UNKNOWN:

@@ -15,8 +15,9 @@ Rules come from the page's path objects: PDFium's (``from_pdfium``) or pdfplumbe
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from itertools import groupby
 from typing import Any, Optional
 
@@ -26,6 +27,8 @@ from .pdfium import PATH_FILLED_RECT, PATH_OTHER, path_bounds
 THIN = 3.0          # points: a path this thin in one direction is a rule
 MIN_RULE = 6.0      # points: shorter paths are glyph parts or bullets, not rules
 SAME = 2.5          # points: rules this close are one
+TOUCH = 0.25        # points: fills this close touch (Word leaves 0.5-1.5 points between one row's fill and the next)
+MAX_FILLS = 2000    # fills of one colour on a page beyond which they are not joined into areas (``_fills``)
 MIN_COLUMN = 10.0   # points: narrower strips between rules are double rules, not columns
 #: characters: a longer cell holds prose, and its table is read as prose (``grid_rows``).
 MAX_CELL = 500
@@ -83,6 +86,7 @@ class Grid:
         columns = tuple((a, b) for a, b in zip(xs, xs[1:]))
         return columns or self.columns
 
+    @cached_property
     def owners(self) -> dict[tuple[int, int], tuple[int, int]]:
         """Each cell (row, column of that row) mapped to the cell it belongs to: itself, or, where the rules between
         leave it open to the cell above (``OPEN``: a cell spanning rows), that cell's owner."""
@@ -111,12 +115,12 @@ class Grid:
 
 
 def from_segments(segments: Sequence[tuple[float, float, float, float]],
-                  shadings: Sequence[tuple[float, float, float, float]] = ()) -> Rulings:
+                  shadings: Sequence[tuple[float, float, float, float, Hashable]] = ()) -> Rulings:
     """Rules among boxes (x0, top, x1, bottom): the thin ones long enough; a thin rectangle counts as its line, and
     a thin piece too short for a rule where it continues one (GMB_ndc2_2021 p13 draws its column rules row by row,
-    joined by 4-point pieces). ``shadings`` (filled rectangles, no rules themselves) give their top and bottom sides
-    as ``Rulings.shaded`` (they may end rows), not columns: Word shades a cell in pieces whose sides are no borders
-    (TON_ndc2_2020 p80, MMR_indc_2015 p6)."""
+    joined by 4-point pieces). ``shadings`` (filled rectangles (x0, top, x1, bottom, colour), no rules themselves)
+    give the top and bottom sides of each area of one colour they make (``_fills``) as ``Rulings.shaded`` (they may
+    end rows), not columns: Word shades a cell in pieces whose sides are no borders (TON_ndc2_2020 p80)."""
     verticals: list[tuple[float, float, float]] = []
     horizontals: list[tuple[float, float, float]] = []
     pieces: list[tuple[float, float, float]] = []
@@ -131,27 +135,70 @@ def from_segments(segments: Sequence[tuple[float, float, float, float]],
     verticals.extend(piece for piece in pieces if any(
         abs(x - piece[0]) <= SAME and (abs(top - piece[2]) <= SAME or abs(bottom - piece[1]) <= SAME)
         for x, top, bottom in verticals))
-    shaded = [(round(y, 2), round(x0, 2), round(x1, 2))
-              for x0, top, x1, bottom in shadings if x1 - x0 >= MIN_RULE for y in (top, bottom)]
+    shaded = [(round(y, 2), round(x0, 2), round(x1, 2)) for x0, top, x1, bottom in _fills(shadings)
+              if x1 - x0 >= MIN_RULE and bottom - top > HIGHLIGHT for y in (top, bottom)]
     return Rulings(tuple(sorted(verticals)), tuple(sorted(horizontals)), tuple(sorted(shaded)))
 
 
+def _fills(shadings: Sequence[tuple[float, float, float, float, Hashable]]) -> list[tuple[float, float, float, float]]:
+    """The areas of one colour that the fills make, each as its bounding box: fills of one colour that touch or
+    overlap (``TOUCH``) are one area. Word fills a shaded cell in pieces: a strip per line of text, margins beside
+    the text, strips above and below (MMR_indc_2015 p6, BFA_indc_2015 p24), or strips inside a fill of the whole
+    cell (PSE_ndc_2017 p9); only where the colour stops does the shading end a row. Word leaves 0.5-1.5 points between
+    one row's fills and the next, so rows of one colour stay apart; rows that alternate colours keep their sides. An
+    area no taller than a line of text (``HIGHLIGHT``) is a highlight behind a line, no shading (``from_segments``
+    drops it); a colour with more than ``MAX_FILLS`` fills on the page (a chart, a map) keeps its fills apart, and so
+    does white, the page's own colour: Word draws white strips behind the lines of plain paragraphs (ECU_ndc_2019 p30,
+    NPL_ndc2_2020 p12), whose joined areas cut paragraphs, while a white cell fill alone may be all that marks a row
+    (PSE_ndc_2017 p12, SUR_ndc2_2019 p38)."""
+    by_colour: dict[Hashable, list[tuple[float, float, float, float]]] = {}
+    for x0, top, x1, bottom, colour in shadings:
+        by_colour.setdefault(colour, []).append((x0, top, x1, bottom))
+    areas: list[tuple[float, float, float, float]] = []
+    for colour, boxes in by_colour.items():
+        if colour == WHITE or len(boxes) > MAX_FILLS:
+            areas.extend(boxes)
+            continue
+        boxes.sort(key=lambda b: b[1])
+        parent = list(range(len(boxes)))
+        for i, (x0, _, x1, bottom) in enumerate(boxes):
+            for j in range(i + 1, len(boxes)):
+                a0, a_top, a1, _ = boxes[j]
+                if a_top > bottom + TOUCH:
+                    break                                  # sorted by top: no later box reaches this one
+                if a0 <= x1 + TOUCH and x0 <= a1 + TOUCH:
+                    parent[_root(parent, j)] = _root(parent, i)
+        groups: dict[int, list[tuple[float, float, float, float]]] = {}
+        for i, box in enumerate(boxes):
+            groups.setdefault(_root(parent, i), []).append(box)
+        areas.extend((min(b[0] for b in group), min(b[1] for b in group), max(b[2] for b in group),
+                      max(b[3] for b in group)) for group in groups.values())
+    return areas
+
+
+def _root(parent: list[int], i: int) -> int:
+    """The root of ``i`` in a union-find forest (``_fills``), halving the path on the way."""
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
+
+
 def from_pdfium(page: Any, height: float) -> Rulings:
-    """The rules of a pypdfium2 page: its path objects (in form objects too, 3 deep) that are thin lines, and the
-    sides of its stroked rectangles, and the shadings (filled rectangles) that are no highlight, as ``from_plumber``
-    reads pdfplumber's (PSE_ndc_2017 p8 shades its rows and rules only its columns). A rectangle covering the page
-    or running off it is no table's (``_background``)."""
+    """The rules of a pypdfium2 page: its path objects (in form objects too, 3 deep) that are thin lines, and its
+    rectangles as ``_role`` tells, as ``from_plumber`` reads pdfplumber's (PSE_ndc_2017 p8 shades its rows and rules
+    only its columns)."""
     segments, shadings = [], []
     width = page.get_width()
-    for left, bottom, right, top, shape in path_bounds(page, depth=3, thin=THIN):
+    for left, bottom, right, top, shape, fill in path_bounds(page, depth=3, thin=THIN):
         box = (left, height - top, right, height - bottom)
         if shape == PATH_OTHER:
             segments.append(box)                  # a rule when thin, else nothing (``from_segments``)
-        elif _background(box, width, height) or _highlight_box(*box, filled_only=shape == PATH_FILLED_RECT):
             continue
-        elif shape == PATH_FILLED_RECT:
-            shadings.append(box)
-        else:
+        role = _role(box, shape == PATH_FILLED_RECT, width, height)
+        if role == FILLED:
+            shadings.append((*box, WHITE if fill >= 0 and fill >> 8 == 0xFFFFFF else fill))
+        elif role == SIDES:
             segments.extend(_sides(*box))
     return from_segments(segments, shadings)
 
@@ -162,20 +209,45 @@ def _sides(x0: float, top: float, x1: float, bottom: float) -> list[tuple[float,
 
 
 def from_plumber(page: Any) -> Rulings:
-    """The rules of a pdfplumber page: its lines, the edges of its curves and rectangles, but not of a filled band no
-    taller than a line of text that draws no stroke: a highlight behind a line (RWA_indc_2015 p5 shades each text
-    line of a cell; the edges of those shadings are not row rules), where a shaded cell (GHA_indc_2015 p14's header
-    row) does end a row; nor of a rectangle covering the page (``_background``)."""
+    """The rules of a pdfplumber page: its lines, the edges of its curves, and its rectangles as ``_role`` tells."""
     from pdfplumber.utils import rect_to_edges
 
     def box(item: dict) -> tuple[float, float, float, float]:
         return float(item["x0"]), float(item["top"]), float(item["x1"]), float(item["bottom"])
 
-    rects = [rect for rect in page.rects if not _background(box(rect), float(page.width), float(page.height))]
-    shading = [rect for rect in rects if _shading(rect) and not _highlight(rect)]
-    drawn = [*page.lines, *page.curve_edges,
-             *(edge for rect in rects if not _highlight(rect) and not _shading(rect) for edge in rect_to_edges(rect))]
-    return from_segments([box(edge) for edge in drawn], [box(rect) for rect in shading])
+    width, height = float(page.width), float(page.height)
+    roles = [(rect, _role(box(rect), bool(rect.get("fill")) and not rect.get("stroke"), width, height))
+             for rect in page.rects]
+    drawn = [*page.lines, *page.curve_edges, *(edge for rect, role in roles if role == SIDES for edge in rect_to_edges(rect))]
+    return from_segments([box(edge) for edge in drawn],
+                         [(*box(rect), _colour(rect.get("non_stroking_color"))) for rect, role in roles if role == FILLED])
+
+
+def _colour(colour: Any) -> Hashable:
+    """pdfplumber's fill colour as a key: ``WHITE`` for grey 1, RGB 1 1 1 or CMYK 0 0 0 0."""
+    values = tuple(colour) if isinstance(colour, (tuple, list)) else (colour,)
+    if values and all(isinstance(v, (int, float)) for v in values) and (
+            all(v == 0 for v in values) if len(values) == 4 else all(v >= 0.999 for v in values)):
+        return WHITE
+    return repr(colour)
+
+
+#: What a rectangle is to a table (``_role``).
+SIDES, FILLED, SKIP = "sides", "filled", "skip"
+#: The colour key of a white fill (``_fills`` keeps white fills apart).
+WHITE = "white"
+
+
+def _role(box: tuple[float, float, float, float], filled_only: bool, width: float, height: float) -> str:
+    """What a rectangle is to a table, for both engines: nothing (``SKIP``) when it covers the page or runs off it
+    (``_background``); a fill (``FILLED``: part of a shaded area or a highlight, ``_fills``) when filled, not stroked,
+    wider and taller than a rule; else its four sides are rules (``SIDES``)."""
+    x0, top, x1, bottom = box
+    if _background(box, width, height):
+        return SKIP
+    if filled_only and x1 - x0 > THIN and bottom - top > THIN:
+        return FILLED
+    return SIDES
 
 
 def _background(box: tuple[float, float, float, float], width: float, height: float) -> bool:
@@ -185,22 +257,6 @@ def _background(box: tuple[float, float, float, float], width: float, height: fl
     x0, top, x1, bottom = box
     return ((x1 - x0 >= BACKGROUND * width and bottom - top >= BACKGROUND * height)
             or x0 < -SAME or top < -SAME or x1 > width + SAME or bottom > height + SAME)
-
-
-def _shading(rect: dict) -> bool:
-    """A rectangle filled and not stroked, wider and taller than a rule."""
-    return (bool(rect.get("fill")) and not rect.get("stroke") and float(rect["x1"]) - float(rect["x0"]) > THIN
-            and float(rect["bottom"]) - float(rect["top"]) > THIN)
-
-
-def _highlight(rect: dict) -> bool:
-    return _highlight_box(float(rect["x0"]), float(rect["top"]), float(rect["x1"]), float(rect["bottom"]),
-                          filled_only=bool(rect.get("fill")) and not rect.get("stroke"))
-
-
-def _highlight_box(x0: float, top: float, x1: float, bottom: float, filled_only: bool) -> bool:
-    """Whether a rectangle is a highlight behind a line of text: filled, not stroked, no taller than a line."""
-    return filled_only and x1 - x0 > THIN and THIN < bottom - top <= HIGHLIGHT
 
 
 def grids(rulings: Rulings) -> list[Grid]:
@@ -328,7 +384,7 @@ def grid_rows(lines: Sequence[Line], grid: Grid, join: Callable[[str, str], str]
     if not grid.rows or not _one_row(lines, grid):
         return None
     columns = [grid.columns_of_row(top, bottom) for top, bottom in grid.rows]
-    owners = grid.owners()
+    owners = grid.owners
     cells: dict[tuple[int, int], list[tuple[float, int, int, str]]] = {}
     for line_no, line in enumerate(lines):
         for word_no, (x0, top, x1, bottom, text) in enumerate(_bullets_joined(line.boxes)):
@@ -357,7 +413,7 @@ def cell_lines(lines: Sequence[Line], grid: Grid) -> Optional[list[Line]]:
     if len(grid.rows) < 2 or any(line.boxes and not line.words for line in lines):
         return None
     columns = [grid.columns_of_row(top, bottom) for top, bottom in grid.rows]
-    owners = grid.owners()
+    owners = grid.owners
     placed: list[tuple[tuple[int, int, float, int], Line]] = []
     for line_no, line in enumerate(lines):
         if not line.boxes:
