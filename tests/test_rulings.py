@@ -177,12 +177,17 @@ def test_rules_closer_than_a_line_make_no_row():
     assert [(round(a), round(b)) for a, b in grid.rows] == [(380, 420), (420, 700)]
 
 
+def _page(name: str, page_no: int, engine: str = "pdfium") -> str:
+    """The text of page ``page_no`` (1-based) of a corpus NDC as ``read_pdf`` gives it."""
+    pages, _ = read_pdf(corpus_pdf(name), FAKE_ID, engine=engine)
+    return pages[page_no - 1].text
+
+
 @pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
 def test_regression_rows_shaded_and_columns_ruled(engine):
     # PSE_ndc_2017 p8: each cell a filled rectangle, rules between the columns only. PDFium read its rectangles' sides
     # not at all: "Increasing green cover to provide increased carbon Ongoing sequestration." (the next cell's word)
-    pages, _ = read_pdf(corpus_pdf("PSE_ndc_2017.pdf"), FAKE_ID, engine=engine)
-    rows = pages[7].text.splitlines()
+    rows = _page("PSE_ndc_2017.pdf", 8, engine).splitlines()
     assert "Greening Palestine | Increasing green cover to provide increased carbon sequestration. | Ongoing" in rows
     assert ("Rangeland development, improvement and rehabilitation. | New forage plants (shrubs and trees) will provide "
             "increased carbon sequestration. | 2014 - 2017") in rows
@@ -192,8 +197,7 @@ def test_regression_rows_shaded_and_columns_ruled(engine):
 def test_regression_a_cell_spanning_rows_is_read_whole_in_its_first_row(engine):
     # JPN_indc_2015 p17: "Measures" spans the four rows of the LULUCF sector, whose rules stop at it; read as one
     # row, "37.0 27.8 7.9 1.2" was one cell, and the cropland/grazing land figure had no name
-    pages, _ = read_pdf(corpus_pdf("JPN_indc_2015.pdf"), FAKE_ID, engine=engine)
-    rows = pages[16].text.splitlines()
+    rows = _page("JPN_indc_2015.pdf", 17, engine).splitlines()
     assert "Cropland management /Grazing land management | 7.9 | ― (―)" in rows
     lulucf = next(row for row in rows if row.startswith("LULUCF sector | 37.0 | ― (―) | • Promote measures"))
     assert lulucf.endswith("• Promotion of soil management leading to the increase of carbon stock in cropland "
@@ -224,26 +228,25 @@ def test_regression_the_page_background_and_shapes_off_the_page_make_no_table():
 
 
 
-@pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
-def test_regression_a_cell_shaded_in_strips_is_one_area(engine):
-    # MMR_indc_2015 p6: Word shades each cell in strips, one per line of text, with margin pieces beside them; each
-    # strip alone ended a row, and the three columns interleaved ("Actions described here are sub-sectors of the
-    # energy Environmental Impact Assessments instruments."). White strips behind plain paragraphs show nothing and
-    # end no row.
-    pages, _ = read_pdf(corpus_pdf("MMR_indc_2015.pdf"), FAKE_ID, engine=engine)
-    text = pages[5].text
-    assert "sub-sectors of the energy Environmental" not in text
-    assert ("(1) Renewable energy\n\n- Hydroelectric power\n\nIncrease the share of hydroelectric generation within "
-            "limits of technical Hydroelectric potential. Indicative goal - 9.4 GW by 2030") in text
+#: Fills of one colour that touch are one shaded area, white ones stay apart: (file, page, text read, text not read).
+SHADED = [
+    # Word shades each cell in strips, one per line of text, with margin pieces beside them; each strip alone ended a
+    # row, and the three columns interleaved
+    ("MMR_indc_2015.pdf", 6, "(1) Renewable energy\n\n- Hydroelectric power\n\nIncrease the share of hydroelectric "
+     "generation within limits of technical Hydroelectric potential. Indicative goal - 9.4 GW by 2030",
+     "sub-sectors of the energy Environmental"),
+    # white cell fills alone part the last rows (joined, the three rows ran together)
+    ("PSE_ndc_2017.pdf", 12, "\nWaste and wastewater | Waste management | Waste management\n",
+     "Urban and infrastructure Waste and wastewater"),
+    # white strips behind a paragraph's lines, joined, cut the paragraph before "child"
+    ("NPL_ndc2_2020.pdf", 12, "has more than halved from 49% in 1992 to 23% in 2015. Rates of child and maternal",
+     "Rates of\n"),
+]
 
 
 @pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
-def test_white_fills_are_not_joined(engine):
-    # PSE_ndc_2017 p12: white cell fills alone part the last rows (joined, the three rows ran together); NPL_ndc2_2020
-    # p12: white strips behind a paragraph's lines, joined, cut the paragraph before "child"
-    palestine, _ = read_pdf(corpus_pdf("PSE_ndc_2017.pdf"), FAKE_ID, engine=engine)
-    rows = palestine[11].text.splitlines()
-    assert "Urban and infrastructure | Urbanisation | Building conditions; Urban drainage" in rows
-    assert "Waste and wastewater | Waste management | Waste management" in rows
-    nepal, _ = read_pdf(corpus_pdf("NPL_ndc2_2020.pdf"), FAKE_ID, engine=engine)
-    assert "has more than halved from 49% in 1992 to 23% in 2015. Rates of child and maternal mortality" in nepal[11].text
+@pytest.mark.parametrize("name, page_no, read, not_read", SHADED, ids=[f"{c[0][:3]}-p{c[1]}" for c in SHADED])
+def test_regression_shaded_areas(engine, name, page_no, read, not_read):
+    text = _page(name, page_no, engine)
+    assert read in text
+    assert not_read not in text
