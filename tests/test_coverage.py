@@ -23,7 +23,6 @@ KNOWN_MISSES = {
     ("MNG_indc_2015.pdf", "soil_fertility"): "'soil protection (soil texture, nutrient and moisture)' is a paraphrase",
     ("MNG_indc_2015.pdf", "soil_conservation"): "table cells interleave 'conservation' with 'pastures': false positive",
     ("NER_indc_2015.pdf", "soil_fertility"): "'la faiblesse de fertilisation' (context) has no soil-fertility term",
-    ("TJK_indc_2015.pdf", "land_restoration"): "'предотвращения их дальнейшей деградации' has no land term",
 }
 
 
