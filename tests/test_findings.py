@@ -79,11 +79,12 @@ def test_regression_a_target_counts_for_the_concepts_of_its_own_row(tables):
 
 @pytest.mark.slow
 def test_regression_one_target_is_listed_once_per_document(tables):
-    # NER_indc_2015: 1 030 000 ha of land restoration is stated on p4 (synthesis table) and p8 (AFOLU measures).
+    # NER_indc_2015: 1 030 000 ha of land restoration is stated on p4 (synthesis table), p8 (AFOLU measures) and p17
+    # (the annex's "Superficies (en .000 ha)" column: 1 030).
     niger = _targets(tables, "NER_indc_2015.pdf")
     restoration = niger[niger["norm_value"] == 1030000]
     assert len(restoration) == 1
-    assert restoration.iloc[0]["page"] == 4 and restoration.iloc[0]["also_on_pages"] == "8"
+    assert restoration.iloc[0]["page"] == 4 and restoration.iloc[0]["also_on_pages"] == "8;17"
     assert "land_restoration" in restoration.iloc[0]["concepts"].split(";")
     assert not niger.duplicated(["norm_value", "norm_unit", "target_year"]).any()
 

@@ -87,7 +87,10 @@ def test_a_word_ndc_gives_the_same_concepts_and_levels_as_its_pdf(tmp_path):
     targets = pd.read_csv(tmp_path / "out" / "targets.csv")
     word_targets = targets[targets["document"] == "NER_indc_2015.docx"]
     assert len(word_targets) and word_targets["locator"].str.contains("¶").all()
-    assert sorted(word_targets["quantity"]) == sorted(targets[targets["document"] == "NER_indc_2015.pdf"]["quantity"])
+    # The Word file (converted from the PDF) splits the p17 annex table into a column of techniques and a table of
+    # figures without them: the PDF's targets read from that table's columns (68 667 ha/yr …) have no Word twin.
+    pdf_targets = targets[(targets["document"] == "NER_indc_2015.pdf") & (targets["page"] != 17)]
+    assert sorted(word_targets["quantity"]) == sorted(pdf_targets["quantity"])
 
 
 def test_old_word_and_other_formats_fail_with_the_conversion_command_and_the_batch_carries_on(tmp_path):
