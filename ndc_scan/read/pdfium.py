@@ -188,7 +188,7 @@ class _Page:
         buffer = (ctypes.c_ushort * (n + 1))()
         written = raw.FPDFText_GetText(self.handle, 0, n, buffer)
         if written == n + 1:                 # the text buffer holds every character: no control character was left out
-            return np.frombuffer(buffer, dtype=np.uint16, count=n).astype(np.int64)
+            return np.frombuffer(memoryview(buffer), dtype=np.uint16, count=n).astype(np.int64)
         unicode = _api().unicode
         return np.array([unicode(self.address, i) for i in range(n)], dtype=np.int64)
 
