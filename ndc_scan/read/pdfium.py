@@ -85,7 +85,7 @@ class _Api(NamedTuple):
 
     unicode: Any              # (textpage, index) -> UTF-16 code unit
     loose_box: Any            # (textpage, index, FS_RECTF*) -> ok
-    text_object: Any          # (textpage, index) -> FPDF_PAGEOBJECT address, or None
+    text_object: Any          # (textpage, index) -> FPDF_PAGEOBJECT address, or 0
     font: Any                 # (text object) -> FPDF_FONT address, or None
     matrix: Any               # (page object, FS_MATRIX*) -> ok
     font_size: Any            # (textpage, index) -> the font's size (before the text matrix)
@@ -113,7 +113,7 @@ def _api() -> _Api:
     handle, index = ctypes.c_void_p, ctypes.c_int
     return _Api(typed(raw.FPDFText_GetUnicode, ctypes.c_uint, handle, index),
                 typed(raw.FPDFText_GetLooseCharBox, ctypes.c_int, handle, index, ctypes.c_void_p),
-                typed(raw.FPDFText_GetTextObject, ctypes.c_void_p, handle, index),
+                typed(raw.FPDFText_GetTextObject, ctypes.c_size_t, handle, index),     # 0 for none: arrays of ints
                 typed(raw.FPDFTextObj_GetFont, ctypes.c_void_p, ctypes.c_void_p),
                 typed(raw.FPDFPageObj_GetMatrix, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p),
                 typed(raw.FPDFText_GetFontSize, ctypes.c_double, handle, index),
@@ -127,8 +127,8 @@ class _Page:
         self.textpage, self.height = textpage, height
         self.handle = textpage.raw
         self.address = ctypes.cast(self.handle, ctypes.c_void_p).value
-        self._names_of: dict[Optional[int], str] = {}     # font → font name (and " Bold")
-        self._object_fonts: dict[Optional[int], str] = {}  # text object with a font → that font's name
+        self._names_of: dict[int, str] = {}      # font → font name (and " Bold")
+        self._object_fonts: dict[int, str] = {}  # text object with a font → that font's name
 
     def words(self) -> list[dict]:
         import numpy as np
@@ -136,7 +136,7 @@ class _Page:
         n = self.textpage.count_chars()
         if n <= 0:
             return []
-        codes = np.array(self._codes(n), dtype=np.int64)
+        codes = self._codes(n)
         high = (codes >= 0xD800) & (codes <= 0xDBFF)
         low = (codes >= 0xDC00) & (codes <= 0xDFFF)
         pair_start = high & np.append(low[1:], False)
@@ -147,11 +147,14 @@ class _Page:
         for code in _SKIPPED:
             skipped |= codes == code
         kept = np.flatnonzero(~skipped & ~space & ~pair_end)
-        objects = list(map(_api().text_object, repeat(self.address), kept.tolist()))
-        upright = self._upright(objects)
-        if not upright.all():                 # rotated or mirrored text is left out (as by the pdfplumber engine)
-            kept = kept[upright]
-            objects = [obj for obj, keep in zip(objects, upright.tolist()) if keep]
+        objects = list(map(_api().text_object, repeat(self.address), kept.tolist()))     # 0: no text object
+        runs = _runs(objects)
+        upright = self._upright(runs[1])
+        if not all(upright):                  # rotated or mirrored text is left out (as by the pdfplumber engine)
+            keep = _per_character(upright, runs[0], len(objects)).astype(bool)
+            kept = kept[keep]
+            objects = [obj for obj, keeps in zip(objects, keep.tolist()) if keeps]
+            runs = _runs(objects)
         if not len(kept):
             return []
         characters = codes[kept]
@@ -161,34 +164,33 @@ class _Page:
         text = "".join(map(chr, characters.tolist()))
         boxes = self._boxes(kept)
         indices = kept.tolist()
-        sizes = np.array(self._sizes(objects, indices), dtype=np.float64)
+        sizes = self._sizes(objects, runs, indices)
         rtl = self._rtl(characters, text)
         spaces_before = np.cumsum(space)[kept]
         starts = np.flatnonzero(self._breaks(boxes, sizes, rtl, spaces_before))
         return self._assemble(text, boxes, sizes, objects, kept, starts)
 
     @staticmethod
-    def _upright(objects: list) -> Any:
-        """Per character, whether its text object runs upright (``layout.upright`` of the object's matrix)."""
-        import numpy as np
-
+    def _upright(objects: list[int]) -> list[bool]:
+        """Per text object (of each run), whether it runs upright (``layout.upright`` of the object's matrix)."""
         matrix_of = _api().matrix
-        upright: dict[Optional[int], bool] = {None: True}
-        for obj in set(objects) - {None}:
+        upright: dict[int, bool] = {0: True}
+        for obj in set(objects) - {0}:
             m = _Matrix()
             upright[obj] = not matrix_of(obj, ctypes.byref(m)) or layout.upright(m.a, m.b, m.c, m.d)
-        return np.fromiter(map(upright.__getitem__, objects), dtype=bool, count=len(objects))
+        return list(map(upright.__getitem__, objects))
 
-    def _codes(self, n: int) -> list[int]:
-        """UTF-16 code units, one per character index."""
+    def _codes(self, n: int) -> Any:
+        """UTF-16 code units, one per character index (int64)."""
+        import numpy as np
         import pypdfium2.raw as raw
 
         buffer = (ctypes.c_ushort * (n + 1))()
         written = raw.FPDFText_GetText(self.handle, 0, n, buffer)
         if written == n + 1:                 # the text buffer holds every character: no control character was left out
-            return list(buffer[:n])
+            return np.frombuffer(memoryview(buffer), dtype=np.uint16, count=n).astype(np.int64)
         unicode = _api().unicode
-        return [unicode(self.address, i) for i in range(n)]
+        return np.array([unicode(self.address, i) for i in range(n)], dtype=np.int64)
 
     def _boxes(self, kept) -> Any:
         """Loose boxes of the kept characters, float64 (left, top, right, bottom), PDF coordinates (y up)."""
@@ -198,25 +200,31 @@ class _Page:
         rects = (raw.FS_RECTF * len(kept))()
         base, size = ctypes.addressof(rects), ctypes.sizeof(raw.FS_RECTF)
         written = map(_api().loose_box, repeat(self.address), kept.tolist(), range(base, base + len(kept) * size, size))
-        failed = [k for k, ok in enumerate(written) if not ok]
+        failed = np.flatnonzero(np.fromiter(written, dtype=np.int64, count=len(kept)) == 0).tolist()
         boxes = np.frombuffer(rects, dtype=np.float32).reshape(-1, _RECT_FLOATS).astype(np.float64)
         for k in failed:                     # PDFium left the box unwritten: keep the one before, as one FS_RECTF reused would
             boxes[k] = boxes[k - 1] if k else 0.0
         return boxes
 
-    def _sizes(self, objects: list, indices: list[int]) -> list[float]:
-        """Each character's font size, looked up once per text object (and for each character without one)."""
-        first = dict(zip(reversed(objects), reversed(indices)))       # text object → its first character
-        size = {obj: _font_size(self.address, index) for obj, index in first.items() if obj is not None}
-        if None not in first:                # nearly every page: every character has its text object
-            return list(map(size.__getitem__, objects))
-        return [size[obj] if obj is not None else _font_size(self.address, index) for obj, index in zip(objects, indices)]
+    def _sizes(self, objects: list[int], runs: tuple[Any, list[int]], indices: list[int]) -> Any:
+        """Each character's font size (float64), looked up once per text object (and for each character without one)."""
+        starts, run_objects = runs
+        first: dict[int, int] = {}           # text object → its first character
+        for obj, start in zip(run_objects, starts.tolist()):
+            first.setdefault(obj, indices[start])
+        size = {obj: _font_size(self.address, index) for obj, index in first.items() if obj}
+        sizes = _per_character([size.get(obj, 0.0) for obj in run_objects], starts, len(objects))
+        if 0 in first:                       # rare: characters without a text object, each looked up
+            for k, obj in enumerate(objects):
+                if not obj:
+                    sizes[k] = _font_size(self.address, indices[k])
+        return sizes
 
-    def _font_name(self, text_object: Optional[int], index: int) -> str:
+    def _font_name(self, text_object: int, index: int) -> str:
         """The font name of a character, looked up once per font (and its text object's font once per object)."""
         if text_object in self._object_fonts:
             return self._object_fonts[text_object]
-        font = _api().font(text_object) if text_object is not None else None
+        font = _api().font(text_object) if text_object else None
         if font is None:
             return _font_name(self.handle, index)
         if font not in self._names_of:
@@ -285,6 +293,24 @@ class _Page:
                 "upright": True, "logical": True,      # PDFium gives right-to-left text in reading order
             })
         return words
+
+
+def _runs(objects: list[int]) -> tuple[Any, list[int]]:
+    """(start of each run of successive characters of one text object, that object): per run, not per character."""
+    import numpy as np
+
+    if not objects:
+        return np.zeros(0, dtype=np.int64), []
+    array = np.array(objects, dtype=np.uint64)
+    starts = np.flatnonzero(np.concatenate(([True], array[1:] != array[:-1])))
+    return starts, array[starts].tolist()
+
+
+def _per_character(values: list, starts: Any, n: int) -> Any:
+    """A float64 array of ``n``: each run's value (``_runs``) repeated over its characters."""
+    import numpy as np
+
+    return np.repeat(np.array(values, dtype=np.float64), np.diff(np.append(starts, n)))
 
 
 class _ObjectApi(NamedTuple):

@@ -14,6 +14,7 @@ Rules come from the page's path objects: PDFium's (``from_pdfium``) or pdfplumbe
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
@@ -132,9 +133,7 @@ def from_segments(segments: Sequence[tuple[float, float, float, float]],
             horizontals.append((round((top + bottom) / 2, 2), round(x0, 2), round(x1, 2)))
         elif width <= THIN and THIN < height:
             pieces.append((round((x0 + x1) / 2, 2), round(top, 2), round(bottom, 2)))
-    verticals.extend(piece for piece in pieces if any(
-        abs(x - piece[0]) <= SAME and (abs(top - piece[2]) <= SAME or abs(bottom - piece[1]) <= SAME)
-        for x, top, bottom in verticals))
+    verticals.extend(_continuing(pieces, verticals))
     shaded = [(round(y, 2), round(x0, 2), round(x1, 2)) for x0, top, x1, bottom in _fills(shadings)
               if x1 - x0 >= MIN_RULE and bottom - top > HIGHLIGHT for y in (top, bottom)]
     return Rulings(tuple(sorted(verticals)), tuple(sorted(horizontals)), tuple(sorted(shaded)))
@@ -182,6 +181,28 @@ def _root(parent: list[int], i: int) -> int:
         parent[i] = parent[parent[i]]
         i = parent[i]
     return i
+
+
+def _continuing(pieces: list[tuple[float, float, float]],
+                rules: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:
+    """The pieces, in order, that continue a vertical rule or a piece taken before them: at most ``SAME`` from it
+    across, one's end ``SAME`` from the other's start. Rules are looked up by their x in bins ``SAME`` wide (a page
+    of many short pieces, MDV_indc_2015 p1, compared each with every rule: 1.7 s)."""
+    bins: dict[int, list[tuple[float, float, float]]] = {}
+    for rule in rules:
+        if math.isfinite(rule[0]):       # (a rule or piece at x NaN or infinity continues nothing)
+            bins.setdefault(math.floor(rule[0] / SAME), []).append(rule)
+    kept = []
+    for piece in pieces:
+        x0, top0, bottom0 = piece
+        if not math.isfinite(x0):
+            continue
+        column = math.floor(x0 / SAME)
+        if any(abs(x - x0) <= SAME and (abs(top - bottom0) <= SAME or abs(bottom - top0) <= SAME)
+               for near in range(column - 2, column + 3) for x, top, bottom in bins.get(near, ())):
+            kept.append(piece)
+            bins.setdefault(column, []).append(piece)
+    return kept
 
 
 def from_pdfium(page: Any, height: float) -> Rulings:

@@ -41,6 +41,8 @@ class LocalExecutor:
             ) -> Generator[tuple[Task, Outcome], None, None]:
         """Yield ``(task, outcome)`` as tasks finish; ``meanwhile`` runs here once the first tasks are sent."""
         pending = deque(tasks)
+        if min(self.workers, len(tasks)) > 1:
+            self.context.share_imports()
         started: list[_Worker] = []          # every worker, registered as it starts: all are stopped at the end
         idle: list[_Worker] = []
         busy: dict[Connection, tuple[_Worker, Task, float]] = {}
