@@ -82,7 +82,7 @@ AIM = re.compile(
     re.IGNORECASE)
 #: A table column of planned figures: "Surfaces annuelles prévues sur 2016-2030 (en ha/an)", "Target area (ha)".
 PLANNED_COLUMN = re.compile(
-    r"\b(?:prévu\w*|prévision\w*|planned|planifi\w*|proposed|proposé\w*|previst\w*|programad\w*|projet[ée]\w*|"
+    r"\b(?:prévu\w*|prévisionnel\w*|planned|planifi\w*|proposed|proposé\w*|previst\w*|programad\w*|"
     r"to be (?:restored|planted|rehabilitated|treated|covered)|à (?:restaurer|traiter|aménager|planter|récupérer)|"
     r"a (?:restaurar|recuperar|rehabilitar)|планируем\w*)|المستهدف", re.IGNORECASE)
 #: A table column of figures that are no aim: what there is, was or could be.
