@@ -583,6 +583,8 @@ def test_a_column_header_gives_its_bare_numbers_unit_and_year(tagger):
     ("Measure | Area planned by 2030 (ha)", "Agroforestry | 12 000", [(12000.0, "ha")]),
     ("Mesure | Superficie à restaurer (en .000 ha)", "Terres dégradées | 1 030", [(1030000.0, "ha")]),
     ("Measure | Reduction by 2030 (thousand tCO2e)", "Agroforestry | 35", [(35000.0, "tCO2e")]),
+    ("Measure | Reduction by 2030 (ktCO2e)", "Agroforestry | 35", [(35000.0, "tCO2e")]),
+    ("Measure | Area planned by 2030 (km2)", "Agroforestry | 12", [(1200.0, "ha")]),
     # what there is, was or could be; money; a share; a header without a unit
     ("Measure | Current area (ha)", "Agroforestry | 12 000", []),
     ("Measure | Area in 2010 (ha)", "Agroforestry | 12 000", []),

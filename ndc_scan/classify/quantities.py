@@ -80,7 +80,7 @@ QUANTITY = re.compile(
 #: "Superficies (en .000 ha)", "Area (ha)", "Reduction (thousand tCO2e)". ``scale`` multiplies the column's numbers.
 COLUMN_UNIT = re.compile(
     r"\(\s*(?:en|in|em|в)?\s*(?P<scale>\.000|'000|,000|000|milliers d[e']\s*|thousands? (?:of\s+)?|thousand|miles de|"
-    r"mil|k|тыс\.?)?\s*(?P<unit>[^()|]{1,24}?)\s*\)", re.IGNORECASE)
+    r"mil(?=\s)|k(?=\s|t)|тыс\.?)?\s*(?P<unit>[^()|]{1,24}?)\s*\)", re.IGNORECASE)
 #: A number alone, as ``QUANTITY`` reads it (a table cell under a header that gives its unit).
 NUMBER = re.compile(_NUM)
 NORM_UNITS = {"area": "ha", "emissions": "tCO2e", "carbon": "tCO2e", "share": "%", "length": "km"}
