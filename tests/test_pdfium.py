@@ -125,6 +125,8 @@ def _reference_page_words(page) -> tuple:
         a, b, c, d = (round(v / scale, 3) for v in (matrix.a, matrix.b, matrix.c, matrix.d))
         if not (a * d > 0 and b * c <= 0):
             continue                          # rotated text: left out (the character's own matrix, not its object's)
+        if not _reference_painted(handle, index, rect):
+            continue                          # outside its text object's clip path
         size = raw.FPDFText_GetFontSize(handle, index) * (abs(matrix.d) or abs(matrix.b) or 1.0)
         box = (rect.left, rect.right, rect.top, rect.bottom, size, is_rtl(character))
         if previous is not None and _reference_breaks(previous, box):
@@ -134,6 +136,24 @@ def _reference_page_words(page) -> tuple:
     flush()
     textpage.close()
     return words, width, height, sum(len(w["text"]) for w in words)
+
+
+def _reference_painted(handle, index: int, rect) -> bool:
+    """Whether the middle of a character's box is inside the box of every path of its text object's clip path."""
+    import pypdfium2.raw as raw
+
+    clip = raw.FPDFPageObj_GetClipPath(raw.FPDFText_GetTextObject(handle, index))
+    middle = ((rect.left + rect.right) / 2, (rect.top + rect.bottom) / 2)
+    x, y = ctypes.c_float(), ctypes.c_float()
+    for path in range(raw.FPDFClipPath_CountPaths(clip) if clip else 0):
+        points = []
+        for segment in range(raw.FPDFClipPath_CountPathSegments(clip, path)):
+            raw.FPDFPathSegment_GetPoint(raw.FPDFClipPath_GetPathSegment(clip, path, segment), x, y)
+            points.append((x.value, y.value))
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        if points and not (min(xs) <= middle[0] < max(xs) and min(ys) <= middle[1] < max(ys)):
+            return False
+    return True
 
 
 def _reference_breaks(previous: tuple, box: tuple) -> bool:
@@ -198,3 +218,18 @@ def test_text_turned_90_degrees_is_left_out_by_both_engines():
         text = pages[5].text
         assert "1. Stratégie Agricole Nationale 2008-2015" in text
         assert not re.search(r"e g a v e l E|E a u\b|F o r ê t s", text)
+
+
+def test_pdfium_leaves_out_text_its_clip_path_hides():
+    """IDN 2021 p22 keeps a superseded version of its Table 1 under the printed one, every word clipped to a strip at
+    the foot of the page: the scan read both, word by word ("policy policy scenario scenario", "1. Energy* 2 Waste |
+    453.2 88 |"), and quoted the hidden figures (1,271 for energy CM2, where the page prints 1,407). STP 2015 p2
+    paints its text in strips, each a copy of the page clipped to a band: every word came two or three times."""
+    pages, _ = read_pdf(corpus_pdf("IDN_ndc-updated_2021.pdf"), FAKE_ID, engine="pdfium")
+    text = pages[21].text
+    assert "1. Energy* | 453.2 | 1,669 | 1,355 | 1,407 | 314 | 441 | 11% | 15.5% | 6.7% | 4.50%" in text
+    assert "5. Forestry and Other Land Uses (FOLU) | 647 | 714 | 217 | 68 |" in text
+    assert "1,271" not in text and "peat fire" not in text and text.count("policy scenario") == 1
+    pages, _ = read_pdf(corpus_pdf("STP_indc_2015.pdf"), FAKE_ID, engine="pdfium")
+    assert "Sao Tome and Principe (STP) is a small island state consisting of two" in pages[1].text
+    assert "Sao Sao" not in pages[1].text

@@ -53,8 +53,8 @@ from .tables import table_rows
 #: 11: fills of one colour that touch are one shaded area, white fills none: Word's cells shaded in strips.)
 EXTRACTOR_VERSION = "11"
 #: Per engine; the pdfium engine's own changes count on top (.2: bold read from font names, UTF-16 surrogate pairs
-#: joined, pdfplumber for the pages PDFium reads badly).
-EXTRACTOR_VERSIONS = {"pdfplumber": EXTRACTOR_VERSION, "pdfium": f"{EXTRACTOR_VERSION}.2"}
+#: joined, pdfplumber for the pages PDFium reads badly; .3: text clipped away is not read).
+EXTRACTOR_VERSIONS = {"pdfplumber": EXTRACTOR_VERSION, "pdfium": f"{EXTRACTOR_VERSION}.3"}
 
 
 def extractor_id(engine: str) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import math
 import statistics
 from itertools import repeat
 from typing import Any, NamedTuple, Optional
@@ -29,6 +30,10 @@ _WHITESPACE = tuple(code for code in range(0x3001) if chr(code).isspace())
 #: Letters of Arabic script (``textnorm.is_rtl`` of one character).
 _ARABIC_RANGES = ((0x0600, 0x06FF), (0x0750, 0x077F), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
 _RECT_FLOATS = 4      # FS_RECTF: left, top, right, bottom
+#: A clip narrower or lower than this (points) paints nothing.
+NO_AREA = 0.01
+#: The box of no clip, and of a clip that paints nothing (left, bottom, right, top).
+_UNCLIPPED, _NOWHERE = (-math.inf, -math.inf, math.inf, math.inf), (math.inf, math.inf, -math.inf, -math.inf)
 
 
 def page_words(page) -> tuple[list[dict], float, float, int]:
@@ -90,6 +95,11 @@ class _Api(NamedTuple):
     matrix: Any               # (page object, FS_MATRIX*) -> ok
     font_size: Any            # (textpage, index) -> the font's size (before the text matrix)
     char_matrix: Any          # (textpage, index, FS_MATRIX*) -> ok
+    clip: Any                 # (page object) -> FPDF_CLIPPATH address, or None
+    clip_paths: Any           # (clip path) -> number of paths, or -1
+    clip_segments: Any        # (clip path, path index) -> number of segments, or -1
+    clip_segment: Any         # (clip path, path index, segment index) -> FPDF_PATHSEGMENT address, or None
+    segment_point: Any        # (segment, float* x, float* y) -> ok
 
 
 class _Matrix(ctypes.Structure):
@@ -117,7 +127,12 @@ def _api() -> _Api:
                 typed(raw.FPDFTextObj_GetFont, ctypes.c_void_p, ctypes.c_void_p),
                 typed(raw.FPDFPageObj_GetMatrix, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p),
                 typed(raw.FPDFText_GetFontSize, ctypes.c_double, handle, index),
-                typed(raw.FPDFText_GetMatrix, ctypes.c_int, handle, index, ctypes.c_void_p))
+                typed(raw.FPDFText_GetMatrix, ctypes.c_int, handle, index, ctypes.c_void_p),
+                typed(raw.FPDFPageObj_GetClipPath, ctypes.c_void_p, handle),
+                typed(raw.FPDFClipPath_CountPaths, ctypes.c_int, handle),
+                typed(raw.FPDFClipPath_CountPathSegments, ctypes.c_int, handle, index),
+                typed(raw.FPDFClipPath_GetPathSegment, ctypes.c_void_p, handle, index, index),
+                typed(raw.FPDFPathSegment_GetPoint, ctypes.c_int, handle, ctypes.c_void_p, ctypes.c_void_p))
 
 
 class _Page:
@@ -149,10 +164,14 @@ class _Page:
         kept = np.flatnonzero(~skipped & ~space & ~pair_end)
         objects = list(map(_api().text_object, repeat(self.address), kept.tolist()))     # 0: no text object
         runs = _runs(objects)
-        upright = self._upright(runs[1])
-        if not all(upright):                  # rotated or mirrored text is left out (as by the pdfplumber engine)
-            keep = _per_character(upright, runs[0], len(objects)).astype(bool)
-            kept = kept[keep]
+        upright, clips = self._shown(runs[1])
+        boxes = self._boxes(kept)
+        keep = None if all(upright) else _per_character(upright, runs[0], len(objects)).astype(bool)
+        if any(clip is not _UNCLIPPED for clip in clips):
+            inside = _inside(boxes, clips, runs[0])
+            keep = inside if keep is None else keep & inside
+        if keep is not None:                  # rotated, mirrored or clipped-away text is left out
+            kept, boxes = kept[keep], boxes[keep]
             objects = [obj for obj, keeps in zip(objects, keep.tolist()) if keeps]
             runs = _runs(objects)
         if not len(kept):
@@ -162,7 +181,6 @@ class _Page:
         characters = np.where(pair_start[kept], 0x10000 + ((characters - 0xD800) << 10) + (joined - 0xDC00), characters)
         characters = np.where((high | low)[kept] & ~pair_start[kept], 0xFFFD, characters)   # a lone half
         text = "".join(map(chr, characters.tolist()))
-        boxes = self._boxes(kept)
         indices = kept.tolist()
         sizes = self._sizes(objects, runs, indices)
         rtl = self._rtl(characters, text)
@@ -171,14 +189,18 @@ class _Page:
         return self._assemble(text, boxes, sizes, objects, kept, starts)
 
     @staticmethod
-    def _upright(objects: list[int]) -> list[bool]:
-        """Per text object (of each run), whether it runs upright (``layout.upright`` of the object's matrix)."""
+    def _shown(objects: list[int]) -> tuple[list[bool], list[tuple]]:
+        """Per text object (of each run), whether it runs upright (``layout.upright`` of the object's matrix; the
+        pdfplumber engine leaves rotated text out too), and the box its clip path paints (``_clip_box``)."""
         matrix_of = _api().matrix
         upright: dict[int, bool] = {0: True}
+        clip_of: dict[int, tuple] = {0: _UNCLIPPED}
+        clips: dict[tuple, tuple] = {}
         for obj in set(objects) - {0}:
             m = _Matrix()
             upright[obj] = not matrix_of(obj, ctypes.byref(m)) or layout.upright(m.a, m.b, m.c, m.d)
-        return list(map(upright.__getitem__, objects))
+            clip_of[obj] = _clip(obj, clips)
+        return list(map(upright.__getitem__, objects)), list(map(clip_of.__getitem__, objects))
 
     def _codes(self, n: int) -> Any:
         """UTF-16 code units, one per character index (int64)."""
@@ -293,6 +315,55 @@ class _Page:
                 "upright": True, "logical": True,      # PDFium gives right-to-left text in reading order
             })
         return words
+
+
+def _clip(obj: int, clips: dict[tuple, tuple]) -> tuple:
+    """The box (left, bottom, right, top) a text object's clip path paints: ``_UNCLIPPED`` without one, ``_NOWHERE``
+    for a clip of no area. PDFium's text page holds the text a clip hides all the same: IDN 2021 p. 22 keeps a
+    superseded table under the new one, its text clipped to a strip at the foot of the page; Word clips text that
+    overflows a table cell; STP 2015 paints each line in strips, each a clipped copy of the whole page.
+
+    Objects under one clip share its path data, so a clip is measured once per page (``clips``, keyed by the
+    addresses of its paths' first segments). The box is that of the paths' intersection.
+    """
+    api = _api()
+    clip = api.clip(obj)
+    n_paths = api.clip_paths(clip) if clip else 0
+    if n_paths <= 0:
+        return _UNCLIPPED
+    key = tuple(api.clip_segment(clip, path, 0) for path in range(n_paths))
+    if key not in clips:
+        clips[key] = _clip_box(clip, n_paths)
+    return clips[key]
+
+
+def _clip_box(clip: int, n_paths: int) -> tuple:
+    """(left, bottom, right, top) of the intersection of a clip's paths' boxes; ``_NOWHERE`` when it has no area."""
+    api = _api()
+    x, y = ctypes.c_float(), ctypes.c_float()
+    box = _UNCLIPPED
+    for path in range(n_paths):
+        xs, ys = [], []
+        for index in range(max(0, api.clip_segments(clip, path))):
+            segment = api.clip_segment(clip, path, index)
+            if segment and api.segment_point(segment, ctypes.addressof(x), ctypes.addressof(y)):
+                xs.append(x.value)
+                ys.append(y.value)
+        if xs:
+            box = (max(box[0], min(xs)), max(box[1], min(ys)), min(box[2], max(xs)), min(box[3], max(ys)))
+    if box[2] - box[0] < NO_AREA or box[3] - box[1] < NO_AREA:
+        return _NOWHERE
+    return box
+
+
+def _inside(boxes: Any, clips: list[tuple], starts: Any) -> Any:
+    """Per character, whether the middle of its box (``_Page._boxes``) is inside the clip box of its run (left and
+    bottom sides in, right and top out: a character on the line between two clips is painted by one of them)."""
+
+    n = len(boxes)
+    left, bottom, right, top = (_per_character(list(side), starts, n) for side in zip(*clips))
+    middle_x, middle_y = (boxes[:, 0] + boxes[:, 2]) / 2, (boxes[:, 1] + boxes[:, 3]) / 2
+    return (middle_x >= left) & (middle_x < right) & (middle_y >= bottom) & (middle_y < top)
 
 
 def _runs(objects: list[int]) -> tuple[Any, list[int]]:
