@@ -341,6 +341,26 @@ def test_symbol_font_x_bullets_are_separate_sentences():
         assert len(sentence_bounds(text)) == 1, text
 
 
+def test_a_table_rows_last_cell_wraps_onto_lines_of_no_cells():
+    """TZA_indc_2015 p4 (dev set): the row's action cell wraps onto two lines; its second line held the matches and,
+    cut off from "Promoting", read as a mention of grazing management (the annotators: a commitment)."""
+    from ndc_scan.classify.rules import Levels
+    from ndc_scan.classify.targets import sentence_bounds
+    from ndc_scan.records import Match, Passage
+
+    text = ("Livestock | a) Promoting climate change resilient traditional and modern\n"
+            "knowledge on sustainable pasture and range management\nsystems.")
+    assert sentence_bounds(text) == [(0, len(text))]
+    passage = Passage("p", "d", 4, 0, len(text), text, "5. Intended Contributions > 5.1 Adaptation contributions",
+                      "table")
+    start = text.index("pasture and range")
+    matches = [Match("p", "grazing_management", "range management", "range management", start + 12, start + 28, False)]
+    assert Levels(passage, matches).level("grazing_management", matches) == 2
+    # a line that starts a row of its own, or in upper case, still ends the row above
+    assert len(sentence_bounds("Livestock | Promoting pasture management\nCrops | Promoting no-till")) == 2
+    assert len(sentence_bounds("Livestock | Promoting pasture management\nRangelands are degraded")) == 2
+
+
 def test_a_run_of_spaces_is_split_in_linear_time():
     import time
 

@@ -252,7 +252,9 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     """(start, end) of the sentences, list items and table rows of ``text``.
 
     A line break ends a sentence only after . ; : ! ?, before a list item, or next to a table row
-    (cells joined with " | "); elsewhere it is a wrapped line ("(19\\n500 ha)" is one number).
+    (cells joined with " | "); elsewhere it is a wrapped line ("(19\\n500 ha)" is one number). A row's last cell
+    wraps too: a line of no cells that starts in lower case goes on with the row above ("Livestock | a) Promoting
+    climate change resilient traditional and modern\\nknowledge on sustainable pasture and range management", TZA).
     """
     bounds, start = [], 0
     for found in _SENTENCE_END.finditer(text):
@@ -271,7 +273,8 @@ def _line_break_ends(text: str, at: int) -> bool:
     after_end = text.find("\n", at + 1)
     after = text[at + 1:after_end if after_end >= 0 else len(text)]
     return (before.rstrip().endswith((".", ";", ":", "!", "?")) or bool(_ITEM_START.match(after))
-            or " | " in before or " | " in after or not before.strip() or not after.strip())
+            or (" | " in before and not after[:1].islower()) or " | " in after
+            or not before.strip() or not after.strip())
 
 
 def _last_year(found: re.Match) -> int:
