@@ -279,7 +279,8 @@ def test_reviewed_passages_become_examples_but_never_from_test_countries(reviewe
 
 @pytest.mark.slow
 def test_train_with_a_store_counts_the_reviews_in_the_card(reviewed_store, labelled, tmp_path):
-    """A smaller training run (every labelled passage with a concept, a quarter of the others) through the CLI."""
+    """A smaller training run through the CLI: a third of the labelled passages with a concept, half of the dev
+    countries', a twelfth of the others (1,064 passages: about half the time of the 2,840 it used to take)."""
     from click.testing import CliRunner
 
     from ndc_scan.cli import main
@@ -287,7 +288,8 @@ def test_train_with_a_store_counts_the_reviews_in_the_card(reviewed_store, label
     lines = PASSAGES.read_text(encoding="utf-8").splitlines()
     small = tmp_path / "labels.jsonl"
     small.write_text("\n".join(line for i, (line, item) in enumerate(zip(lines, labelled))
-                               if item.concepts or item.split == "dev" or i % 4 == 0), encoding="utf-8")
+                               if (item.concepts and i % 3 == 0) or (item.split == "dev" and i % 2 == 0)
+                               or i % 12 == 0), encoding="utf-8")
     result = CliRunner().invoke(main, ["train", "--labels", str(small), "--out", str(tmp_path / "m"),
                                        "--store", str(reviewed_store[0])])
     assert result.exit_code == 0, result.output
