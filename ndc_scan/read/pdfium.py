@@ -20,6 +20,7 @@ import statistics
 from itertools import repeat
 from typing import Any, NamedTuple, Optional
 
+from ..textnorm import is_rtl
 from . import layout
 
 GAP = 0.4             # a horizontal gap wider than this share of the font size starts a new word
@@ -30,8 +31,8 @@ _WHITESPACE = tuple(code for code in range(0x3001) if chr(code).isspace())
 #: Letters of Arabic script (``textnorm.is_rtl`` of one character).
 _ARABIC_RANGES = ((0x0600, 0x06FF), (0x0750, 0x077F), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
 _RECT_FLOATS = 4      # FS_RECTF: left, top, right, bottom
-#: A clip narrower or lower than this (points) paints nothing.
-NO_AREA = 0.01
+#: A clip narrower or lower than this (points) paints nothing; text more than CLIP_MARGIN outside its clip is hidden.
+NO_AREA, CLIP_MARGIN = 0.01, 1.0
 #: The box of no clip, and of a clip that paints nothing (left, bottom, right, top).
 _UNCLIPPED, _NOWHERE = (-math.inf, -math.inf, math.inf, math.inf), (math.inf, math.inf, -math.inf, -math.inf)
 
@@ -41,7 +42,7 @@ def page_words(page) -> tuple[list[dict], float, float, int]:
     width, height = page.get_size()
     textpage = page.get_textpage()
     try:
-        words = _Page(textpage, height).words()
+        words = _Page(textpage, height, width).words()
     finally:
         textpage.close()
     return words, width, height, sum(len(str(w["text"])) for w in words)
@@ -100,6 +101,7 @@ class _Api(NamedTuple):
     clip_segments: Any        # (clip path, path index) -> number of segments, or -1
     clip_segment: Any         # (clip path, path index, segment index) -> FPDF_PATHSEGMENT address, or None
     segment_point: Any        # (segment, float* x, float* y) -> ok
+    bounds: Any               # (page object, float* left, bottom, right, top) -> ok
 
 
 class _Matrix(ctypes.Structure):
@@ -132,14 +134,15 @@ def _api() -> _Api:
                 typed(raw.FPDFClipPath_CountPaths, ctypes.c_int, handle),
                 typed(raw.FPDFClipPath_CountPathSegments, ctypes.c_int, handle, index),
                 typed(raw.FPDFClipPath_GetPathSegment, ctypes.c_void_p, handle, index, index),
-                typed(raw.FPDFPathSegment_GetPoint, ctypes.c_int, handle, ctypes.c_void_p, ctypes.c_void_p))
+                typed(raw.FPDFPathSegment_GetPoint, ctypes.c_int, handle, ctypes.c_void_p, ctypes.c_void_p),
+                typed(raw.FPDFPageObj_GetBounds, ctypes.c_int, handle, *[ctypes.c_void_p] * 4))
 
 
 class _Page:
     """One text page's characters as arrays, and the words cut from them."""
 
-    def __init__(self, textpage, height: float):
-        self.textpage, self.height = textpage, height
+    def __init__(self, textpage, height: float, width: float = math.inf):
+        self.textpage, self.height, self.width = textpage, height, width
         self.handle = textpage.raw
         self.address = ctypes.cast(self.handle, ctypes.c_void_p).value
         self._names_of: dict[int, str] = {}      # font → font name (and " Bold")
@@ -164,13 +167,15 @@ class _Page:
         kept = np.flatnonzero(~skipped & ~space & ~pair_end)
         objects = list(map(_api().text_object, repeat(self.address), kept.tolist()))     # 0: no text object
         runs = _runs(objects)
-        upright, clips = self._shown(runs[1])
+        shown = self._shown(runs[1], (0.0, 0.0, self.width, self.height))
         boxes = self._boxes(kept)
-        keep = None if all(upright) else _per_character(upright, runs[0], len(objects)).astype(bool)
-        if any(clip is not _UNCLIPPED for clip in clips):
-            inside = _inside(boxes, clips, runs[0])
-            keep = inside if keep is None else keep & inside
-        if keep is not None:                  # rotated, mirrored or clipped-away text is left out
+        copies = False
+        if not all(shown):                    # rotated, mirrored or clipped-away text is left out
+            keep = _per_character(shown, runs[0], len(objects)).astype(bool)
+            copies = _clipped_away(runs[1], shown)
+            if copies:
+                read = np.flatnonzero(keep)
+                keep[read] = _first_of_twins(codes[kept[read]], boxes[read])
             kept, boxes = kept[keep], boxes[keep]
             objects = [obj for obj, keeps in zip(objects, keep.tolist()) if keeps]
             runs = _runs(objects)
@@ -186,21 +191,23 @@ class _Page:
         rtl = self._rtl(characters, text)
         spaces_before = np.cumsum(space)[kept]
         starts = np.flatnonzero(self._breaks(boxes, sizes, rtl, spaces_before))
-        return self._assemble(text, boxes, sizes, objects, kept, starts)
+        words = self._assemble(text, boxes, sizes, objects, kept, starts)
+        return _touching_joined(words) if copies else words
 
     @staticmethod
-    def _shown(objects: list[int]) -> tuple[list[bool], list[tuple]]:
-        """Per text object (of each run), whether it runs upright (``layout.upright`` of the object's matrix; the
-        pdfplumber engine leaves rotated text out too), and the box its clip path paints (``_clip_box``)."""
+    def _shown(objects: list[int], page: tuple[float, float, float, float]) -> list[bool]:
+        """Per text object (of each run), whether its text is read: it runs upright (``layout.upright`` of the
+        object's matrix; the pdfplumber engine leaves rotated text out too) and its clip path does not hide it
+        (``_hidden``)."""
         matrix_of = _api().matrix
-        upright: dict[int, bool] = {0: True}
-        clip_of: dict[int, tuple] = {0: _UNCLIPPED}
+        shown: dict[int, bool] = {0: True}
         clips: dict[tuple, tuple] = {}
+        bounds = [ctypes.c_float() for _ in range(4)]
         for obj in set(objects) - {0}:
             m = _Matrix()
-            upright[obj] = not matrix_of(obj, ctypes.byref(m)) or layout.upright(m.a, m.b, m.c, m.d)
-            clip_of[obj] = _clip(obj, clips)
-        return list(map(upright.__getitem__, objects)), list(map(clip_of.__getitem__, objects))
+            shown[obj] = ((not matrix_of(obj, ctypes.byref(m)) or layout.upright(m.a, m.b, m.c, m.d))
+                          and not _hidden(obj, clips, page, bounds))
+        return list(map(shown.__getitem__, objects))
 
     def _codes(self, n: int) -> Any:
         """UTF-16 code units, one per character index (int64)."""
@@ -317,24 +324,34 @@ class _Page:
         return words
 
 
-def _clip(obj: int, clips: dict[tuple, tuple]) -> tuple:
-    """The box (left, bottom, right, top) a text object's clip path paints: ``_UNCLIPPED`` without one, ``_NOWHERE``
-    for a clip of no area. PDFium's text page holds the text a clip hides all the same: IDN 2021 p. 22 keeps a
-    superseded table under the new one, its text clipped to a strip at the foot of the page; Word clips text that
-    overflows a table cell; STP 2015 paints each line in strips, each a clipped copy of the whole page.
+def _hidden(obj: int, clips: dict[tuple, tuple], page: tuple[float, float, float, float], bounds: list) -> bool:
+    """Whether a text object's clip path hides it whole: a clip of no area, or one the object lies wholly outside of
+    (by more than CLIP_MARGIN; object and clip measured in the same space, also inside a form). PDFium's text page
+    holds hidden text all the same: IDN 2021 p. 22 keeps a superseded table under the new one, its text clipped to a
+    strip at the foot of the page; Word clips bullets and text that overflows a table cell.
 
     Objects under one clip share its path data, so a clip is measured once per page (``clips``, keyed by the
-    addresses of its paths' first segments). The box is that of the paths' intersection.
+    addresses of its paths' first segments). The box is that of the paths' intersection; a clip that holds the whole
+    ``page`` box hides nothing on it, and the object's bounds are not asked for (``bounds``: four floats to reuse).
     """
     api = _api()
     clip = api.clip(obj)
     n_paths = api.clip_paths(clip) if clip else 0
     if n_paths <= 0:
-        return _UNCLIPPED
+        return False
     key = tuple(api.clip_segment(clip, path, 0) for path in range(n_paths))
     if key not in clips:
         clips[key] = _clip_box(clip, n_paths)
-    return clips[key]
+    box = clips[key]
+    if box is _NOWHERE:
+        return True
+    if box[0] <= page[0] and box[1] <= page[1] and box[2] >= page[2] and box[3] >= page[3]:
+        return False
+    if not api.bounds(obj, *map(ctypes.addressof, bounds)):
+        return False
+    left, bottom, right, top = (value.value for value in bounds)
+    margin = CLIP_MARGIN
+    return right < box[0] - margin or left > box[2] + margin or top < box[1] - margin or bottom > box[3] + margin
 
 
 def _clip_box(clip: int, n_paths: int) -> tuple:
@@ -356,14 +373,44 @@ def _clip_box(clip: int, n_paths: int) -> tuple:
     return box
 
 
-def _inside(boxes: Any, clips: list[tuple], starts: Any) -> Any:
-    """Per character, whether the middle of its box (``_Page._boxes``) is inside the clip box of its run (left and
-    bottom sides in, right and top out: a character on the line between two clips is painted by one of them)."""
+def _clipped_away(objects: list[int], shown: list[bool]) -> bool:
+    """Whether some upright text object (of each run) was left out: hidden by its clip path."""
+    matrix_of = _api().matrix
+    for obj, read in zip(objects, shown):
+        m = _Matrix()
+        if not read and obj and (not matrix_of(obj, ctypes.byref(m)) or layout.upright(m.a, m.b, m.c, m.d)):
+            return True
+    return False
 
-    n = len(boxes)
-    left, bottom, right, top = (_per_character(list(side), starts, n) for side in zip(*clips))
-    middle_x, middle_y = (boxes[:, 0] + boxes[:, 2]) / 2, (boxes[:, 1] + boxes[:, 3]) / 2
-    return (middle_x >= left) & (middle_x < right) & (middle_y >= bottom) & (middle_y < top)
+
+def _first_of_twins(codes: Any, boxes: Any) -> Any:
+    """Per character, False where the same character stands at the same place (to a quarter point) earlier on the
+    page. SWZ and STP 2015 paint their lines through copies of the page clipped to strips: the parts of each copy
+    its strip shows overlap, and read together they gave every word two or three times ("Sao Sao Tome Tome")."""
+    import numpy as np
+
+    places = np.column_stack((codes, np.round(boxes[:, 0] * 4), np.round(boxes[:, 1] * 4)))
+    _, first = np.unique(places, axis=0, return_index=True)
+    firsts = np.zeros(len(codes), dtype=bool)
+    firsts[first] = True
+    return firsts
+
+
+def _touching_joined(words: list[dict]) -> list[dict]:
+    """Words of one line that touch (a gap under a twentieth of the font size), joined, left to right (not words of
+    right-to-left script): where copies clipped to strips paint a page, a word's characters come from two copies
+    ("managemen" + "t"), apart in PDFium's order."""
+    order = sorted(range(len(words)), key=lambda i: (round(words[i]["top"]), words[i]["x0"]))
+    joined: list[dict] = []
+    for i in order:
+        word, last = words[i], joined[-1] if joined else None
+        if (last is not None and abs(word["top"] - last["top"]) < 0.5 and abs(word["bottom"] - last["bottom"]) < 0.5
+                and abs(word["x0"] - last["x1"]) < 0.05 * max(word["size"], last["size"], 1.0)
+                and not is_rtl(last["text"] + word["text"])):
+            joined[-1] = {**last, "text": last["text"] + word["text"], "x1": word["x1"]}
+        else:
+            joined.append(word)
+    return joined
 
 
 def _runs(objects: list[int]) -> tuple[Any, list[int]]:
