@@ -12,7 +12,7 @@ from pypdf.generic import ByteStringObject, NameObject
 
 from ndc_scan import scan
 from ndc_scan.read.pages import read_pdf
-from ndc_scan.read.pdfium import GAP, page_words
+from ndc_scan.read.pdfium import GAP, _touching_joined, page_words
 from ndc_scan.textnorm import is_rtl
 
 from .conftest import FAKE_ID, SAMPLE, corpus_pdf
@@ -143,7 +143,7 @@ def _reference_page_words(page) -> tuple:
     flush()
     textpage.close()
     if hidden:
-        words = _reference_touching_joined(words)
+        words = _touching_joined(words)         # pinned on its own below
     return words, width, height, sum(len(w["text"]) for w in words)
 
 
@@ -174,20 +174,6 @@ def _upright_object(obj) -> bool:
     m = raw.FS_MATRIX()
     return not raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)) or (m.a * m.d > 0 and abs(m.b) < 1e-3 * abs(m.a)
                                                                    and abs(m.c) < 1e-3 * abs(m.d))
-
-
-def _reference_touching_joined(words: list) -> list:
-    """Words of one line whose boxes touch (under a twentieth of the font size apart), not right-to-left, joined."""
-    joined: list = []
-    for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
-        last = joined[-1] if joined else None
-        if (last and abs(word["top"] - last["top"]) < 0.5 and abs(word["bottom"] - last["bottom"]) < 0.5
-                and abs(word["x0"] - last["x1"]) < 0.05 * max(word["size"], last["size"], 1.0)
-                and not is_rtl(last["text"] + word["text"])):
-            joined[-1] = {**last, "text": last["text"] + word["text"], "x1": word["x1"]}
-        else:
-            joined.append(word)
-    return joined
 
 
 def _reference_breaks(previous: tuple, box: tuple) -> bool:
@@ -271,3 +257,17 @@ def test_pdfium_leaves_out_text_its_clip_path_hides():
     pages, _ = read_pdf(corpus_pdf("ECU_ndc_2019.pdf"), FAKE_ID, engine="pdfium")
     assert "\nImpulsar al uso de la energía renovable. Fortalecer la eficiencia energética" in pages[17].text
     assert "Desarrollo de Centrales Hidroeléctricas | Aprovechamiento del recurso hídrico" in pages[17].text
+
+
+def test_touching_words_are_joined_left_to_right_but_not_right_to_left_ones():
+    """SWZ 2015 p3 (the first spent set): copies of the page clipped to strips give "managemen" from one copy and
+    "t and" from the next, apart in PDFium's order; their boxes touch."""
+    def word(text, x0, x1, top=90.6):
+        return {"text": text, "x0": x0, "x1": x1, "top": top, "bottom": top + 12.2, "size": 11.0, "fontname": "F",
+                "upright": True, "logical": True}
+
+    words = [word("landscape", 402.1, 442.8), word("managemen", 445.0, 495.7), word("and", 501.5, 517.0),
+             word("t", 495.8, 499.2), word("Establish", 60.0, 100.0, top=60.0)]
+    assert [w["text"] for w in _touching_joined(words)] == ["Establish", "landscape", "management", "and"]
+    arabic = [word("الأرض", 100.0, 130.0), word("ي", 130.0, 133.0)]
+    assert [w["text"] for w in _touching_joined(arabic)] == ["الأرض", "ي"]
