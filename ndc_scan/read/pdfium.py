@@ -167,12 +167,10 @@ class _Page:
         kept = np.flatnonzero(~skipped & ~space & ~pair_end)
         objects = list(map(_api().text_object, repeat(self.address), kept.tolist()))     # 0: no text object
         runs = _runs(objects)
-        shown = self._shown(runs[1], (0.0, 0.0, self.width, self.height))
+        shown, copies = self._shown(runs[1], (0.0, 0.0, self.width, self.height))
         boxes = self._boxes(kept)
-        copies = False
         if not all(shown):                    # rotated, mirrored or clipped-away text is left out
             keep = _per_character(shown, runs[0], len(objects)).astype(bool)
-            copies = _clipped_away(runs[1], shown)
             if copies:
                 read = np.flatnonzero(keep)
                 keep[read] = _first_of_twins(codes[kept[read]], boxes[read])
@@ -195,19 +193,22 @@ class _Page:
         return _touching_joined(words) if copies else words
 
     @staticmethod
-    def _shown(objects: list[int], page: tuple[float, float, float, float]) -> list[bool]:
+    def _shown(objects: list[int], page: tuple[float, float, float, float]) -> tuple[list[bool], bool]:
         """Per text object (of each run), whether its text is read: it runs upright (``layout.upright`` of the
         object's matrix; the pdfplumber engine leaves rotated text out too) and its clip path does not hide it
-        (``_hidden``)."""
+        (``_hidden``); and whether a clip path hid some upright text (the page may be painted by clipped copies:
+        ``_first_of_twins``, ``_touching_joined``)."""
         matrix_of = _api().matrix
         shown: dict[int, bool] = {0: True}
         clips: dict[tuple, tuple] = {}
         bounds = [ctypes.c_float() for _ in range(4)]
+        clipped = False
         for obj in set(objects) - {0}:
             m = _Matrix()
-            shown[obj] = ((not matrix_of(obj, ctypes.byref(m)) or layout.upright(m.a, m.b, m.c, m.d))
-                          and not _hidden(obj, clips, page, bounds))
-        return list(map(shown.__getitem__, objects))
+            shown[obj] = not matrix_of(obj, ctypes.byref(m)) or layout.upright(m.a, m.b, m.c, m.d)
+            if shown[obj] and _hidden(obj, clips, page, bounds):
+                shown[obj], clipped = False, True
+        return list(map(shown.__getitem__, objects)), clipped
 
     def _codes(self, n: int) -> Any:
         """UTF-16 code units, one per character index (int64)."""
@@ -371,16 +372,6 @@ def _clip_box(clip: int, n_paths: int) -> tuple:
     if box[2] - box[0] < NO_AREA or box[3] - box[1] < NO_AREA:
         return _NOWHERE
     return box
-
-
-def _clipped_away(objects: list[int], shown: list[bool]) -> bool:
-    """Whether some upright text object (of each run) was left out: hidden by its clip path."""
-    matrix_of = _api().matrix
-    for obj, read in zip(objects, shown):
-        m = _Matrix()
-        if not read and obj and (not matrix_of(obj, ctypes.byref(m)) or layout.upright(m.a, m.b, m.c, m.d)):
-            return True
-    return False
 
 
 def _first_of_twins(codes: Any, boxes: Any) -> Any:
