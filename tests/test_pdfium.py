@@ -12,7 +12,7 @@ from pypdf.generic import ByteStringObject, NameObject
 
 from ndc_scan import scan
 from ndc_scan.read.pages import read_pdf
-from ndc_scan.read.pdfium import GAP, _touching_joined, page_words
+from ndc_scan.read.pdfium import GAP, _first_of_twins, _touching_joined, page_words
 from ndc_scan.textnorm import is_rtl
 
 from .conftest import FAKE_ID, SAMPLE, corpus_pdf
@@ -271,3 +271,16 @@ def test_touching_words_are_joined_left_to_right_but_not_right_to_left_ones():
     assert [w["text"] for w in _touching_joined(words)] == ["Establish", "landscape", "management", "and"]
     arabic = [word("الأرض", 100.0, 130.0), word("ي", 130.0, 133.0)]
     assert [w["text"] for w in _touching_joined(arabic)] == ["الأرض", "ي"]
+
+
+def test_a_twin_is_a_character_of_another_object_at_the_same_place_not_a_ligature_letter():
+    """STP 2015 p2's copies clipped to strips give "S" twice at one place from two text objects: the second goes. A
+    ligature's letters stand at one place within one object (BHR 2015 p1's "لل" of "الله", an "ff"): dropping twins
+    within objects on every page gave "هلا" (BHR, JOR) and "generaton" (BIH 2021 p7)."""
+    import numpy as np
+
+    codes = np.array([ord("S"), ord("S"), ord("ل"), ord("ل"), ord("f"), ord("f")])
+    boxes = np.array([[72.0, 700.0, 79.0, 690.0], [72.1, 700.0, 79.1, 690.0], [300.0, 650.0, 306.0, 640.0],
+                      [300.0, 650.0, 306.0, 640.0], [120.0, 500.0, 125.0, 490.0], [120.0, 500.0, 125.0, 490.0]])
+    objects = np.array([11, 22, 33, 33, 44, 44], dtype=np.uint64)
+    assert _first_of_twins(codes, boxes, objects).tolist() == [True, False, True, True, True, True]

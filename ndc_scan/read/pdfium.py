@@ -173,7 +173,7 @@ class _Page:
             keep = _per_character(shown, runs[0], len(objects)).astype(bool)
             if copies:
                 read = np.flatnonzero(keep)
-                keep[read] = _first_of_twins(codes[kept[read]], boxes[read])
+                keep[read] = _first_of_twins(codes[kept[read]], boxes[read], np.array(objects, dtype=np.uint64)[read])
             kept, boxes = kept[keep], boxes[keep]
             objects = [obj for obj, keeps in zip(objects, keep.tolist()) if keeps]
             runs = _runs(objects)
@@ -374,17 +374,17 @@ def _clip_box(clip: int, n_paths: int) -> tuple:
     return box
 
 
-def _first_of_twins(codes: Any, boxes: Any) -> Any:
+def _first_of_twins(codes: Any, boxes: Any, objects: Any) -> Any:
     """Per character, False where the same character stands at the same place (to a quarter point) earlier on the
-    page. SWZ and STP 2015 paint their lines through copies of the page clipped to strips: the parts of each copy
-    its strip shows overlap, and read together they gave every word two or three times ("Sao Sao Tome Tome")."""
+    page in another text object. SWZ and STP 2015 paint their lines through copies of the page clipped to strips: the
+    parts of each copy its strip shows overlap, and read together they gave every word two or three times ("Sao Sao
+    Tome Tome"). Twins within one object are kept: PDFium gives a ligature's letters at one place (Arabic "لل" of
+    "الله"; dropped, BHR and JOR 2015 read "هلا")."""
     import numpy as np
 
     places = np.column_stack((codes, np.round(boxes[:, 0] * 4), np.round(boxes[:, 1] * 4)))
-    _, first = np.unique(places, axis=0, return_index=True)
-    firsts = np.zeros(len(codes), dtype=bool)
-    firsts[first] = True
-    return firsts
+    _, first, group = np.unique(places, axis=0, return_index=True, return_inverse=True)
+    return objects == objects[first[group.reshape(-1)]]
 
 
 def _touching_joined(words: list[dict]) -> list[dict]:
