@@ -99,7 +99,7 @@ def _reference_page_words(page) -> tuple:
     previous = None
     hidden = {index for index in range(textpage.count_chars())
               if (obj := raw.FPDFText_GetTextObject(handle, index)) and _upright_object(obj) and _reference_hidden(obj)}
-    seen: set = set()
+    seen: dict = {}
 
     def flush():
         if chars:
@@ -131,9 +131,9 @@ def _reference_page_words(page) -> tuple:
         if index in hidden:
             continue                          # hidden by its clip path
         place = (character, round(rect.left * 4), round(rect.top * 4))
-        if hidden and place in seen:
-            continue                          # a twin of a character read (copies clipped to strips)
-        seen.add(place)
+        obj = ctypes.cast(raw.FPDFText_GetTextObject(handle, index), ctypes.c_void_p).value
+        if hidden and seen.setdefault(place, obj) != obj:
+            continue                          # a twin from another object (copies clipped to strips)
         size = raw.FPDFText_GetFontSize(handle, index) * (abs(matrix.d) or abs(matrix.b) or 1.0)
         box = (rect.left, rect.right, rect.top, rect.bottom, size, is_rtl(character))
         if previous is not None and _reference_breaks(previous, box):
