@@ -141,7 +141,7 @@ def _api() -> _Api:
 class _Page:
     """One text page's characters as arrays, and the words cut from them."""
 
-    def __init__(self, textpage, height: float, width: float = math.inf):
+    def __init__(self, textpage, height: float, width: float):
         self.textpage, self.height, self.width = textpage, height, width
         self.handle = textpage.raw
         self.address = ctypes.cast(self.handle, ctypes.c_void_p).value

@@ -218,7 +218,7 @@ def from_pdfium(page: Any, height: float) -> Rulings:
             continue
         role = _role(box, shape == PATH_FILLED_RECT, width, height)
         if role == FILLED:
-            shadings.append((*box, WHITE if fill >= 0 and fill >> 8 == 0xFFFFFF else fill))
+            shadings.append((*box, _rgba_colour(fill)))
         elif role == SIDES:
             segments.extend(_sides(*box))
     return from_segments(segments, shadings)
@@ -242,6 +242,11 @@ def from_plumber(page: Any) -> Rulings:
     drawn = [*page.lines, *page.curve_edges, *(edge for rect, role in roles if role == SIDES for edge in rect_to_edges(rect))]
     return from_segments([box(edge) for edge in drawn],
                          [(*box(rect), _colour(rect.get("non_stroking_color"))) for rect, role in roles if role == FILLED])
+
+
+def _rgba_colour(fill: int) -> Hashable:
+    """PDFium's fill colour (RGBA in one int, -1 unknown, ``path_bounds``) as a key: ``WHITE`` for white."""
+    return WHITE if fill >= 0 and fill >> 8 == 0xFFFFFF else fill
 
 
 def _colour(colour: Any) -> Hashable:
