@@ -15,12 +15,12 @@ from ndc_scan.records import Passage
 from .conftest import FAKE_ID, corpus_pdf, scan_copies
 
 FILES = ("BDI_indc_2015.pdf", "MNG_indc_2015.pdf", "MNG_ndc-updated_2020.pdf", "NER_indc_2015.pdf", "MAR_indc_2015.pdf",
-         "RWA_indc_2015.pdf")
+         "RWA_indc_2015.pdf", "THA_indc_2015.pdf", "JPN_indc_2015.pdf")
 
 
 @pytest.fixture(scope="module")
 def tables(tmp_path_factory):
-    """The six documents scanned as `ndc-scan scan` does by default (rules + the shipped model)."""
+    """The documents scanned as `ndc-scan scan` does by default (rules + the shipped model)."""
     store = scan_copies(tmp_path_factory.mktemp("findings"), [corpus_pdf(name) for name in FILES])
     tables = load_tables(store)
     assert tables.failures.empty and len(tables.documents) == len(FILES)
@@ -75,6 +75,27 @@ def test_regression_a_target_counts_for_the_concepts_of_its_own_row(tables):
     assert niger.loc["145 000 km", "concepts"] == "agroforestry"
     assert niger.loc["304 500 ha", "concepts"] == "grazing_management"
     assert niger.loc["550 000 ha", "concepts"] == "soil_conservation"             # dune fixation: wind erosion control
+
+
+@pytest.mark.slow
+def test_regression_a_share_of_a_whole_is_not_a_target_of_its_parts(tables):
+    # THA_indc_2015 p6: "Increase national forest cover to 40% …, including in particular headwater and mangrove
+    # forests" is a share of forest cover, not a mangrove (wetlands) target; the mangroves stay a commitment.
+    thailand = _targets(tables, "THA_indc_2015.pdf")
+    assert not thailand["concepts"].str.contains("wetlands").any()
+    page6 = _labels(tables, "THA_indc_2015.pdf", [6])
+    assert set(page6[page6["concept"] == "wetlands"]["level"]) == {2}
+
+
+@pytest.mark.slow
+def test_regression_accounting_categories_are_mentions_not_targets(tables):
+    # JPN_indc_2015 p7: "approximately 9.1 million t-CO2 by cropland management, grazing land management and
+    # revegetation" (the Kyoto Protocol's accounting activities) was a grazing target; p17's table row "Cropland
+    # management /Grazing land management | 7.9" the same category. concepts.md: an accounting category is a mention.
+    assert _targets(tables, "JPN_indc_2015.pdf").empty
+    grazing = _labels(tables, "JPN_indc_2015.pdf", [7, 17])
+    grazing = grazing[grazing["concept"] == "grazing_management"]
+    assert set(grazing["page"]) == {7, 17} and set(grazing["level"]) == {1}
 
 
 @pytest.mark.slow

@@ -197,6 +197,11 @@ _LAND_CATEGORY = (r"(?:forest(?:\s+|-)?lands?|crop ?lands?|grasslands?|wetlands?
                   r"terres? forestières|terres? cultivées|prairies|terres? humides|zones? humides|établissements|"
                   r"tierras? forestales|tierras? de cultivo|pastizales|humedales|asentamientos)")
 _LIST_SEP = r"\s*(?:,|;|/|\band\b|\bet\b|\by\b)\s*(?:(?:and|et|y)\s+)?"
+#: The land activities of the Kyoto Protocol's accounting (Article 3.4), of which "cropland management" and "grazing
+#: land management" name nothing else: listed together they are accounting categories ("9.1 million t-CO2 by cropland
+#: management, grazing land management and revegetation", JPN), not practices the country takes up.
+_KP_CATEGORY = r"(?:cropland management|grazing ?land management)"
+_KP_ACTIVITY = rf"(?:{_KP_CATEGORY}|forest management|revegetation|wetland drainage and rewetting)"
 #: An inventory or accounting category named as such (concepts.md: "an inventory or accounting category in a list or
 #: table is a mention"): "the following reporting categories are included: ... Wetlands", "carbon pools".
 INVENTORY = re.compile(
@@ -205,7 +210,9 @@ INVENTORY = re.compile(
     r"categorías? (?:de notificación|del ipcc|del inventario)|depósitos? de carbono|"
     r"категори\w+ (?:отчетности|мгэик|кадастра)|пул\w* углерода|"
     # the IPCC's land categories listed together ("non-forest land (cropland, grassland, wetlands and settlement)")
-    rf"\b{_LAND_CATEGORY}{_LIST_SEP}{_LAND_CATEGORY}{_LIST_SEP}{_LAND_CATEGORY}\b", re.IGNORECASE)
+    rf"\b{_LAND_CATEGORY}{_LIST_SEP}{_LAND_CATEGORY}{_LIST_SEP}{_LAND_CATEGORY}\b|"
+    # the Kyoto Protocol's land activities listed together, one of them cropland or grazing land management
+    rf"\b{_KP_CATEGORY}{_LIST_SEP}{_KP_ACTIVITY}\b|\b{_KP_ACTIVITY}{_LIST_SEP}{_KP_CATEGORY}\b", re.IGNORECASE)
 #: A cell of an inventory table: a number or a notation key (not estimated, not applicable, not occurring, included
 #: elsewhere, confidential).
 NOTATION_CELL = re.compile(r"\s*(?:NE|NA|NO|IE|C|NE,\s*NO|NA,\s*NO|NO,\s*NA|[-–—]|[-–]?\d[\d.,\s]*%?)\s*")

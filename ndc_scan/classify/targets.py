@@ -398,6 +398,11 @@ _AND = re.compile(r"\band\b|\bet\b|\by\b|\be\b|\bи\b|\bو", re.IGNORECASE)
 #: Between a figure and one that restates it: an opening bracket right after the first ("1 500 000 ha (75 000 ha/an").
 _RESTATED = re.compile(r"[^()]{0,25}\([^()]*$")
 _SPLIT = re.compile(r",|;|" + _AND.pattern, re.IGNORECASE)
+#: After a figure, what names a part of what it counts: "increase national forest cover to 40% ..., including in
+#: particular headwater and mangrove forests" (THA 2015) is a share of forest cover, not a mangrove figure
+#: (concepts.md: a number for a whole package is not a target of each practice inside it).
+_PART = re.compile(r"\b(?:including|in particular|particularly|notably|y compris|notamment|en particulier|incluyendo|"
+                   r"incluidos?|incluidas?|en particular|inclusive|включая|в том числе)\b", re.IGNORECASE)
 _HEADING_YEAR = re.compile(rf"(?<![\d])(?:19|20)\d\d\s*[-–]\s*{_YEAR}(?!\d)|(?<![\d.,]){_YEAR}(?!\d|[.,]\d)")
 
 
@@ -412,7 +417,8 @@ def tie_targets(text: str, spans: Sequence[tuple[int, int, str]], *, lang: str =
     around the target) has exactly one
     (``tie`` "sentence"); otherwise for none: a figure in a paragraph about a concept but in a sentence that
     names none is context more often than an aim for it ("Les aires protégées ... atteindre 50 000 ha" in a
-    paragraph on agroforestry).
+    paragraph on agroforestry). A concept named after the figure as a part of what it counts ("including …") is not
+    its concept.
     A target year missing from the sentence is read from a lead line above it ("For 2030:"), a year column
     of the table header, or the heading path ("Targets 2021-2030").
     """
@@ -428,6 +434,9 @@ def tie_targets(text: str, spans: Sequence[tuple[int, int, str]], *, lang: str =
         s_start, s_end = _between_semicolons(plain, target, *next(((a, b) for a, b in bounds if a <= target.start < b),
                                                                    (0, len(text))))
         c_start, c_end, year_closed = _clause(plain, target, quantity_spans, s_start, s_end, year_spans)
+        part = _PART.search(plain, target.end, c_end)
+        if part is not None:
+            c_end = part.start()
         row = _row(plain, target.start) if table else None
         if row is not None:
             # In a table row, a target counts for the concepts of its own cell, else for those of the row's first
@@ -449,7 +458,8 @@ def tie_targets(text: str, spans: Sequence[tuple[int, int, str]], *, lang: str =
             continue
         concepts = _concepts_in(spans, c_start, c_end)
         tie = "clause"
-        in_sentence = {c for start, end, c in spans if start < s_end and end > s_start}
+        in_sentence = {c for start, end, c in spans if start < s_end and end > s_start
+                       and not (part is not None and start >= part.start())}       # not those of its parts
         if not concepts and len(in_sentence) == 1 and not year_closed:     # the concept of an earlier aim is not its
             concepts, tie = tuple(in_sentence), "sentence"
         if not concepts:
