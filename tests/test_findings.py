@@ -15,7 +15,7 @@ from ndc_scan.records import Passage
 from .conftest import FAKE_ID, corpus_pdf, scan_copies
 
 FILES = ("BDI_indc_2015.pdf", "MNG_indc_2015.pdf", "MNG_ndc-updated_2020.pdf", "NER_indc_2015.pdf", "MAR_indc_2015.pdf",
-         "RWA_indc_2015.pdf", "THA_indc_2015.pdf", "JPN_indc_2015.pdf")
+         "RWA_indc_2015.pdf", "THA_indc_2015.pdf", "JPN_indc_2015.pdf", "CPV_indc_2015.pdf")
 
 
 @pytest.fixture(scope="module")
@@ -96,6 +96,19 @@ def test_regression_accounting_categories_are_mentions_not_targets(tables):
     grazing = _labels(tables, "JPN_indc_2015.pdf", [7, 17])
     grazing = grazing[grazing["concept"] == "grazing_management"]
     assert set(grazing["page"]) == {7, 17} and set(grazing["level"]) == {1}
+
+
+@pytest.mark.slow
+def test_regression_a_paragraph_read_as_a_heading_is_still_labelled(tables):
+    # CPV_indc_2015 p15: the paragraphs on Cabo Verde's forests are set so that the layout reads them as headings,
+    # which were never tagged: "the development of agroforestry" (the TEE strategy), and "They avoid erosion, soil
+    # degradation and desertification" were absent from the brief.
+    passages = tables["passages"]
+    page15 = passages[(passages["document"] == "CPV_indc_2015.pdf") & (passages["page"] == 15)]
+    agroforestry = page15[page15["concept"] == "agroforestry"]
+    assert agroforestry["text"].str.contains("development of agroforestry", regex=False).any()
+    assert set(agroforestry["level"]) == {2}
+    assert {"land_restoration", "soil_conservation"} <= set(page15["concept"])
 
 
 @pytest.mark.slow

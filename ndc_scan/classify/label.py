@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..passages.tag import Tagger
-from ..records import Document, Labelling, Match, Passage
+from ..records import TAGGED_KINDS, Document, Labelling, Match, Passage
 from ..store import Store
 from ..taxonomy import Taxonomy
 from .protocol import Classifier
@@ -24,8 +24,9 @@ _LABELLING_CODE = (Path(__file__).parent, Path(__file__).parents[1] / "passages"
 
 @functools.cache
 def labels_version() -> str:
-    """A hash of the labelling code's source: a change to the rules, levels or targets re-labels stored documents."""
-    digest = hashlib.sha256()
+    """A hash of the labelling code's source and of the kinds of passages labelled: a change to the rules, levels,
+    targets or those kinds re-labels stored documents."""
+    digest = hashlib.sha256(repr(TAGGED_KINDS).encode())       # which passages are labelled
     files = sorted(p for path in _LABELLING_CODE for p in ([path] if path.is_file() else path.glob("*.py")))
     for path in files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
