@@ -15,7 +15,7 @@ from ndc_scan.records import Passage
 from .conftest import FAKE_ID, corpus_pdf, scan_copies
 
 FILES = ("BDI_indc_2015.pdf", "MNG_indc_2015.pdf", "MNG_ndc-updated_2020.pdf", "NER_indc_2015.pdf", "MAR_indc_2015.pdf",
-         "RWA_indc_2015.pdf", "THA_indc_2015.pdf", "JPN_indc_2015.pdf", "CPV_indc_2015.pdf")
+         "RWA_indc_2015.pdf", "THA_indc_2015.pdf", "JPN_indc_2015.pdf", "CPV_indc_2015.pdf", "ARE_ndc2_2020.pdf")
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +64,17 @@ def test_regression_status_and_potential_figures_are_not_targets(tables):
     assert not (niger["norm_value"] == 330000).any()
     page7 = _labels(tables, "NER_indc_2015.pdf", [7])
     assert not (page7["level"] == 3).any()
+
+
+@pytest.mark.slow
+def test_regression_what_happens_is_not_a_target(tables):
+    # ARE_ndc2_2020 p12: "Annually, mangroves sequester 1,073,696 tonnes of CO2 in the UAE." was a wetlands target (the
+    # verb before the figure looked like an action); the same page's "increase … marine Blue Carbon habitats within
+    # Protected Areas … 20% … by 2025" stays one.
+    emirates = _targets(tables, "ARE_ndc2_2020.pdf")
+    assert not (emirates["norm_value"] == 1073696).any()
+    assert ((emirates["norm_value"] == 20) & (emirates["target_year"] == 2025)
+            & emirates["concepts"].str.contains("wetlands")).any()
 
 
 @pytest.mark.slow

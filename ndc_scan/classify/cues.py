@@ -166,7 +166,8 @@ BAU = re.compile(r"business[- ]as[- ]usual|\bBAU\b|scénario de référence|tend
 
 #: Intent: the country will, plans, aims, commits, proposes (future and modal forms in six languages).
 INTENT = re.compile(
-    r"\b(?:will|shall|plans? to|planned|planning to|aims? (?:to|at)|aiming|intends?|intended to|commit\w*|pledge\w*|"
+    r"\b(?:will|shall|plans? to|planned|planning to|aims? (?:to|at)|aiming|intends?|intended to|intentions?|intención|"
+    r"intenção|commit\w*|pledge\w*|"
     r"propos\w*|envisag\w*|seeks? to|strives? to|endeavou?rs? to|is to be|are to be|to be (?:\w+ed)|undertak\w*|"
     r"priorit\w*|targets?|targeted|goals?|objectives?|would like to|continue to|continues|continuing|ongoing|scal\w+ up|"
     # fr
@@ -175,6 +176,7 @@ INTENT = re.compile(
     r"\w+er(?:a|ont)|"
     # es / pt
     r"se (?:prevé|propone|compromete|buscará|impulsará)|prevé|propone\w*|compromet\w*|metas?|objetivos?|"
+    r"(?:tiene|tienen|está|están) previst\w*|previst[oa]s? para|"
     r"\w+(?:ará|erá|irá|arán|erán|irán)|promover|fortalecer|impulsar|fomentar|implementar|"
     # ru
     r"будет|будут|планир\w*|предусматрива\w*|намерен\w*|обязу\w*|цел[ьи]\w*|предполага\w*)\b"
@@ -264,9 +266,9 @@ COMMITMENT_PERIOD = re.compile(
     r"per[íi]odo (?:de implementaci[óo]n )?de (?:la |su )?(?:ndc|cdn|contribuci[óo]n)|"
     r"период\w* (?:действия|выполнения|осуществления) (?:ОНУВ|НОВ|вклада)|فترة (?:الالتزام|تنفيذ المساهمة)",
     re.IGNORECASE)
-#: A list item: a line that starts with a bullet, a dash, a number or a letter.
-LIST_ITEM = re.compile(r"^\s*(?:[•●▪■◦○►▶➢✓\-–*\u2022\uf0b7!]|\(cid:\d+\)|\(?[0-9]{1,2}[.)]|\(?[a-z][.)]|[ivx]{1,4}[.)])\s*",
-                       re.IGNORECASE)
+#: A list item: a line that starts with a bullet (also "§", a symbol font's bullet), a dash, a number or a letter.
+LIST_ITEM = re.compile(r"^\s*(?:[•●▪■◦○►▶➢✓\-–*\u2022\uf0b7!]|§(?=\s+[A-ZÀ-Ý])|\(cid:\d+\)|\(?[0-9]{1,2}[.)]|"
+                       r"\(?[a-z][.)]|[ivx]{1,4}[.)])\s*", re.IGNORECASE)
 #: A sentence or list item that begins with an action (imperative, infinitive or action noun): "Manage and
 #: conserve mangroves", "Restauration des terres", "Promover sistemas agroforestales".
 ACTION_START = re.compile(

@@ -26,6 +26,7 @@ from .cues import (
     ACTION_HEADING,
     ACTION_START,
     ADAPTATION,
+    AIM,
     COMMITMENT,
     CONDITIONAL,
     CONTEXT_HEADING,
@@ -142,7 +143,15 @@ class Levels:
             sentence = self.text[row_start:row_end if row_end >= 0 else len(self.text)]
         else:
             sentence = next((self.text[a:b] for a, b in self.bounds if a <= target.start < b), target.sentence)
-        return not self._context_only([sentence], *_cues([sentence]), past_acts=True)
+        said, intent, acts = _cues([sentence])
+        if self._context_only([sentence], said, intent, acts, past_acts=True):
+            return False
+        # A sentence of prose without a year of its own says what is aimed at only with an intent, an action, an aim or
+        # a commitment word, or as a list item or under a heading of actions (a table row or list item is a line of a
+        # plan: "- Haies-vives : 145 000 km."): "Annually, mangroves sequester 1,073,696 tonnes of CO2 in the UAE" (ARE
+        # 2020) states what happens, not an aim.
+        return (self.item or bool(LIST_ITEM.match(sentence)) or intent or acts or self.action_heading
+                or bool(COMMITMENT.search(said) or AIM.search(said)))
 
     def _context_only(self, sentences: Sequence[str], said: str, intent: bool, acts: bool, *,
                       past_acts: bool = False) -> bool:
