@@ -169,11 +169,9 @@ class Page:
                f"ocr_confidence must be in [0, 1], got {self.ocr_confidence}")
 
 
-#: What a passage is (``Passage.kind``); only the TAGGED_KINDS are tagged and classified. Headings are: a section
-#: titled "Adoption of Sustainable Land Management" speaks of it, and a paragraph set in bold or in a bigger font
-#: can be read as a heading (Cabo Verde 2015 p. 15, Guinea 2016 pp. 5-6, Tonga 2020).
+#: What a passage is (``Passage.kind``); only the TAGGED_KINDS are tagged and classified.
 PASSAGE_KINDS = ("paragraph", "table", "heading", "toc", "reference")
-TAGGED_KINDS = ("paragraph", "table", "heading")
+TAGGED_KINDS = ("paragraph", "table")
 
 
 @dataclass(frozen=True)

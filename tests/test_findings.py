@@ -15,7 +15,7 @@ from ndc_scan.records import Passage
 from .conftest import FAKE_ID, corpus_pdf, scan_copies
 
 FILES = ("BDI_indc_2015.pdf", "MNG_indc_2015.pdf", "MNG_ndc-updated_2020.pdf", "NER_indc_2015.pdf", "MAR_indc_2015.pdf",
-         "RWA_indc_2015.pdf", "THA_indc_2015.pdf", "JPN_indc_2015.pdf", "CPV_indc_2015.pdf", "ARE_ndc2_2020.pdf")
+         "RWA_indc_2015.pdf", "THA_indc_2015.pdf", "JPN_indc_2015.pdf", "ARE_ndc2_2020.pdf")
 
 
 @pytest.fixture(scope="module")
@@ -107,19 +107,6 @@ def test_regression_accounting_categories_are_mentions_not_targets(tables):
     grazing = _labels(tables, "JPN_indc_2015.pdf", [7, 17])
     grazing = grazing[grazing["concept"] == "grazing_management"]
     assert set(grazing["page"]) == {7, 17} and set(grazing["level"]) == {1}
-
-
-@pytest.mark.slow
-def test_regression_a_paragraph_read_as_a_heading_is_still_labelled(tables):
-    # CPV_indc_2015 p15: the paragraphs on Cabo Verde's forests are set so that the layout reads them as headings,
-    # which were never tagged: "the development of agroforestry" (the TEE strategy), and "They avoid erosion, soil
-    # degradation and desertification" were absent from the brief.
-    passages = tables["passages"]
-    page15 = passages[(passages["document"] == "CPV_indc_2015.pdf") & (passages["page"] == 15)]
-    agroforestry = page15[page15["concept"] == "agroforestry"]
-    assert agroforestry["text"].str.contains("development of agroforestry", regex=False).any()
-    assert set(agroforestry["level"]) == {2}
-    assert {"land_restoration", "soil_conservation"} <= set(page15["concept"])
 
 
 @pytest.mark.slow
@@ -458,3 +445,20 @@ def test_rows_of_one_target_are_folded_whatever_the_page_order():
     rows = targets_table(stored, passages, documents, load_taxonomy())
     assert [(r.page, r.concepts, r.also_on_pages) for r in rows.itertuples()] == [
         (3, "agroforestry;soil_conservation", "4;5")]
+
+
+@pytest.mark.parametrize("text, concept, level", [
+    # only cropland and grazing land management listed together are the Kyoto accounting categories
+    ("Promote improved grazing land management and revegetation of degraded lands.", "grazing_management", 2),
+    # "particularly" qualifies the land, it names no part of the figure
+    ("Rehabilitate 50,000 ha of particularly degraded land.", "land_restoration", 3),
+    # a yearless area in a line of measures without a verb stays a target; only tonnes of CO2 need an aim word
+    ("Soil erosion reduced on 10,000 ha of farmland.", "soil_conservation", 3),
+    ("The mangroves planted will sequester 50,000 tonnes of CO2.", "wetlands", 3),
+    ("Mangroves sequester 50,000 tonnes of CO2 annually.", "wetlands", 1),
+])
+def test_the_rules_of_this_stop_stay_narrow(tagger, text, concept, level):
+    # An adversarial review of the accounting-category, part and aim rules (2026-12-07) found wider effects than the
+    # real pages they came from (tests above): these sentences keep the level they had before, except the last.
+    predictions = _document_of(tagger, "en", [("", "paragraph", text)])
+    assert {p.concept: p.level for p in predictions}.get(concept) == level

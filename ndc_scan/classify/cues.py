@@ -199,11 +199,10 @@ _LAND_CATEGORY = (r"(?:forest(?:\s+|-)?lands?|crop ?lands?|grasslands?|wetlands?
                   r"terres? forestières|terres? cultivées|prairies|terres? humides|zones? humides|établissements|"
                   r"tierras? forestales|tierras? de cultivo|pastizales|humedales|asentamientos)")
 _LIST_SEP = r"\s*(?:,|;|/|\band\b|\bet\b|\by\b)\s*(?:(?:and|et|y)\s+)?"
-#: The land activities of the Kyoto Protocol's accounting (Article 3.4), of which "cropland management" and "grazing
-#: land management" name nothing else: listed together they are accounting categories ("9.1 million t-CO2 by cropland
-#: management, grazing land management and revegetation", JPN), not practices the country takes up.
-_KP_CATEGORY = r"(?:cropland management|grazing ?land management)"
-_KP_ACTIVITY = rf"(?:{_KP_CATEGORY}|forest management|revegetation|wetland drainage and rewetting)"
+#: Two land activities of the Kyoto Protocol's accounting (Article 3.4) listed together are accounting categories
+#: ("9.1 million t-CO2 by cropland management, grazing land management and revegetation", JPN), not practices the
+#: country takes up; "grazing land management and revegetation" alone may well be a practice.
+_CROPLAND_MANAGEMENT, _GRAZING_LAND_MANAGEMENT = r"cropland management", r"grazing ?land management"
 #: An inventory or accounting category named as such (concepts.md: "an inventory or accounting category in a list or
 #: table is a mention"): "the following reporting categories are included: ... Wetlands", "carbon pools".
 INVENTORY = re.compile(
@@ -213,8 +212,9 @@ INVENTORY = re.compile(
     r"категори\w+ (?:отчетности|мгэик|кадастра)|пул\w* углерода|"
     # the IPCC's land categories listed together ("non-forest land (cropland, grassland, wetlands and settlement)")
     rf"\b{_LAND_CATEGORY}{_LIST_SEP}{_LAND_CATEGORY}{_LIST_SEP}{_LAND_CATEGORY}\b|"
-    # the Kyoto Protocol's land activities listed together, one of them cropland or grazing land management
-    rf"\b{_KP_CATEGORY}{_LIST_SEP}{_KP_ACTIVITY}\b|\b{_KP_ACTIVITY}{_LIST_SEP}{_KP_CATEGORY}\b", re.IGNORECASE)
+    # the Kyoto Protocol's cropland and grazing land management listed together
+    rf"\b{_CROPLAND_MANAGEMENT}{_LIST_SEP}{_GRAZING_LAND_MANAGEMENT}\b|"
+    rf"\b{_GRAZING_LAND_MANAGEMENT}{_LIST_SEP}{_CROPLAND_MANAGEMENT}\b", re.IGNORECASE)
 #: A cell of an inventory table: a number or a notation key (not estimated, not applicable, not occurring, included
 #: elsewhere, confidential).
 NOTATION_CELL = re.compile(r"\s*(?:NE|NA|NO|IE|C|NE,\s*NO|NA,\s*NO|NO,\s*NA|[-–—]|[-–]?\d[\d.,\s]*%?)\s*")

@@ -23,6 +23,7 @@ from typing import Optional
 
 from ..records import Match, Passage, Prediction, Target
 from .cues import (
+    ACTION_BEFORE_NUMBER,
     ACTION_HEADING,
     ACTION_START,
     ADAPTATION,
@@ -146,12 +147,15 @@ class Levels:
         said, intent, acts = _cues([sentence])
         if self._context_only([sentence], said, intent, acts, past_acts=True):
             return False
-        # A sentence of prose without a year of its own says what is aimed at only with an intent, an action, an aim or
-        # a commitment word, or as a list item or under a heading of actions (a table row or list item is a line of a
-        # plan: "- Haies-vives : 145 000 km."): "Annually, mangroves sequester 1,073,696 tonnes of CO2 in the UAE" (ARE
-        # 2020) states what happens, not an aim.
+        if target.measure != "emissions":
+            return True
+        # Tonnes of CO2 without a year of their own, in a sentence of prose, are an aim only with an intent, an action,
+        # an aim or a commitment word, as a list item or under a heading of actions: "Annually, mangroves sequester
+        # 1,073,696 tonnes of CO2 in the UAE" (ARE 2020) is what happens (areas and shares stand in lines of measures
+        # without a verb: "Agroforestry on 20,000 ha of farmland").
         return (self.item or bool(LIST_ITEM.match(sentence)) or intent or acts or self.action_heading
-                or bool(COMMITMENT.search(said) or AIM.search(said)))
+                or bool(COMMITMENT.search(said) or AIM.search(said))
+                or bool(ACTION_BEFORE_NUMBER.match(said.lstrip(" \t-–•*"))))    # "Achieve …", "Avoid …"
 
     def _context_only(self, sentences: Sequence[str], said: str, intent: bool, acts: bool, *,
                       past_acts: bool = False) -> bool:

@@ -401,8 +401,8 @@ _SPLIT = re.compile(r",|;|" + _AND.pattern, re.IGNORECASE)
 #: After a figure, what names a part of what it counts: "increase national forest cover to 40% ..., including in
 #: particular headwater and mangrove forests" (THA 2015) is a share of forest cover, not a mangrove figure
 #: (concepts.md: a number for a whole package is not a target of each practice inside it).
-_PART = re.compile(r"\b(?:including|in particular|particularly|notably|y compris|notamment|en particulier|incluyendo|"
-                   r"incluidos?|incluidas?|en particular|inclusive|включая|в том числе)\b", re.IGNORECASE)
+_PART = re.compile(r"\b(?:including|in particular|notably|y compris|notamment|en particulier|incluyendo|"
+                   r"incluidos?|incluidas?|en particular|включая|в том числе)\b", re.IGNORECASE)
 _HEADING_YEAR = re.compile(rf"(?<![\d])(?:19|20)\d\d\s*[-–]\s*{_YEAR}(?!\d)|(?<![\d.,]){_YEAR}(?!\d|[.,]\d)")
 
 
