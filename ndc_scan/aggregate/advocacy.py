@@ -13,6 +13,7 @@ the store, flow into every table here without change.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -41,11 +42,12 @@ class AdvocacyTables:
 
 
 def build(db: Store, documents: pd.DataFrame, coverage: pd.DataFrame, passages: pd.DataFrame, taxonomy: Taxonomy,
-          *, all_versions: bool = False) -> AdvocacyTables:
-    """The advocacy tables of the documents, from their coverage and passage labels."""
+          stored: Sequence[Row], *, all_versions: bool = False) -> AdvocacyTables:
+    """The advocacy tables of the documents, from their coverage, passage labels and ``stored`` targets
+    (``Store.targets_of_labels``)."""
     passages = counted(passages)                # labels the model overruled or a reviewer rejected do not count
     doc_ids = list(documents["doc_id"])
-    targets = targets_table(db.targets_of_labels(doc_ids) if doc_ids else [], passages, documents, taxonomy)
+    targets = targets_table(stored, passages, documents, taxonomy)
     land_counts = gaps_stage.land_passage_counts(pd.DataFrame(db.tagged_texts(doc_ids), columns=["doc_id", "text"]))
     return AdvocacyTables(
         targets=targets,
@@ -65,7 +67,8 @@ def targets_table(stored: Sequence[Row], passages: pd.DataFrame, documents: pd.D
     reviewer). The same target (value, unit, year, for a concept it shares) stated on several pages of a document is
     listed once, on its first page, with the other pages in ``also_on_pages`` and the concepts it is tied to on any of
     them. Figures that only look alike are not merged: "100% of households by 2030" for agroforestry and "100% … by
-    2030" for compost (soil fertility) are two targets.
+    2030" for compost (soil fertility) are two targets, and so are shares of different wholes ("100% of the
+    households … by 2030" and "100% of arable land by 2030", both agroforestry: RWA 2015).
     """
     if passages.empty or not stored:
         return pd.DataFrame(columns=TARGET_COLUMNS)
@@ -85,7 +88,7 @@ def targets_table(stored: Sequence[Row], passages: pd.DataFrame, documents: pd.D
     for found in grouped.values():
         concepts = sorted(found["concepts"], key=order.__getitem__)
         doc = meta.loc[found["doc_id"]]
-        same = (found["doc_id"], found["norm_value"], found["norm_unit"], found["year"])
+        same = (found["doc_id"], found["norm_value"], found["norm_unit"], found["year"], _whole(found["share_of"]))
         sharing = [row for row in first_page.get(same, ()) if set(row["concepts"]) & set(concepts)]
         if sharing:
             listed = sharing[0]           # the first page's row; rows this one joins to it are folded into it
@@ -121,6 +124,15 @@ def targets_table(stored: Sequence[Row], passages: pd.DataFrame, documents: pd.D
     for column in ("doc_year", "page", "target_year", "base_year", "level"):
         frame[column] = frame[column].astype("Int64")
     return frame
+
+
+_ARTICLES = frozenset("the a an all of les la le l des de du d los las el del lo da do das dos".split())
+
+
+def _whole(share_of: str) -> str:
+    """What a share is a share of, by its first word (no article, no plural s): "households", "arable"; "" for none."""
+    words = [w for w in re.findall(r"\w+", (share_of or "").lower()) if w not in _ARTICLES]
+    return words[0].rstrip("s") if words else ""
 
 
 __all__ = ["TARGET_COLUMNS", "build", "targets_table"]

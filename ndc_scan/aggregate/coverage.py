@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Optional
 
 import pandas as pd
@@ -171,9 +171,7 @@ def quote(text: str, terms: str, limit: int = QUOTE_CHARS) -> str:
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
-    lowered = text.lower()
-    words = [w.strip("* ").lower() for t in terms.split(";") for w in (t.replace("~", "|").split("|") if "~" in t else [t])]
-    positions = [lowered.find(w) for w in words if w and lowered.find(w) >= 0]
+    positions = _term_positions(text, terms)
     centre = min(positions) if positions else 0
     start = max(0, min(centre - limit // 3, len(text) - limit))
     end = start + limit
@@ -186,9 +184,30 @@ def quote(text: str, terms: str, limit: int = QUOTE_CHARS) -> str:
     return ("…" if start > 0 else "") + snippet + ("…" if end < len(text) else "")
 
 
+def _term_positions(text: str, terms: str) -> list[int]:
+    """Where the matched ``terms`` (";"-joined; a near term by its words) first occur in ``text``, case-folded."""
+    lowered = text.lower()
+    words = [w.strip("* ").lower() for t in terms.split(";") for w in (t.replace("~", "|").split("|") if "~" in t else [t])]
+    return [lowered.find(w) for w in words if w and lowered.find(w) >= 0]
+
+
+def top_quote(label: dict, sentences: Mapping[tuple[str, str], str]) -> str:
+    """The quote of a cell's top label: its passage around the first matched term; where the passage names none of
+    them (the concept stands on the next page, in a sentence a page break cuts: ``classify.breaks``), the sentence
+    of its target, which begins in the passage."""
+    text, terms = label["text"], label["matched_terms"]
+    sentence = sentences.get((label["passage_id"], label["concept"]))
+    if sentence and not _term_positions(" ".join(text.split()), terms):
+        text = sentence
+    return quote(text, terms)
+
+
 def coverage_table(documents: pd.DataFrame, passages: pd.DataFrame, failures: Sequence[Failure],
-                   taxonomy: Taxonomy) -> pd.DataFrame:
+                   taxonomy: Taxonomy, targets: Sequence[Mapping] = ()) -> pd.DataFrame:
+    """One row per document × concept: its level, pages and top quote. ``targets``: the stored targets of the
+    labels (``Store.targets_of_labels``), for quotes of sentences a page break cuts."""
     records = []
+    sentences = {(t["passage_id"], t["concept"]): t["sentence"] for t in targets}
     kept = counted(passages)
     grouped: dict[tuple[str, str], list] = {}           # (doc_id, concept) → its labels, in the table's order
     for row in kept.itertuples(index=False):
@@ -222,7 +241,7 @@ def coverage_table(documents: pd.DataFrame, passages: pd.DataFrame, failures: Se
                 **base, "level": int(best["level"]), "level_name": LEVEL_NAMES[int(best["level"])],
                 "n_passages": len(group), "pages": ";".join(map(str, pages)),
                 "locators": join_labels(in_order, pageless=doc.format in PAGELESS_FORMATS),
-                "top_quote": quote(best["text"], best["matched_terms"]), "top_quote_page": int(best["page"]),
+                "top_quote": top_quote(best, sentences), "top_quote_page": int(best["page"]),
                 "top_quote_locator": best["locator"],
                 "confidence": float(best["confidence"]),
                 "conditional": "both" if len(set(flags)) > 1 else (flags[0] if flags else ""),

@@ -73,8 +73,9 @@ def build_tables(db: Store, doc_ids: Sequence[str], failures: Sequence[Failure],
     """
     documents = citation_table(db, documents_table(db, doc_ids, taxonomy), catalogs)
     passages = apply_decisions(db, passages_table(db, doc_ids, documents), documents)   # reviewers' decisions win
-    coverage = mark_coverage(coverage_table(documents, passages, failures, taxonomy), passages)
-    advocacy_tables = advocacy.build(db, documents, coverage, passages, taxonomy, all_versions=all_versions)
+    stored = db.targets_of_labels(list(documents["doc_id"])) if len(documents) else []
+    coverage = mark_coverage(coverage_table(documents, passages, failures, taxonomy, stored), passages)
+    advocacy_tables = advocacy.build(db, documents, coverage, passages, taxonomy, stored, all_versions=all_versions)
     return Tables(
         documents=documents,
         coverage=coverage,

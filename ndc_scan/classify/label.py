@@ -15,6 +15,7 @@ from ..passages.tag import Tagger
 from ..records import TAGGED_KINDS, Document, Labelling, Match, Passage
 from ..store import Store
 from ..taxonomy import Taxonomy
+from .breaks import across_breaks
 from .protocol import Classifier
 from .targets import document_years
 
@@ -57,7 +58,9 @@ def labelling(document: Document, passages: list[Passage], tagger: Tagger, class
     """
     found = tagger.tag(passages, document.meta.language) if found is None else found
     matches = ordered_matches(passages, found)
-    predictions = tuple(document_years(passages, classifier.predict_many(passages, found, document.meta.language)))
+    language = document.meta.language
+    predictions = across_breaks(passages, found, classifier.predict_many(passages, found, language), language)
+    predictions = tuple(document_years(passages, predictions))
     return Labelling(document.doc_id, taxonomy.hash, classifier.method, matches, predictions, labels_version())
 
 
