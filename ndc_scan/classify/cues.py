@@ -111,7 +111,8 @@ POTENTIAL = re.compile(
     r"ont (?:le|un) potentiel d|tienen? (?:el|un) potencial (?:de|para)|имеет потенциал|имеют потенциал)", re.IGNORECASE)
 #: Just before a number: it is a status or an estimate, not an aim ("has established 14%", "could yield").
 LOCAL_STATUS = re.compile(
-    r"\b(?:occup\w*|covers|covered(?!\s+(?:will|shall)\b)|(?<!target of )(?<!\bgoal of )(?<!\baim of )covering|accounts? for|represent\w*|constitut\w*|compris\w*|makes? up|"
+    r"\b(?:occup\w*|covers|covered(?!\s+(?:will|shall)\b)|(?<!target of )(?<!\bgoal of )(?<!\baim of )covering|"
+    r"accounts? for|represent\w*|constitut\w*|compris\w*|makes? up|"
     r"baseline|historical|historic|reference level|currently|expected|projected|likely|probability|forecast\w*|"
     r"anticipated|probabilit\w*|se prevé que|probabilidad|"
     r"couvr\w*|représent\w*|situation de référence|ocupa\w*|cubre\w*|representa\w*|constituy\w*|línea (?:de )?base|"
