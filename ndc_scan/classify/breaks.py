@@ -51,7 +51,7 @@ def runs_on(passage: Passage) -> bool:
     if text.endswith((",", "-", "–", "(")):
         return True
     last = _LAST_WORD.search(text)
-    return bool(last) and last.group(1).lower() in _OPEN_WORDS
+    return last is not None and last.group(1).lower() in _OPEN_WORDS
 
 
 def goes_on(passage: Passage) -> bool:

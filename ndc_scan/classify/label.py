@@ -59,8 +59,8 @@ def labelling(document: Document, passages: list[Passage], tagger: Tagger, class
     found = tagger.tag(passages, document.meta.language) if found is None else found
     matches = ordered_matches(passages, found)
     language = document.meta.language
-    predictions = across_breaks(passages, found, classifier.predict_many(passages, found, language), language)
-    predictions = tuple(document_years(passages, predictions))
+    predictions = tuple(document_years(passages, across_breaks(
+        passages, found, classifier.predict_many(passages, found, language), language)))
     return Labelling(document.doc_id, taxonomy.hash, classifier.method, matches, predictions, labels_version())
 
 
