@@ -117,3 +117,23 @@ def test_the_two_column_generator_reaches_column_stretches():
     ((-1, 0, 0, 1), False), ((0, 0, 0, 0), False)])                                  # mirrored, degenerate
 def test_upright_as_pdfminer_decides_it_at_a_thousandth_of_the_scale(matrix, expected):
     assert layout.upright(*matrix) is expected
+
+
+def _word(text, x0, x1, top, bottom, size):
+    return {"text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "size": size, "fontname": "Arial"}
+
+
+def test_a_comma_on_the_baseline_above_a_tall_bullet_stays_on_its_line():
+    # OMN_indc_2015 p8 as PDFium gives it: the bullet "o" (18 pt) opens the next row, 1.3 pt above the 5 pt comma
+    # that ends "desertification ,"; the comma was read after "impacts" (a quote then failed the verbatim test).
+    words = [_word("Water", 285.4, 314.7, 686.8, 699.7, 11.0), _word("scarcity", 318.7, 356.0, 687.0, 699.9, 11.0),
+             _word("and", 360.0, 377.5, 687.5, 699.8, 10.5), _word("desertification", 381.6, 449.5, 687.0, 699.9, 11.0),
+             _word("o", 272.2, 282.2, 692.9, 714.0, 18.0), _word(",", 454.8, 456.2, 694.2, 700.0, 5.0),
+             _word("Reduction", 289.2, 338.7, 700.5, 713.3, 11.0), _word("in", 344.2, 353.1, 700.0, 713.5, 11.5),
+             _word("fisheiies", 356.9, 400.2, 699.5, 713.6, 12.0), _word("&", 403.9, 412.3, 699.3, 713.9, 12.5),
+             _word("impacts", 416.4, 454.3, 700.5, 713.3, 11.0), _word("on", 459.4, 472.7, 699.8, 713.8, 12.0)]
+    assert [line.text for line in layout.order_lines(words, 595.0)] == [
+        "Water scarcity and desertification ,", "o Reduction in fisheiies & impacts on"]
+    # a comma on its own row's baseline (as pdfplumber boxes it: the font's height) stays there
+    words[5] = _word(",", 454.8, 456.2, 700.2, 713.3, 11.0)
+    assert [line.text for line in layout.order_lines(words, 595.0)][1] == "o Reduction in fisheiies & impacts , on"

@@ -35,6 +35,7 @@ _SPACE = re.compile(r"\s+")
 _BULLETS = re.compile(r"[•●▪■◦○►▶➢✓\u2022\uf000-\uf8ff]")
 #: Shorter pieces could be found anywhere on a page by chance; a quote made of them proves nothing.
 MIN_PIECE = 12
+_MARK = re.compile(r"\d{1,2}")
 
 
 def normalise(text: str) -> str:
@@ -102,8 +103,14 @@ def _pieced(cell: str, reference: str, cells: list[str]) -> bool:
     """``cell`` as consecutive pieces of whole words, each at least MIN_PIECE characters (the first and the last
     may be shorter: a report's quote joins a table's rows with a space, so a cell may begin with the end of the row
     above), each found in ``reference`` or inside one of ``cells`` (in any order: readers order the cells of a row
-    differently)."""
+    differently). A number of one or two digits that the page holds may stand anywhere: an exponent or a footnote's
+    mark, which readers put on the line above or below ("55 طن/كم 2 بالسنة", KWT 2015 p3: PDFium reads the "2" of
+    km² a line higher)."""
     words = cell.split(" ")
+    marks = [i for i, word in enumerate(words) if _MARK.fullmatch(word) and f" {word} " in f" {reference} "]
+    if marks and 0 < marks[0] and marks[-1] < len(words) - 1:
+        bounds = [-1] + marks + [len(words)]
+        return all(_pieced(" ".join(words[a + 1:b]), reference, cells) for a, b in zip(bounds, bounds[1:]) if b > a + 1)
     start = 0
     while start < len(words):
         stop = next((stop for stop in range(len(words), start, -1)                   # the longest piece first
@@ -162,6 +169,16 @@ def test_a_wrapped_cell_passes_and_an_interleaved_phrase_fails():
     # MNG_indc_2015 p8 as two columns merged word by word: pieces too short to be the page's text
     lines = ["-To reduce bare fallow to 30% -To expand irrigated cropland", "farming and crop rotation by 2-2.5 times"]
     assert not is_verbatim("-To reduce bare farming fallow to 30% cropland", lines)
+
+
+def test_an_exponent_may_stand_where_another_reader_puts_it():
+    # KWT_indc_2015 p3: PDFium puts the "2" of km² on the line above ("شدة تواتر 2 العواصف"); the scan reads it after
+    # "طن/كم". A number the page does not hold, or a longer one, is no exponent.
+    lines = ["مما يؤدي إلى شدة تواتر 2", "العواصف الترابية في الدولة، حيث بل معدل تساقش الأتربة فيها ما يعادل 55 طن/كم",
+             "بالسنة بمجموع كلي يقارب مليون طن من الأتربة المتساقطة سنويا"]
+    assert is_verbatim("حيث بل معدل تساقش الأتربة فيها ما يعادل 55 طن/كم 2 بالسنة بمجموع كلي يقارب مليون طن", lines)
+    assert not is_verbatim("حيث بل معدل تساقش الأتربة فيها ما يعادل 55 طن/كم 3 بالسنة بمجموع كلي يقارب مليون طن", lines)
+    assert not is_verbatim("حيث بل معدل تساقش الأتربة فيها ما يعادل 552 طن/كم بالسنة بمجموع كلي يقارب مليون طن", lines)
 
 
 def test_arabic_quotes_are_compared_after_the_scans_own_repairs():

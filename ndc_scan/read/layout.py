@@ -70,7 +70,26 @@ def _rows(words: list[dict]) -> list[list[dict]]:
         current.append(word)
     if current:
         rows.append(current)
+    _marks_to_their_baseline(rows)
     return rows
+
+
+_MARKS = frozenset(",.;:")
+
+
+def _marks_to_their_baseline(rows: list[list[dict]]) -> None:
+    """A lone comma, full stop, semicolon or colon that stands on the baseline of the row above, not on its own row's,
+    moved up to that row. A row opens at its highest top, so a tall bullet opening a row took in the small comma set
+    just below the line before it: "desertification o Reduction in fisheiies & impacts , on marine" (OMN 2015 p8)."""
+    for above, row in zip(rows, rows[1:]):
+        if len(row) < 2 or not any(set(word["text"]) <= _MARKS for word in row):
+            continue
+        base_above = _median([word["bottom"] for word in above])
+        base = _median([word["bottom"] for word in row])
+        for word in [w for w in row if w["text"] and set(w["text"]) <= _MARKS]:
+            if abs(word["bottom"] - base_above) <= 1.0 < abs(word["bottom"] - base):
+                row.remove(word)
+                above.append(word)
 
 
 #: A two-column stretch has more rows than this.

@@ -50,8 +50,9 @@ from .tables import table_rows
 #: cosine is a hair above 0: it was read letter by letter, backwards; 10: ruled tables: a rule under some cells divides
 #: them where a cell beside them spans rows (read whole in its first row), a table closed by rules with none between is
 #: one row, a shading's side ends a row across the table only; PDFium's rectangles give their sides as pdfplumber's;
-#: 11: fills of one colour that touch are one shaded area, white fills none: Word's cells shaded in strips.)
-EXTRACTOR_VERSION = "11"
+#: 11: fills of one colour that touch are one shaded area, white fills none: Word's cells shaded in strips; 12: a lone
+#: comma or full stop on the baseline of the row above a tall bullet is that row's.)
+EXTRACTOR_VERSION = "12"
 #: Per engine; the pdfium engine's own changes count on top (.2: bold read from font names, UTF-16 surrogate pairs
 #: joined, pdfplumber for the pages PDFium reads badly; .3: text clipped away is not read).
 EXTRACTOR_VERSIONS = {"pdfplumber": EXTRACTOR_VERSION, "pdfium": f"{EXTRACTOR_VERSION}.3"}
