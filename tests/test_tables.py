@@ -54,3 +54,27 @@ def test_one_line_rows_are_unchanged():
     rows = _page("CIV_indc_2015", 16).splitlines()
     assert "CES | Conservation des Eaux et du Sol" in rows
     assert "COP | Conférence des Parties (à la CCNUCC)" in rows
+
+
+def test_a_narrow_column_gutter_parts_cells_at_the_columns_left_edge():
+    # CIV_indc_2015 p12, a table without column rules: the first column ("Renforcer les productions agricoles…") stands
+    # 15-17 pt from the second, less than a cell border (18 pt), and was read into it line by line ("Renforcer Réduire
+    # la vulnérabilité… les - Développer l'approche agro-écologique (pratiques productions de gestion…"); the second
+    # column's lines all start at x = 99.3, which makes that x a column's left edge (extractor 13).
+    rows = _page("CIV_indc_2015", 12).splitlines()
+    assert "Renforcer | Réduire la vulnérabilité et accroitre la résilience | - Autosuffisance alimentaire" in rows
+    assert any(row.startswith("les productions agricoles, animales et | - Développer l'approche agro-écologique "
+                              "(pratiques de gestion de la fertilité des sols, développement de l'utilisation des "
+                              "engrais organiques et du compost") for row in rows)
+    assert not any("Renforcer Réduire" in row for row in rows)
+
+
+def test_a_long_line_close_to_the_next_column_is_parted_at_its_left_edge():
+    # TON_ndc2_2020 p96: "No regulation specific under" ends 10.8 pt before "Strengthen and develop" (the next column's
+    # left edge); the columns were read merged ("Lack of enforcement of | Marine spatial planning to Introduce and
+    # Enforce").
+    rows = _page("TON_ndc2_2020", 96).splitlines()
+    assert ("No regulation specific under Parks & Reserves concerning the MPA and | Strengthen and develop skills in "
+            "ocean management and monitoring | Funding and resources") in rows
+    assert ("Lack of enforcement of MPAs and SMAs so this needs strengthening | Marine spatial planning to better "
+            "manage our ocean | Introduce and Enforce Marine Spatial Planning (MSP) Act") in rows

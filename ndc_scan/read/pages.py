@@ -51,8 +51,9 @@ from .tables import table_rows
 #: them where a cell beside them spans rows (read whole in its first row), a table closed by rules with none between is
 #: one row, a shading's side ends a row across the table only; PDFium's rectangles give their sides as pdfplumber's;
 #: 11: fills of one colour that touch are one shaded area, white fills none: Word's cells shaded in strips; 12: a lone
-#: comma or full stop on the baseline of the row above a tall bullet is that row's.)
-EXTRACTOR_VERSION = "12"
+#: comma or full stop on the baseline of the row above a tall bullet is that row's; 13: a table's column whose gutter is
+#: narrower than a cell border is found by the left edge its lines share.)
+EXTRACTOR_VERSION = "13"
 #: Per engine; the pdfium engine's own changes count on top (.2: bold read from font names, UTF-16 surrogate pairs
 #: joined, pdfplumber for the pages PDFium reads badly; .3: text clipped away is not read).
 EXTRACTOR_VERSIONS = {"pdfplumber": EXTRACTOR_VERSION, "pdfium": f"{EXTRACTOR_VERSION}.3"}

@@ -3,9 +3,11 @@
 A PDF table's cells often wrap over several lines. Read line by line, the words of the cells of one row
 interleave ("Promote | Continue 10,000ha annual | National Forest" / "Sustainable | reforestation of
 degraded | Policy."), so a phrase of a cell is broken by the neighbouring cells' words and a number loses
-its row. Here the columns are found from the block's own words (the cells of its multi-cell lines),
-every word is put in its column, and consecutive lines are joined into one row until a cell starts a new
-entry: a bullet, a number, or a capital after a cell that ended a sentence or is a header in capitals. Each row comes out as its cells
+its row. Here the columns are found from the block's own words (the cells of its multi-cell lines, parted at
+gaps as wide as a cell border, or at narrower ones where the next word starts at a left edge that words of
+several lines start at after a wide gap: a column whose gutter is narrow), every word is put in its column,
+and consecutive lines are joined into one row until a cell starts a new entry: a bullet, a number, or a
+capital after a cell that ended a sentence or is a header in capitals. Each row comes out as its cells
 joined with " | ", one row per line of the block's text.
 """
 
@@ -46,10 +48,13 @@ def table_rows(lines: Sequence[Line], join: Callable[[str, str], str]) -> list[s
 
 def _columns(lines: Sequence[Line]) -> list[tuple[float, float]]:
     """Column x-ranges: the cells of the block's multi-cell lines (runs of words without a gap as wide as
-    a cell border), merged where they overlap. A range found on one line only (the wide spaces of one
-    justified line) joins its neighbour, so justified prose has one column."""
+    a cell border, or a narrower gap before a column's left edge: ``_stops``), merged where they overlap. A range
+    found on one line only (the wide spaces of one justified line) joins its neighbour, so justified prose has one
+    column."""
     merged: list[list] = []          # [x0, x1, set of line numbers]
-    spans = sorted((x0, x1, n) for n, line in enumerate(lines) if line.is_table_row for x0, x1 in _cell_spans(line))
+    stops = _stops(lines)
+    spans = sorted((x0, x1, n) for n, line in enumerate(lines) if line.is_table_row
+                   for x0, x1 in _cell_spans(line, stops))
     for x0, x1, number in spans:
         if merged and x0 < merged[-1][1] + MIN_GUTTER:
             merged[-1][1] = max(merged[-1][1], x1)
@@ -65,16 +70,50 @@ def _columns(lines: Sequence[Line]) -> list[tuple[float, float]]:
     return [(x0, x1) for x0, x1, _ in columns]
 
 
-def _cell_spans(line: Line) -> list[tuple[float, float]]:
-    """The x-ranges of a line's cells: runs of words without a gap wider than a cell border."""
+def _cell_spans(line: Line, stops: Sequence[float] = ()) -> list[tuple[float, float]]:
+    """The x-ranges of a line's cells: runs of words without a gap wider than a cell border, or wider than two spaces
+    before one of the block's column ``stops``."""
     spans: list[tuple[float, float]] = []
     limit = max(18.0, 2.2 * line.size)
     for x0, x1, _ in _boxes(line):
-        if spans and x0 - spans[-1][1] <= limit:
+        gap = x0 - spans[-1][1] if spans else 0.0
+        if spans and (gap <= limit and not (gap >= max(MIN_GUTTER, AT_STOP_GAP * line.size) and _at_stop(x0, stops))):
             spans[-1] = (spans[-1][0], max(spans[-1][1], x1))
         else:
             spans.append((x0, x1))
     return spans
+
+
+#: A gap at least this many times the font size makes the left edge of the word after it a column's, where words of
+#: STOP_LINES lines start there after such a gap (``_stops``).
+STOP_GAP = 1.2
+#: At a column's left edge, a gap of this many times the font size (and MIN_GUTTER points) parts two cells, although
+#: narrower than a cell border: a long line of one column comes close to the next ("No regulation specific under
+#: Strengthen and develop", TON 2020 p96: 10.8 pt).
+AT_STOP_GAP = 0.5
+#: Lines whose words start at one left edge after such a gap: that many make the edge a column's.
+STOP_LINES = 3
+
+
+def _stops(lines: Sequence[Line]) -> list[float]:
+    """Left edges of columns whose gutter may be narrower than a cell border: an x (to a point) where words of at least
+    STOP_LINES lines start after a gap wider than STOP_GAP × the font size. CIV 2015 p12's first column ("Renforcer
+    les productions agricoles…") stands 15 pt from the second, whose lines all start at x = 99.3, and was read into
+    it line by line ("Renforcer Réduire la vulnérabilité… les - Développer l'approche…")."""
+    starts: list[float] = []
+    for line in lines:
+        boxes = _boxes(line)
+        starts += sorted({round(b[0], 1) for a, b in zip(boxes, boxes[1:]) if b[0] - a[1] >= STOP_GAP * line.size})
+    starts.sort()
+    stops = []
+    for x in starts:
+        if (not stops or x - stops[-1] > 1.0) and sum(1 for other in starts if abs(other - x) <= 1.0) >= STOP_LINES:
+            stops.append(x)
+    return stops
+
+
+def _at_stop(x: float, stops: Sequence[float]) -> bool:
+    return any(abs(x - stop) <= 1.0 for stop in stops)
 
 
 def _boxes(line: Line) -> list[tuple[float, float, str]]:
