@@ -105,7 +105,7 @@ def _stops(lines: Sequence[Line]) -> list[float]:
         boxes = _boxes(line)
         starts += sorted({round(b[0], 1) for a, b in zip(boxes, boxes[1:]) if b[0] - a[1] >= STOP_GAP * line.size})
     starts.sort()
-    stops = []
+    stops: list[float] = []
     for x in starts:
         if (not stops or x - stops[-1] > 1.0) and sum(1 for other in starts if abs(other - x) <= 1.0) >= STOP_LINES:
             stops.append(x)
