@@ -13,6 +13,7 @@ joined with " | ", one row per line of the block's text.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Sequence
 
@@ -107,7 +108,8 @@ def _stops(lines: Sequence[Line]) -> list[float]:
     starts.sort()
     stops: list[float] = []
     for x in starts:
-        if (not stops or x - stops[-1] > 1.0) and sum(1 for other in starts if abs(other - x) <= 1.0) >= STOP_LINES:
+        near = bisect.bisect_right(starts, x + 1.0) - bisect.bisect_left(starts, x - 1.0)     # starts sorted
+        if (not stops or x - stops[-1] > 1.0) and near >= STOP_LINES:
             stops.append(x)
     return stops
 
