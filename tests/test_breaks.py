@@ -42,6 +42,10 @@ def _labelled(tagger, passages, lang="en"):
     ("restoring 15 million hectares of degraded pasturelands by 2030.", False),
     ("The measures are the following:", False),
     ("Reduced GHG emissions from farm land and increased carbon sink through agro forestry practices", False),
+    # table cells: "NO", "N/A", "a(ii)a" end on no word of running text
+    ("Use of international market mechanisms | NO", False),
+    ("Sectoral coverage | N/A", False),
+    ("Paragraph a(ii)a", False),
 ])
 def test_a_page_runs_on_after_a_word_that_cannot_end_a_sentence(text, open_end):
     assert runs_on(_passages((1, text))[0]) is open_end
@@ -54,6 +58,9 @@ def test_a_page_runs_on_after_a_word_that_cannot_end_a_sentence(text, open_end):
     ("a) restore degraded pasturelands", False),
     ("iii) tripling to nearly quadrupling the share", False),
     ("2030 and beyond", False),
+    ("ii. restore degraded pasturelands", False),
+    ("b. restore degraded pasturelands", False),
+    ("o restore degraded pasturelands", False),
 ])
 def test_the_next_page_goes_on_when_it_opens_in_lower_case(text, continues):
     assert goes_on(_passages((2, text))[0]) is continues
@@ -67,6 +74,12 @@ def test_the_last_open_paragraph_of_a_page_pairs_with_the_first_of_the_next():
     assert continuations(_passages((7, BEFORE), (8, AFTER, "INDC > v) in the industry sector"))) == []
     assert continuations(_passages((7, BEFORE), (9, AFTER))) == []
     assert continuations(_passages((7, BEFORE + " 2030."), (8, AFTER))) == []
+    # a paragraph that closes its sentence after the open one: the page's text ends there, not with the open one
+    assert continuations(_passages((7, BEFORE), (7, "Brazil will also reduce emissions."), (8, AFTER))) == []
+    # a side cell that closes no sentence may stand after it (RWA 2015 p5)
+    side = "Reduced GHG emissions from farm land and increased carbon sink through agro forestry practices"
+    assert [(a.passage_id, b.passage_id) for a, b in continuations(_passages((7, BEFORE), (7, side), (8, AFTER)))] \
+        == [("p0", "p2")]
 
 
 def test_a_target_cut_by_a_page_break_is_the_passage_where_its_sentence_begins(tagger):
@@ -83,6 +96,16 @@ def test_a_target_cut_by_a_page_break_is_the_passage_where_its_sentence_begins(t
     assert not any(t.norm_value == 15e6 for p in alone for t in p.targets)
     assert [t.norm_value for t in labels[("p1", "agroforestry")].targets] == [5e6]
     assert not labels[("p1", "grazing_management")].targets
+
+
+def test_a_figure_the_next_page_states_is_not_listed_twice(tagger):
+    # the next page has the figure (and its concept) without a year, the first page the year: the figure is the next
+    # page's target already; joined, it must not come out a second time with the year
+    passages = _passages((7, "By 2030 the country will, among other measures,"),
+                         (8, "restore 15 million hectares of degraded pasturelands."))
+    labelled = _labelled(tagger, passages)
+    figures = [(p.passage_id, t.norm_value) for p in labelled for t in p.targets]
+    assert ("p1", 15e6) in figures and ("p0", 15e6) not in figures
 
 
 def test_a_page_break_without_a_new_target_changes_nothing(tagger):

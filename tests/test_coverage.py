@@ -76,3 +76,21 @@ def test_niger_area_targets_are_quantified(coverage):
 def test_kenya_has_no_soil_concept(coverage):
     kenya = coverage[coverage["document"] == "KEN_indc_2015.pdf"]
     assert set(kenya["level_name"]) == {"absent"}
+
+
+def test_a_cell_quotes_the_whole_sentence_a_page_break_cuts():
+    # RWA_indc_2015 p5 ends "…an intensive agroforestry programme with", p6 opens "a target of covering 100% of arable
+    # land by 2030.": the passage names agroforestry but not its figure, which only the target's sentence holds (the
+    # quote showed the terraces' "100% of the relevant area" instead). A sentence inside the passage changes nothing.
+    from ndc_scan.aggregate.coverage import top_quote
+
+    text = ("Installation of land protection structures like radical and progressive terraces where these structures "
+            "will be installed on 100% of the relevant area by 2030; Development and implementation of an intensive "
+            "agroforestry programme with")
+    label = {"passage_id": "p5", "concept": "agroforestry", "text": text, "matched_terms": "agroforestry"}
+    cut = "Development and implementation of an intensive agroforestry programme with a target of covering 100% of " \
+          "arable land by 2030."
+    assert top_quote(label, {("p5", "agroforestry"): [cut]}) == cut
+    inside = "Development and implementation of an intensive agroforestry programme with"
+    assert top_quote(label, {("p5", "agroforestry"): [inside]}) == text
+    assert top_quote(label, {}) == text

@@ -35,7 +35,8 @@ _SPACE = re.compile(r"\s+")
 _BULLETS = re.compile(r"[•●▪■◦○►▶➢✓\u2022\uf000-\uf8ff]")
 #: Shorter pieces could be found anywhere on a page by chance; a quote made of them proves nothing.
 MIN_PIECE = 12
-_MARK = re.compile(r"\d{1,2}")
+_MARK = re.compile(r"[23]")                              # an exponent: square or cubic
+_UNIT = re.compile(r"(?:km|m|cm|كم|م)$")                   # ... of a unit of length
 
 
 def normalise(text: str) -> str:
@@ -103,11 +104,12 @@ def _pieced(cell: str, reference: str, cells: list[str]) -> bool:
     """``cell`` as consecutive pieces of whole words, each at least MIN_PIECE characters (the first and the last
     may be shorter: a report's quote joins a table's rows with a space, so a cell may begin with the end of the row
     above), each found in ``reference`` or inside one of ``cells`` (in any order: readers order the cells of a row
-    differently). A number of one or two digits that the page holds may stand anywhere: an exponent or a footnote's
-    mark, which readers put on the line above or below ("55 طن/كم 2 بالسنة", KWT 2015 p3: PDFium reads the "2" of
-    km² a line higher)."""
+    differently). The exponent of a unit (a "2" or "3" after "km", "m", "كم"…) that the page holds may stand anywhere:
+    readers put it on the line above or below ("55 طن/كم 2 بالسنة", KWT 2015 p3: PDFium reads the "2" of km² a line
+    higher)."""
     words = cell.split(" ")
-    marks = [i for i, word in enumerate(words) if _MARK.fullmatch(word) and f" {word} " in f" {reference} "]
+    marks = [i for i, word in enumerate(words) if i and _MARK.fullmatch(word) and _UNIT.search(words[i - 1])
+             and f" {word} " in f" {reference} "]
     if marks and 0 < marks[0] and marks[-1] < len(words) - 1:
         bounds = [-1] + marks + [len(words)]
         return all(_pieced(" ".join(words[a + 1:b]), reference, cells) for a, b in zip(bounds, bounds[1:]) if b > a + 1)
@@ -179,6 +181,9 @@ def test_an_exponent_may_stand_where_another_reader_puts_it():
     assert is_verbatim("حيث بل معدل تساقش الأتربة فيها ما يعادل 55 طن/كم 2 بالسنة بمجموع كلي يقارب مليون طن", lines)
     assert not is_verbatim("حيث بل معدل تساقش الأتربة فيها ما يعادل 55 طن/كم 3 بالسنة بمجموع كلي يقارب مليون طن", lines)
     assert not is_verbatim("حيث بل معدل تساقش الأتربة فيها ما يعادل 552 طن/كم بالسنة بمجموع كلي يقارب مليون طن", lines)
+    # a figure is no exponent, even where the page holds the number elsewhere ("section 15")
+    lines = ["Brazil intends to restore an additional 12 million hectares of", "degraded pasturelands (section 15)."]
+    assert not is_verbatim("Brazil intends to restore an additional 15 million hectares of degraded pasturelands", lines)
 
 
 def test_arabic_quotes_are_compared_after_the_scans_own_repairs():

@@ -126,11 +126,13 @@ def targets_table(stored: Sequence[Row], passages: pd.DataFrame, documents: pd.D
     return frame
 
 
-_ARTICLES = frozenset("the a an all of les la le l des de du d los las el del lo da do das dos".split())
+_ARTICLES = frozenset("the a an all of its their our les la le l des de du d ses leurs nos los las el del lo su sus "
+                      "nuestros nuestras da do das dos seus suas".split())
 
 
 def _whole(share_of: str) -> str:
-    """What a share is a share of, by its first word (no article, no plural s): "households", "arable"; "" for none."""
+    """What a share is a share of, by its first word (no article or possessive, no plural s): "households", "arable";
+    "" for none."""
     words = [w for w in re.findall(r"\w+", (share_of or "").lower()) if w not in _ARTICLES]
     return words[0].rstrip("s") if words else ""
 

@@ -191,15 +191,17 @@ def _term_positions(text: str, terms: str) -> list[int]:
     return [lowered.find(w) for w in words if w and lowered.find(w) >= 0]
 
 
-def top_quote(label: dict, sentences: Mapping[tuple[str, str], str]) -> str:
-    """The quote of a cell's top label: its passage around the first matched term; where the passage names none of
-    them (the concept stands on the next page, in a sentence a page break cuts: ``classify.breaks``), the sentence
-    of its target, which begins in the passage."""
-    text, terms = label["text"], label["matched_terms"]
-    sentence = sentences.get((label["passage_id"], label["concept"]))
-    if sentence and not _term_positions(" ".join(text.split()), terms):
-        text = sentence
-    return quote(text, terms)
+def top_quote(label: dict, sentences: Mapping[tuple[str, str], list[str]]) -> str:
+    """The quote of a cell's top label: its passage around the first matched term; where a target of the label has a
+    sentence that a page break cuts (``classify.breaks``: it begins at the passage's end and goes on overleaf), that
+    sentence: the passage alone lacks the concept or the figure."""
+    text = " ".join(label["text"].split())
+    tail = text[-40:]
+    for sentence in sentences.get((label["passage_id"], label["concept"]), ()):
+        at = sentence.find(tail)
+        if tail and at >= 0 and at + len(tail) < len(sentence) - 1:
+            return quote(sentence, label["matched_terms"])
+    return quote(text, label["matched_terms"])
 
 
 def coverage_table(documents: pd.DataFrame, passages: pd.DataFrame, failures: Sequence[Failure],
@@ -207,7 +209,9 @@ def coverage_table(documents: pd.DataFrame, passages: pd.DataFrame, failures: Se
     """One row per document × concept: its level, pages and top quote. ``targets``: the stored targets of the
     labels (``Store.targets_of_labels``), for quotes of sentences a page break cuts."""
     records = []
-    sentences = {(t["passage_id"], t["concept"]): t["sentence"] for t in targets}
+    sentences: dict[tuple[str, str], list[str]] = {}
+    for t in targets:
+        sentences.setdefault((t["passage_id"], t["concept"]), []).append(" ".join(t["sentence"].split()))
     kept = counted(passages)
     grouped: dict[tuple[str, str], list] = {}           # (doc_id, concept) → its labels, in the table's order
     for row in kept.itertuples(index=False):

@@ -4,14 +4,16 @@ Passages are per page, so a sentence that runs from one page onto the next is tw
 restoring an additional 15 million hectares of" ends page 7 of Brazil's INDC, "degraded pasturelands by 2030 and …"
 opens page 8. Each half alone has no target: the figure is on one page, the concept (or the year) on the other.
 
-A passage **runs on** when it is the last paragraph of its page that ends open (a letter, a digit, a comma, a
-hyphen or an opening bracket, not . ; : ! ?) with a word that cannot end a sentence: a preposition, an article, a
-conjunction ("of", "with", "de", "des", "para", "и"…), or a comma or hyphen; and the next page opens with a
-paragraph that starts in lower case, under the same headings (no list item, no heading in between). Arabic has no case and is left alone.
+A passage **runs on** when it ends open with a word that cannot end a sentence, written in lower case and standing
+alone: a preposition, an article, a conjunction ("of", "with", "de", "des", "para", "и"…), or a comma or hyphen;
+and it is the last paragraph of its page, but for footnotes ("10 Sources: …") and side cells or captions that close
+no sentence after it; and the next page opens with a paragraph that starts in lower case, under the same headings
+(no list item such as "ii." or "b)", no heading in between). Arabic has no case and is left alone.
 
 The two halves are read together: the passage and the next page's first sentence, joined by a space, go through
 the same rules as any passage (``rules.Levels``: ties, aims, context). A target they find that neither half finds
-alone (by value, unit and year, for its concept) is the passage's: it is cited on the page where its sentence
+alone (by value, unit and year, for its concept; the next page's figure in any year: it is listed there already) is
+the passage's: it is cited on the page where its sentence
 begins, with the whole sentence as its quote, and its offsets index that joined text. A concept named only on the
 next page gets a label on this passage, level quantified target, copied from the next page's label of that
 concept (its terms, confidence, model verdict); a label the learned model overruled gets none.
@@ -38,9 +40,12 @@ _OPEN_WORDS = frozenset("""
     com um uma pelo pela pelos pelas ao aos
     и в во на с со по для к ко от из о об до а или что как при за под над между через их его ее её
 """.split())
-_LAST_WORD = re.compile(r"(\w+)\W*$")
+_LAST_WORD = re.compile(r"(?:^|\s)([^\W\d_]+)$")       # a word of letters that stands alone: not "a(ii)a"
 _OPEN_END = re.compile(r"[\w,(\-–]\s*$")
-_LIST_START = re.compile(r"^\s*(?:[-–•*▪●]|\(?[a-z]\)|\(?[ivx]+\)|\d+[.)])\s")
+_LIST_START = re.compile(r"^\s*(?:[-–•*▪●o]|\(?[a-z]{1,2}[).]|\(?[ivx]+[).]|\d+[.)])\s")
+#: A footnote at the foot of a page: its number, then its text ("10 Sources: EPE. Balanço Energético Nacional …").
+_FOOTNOTE = re.compile(r"^\s*(?:\d{1,3}|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s*[^\W\d_]")
+_CLOSED = (".", ";", ":", "!", "?", "»", '"', "”")
 
 
 def runs_on(passage: Passage) -> bool:
@@ -51,7 +56,7 @@ def runs_on(passage: Passage) -> bool:
     if text.endswith((",", "-", "–", "(")):
         return True
     last = _LAST_WORD.search(text)
-    return last is not None and last.group(1).lower() in _OPEN_WORDS
+    return last is not None and last.group(1).islower() and last.group(1) in _OPEN_WORDS
 
 
 def goes_on(passage: Passage) -> bool:
@@ -70,10 +75,21 @@ def continuations(passages: Sequence[Passage]) -> list[tuple[Passage, Passage]]:
         following = by_page.get(page_no + 1)
         if not following or following[0].kind != "paragraph" or not goes_on(following[0]):
             continue
-        last_open = next((p for p in reversed(on_page) if p.kind == "paragraph" and runs_on(p)), None)
-        if last_open is not None and last_open.heading_path == following[0].heading_path:
-            pairs.append((last_open, following[0]))
+        for index in range(len(on_page) - 1, -1, -1):
+            passage = on_page[index]
+            if passage.kind == "paragraph" and runs_on(passage):
+                if passage.heading_path == following[0].heading_path:
+                    pairs.append((passage, following[0]))
+                break
+            if not _aside(passage):
+                break
     return pairs
+
+
+def _aside(passage: Passage) -> bool:
+    """Whether a passage after the last line of a page's text can be set apart from it: a footnote, or a side cell or
+    caption that closes no sentence ("Reduced GHG emissions … through agro forestry practices", RWA 2015 p5)."""
+    return bool(_FOOTNOTE.match(passage.text)) or not passage.text.rstrip().endswith(_CLOSED)
 
 
 def joined(before: Passage, after: Passage) -> tuple[Passage, int]:
@@ -101,9 +117,11 @@ def across_breaks(passages: Sequence[Passage], found: Mapping[str, list[Match]],
             replace(m, passage_id=before.passage_id, start=m.start + shift, end=m.end + shift)
             for m in found.get(after.passage_id, ()) if m.end + shift <= len(both.text)]
         for concept, targets in Levels(both, matches, language).targets.items():
-            own = [t for key in ((before.passage_id, concept), (after.passage_id, concept)) if key in labels
-                   for t in labels[key].targets]
-            new = [t for t in targets if not any(_same(t, o) for o in own)]
+            mine = labels[(before.passage_id, concept)].targets if (before.passage_id, concept) in labels else ()
+            theirs = labels[(after.passage_id, concept)].targets if (after.passage_id, concept) in labels else ()
+            # new: not this page's own (a yearless twin of it is replaced), nor the next page's figure in any year
+            new = [t for t in targets
+                   if not any(_same(t, o) for o in mine) and not any(_figure(t) == _figure(o) for o in theirs)]
             if not new:
                 continue
             key = (before.passage_id, concept)
