@@ -4,11 +4,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ndc_scan.passages.segment import MAX_CHARS, PAGE_BLOCK_SEPARATOR, segment
+from ndc_scan.passages.segment import MAX_CHARS, PAGE_BLOCK_SEPARATOR, reads_as_prose, segment
 from ndc_scan.read.pages import read_pdf
 from ndc_scan.records import PAGE_OK, Block, Page
 
-from .conftest import FAKE_ID, SAMPLE, sample_pages
+from .conftest import FAKE_ID, SAMPLE, corpus_pdf, sample_pages
 
 
 @pytest.fixture(scope="module", params=["KEN_indc_2015", "NER_indc_2015", "PRY_indc_2015", "TJK_indc_2015"])
@@ -73,6 +73,36 @@ def test_an_annex_of_acronyms_is_a_reference_list_and_the_next_annex_is_content(
     assert any(p.text.startswith("PASADEM | Projet d'Appui") for p in acronyms)
     costs = [p for p in passages if p.page_no == 17 and p.kind != "heading"]
     assert costs and "reference" not in {p.kind for p in costs}
+
+
+@pytest.mark.parametrize("text, prose", [
+    ("6. How the Party considers that its NDC is fair and ambitious in the light of its national circumstances", False),
+    ("i. Energy Sector", False),
+    ("Box 1: List of NDC measures and their estimated* international funding needs for implementation 2020-2030", False),
+    ("2. ADAPTATION COMMITMENTS", False),
+    ("relacionados con", True),
+    ("shrubland and cropland)", True),
+    ("Promote energy saving and improve energy efficiency. China enforced the dual control of", True),
+    ("Guinea has ratified the other two Rio conventions and put together national strategies to combat "
+     "desertification and soil degradation, as well as conserve biodiversity. Implementation of these two strategies "
+     "will also facilitate adaptation to climate change.", True),
+])
+def test_a_heading_that_reads_as_prose(text, prose):
+    assert reads_as_prose(text) is prose
+
+
+def test_prose_set_as_a_heading_is_a_paragraph_that_still_heads_what_follows():
+    # GIN_ndc_2016 p5 sets paragraphs in bold, which the layout reads as headings: they were never tagged ("national
+    # strategies to combat desertification and soil degradation"). They are paragraph passages now; the passages after
+    # one keep it in their heading path, as before (its context decides their levels).
+    pages, _ = read_pdf(corpus_pdf("GIN_ndc_2016.pdf"), FAKE_ID)
+    passages = list(segment(pages))
+    rio = [p for p in passages if p.text.startswith("Guinea has ratified the other two Rio conventions")]
+    assert [p.kind for p in rio] == ["paragraph"]
+    napa = next(p for p in passages if p.text.startswith("Guinea finalized its National Adaptation Plan of Action"))
+    after = passages[passages.index(napa) + 1]
+    assert napa.kind == "paragraph" and after.kind == "paragraph"
+    assert after.heading_path.split(" > ")[-1].startswith("Guinea finalized its National Adaptation Plan")
 
 
 _text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=2500)

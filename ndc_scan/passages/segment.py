@@ -4,7 +4,9 @@ A paragraph is one passage; a paragraph longer than ``MAX_CHARS`` is cut at
 sentence boundaries (spaCy's rule-based sentencizer) into passages of at most
 that size. Table blocks become passages of whole rows. Each passage knows its
 page, its offsets in the page text and the path of headings above it, which
-carries across pages. Passages under a table of contents, an acronym list or
+carries across pages. A heading that reads as prose (``reads_as_prose``: long,
+in lower case, or two sentences) is a paragraph passage, and still heads what
+follows it. Passages under a table of contents, an acronym list or
 a reference list are kept but marked, so they are never counted as coverage.
 """
 
@@ -57,7 +59,11 @@ def segment(pages: Iterable[Page]) -> Iterator[Passage]:
                     stack.pop()
                 stack.append((block.level, _short(block.text)))
                 path = _HEADING_SEPARATOR.join(text for _, text in stack[:-1])
-                yield _passage(page, start, block.text, path, "heading")
+                kind = "heading"
+                if reads_as_prose(block.text):
+                    under = stack[-2:-1]            # the heading above it: a reference list's entries set in bold
+                    kind = "reference" if any(_NON_CONTENT_HEADING.search(text) for _, text in under) else "paragraph"
+                yield _passage(page, start, block.text, path, kind)
                 continue
             path = _HEADING_SEPARATOR.join(text for _, text in stack)
             kind = block.kind
@@ -65,6 +71,25 @@ def segment(pages: Iterable[Page]) -> Iterator[Passage]:
                 kind = "reference"
             for piece_start, piece in _pieces(block.text, block.kind):
                 yield _passage(page, start + piece_start, piece, path, kind)
+
+
+#: A heading longer than this is prose set in a heading's type (bold or big): GIN 2016 and TON 2020 set whole
+#: paragraphs in bold ("livestock and improve range management; … adopt better soil management practices").
+HEADING_MAX_CHARS = 150
+_ENUMERATOR = re.compile(r"^\s*\(?(?:\d{1,2}(?:\.\d{1,2}){0,3}|[ivxlc]{1,5}|[a-z])[.)]\s+", re.IGNORECASE)
+_SENTENCES = re.compile(r"[.!?;]\s+[A-ZÀ-Ý]")
+
+
+def reads_as_prose(text: str) -> bool:
+    """Whether a heading's text is prose: longer than HEADING_MAX_CHARS, going on in lower case after its enumerator
+    ("relacionados con", "shrubland and cropland)"), or two sentences ("Promote energy saving and improve energy
+    efficiency. China enforced the dual control of"); not "6. How the Party considers that its NDC is fair …". Such a
+    heading is a paragraph passage, tagged like any other, and still heads what follows it (the passages after it keep
+    the heading path they had: a long question of the ICTU, "(ii) Contextual matters … a. National circumstances …",
+    says that its answers are context)."""
+    body = _ENUMERATOR.sub("", text, count=1)
+    return (len(text) > HEADING_MAX_CHARS or (body[:1].isalpha() and body[:1].islower())
+            or (len(text) > 80 and bool(_SENTENCES.search(body))))
 
 
 def _short(text: str) -> str:

@@ -52,8 +52,9 @@ from .tables import table_rows
 #: one row, a shading's side ends a row across the table only; PDFium's rectangles give their sides as pdfplumber's;
 #: 11: fills of one colour that touch are one shaded area, white fills none: Word's cells shaded in strips; 12: a lone
 #: comma or full stop on the baseline of the row above a tall bullet is that row's; 13: a table's column whose gutter is
-#: narrower than a cell border is found by the left edge its lines share.)
-EXTRACTOR_VERSION = "13"
+#: narrower than a cell border is found by the left edge its lines share; 14: a heading that reads as prose is also a
+#: paragraph passage: passages.segment.)
+EXTRACTOR_VERSION = "14"
 #: Per engine; the pdfium engine's own changes count on top (.2: bold read from font names, UTF-16 surrogate pairs
 #: joined, pdfplumber for the pages PDFium reads badly; .3: text clipped away is not read).
 EXTRACTOR_VERSIONS = {"pdfplumber": EXTRACTOR_VERSION, "pdfium": f"{EXTRACTOR_VERSION}.3"}
