@@ -120,3 +120,17 @@ def test_property_passages_inside_page_text(blocks):
         assert page.text[passage.start:passage.end] == passage.text
         assert passage.text == passage.text.strip()
     assert [p.passage_id for p in passages] == [p.passage_id for p in segment([page])]
+
+
+def test_long_prose_set_as_a_heading_is_cut_at_sentences_like_a_paragraph():
+    # 16 such headings of the corpus are longer than MAX_CHARS (up to 2,157 characters)
+    text = " ".join(f"Sentence number {i} says that the country will restore degraded land in region {i}." for i in range(40))
+    blocks = (Block(kind="heading", text="1. CONTEXT", level=1), Block(kind="heading", text=text, level=2),
+              Block(kind="paragraph", text="After it.", level=0))
+    page = Page(doc_id=FAKE_ID, page_no=1, text=PAGE_BLOCK_SEPARATOR.join(b.text for b in blocks), n_chars=100,
+                quality=PAGE_OK, blocks=blocks)
+    passages = list(segment([page]))
+    pieces = [p for p in passages if p.text.startswith("Sentence number")]
+    assert len(pieces) > 1 and all(p.kind == "paragraph" and len(p.text) <= MAX_CHARS for p in pieces)
+    assert "".join(p.text for p in pieces).replace(" ", "") == text.replace(" ", "")
+    assert passages[-1].heading_path.startswith("1. CONTEXT > Sentence number 0")

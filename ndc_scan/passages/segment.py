@@ -59,11 +59,13 @@ def segment(pages: Iterable[Page]) -> Iterator[Passage]:
                     stack.pop()
                 stack.append((block.level, _short(block.text)))
                 path = _HEADING_SEPARATOR.join(text for _, text in stack[:-1])
-                kind = "heading"
-                if reads_as_prose(block.text):
-                    under = stack[-2:-1]            # the heading above it: a reference list's entries set in bold
-                    kind = "reference" if any(_NON_CONTENT_HEADING.search(text) for _, text in under) else "paragraph"
-                yield _passage(page, start, block.text, path, kind)
+                if not reads_as_prose(block.text):
+                    yield _passage(page, start, block.text, path, "heading")
+                    continue
+                under = stack[-2:-1]                # the heading above it: a reference list's entries set in bold
+                kind = "reference" if any(_NON_CONTENT_HEADING.search(text) for _, text in under) else "paragraph"
+                for piece_start, piece in _pieces(block.text, "paragraph"):
+                    yield _passage(page, start + piece_start, piece, path, kind)
                 continue
             path = _HEADING_SEPARATOR.join(text for _, text in stack)
             kind = block.kind
