@@ -484,3 +484,21 @@ def test_the_rules_of_this_stop_stay_narrow(tagger, text, concept, level):
     # real pages they came from (tests above): these sentences keep the level they had before, except the last.
     predictions = _document_of(tagger, "en", [("", "paragraph", text)])
     assert {p.concept: p.level for p in predictions}.get(concept) == level
+
+
+@pytest.mark.parametrize("text, term, concept, tied", [
+    # a package of forests and a concept: its figure is neither's (concepts.md), SUR 2019 p15 and TON 2020 p11
+    ("increasing the percentage of forests and wetlands under protection to at least 17% of the terrestrial area by "
+     "2030.", "wetlands", "wetlands", []),
+    ("x 30% of land in Tonga utilized for agro-forestry or forestry by 2025", "agro-forestry", "agroforestry", []),
+    ("augmenter la superficie des forêts et zones humides protégées à 17% d'ici 2030.", "zones humides", "wetlands", []),
+    # forests named apart, with a figure of their own, leave the concept its figure
+    ("Plant 5,000 ha of agroforestry and 2,000 ha of forests by 2030.", "agroforestry", "agroforestry", ["5,000 ha"]),
+    ("Restore 20,000 ha of mangrove forests and wetlands by 2030.", "mangrove forests", "wetlands", ["20,000 ha"]),
+])
+def test_a_figure_for_forests_and_a_concept_is_a_package(text, term, concept, tied):
+    from ndc_scan.classify.targets import tie_targets
+
+    start = text.find(term)
+    found = tie_targets(text, [(start, start + len(term), concept)], lang="fr" if "forêts" in text else "en")
+    assert [target.quantity for target, concepts in found if concept in concepts] == tied

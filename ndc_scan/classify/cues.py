@@ -298,3 +298,10 @@ AIM_HEADING = re.compile(
     r"цел\w*|вклад\w*|мер\w*)\b|المساهم|أهداف|الأهداف|تدابير|إجراءات",
     re.IGNORECASE,
 )
+#: Forests joined to a concept by "and"/"or" name one package with it: "forests and wetlands under protection to at
+#: least 17%" (SUR 2019), "30% of land … utilized for agro-forestry or forestry" (TON 2020). concepts.md: a number for
+#: a package is no target of each practice in it. Before a concept's words, and after them.
+_FOREST = r"(?:forests?|forestry|forêts?|foresterie|bosques?|forestal(?:es)?|florestas?|лес\w*|الغابات)"
+_OR_AND = r"(?:and|or|et|ou|y|o|e|и|или|و)"
+FOREST_BEFORE = re.compile(rf"\b{_FOREST}\s*,?\s+{_OR_AND}\s+(?:(?:the|les|la|los|las|des|de)\s+)?$", re.IGNORECASE)
+FOREST_AFTER = re.compile(rf"^\s*,?\s*{_OR_AND}\s+(?:(?:the|les|la|los|las|des|de)\s+)?{_FOREST}\b", re.IGNORECASE)

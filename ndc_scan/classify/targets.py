@@ -42,6 +42,8 @@ from .cues import (
     EACH_YEAR_AFTER,
     EACH_YEAR_BEFORE,
     ECONOMY,
+    FOREST_AFTER,
+    FOREST_BEFORE,
     LIST_ITEM,
     LOCAL_STATUS,
     NATIONAL_EMISSIONS,
@@ -418,7 +420,7 @@ def tie_targets(text: str, spans: Sequence[tuple[int, int, str]], *, lang: str =
     (``tie`` "sentence"); otherwise for none: a figure in a paragraph about a concept but in a sentence that
     names none is context more often than an aim for it ("Les aires protégées ... atteindre 50 000 ha" in a
     paragraph on agroforestry). A concept named after the figure as a part of what it counts ("including …") is not
-    its concept.
+    its concept, nor one joined to forests ("forests and wetlands", "agro-forestry or forestry": a package).
     A target year missing from the sentence is read from a lead line above it ("For 2030:"), a year column
     of the table header, or the heading path ("Targets 2021-2030").
     """
@@ -426,6 +428,7 @@ def tie_targets(text: str, spans: Sequence[tuple[int, int, str]], *, lang: str =
     if not found:
         return []
     plain = text.translate(DIGITS)
+    spans = [span for span in spans if not _with_forests(plain, span)]
     bounds = sentence_bounds(plain)
     quantity_spans = [m.span() for m in QUANTITY.finditer(plain)]      # every quantity divides clauses, target or not
     year_spans = [m.span() for m in _TARGET_YEAR.finditer(plain)]
@@ -473,6 +476,13 @@ def tie_targets(text: str, spans: Sequence[tuple[int, int, str]], *, lang: str =
             if tie != "sentence" or not any(
                 (s, c) == (_sentence_of(bounds, target.start), concepts[0]) and not _RESTATED.match(plain, end, target.start)
                 for s, c, end in claims)]
+
+
+def _with_forests(text: str, span: tuple[int, int, str]) -> bool:
+    """Whether a concept's words are joined to forests by "and"/"or" ("forests and wetlands", "agro-forestry or
+    forestry"): one package, whose figure is not the concept's (concepts.md)."""
+    start, end, _ = span
+    return bool(FOREST_BEFORE.search(text, max(0, start - 30), start) or FOREST_AFTER.match(text[end:end + 40]))
 
 
 def _between_semicolons(text: str, target: Target, start: int, end: int) -> tuple[int, int]:
