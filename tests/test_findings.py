@@ -495,6 +495,9 @@ def test_the_rules_of_this_stop_stay_narrow(tagger, text, concept, level):
     # forests named apart, with a figure of their own, leave the concept its figure
     ("Plant 5,000 ha of agroforestry and 2,000 ha of forests by 2030.", "agroforestry", "agroforestry", ["5,000 ha"]),
     ("Restore 20,000 ha of mangrove forests and wetlands by 2030.", "mangrove forests", "wetlands", ["20,000 ha"]),
+    # an action with its own object after "forests and" is no package (the first version dropped it)
+    ("Reconstitution des forêts et restauration des terres dégradées sur 200 000 ha d'ici 2030.",
+     "restauration des terres dégradées", "land_restoration", ["200 000 ha"]),
 ])
 def test_a_figure_for_forests_and_a_concept_is_a_package(text, term, concept, tied):
     from ndc_scan.classify.targets import tie_targets

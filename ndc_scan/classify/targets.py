@@ -35,6 +35,7 @@ from typing import Optional
 from ..records import Passage, Prediction, Target
 from .cues import (
     ACTION_BEFORE_NUMBER,
+    ACTION_START,
     AIM,
     AIM_HEADING,
     BAU,
@@ -479,10 +480,14 @@ def tie_targets(text: str, spans: Sequence[tuple[int, int, str]], *, lang: str =
 
 
 def _with_forests(text: str, span: tuple[int, int, str]) -> bool:
-    """Whether a concept's words are joined to forests by "and"/"or" ("forests and wetlands", "agro-forestry or
-    forestry"): one package, whose figure is not the concept's (concepts.md)."""
+    """Whether a concept's words name a kind of land joined to forests by "and"/"or" ("forests and wetlands",
+    "agro-forestry or forestry"): one package, whose figure is not the concept's (concepts.md). Not an action with
+    its own object ("Reconstitution des forêts et restauration des terres dégradées sur 200 000 ha")."""
     start, end, _ = span
-    return bool(FOREST_BEFORE.search(text, max(0, start - 30), start) or FOREST_AFTER.match(text[end:end + 40]))
+    before = FOREST_BEFORE.search(text, max(0, start - 30), start)
+    if before is not None and not ACTION_START.match(text[before.end():end]):
+        return True
+    return bool(FOREST_AFTER.match(text[end:end + 40]))
 
 
 def _between_semicolons(text: str, target: Target, start: int, end: int) -> tuple[int, int]:
