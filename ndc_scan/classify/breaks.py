@@ -27,6 +27,7 @@ from dataclasses import replace
 from typing import Optional
 
 from ..records import Match, Passage, Prediction, Target
+from .cues import LIST_ITEM
 from .rules import Levels
 from .targets import sentence_bounds
 
@@ -42,7 +43,6 @@ _OPEN_WORDS = frozenset("""
 """.split())
 _LAST_WORD = re.compile(r"(?:^|\s)([^\W\d_]+)$")       # a word of letters that stands alone: not "a(ii)a"
 _OPEN_END = re.compile(r"[\w,(\-–]\s*$")
-_LIST_START = re.compile(r"^\s*(?:[-–•*▪●o]|\(?[a-z]{1,2}[).]|\(?[ivx]+[).]|\d+[.)])\s")
 #: A footnote at the foot of a page: its number, then its text ("10 Sources: EPE. Balanço Energético Nacional …").
 _FOOTNOTE = re.compile(r"^\s*(?:\d{1,3}|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s*[^\W\d_]")
 _CLOSED = (".", ";", ":", "!", "?", "»", '"', "”")
@@ -62,7 +62,8 @@ def runs_on(passage: Passage) -> bool:
 def goes_on(passage: Passage) -> bool:
     """Whether ``passage`` starts in the middle of a sentence: a lower-case letter first, no list item."""
     text = passage.text.lstrip()
-    return bool(text) and text[0].isalpha() and text[0].islower() and not _LIST_START.match(text)
+    return (bool(text) and text[0].isalpha() and text[0].islower() and not LIST_ITEM.match(text)
+            and not text.startswith("o "))                  # a letter o drawn as a bullet
 
 
 def continuations(passages: Sequence[Passage]) -> list[tuple[Passage, Passage]]:

@@ -74,7 +74,7 @@ def _rows(words: list[dict]) -> list[list[dict]]:
     return rows
 
 
-_MARKS = frozenset(",.;:")
+_MARKS = ",.;:"
 
 
 def _marks_to_their_baseline(rows: list[list[dict]]) -> None:
@@ -82,11 +82,12 @@ def _marks_to_their_baseline(rows: list[list[dict]]) -> None:
     moved up to that row. A row opens at its highest top, so a tall bullet opening a row took in the small comma set
     just below the line before it: "desertification o Reduction in fisheiies & impacts , on marine" (OMN 2015 p8)."""
     for above, row in zip(rows, rows[1:]):
-        if len(row) < 2 or not any(set(word["text"]) <= _MARKS for word in row):
+        marks = [word for word in row if word["text"] and not word["text"].strip(_MARKS)] if len(row) > 1 else ()
+        if not marks:
             continue
         base_above = _median([word["bottom"] for word in above])
         base = _median([word["bottom"] for word in row])
-        for word in [w for w in row if w["text"] and set(w["text"]) <= _MARKS]:
+        for word in marks:
             if abs(word["bottom"] - base_above) <= 1.0 < abs(word["bottom"] - base):
                 row.remove(word)
                 above.append(word)
