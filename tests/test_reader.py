@@ -3,6 +3,7 @@
 import os
 import re
 import signal
+import time
 from pathlib import Path
 
 import pypdf
@@ -22,7 +23,7 @@ from ndc_scan.errors import (
     NotAPdfError,
 )
 from ndc_scan.read import reader as reader_module
-from ndc_scan.read.reader import Reader
+from ndc_scan.read.reader import Reader, ReadingSession
 
 from .conftest import FAKE_ID, SAMPLE, corpus_pdf
 from .fixtures.make_fixtures import pdf_bomb
@@ -175,3 +176,60 @@ def test_regression_a_memory_cap_beyond_any_machine_means_no_cap():
     # --max-memory 1e99G once made setrlimit fail in the child, which died with a traceback on the console
     pages, _ = Reader(max_memory=10**100).read(SMALL, FAKE_ID)
     assert pages
+
+
+def test_a_reading_session_reads_file_after_file_in_one_child_as_a_child_per_file_does():
+    session = ReadingSession()
+    try:
+        first = session.read(Reader(engine="pdfium"), SMALL, FAKE_ID)
+        child = session.pid
+        second = session.read(Reader(engine="pdfium"), SAMPLE / "PRY_indc_2015.pdf", FAKE_ID)
+        assert session.pid == child                      # no process started for the second file
+        assert first == Reader(engine="pdfium").read(SMALL, FAKE_ID)
+        assert second == Reader(engine="pdfium").read(SAMPLE / "PRY_indc_2015.pdf", FAKE_ID)
+        assert "Canada" in first[0][0].text
+    finally:
+        session.close()
+    assert session.pid is None
+
+
+def test_a_reading_session_reports_a_crash_a_timeout_and_a_bad_file_and_reads_the_next_file(tmp_path, monkeypatch):
+    real = reader_module.read_document
+
+    def crash_or_hang(path, *args, **kwargs):
+        if Path(path).name == "crash.pdf":
+            os.kill(os.getpid(), signal.SIGKILL)         # as if PDFium crashed
+        if Path(path).name == "hang.pdf":
+            time.sleep(600)                              # as if the parser looped
+        return real(path, *args, **kwargs)
+    monkeypatch.setattr(reader_module, "read_document", crash_or_hang)
+    for name in ("crash.pdf", "hang.pdf"):
+        (tmp_path / name).write_bytes(SMALL.read_bytes())
+    (tmp_path / "empty.pdf").write_bytes(b"")
+    session = ReadingSession()
+    try:
+        pages, _ = session.read(Reader(), SMALL, FAKE_ID)
+        with pytest.raises(CorruptPdfError, match=r"crash.pdf: the PDF reader crashed on it \(exit code -9\)"):
+            session.read(Reader(), tmp_path / "crash.pdf", FAKE_ID)
+        assert session.read(Reader(), SMALL, FAKE_ID)[0] == pages
+        child = session.pid
+        with pytest.raises(EmptyFileError, match=r"empty.pdf"):
+            session.read(Reader(), tmp_path / "empty.pdf", FAKE_ID)
+        assert session.pid is None                       # a child whose file failed is not kept
+        with pytest.raises(ExtractionTimeoutError, match=r"hang.pdf: reading took longer than 1 s"):
+            session.read(Reader(timeout=1), tmp_path / "hang.pdf", FAKE_ID)
+        assert session.read(Reader(), SMALL, FAKE_ID)[0] == pages
+        assert session.pid not in (None, child)
+    finally:
+        session.close()
+
+
+def test_a_reading_session_child_killed_between_files_is_replaced():
+    session = ReadingSession()
+    try:
+        pages, _ = session.read(Reader(), SMALL, FAKE_ID)
+        os.kill(session.pid, signal.SIGKILL)
+        session._child.join(5)
+        assert session.read(Reader(), SMALL, FAKE_ID)[0] == pages
+    finally:
+        session.close()

@@ -137,6 +137,39 @@ def test_ctrl_c_just_after_a_worker_starts_leaves_no_worker_behind(monkeypatch):
     assert multiprocessing.active_children() == []
 
 
+def test_workers_read_file_after_file_in_one_child_and_end_by_themselves(tmp_path, monkeypatch):
+    """Each worker forks one reading child for all its files (not one per file), and at the end of the run stops
+    it and ends by itself (killed, it left its reading child's CPU time unaccounted and the child to be killed by
+    the kernel)."""
+    from ndc_scan.work import local
+
+    log, exit_codes = tmp_path / "children.log", []
+    real_read, real_stop = tasks_module.ReadingSession.read, local._Worker.stop
+
+    def read(session, *args):
+        outcome = real_read(session, *args)
+        with log.open("a") as handle:            # written in the worker: the file carries it back
+            handle.write(f"{os.getpid()} {session.pid}\n")
+        return outcome
+
+    def stop(worker, *args, **kwargs):
+        real_stop(worker, *args, **kwargs)
+        exit_codes.append(worker.process.exitcode)
+
+    monkeypatch.setattr(tasks_module.ReadingSession, "read", read)
+    monkeypatch.setattr(local._Worker, "stop", stop)
+    context = WorkContext(_taxonomy(), RuleClassifier(), Reader())
+    files = [SAMPLE / name for name in ("CAN_indc_2015.pdf", "PRY_indc_2015.pdf", "SRB_indc_2015.pdf")]
+    tasks = [ReadTask(i, path, *fingerprint(path)) for i, path in enumerate(files)]
+    outcomes = list(LocalExecutor(context, 1).run(tasks))
+    assert all(isinstance(outcome, ScannedDocument) for _, outcome in outcomes)
+    pairs = set(log.read_text().splitlines())
+    assert len(log.read_text().splitlines()) == 3 and len(pairs) == 1     # one worker, one reading child
+    worker, child = map(int, pairs.pop().split())
+    assert worker != os.getpid() and child not in (worker, os.getpid())
+    assert exit_codes == [0]
+
+
 def _taxonomy():
     from ndc_scan.taxonomy import load_taxonomy
 

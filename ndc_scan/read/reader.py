@@ -64,6 +64,10 @@ class Reader:
             return outcome
         raise AssertionError("read_many yielded nothing")   # pragma: no cover
 
+    def read_in(self, session: ReadingSession, path: Path, doc_id: str) -> ReadResult:
+        """``read``, in the session's long-lived child (a worker's): no process started per file."""
+        return session.read(self, path, doc_id)
+
     def read_many(self, items: Iterable[tuple[K, Path, str]],
                   workers: int = 1) -> Generator[tuple[K, ReadResult | InputFileError], None, None]:
         """Read ``(key, path, doc_id)`` items with up to ``workers`` child processes at once.
@@ -109,13 +113,86 @@ class Reader:
         try:
             status, payload = receiver.recv()
         except EOFError:
-            child.join(5)
-            crash = CorruptPdfError(str(path), f"the PDF reader crashed on it (exit code {child.exitcode})")
-            if self.max_memory is not None and child.exitcode in _MEMORY_SIGNALS:
-                # PDFium aborts when an allocation fails; the cap is the likely cause, though not a certain one
-                crash.remedy += f"; if it ran out of memory, raise --max-memory (now {_size(self.max_memory)})"
-            return crash
+            return self._crash(path, child)
         return payload
+
+    def _crash(self, path: Path, child) -> CorruptPdfError:
+        """The error of a file whose reading child died (crashed, or killed) before it answered."""
+        child.join(5)
+        crash = CorruptPdfError(str(path), f"the PDF reader crashed on it (exit code {child.exitcode})")
+        if self.max_memory is not None and child.exitcode in _MEMORY_SIGNALS:
+            # PDFium aborts when an allocation fails; the cap is the likely cause, though not a certain one
+            crash.remedy += f"; if it ran out of memory, raise --max-memory (now {_size(self.max_memory)})"
+        return crash
+
+
+class ReadingSession:
+    """One reading child that reads file after file, for a process that reads many (a scan's worker).
+
+    Starting a child per file (``Reader.read``) forks the whole worker each time (its taxonomy, model
+    and spaCy pipelines): that cost 0.05 s of CPU a file, an eighth of a PDFium scan's CPU (8 of 66 s for
+the 178 corpus NDCs at --jobs 1, mostly the kernel's work of forking and copying). The session's child
+    is forked once and kept, with the same time limit, memory cap and crash isolation per file: a file
+    that crashes it or takes too long is reported as ``Reader.read`` reports it, and the next file gets a
+    new child. A child that has grown by more than a quarter of its memory cap, or whose file failed,
+    is not kept: a new one reads the next file, so every file has the cap to itself.
+    """
+
+    def __init__(self) -> None:
+        self._child: Any = None
+        self._connection: Optional[Connection] = None
+        self._cap: Optional[int] = None
+
+    @property
+    def pid(self) -> Optional[int]:
+        """The process id of the child that reads the next file, if it is running."""
+        return self._child.pid if self._child is not None else None
+
+    def read(self, reader: Reader, path: Path, doc_id: str) -> ReadResult:
+        """(pages, pdf info) of ``path`` read with ``reader``'s settings; raises an InputFileError naming the file."""
+        if self._child is None or self._cap != reader.max_memory:
+            self._start(reader.max_memory)
+        connection, child = self._connection, self._child
+        assert connection is not None
+        try:
+            connection.send((path, doc_id, reader.password, reader.ocr, reader.engine))
+        except OSError:             # the child died between files: a new one reads this file
+            self._start(reader.max_memory)
+            connection, child = self._connection, self._child
+            assert connection is not None
+            connection.send((path, doc_id, reader.password, reader.ocr, reader.engine))
+        if not wait([connection], timeout=reader.timeout):
+            self.close()
+            raise ExtractionTimeoutError(
+                str(path), f"reading took longer than {reader.timeout:g} s and was stopped",
+                remedy=f"raise --timeout (now {reader.timeout:g}), or check the file: it may make the PDF reader loop")
+        try:
+            status, payload, keep = connection.recv()
+        except (EOFError, OSError):
+            error = reader._crash(path, child)
+            self.close()
+            raise error from None
+        if not keep:
+            self.close()
+        if status == "error":
+            raise payload
+        return payload
+
+    def _start(self, max_memory: Optional[int]) -> None:
+        self.close()
+        context = multiprocessing.get_context("fork")
+        self._connection, theirs = context.Pipe()
+        self._child = context.Process(target=_serve_reads, daemon=True, args=(theirs, max_memory))
+        self._child.start()
+        theirs.close()
+        self._cap = max_memory
+
+    def close(self) -> None:
+        """Stop the child (the next ``read`` starts another)."""
+        if self._child is not None:
+            assert self._connection is not None
+            _stop(self._connection, self._child)
+        self._child = self._connection = None
 
 
 def die_with_parent() -> None:
@@ -145,12 +222,8 @@ def _stop(receiver, child) -> None:
 
 def _cap_memory(max_memory: Optional[int]) -> None:
     """Let this process's address space grow by at most ``max_memory`` bytes (Linux: RLIMIT_AS)."""
-    if max_memory is None:
-        return
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            start = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:"))
-    except (OSError, StopIteration, ValueError, IndexError):      # not Linux: no cap
+    start = _address_space()
+    if max_memory is None or not start:     # not Linux: no cap
         return
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     limit = start + max_memory if hard == resource.RLIM_INFINITY else min(start + max_memory, hard)
@@ -186,25 +259,66 @@ def _size(n_bytes: int) -> str:
     return f"{n_bytes / (1 << 30):g} GB" if n_bytes >= 1 << 30 else f"{n_bytes / (1 << 20):g} MB"
 
 
-def _child(sender, path, doc_id, password, ocr, engine, max_memory) -> None:
-    """Runs in the forked child: read the PDF and send the result or the error."""
+def _become_reader(max_memory: Optional[int]) -> None:
+    """What a reading child does first: leave Ctrl-C and crashes to its parent, die with it, cap its memory."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C is the parent's to handle
     faulthandler.disable()                          # a crash is reported by the parent, not dumped on the console
     die_with_parent()
     gc.freeze()                                     # what the worker holds is never the reading's garbage: not walked
     gc.set_threshold(READER_GC_THRESHOLD, *gc.get_threshold()[1:])
+    _cap_memory(max_memory)
+
+
+def _read_one(path, doc_id, password, ocr, engine, max_memory) -> tuple[str, ReadResult | InputFileError]:
+    """("ok", (pages, info)) or ("error", the InputFileError that says why the file cannot be read)."""
     try:
-        _cap_memory(max_memory)
-        result: tuple[str, ReadResult | InputFileError] = (
-            "ok", read_document(path, doc_id, password=password, ocr=ocr, engine=engine))
+        return "ok", read_document(path, doc_id, password=password, ocr=ocr, engine=engine)
     except InputFileError as exc:
-        result = ("error", _too_much_memory(path, max_memory) if _out_of_memory(exc) else exc)
+        return "error", _too_much_memory(path, max_memory) if _out_of_memory(exc) else exc
     except MemoryError:
-        result = ("error", _too_much_memory(path, max_memory))
+        return "error", _too_much_memory(path, max_memory)
     except Exception as exc:
-        result = ("error", CorruptPdfError(str(path), f"cannot be parsed ({type(exc).__name__}: {exc})"))
+        return "error", CorruptPdfError(str(path), f"cannot be parsed ({type(exc).__name__}: {exc})")
+
+
+def _child(sender, path, doc_id, password, ocr, engine, max_memory) -> None:
+    """Runs in the forked child: read the PDF and send the result or the error."""
     try:
-        sender.send(result)
+        _become_reader(max_memory)
+        sender.send(_read_one(path, doc_id, password, ocr, engine, max_memory))
     finally:
         sender.close()
         os._exit(0)
+
+
+def _serve_reads(connection, max_memory: Optional[int]) -> None:
+    """A session's child: read each file asked for and send (status, result, whether this child goes on)."""
+    try:
+        _become_reader(max_memory)
+        # Grown by a quarter of its cap (by 1 GB at most, without a cap), the child is replaced after its file.
+        limit = _address_space() + min(max_memory or 4 << 30, 4 << 30) // 4
+        while True:
+            try:
+                request = connection.recv()
+            except (EOFError, OSError):
+                return
+            path, doc_id, password, ocr, engine = request
+            status, payload = _read_one(path, doc_id, password, ocr, engine, max_memory)
+            gc.collect()                            # the file's cycles, before measuring what the child keeps
+            keep = status == "ok" and _address_space() < limit
+            connection.send((status, payload, keep))
+            del payload
+            if not keep:
+                return
+    finally:
+        connection.close()
+        os._exit(0)
+
+
+def _address_space() -> int:
+    """This process's address space in bytes (VmSize), 0 where /proc cannot tell."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            return next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:"))
+    except (OSError, StopIteration, ValueError, IndexError):
+        return 0

@@ -5,8 +5,8 @@ to the workers of a running cluster; without a scheduler address a ``LocalCluste
 ``--jobs`` worker processes is started for the scan. The scan's ``WorkContext`` (taxonomy,
 classifier and model, reader settings) is sent to every worker once, as a worker plugin, so that
 a worker that joins or replaces a dead one during the scan gets it too; each worker keeps its
-spaCy pipelines between tasks, reads each PDF in a child process of its own (time limit,
-crash isolation, as on one machine) and returns finished records: the store is written by
+spaCy pipelines between tasks, reads PDFs in a child process of its own (time limit, memory
+cap, crash isolation per file, as on one machine) and returns finished records: the store is written by
 this process only, so results are the same as a local scan's.
 
 A worker that dies while it holds a file (killed, out of memory, its machine gone) costs only
@@ -15,7 +15,7 @@ set to 1 for the clusters started here), and a second death makes it a failure r
 
 Workers need: the same version of ndc-scan (and its dependencies, Tesseract for OCR) as this
 machine; the input files at the same paths (a shared file system); and to run as non-daemon
-processes (``DASK_DISTRIBUTED__WORKER__DAEMON=False``), since they start a child per PDF.
+processes (``DASK_DISTRIBUTED__WORKER__DAEMON=False``), since they start a reading child.
 """
 
 from __future__ import annotations
@@ -179,7 +179,9 @@ class _ContextSetup:
         _CONTEXTS[self.token] = self.context
 
     def teardown(self, worker: Any) -> None:
-        _CONTEXTS.pop(self.token, None)
+        context = _CONTEXTS.pop(self.token, None)
+        if context is not None:
+            context.close()
 
 
 @functools.cache

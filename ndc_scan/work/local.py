@@ -3,7 +3,8 @@
 Forked after the scan has loaded the taxonomy and the model, every worker shares them
 (copy-on-write; ``gc.freeze`` keeps those pages shared); each builds spaCy's pipelines for
 the languages it meets and keeps them for the next document. The worker reads each PDF in a
-child of its own (``read.reader``), so a PDF that crashes or hangs the reader costs only that
+child of its own (``read.reader.ReadingSession``: one child reads file after file, with a time
+limit and a memory cap per file), so a PDF that crashes or hangs the reader costs only that
 file. A worker that dies anyway (killed, out of memory) costs only the file it held: the file
 is given to a new worker once more, and a second death makes it a ``WorkerError`` (as on a Dask
 cluster). A task that takes longer than twice the reading time limit has its worker stopped
@@ -27,6 +28,8 @@ from .tasks import Outcome, Task, WorkContext, perform
 
 #: How many times a file goes to a new worker after the one holding it died.
 RETRIES = 1
+#: Seconds an idle worker has to end by itself at the end of a run before it is killed.
+_GRACE = 5.0
 
 
 class LocalExecutor:
@@ -86,8 +89,14 @@ class LocalExecutor:
             # Every worker started, not only the idle and busy ones: a Ctrl-C between a worker's start and its
             # entry in ``busy`` left one waiting for a task, and the scan's exit then waited for it for ever
             # (multiprocessing joins the children that are not daemons).
+            # An idle worker is told to end and given a moment to stop its reading child, so that
+            # child's CPU time is accounted; a busy one (Ctrl-C, or an error here) is stopped at once.
+            holding = {id(worker) for worker, _, _ in busy.values()}
             for worker in started:
-                worker.stop()
+                if id(worker) not in holding:
+                    worker.hang_up()
+            for worker in started:
+                worker.stop(grace=_GRACE if id(worker) not in holding else 0)
 
     def close(self) -> None:
         """Nothing to release: workers live as long as one ``run``."""
@@ -119,12 +128,24 @@ class _Worker:
             self.stop()
             return None
 
-    def stop(self) -> None:
+    def hang_up(self) -> None:
+        """Tell the worker there is no more work. (Closing the pipe would not: the workers forked after this one
+        hold a copy of its end.)"""
+        if self.alive:
+            try:
+                self.connection.send(None)
+            except OSError:                  # it died: stop() reaps it
+                pass
+
+    def stop(self, grace: float = 0) -> None:
+        """Stop the worker: kill it if it has not ended within ``grace`` seconds of its pipe being closed."""
         if self.alive:
             self.alive = False
             self.connection.close()
             if self.process.pid is None:         # stopped before it started
                 return
+            if grace:
+                self.process.join(grace)
             if self.process.is_alive():
                 self.process.kill()
             self.process.join(5)
@@ -137,9 +158,14 @@ def _serve(connection: Connection, context: WorkContext) -> None:
     # Labelling makes many short-lived objects (tokens, matches, records) that reference counting frees: collect
     # less often, as the reading child does.
     gc.set_threshold(READER_GC_THRESHOLD, *gc.get_threshold()[1:])
-    while True:
-        try:
-            task = connection.recv()
-        except (EOFError, OSError):
-            return
-        connection.send(perform(task, context))
+    try:
+        while True:
+            try:
+                task = connection.recv()
+            except (EOFError, OSError):
+                return
+            if task is None:                 # no more work
+                return
+            connection.send(perform(task, context))
+    finally:
+        context.close()

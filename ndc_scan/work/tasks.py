@@ -7,14 +7,16 @@ then ``Task`` after ``Task``; it returns finished records (``ScannedDocument``,
 scan process only writes what comes back to the store, one transaction per document,
 so results do not depend on how many workers there are or where they run.
 
-The PDF itself is read in a child of the worker (``read.reader``: time limit, crash
-isolation); spaCy's pipelines are built in the worker the first time a document of
-their language arrives, and kept for the next ones.
+The PDF itself is read in a child of the worker (``read.reader.ReadingSession``: time limit,
+memory cap and crash isolation per file; one child reads file after file); spaCy's pipelines
+are built in the worker the first time a document of their language arrives, and kept for the
+next ones.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -30,7 +32,7 @@ from ..read.formats import extractor_for, front
 from ..read.metadata import infer_meta
 from ..read.ocr import installed_languages_for
 from ..read.overrides import Overrides, apply_overrides
-from ..read.reader import Reader
+from ..read.reader import Reader, ReadingSession, ReadResult
 from ..records import TAGGED_KINDS, Document, DocumentMeta, KeptLabelling, Labelling, Passage, ScannedDocument
 from ..taxonomy import Taxonomy
 from ..textnorm import shown_name
@@ -97,11 +99,29 @@ class WorkContext:
         self.taxonomy, self.classifier, self.reader = taxonomy, classifier, reader
         self.overrides, self.lang = overrides or {}, lang
         self._tagger: Optional[Tagger] = None
+        self._sessions = threading.local()   # each worker thread's reading child (read.reader.ReadingSession)
+        self._opened: list[ReadingSession] = []
         #: What a document's metadata is inferred from besides its name and stored text (``meta_key``).
         self._meta_inputs = key(package_hash(), self.overrides, lang)
 
     def __getstate__(self) -> dict:
-        return {**self.__dict__, "_tagger": None}
+        return {**self.__dict__, "_tagger": None, "_sessions": None, "_opened": []}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, _sessions=threading.local())
+
+    def read(self, path: Path, doc_id: str) -> ReadResult:
+        """(pages, pdf info) of a file, read in this thread's long-lived reading child."""
+        session = getattr(self._sessions, "session", None)
+        if session is None:
+            session = self._sessions.session = ReadingSession()
+            self._opened.append(session)
+        return self.reader_for(path, doc_id).read_in(session, path, doc_id)
+
+    def close(self) -> None:
+        """Stop the reading children of this process's threads (a worker's last act)."""
+        for session in self._opened:
+            session.close()
 
     @property
     def tagger(self) -> Tagger:
@@ -179,7 +199,7 @@ def perform(task: Task, context: WorkContext) -> Outcome:
 
 
 def _read_and_label(task: ReadTask, context: WorkContext) -> ScannedDocument:
-    pages, info = context.reader_for(task.path, task.doc_id).read(task.path, task.doc_id)
+    pages, info = context.read(task.path, task.doc_id)
     document = context.describe(task.path, task.doc_id, task.n_bytes, front(pages, task.fmt, FRONT_PAGES), info)
     passages = tuple(segment(pages))
     labelling = context.label(document, [p for p in passages if p.kind in TAGGED_KINDS])
