@@ -224,12 +224,61 @@ def test_a_reading_session_reports_a_crash_a_timeout_and_a_bad_file_and_reads_th
         session.close()
 
 
-def test_a_reading_session_child_killed_between_files_is_replaced():
+def test_a_reading_session_child_killed_between_files_is_replaced_and_the_next_file_is_not_blamed():
+    """Killed while idle (the out-of-memory killer, an operator), the child cannot take the next file: a new child
+    reads it. (Sent at once after the kill, the file reached a dying child and was reported as crashing the reader.)"""
     session = ReadingSession()
     try:
         pages, _ = session.read(Reader(), SMALL, FAKE_ID)
-        os.kill(session.pid, signal.SIGKILL)
-        session._child.join(5)
-        assert session.read(Reader(), SMALL, FAKE_ID)[0] == pages
+        for _ in range(5):
+            os.kill(session.pid, signal.SIGKILL)
+            assert session.read(Reader(), SMALL, FAKE_ID)[0] == pages
+    finally:
+        session.close()
+
+
+_KEPT: list = []
+
+
+def test_a_reading_session_gives_each_file_the_whole_memory_cap(monkeypatch):
+    """The cap is set again when each file arrives: what the child kept from earlier files (here 120 MB, under the
+    quarter of the cap that gets a child replaced) does not shrink the next file's room, so whether a file can be
+    read does not depend on the files before it (nor on --jobs)."""
+    real = reader_module.read_document
+
+    def greedy(path, *args, **kwargs):
+        if Path(path).name == "keeps.pdf":
+            _KEPT.append(bytearray(120 << 20))           # memory the child keeps after this file
+        if Path(path).name == "big.pdf":
+            block = bytearray(950 << 20)                 # a file that needs most of the cap while it is read
+            del block
+        return real(SMALL, *args, **kwargs)
+    monkeypatch.setattr(reader_module, "read_document", greedy)
+    session = ReadingSession()
+    reader = Reader(max_memory=1 << 30)
+    try:
+        session.read(reader, Path("keeps.pdf"), FAKE_ID)
+        child = session.pid
+        pages, _ = session.read(reader, Path("big.pdf"), FAKE_ID)
+        assert pages and session.pid == child
+    finally:
+        session.close()
+
+
+def test_a_result_too_big_to_send_within_the_memory_cap_is_named_as_such(monkeypatch):
+    """Reading fits in the cap but pickling the result does not: that is the memory cap, not a damaged PDF."""
+    real = reader_module.read_document
+
+    def bulky(path, *args, **kwargs):
+        pages, info = real(path, *args, **kwargs)
+        return pages, {**info, "bulk": bytes(300 << 20)}
+    monkeypatch.setattr(reader_module, "read_document", bulky)
+    reader = Reader(max_memory=512 << 20)
+    with pytest.raises(InputFileError, match=r"CAN_indc_2015.pdf: uses too much memory \(more than 512 MB\)"):
+        reader.read(SMALL, FAKE_ID)
+    session = ReadingSession()
+    try:
+        with pytest.raises(InputFileError, match=r"CAN_indc_2015.pdf: uses too much memory \(more than 512 MB\)"):
+            session.read(reader, SMALL, FAKE_ID)
     finally:
         session.close()

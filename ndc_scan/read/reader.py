@@ -19,6 +19,7 @@ import multiprocessing
 import os
 import resource
 import signal
+import threading
 import time
 from collections.abc import Generator, Iterable
 from dataclasses import dataclass
@@ -134,8 +135,11 @@ class ReadingSession:
 the 178 corpus NDCs at --jobs 1, mostly the kernel's work of forking and copying). The session's child
     is forked once and kept, with the same time limit, memory cap and crash isolation per file: a file
     that crashes it or takes too long is reported as ``Reader.read`` reports it, and the next file gets a
-    new child. A child that has grown by more than a quarter of its memory cap, or whose file failed,
-    is not kept: a new one reads the next file, so every file has the cap to itself.
+    new child. Each file may grow the child by the whole cap from where it stands when the file arrives
+    (the limit is set again per file), so what a file gives does not depend on the files before it. A
+    child whose file failed, or that has kept more than a quarter of the cap, is replaced for the next
+    file. The child says it has a file before reading it: one that died between files (killed) is
+    replaced and the file sent again, instead of the file being blamed for a crash it did not cause.
     """
 
     def __init__(self) -> None:
@@ -150,22 +154,11 @@ the 178 corpus NDCs at --jobs 1, mostly the kernel's work of forking and copying
 
     def read(self, reader: Reader, path: Path, doc_id: str) -> ReadResult:
         """(pages, pdf info) of ``path`` read with ``reader``'s settings; raises an InputFileError naming the file."""
-        if self._child is None or self._cap != reader.max_memory:
-            self._start(reader.max_memory)
-        connection, child = self._connection, self._child
-        assert connection is not None
-        try:
-            connection.send((path, doc_id, reader.password, reader.ocr, reader.engine))
-        except OSError:             # the child died between files: a new one reads this file
-            self._start(reader.max_memory)
-            connection, child = self._connection, self._child
-            assert connection is not None
-            connection.send((path, doc_id, reader.password, reader.ocr, reader.engine))
-        if not wait([connection], timeout=reader.timeout):
+        deadline = time.monotonic() + reader.timeout
+        connection, child = self._hand_over(reader, (path, doc_id, reader.password, reader.ocr, reader.engine), deadline)
+        if not wait([connection], timeout=max(0.0, deadline - time.monotonic())):
             self.close()
-            raise ExtractionTimeoutError(
-                str(path), f"reading took longer than {reader.timeout:g} s and was stopped",
-                remedy=f"raise --timeout (now {reader.timeout:g}), or check the file: it may make the PDF reader loop")
+            raise self._timeout(reader, path)
         try:
             status, payload, keep = connection.recv()
         except (EOFError, OSError):
@@ -178,14 +171,46 @@ the 178 corpus NDCs at --jobs 1, mostly the kernel's work of forking and copying
             raise payload
         return payload
 
-    def _start(self, max_memory: Optional[int]) -> None:
+    def _hand_over(self, reader: Reader, request: tuple, deadline: float) -> tuple[Connection, Any]:
+        """Give the file to a child (pipe, process) that says it has it. A child that died between files (the
+        kernel's out-of-memory killer, an operator's kill) cannot say so: a new child takes the file."""
+        path = request[0]
+        for attempt in range(2):
+            if self._child is None or self._cap != reader.max_memory:
+                self._start(reader)
+            connection, child = self._connection, self._child
+            assert connection is not None
+            try:
+                connection.send(request)
+                if not wait([connection], timeout=max(0.0, deadline - time.monotonic())):
+                    self.close()
+                    raise self._timeout(reader, path)
+                connection.recv()
+                return connection, child
+            except (EOFError, OSError):
+                if attempt:
+                    error = reader._crash(path, child)
+                    self.close()
+                    raise error from None
+                self.close()
+        raise AssertionError("unreachable")     # pragma: no cover
+
+    @staticmethod
+    def _timeout(reader: Reader, path: Path) -> ExtractionTimeoutError:
+        return ExtractionTimeoutError(
+            str(path), f"reading took longer than {reader.timeout:g} s and was stopped",
+            remedy=f"raise --timeout (now {reader.timeout:g}), or check the file: it may make the PDF reader loop")
+
+    def _start(self, reader: Reader) -> None:
         self.close()
+        prepare(reader.engine)               # imported here once, not in each child (within its memory cap)
         context = multiprocessing.get_context("fork")
-        self._connection, theirs = context.Pipe()
-        self._child = context.Process(target=_serve_reads, daemon=True, args=(theirs, max_memory))
-        self._child.start()
-        theirs.close()
-        self._cap = max_memory
+        with _STARTING:                      # no other thread's child inherits this pipe (Dask runs threads)
+            self._connection, theirs = context.Pipe()
+            self._child = context.Process(target=_serve_reads, daemon=True, args=(theirs, reader.max_memory))
+            self._child.start()
+            theirs.close()
+        self._cap = reader.max_memory
 
     def close(self) -> None:
         """Stop the child (the next ``read`` starts another)."""
@@ -209,6 +234,9 @@ _PR_SET_PDEATHSIG = 1
 #: millions of short-lived objects that reference counting frees; a collection every 700 of them cost a tenth to a
 #: quarter of pdfplumber's reading time. The child lives for one file: its cyclic garbage is bounded by that file.
 READER_GC_THRESHOLD = 50_000
+#: Held while a session forks its child and closes the child's end of the pipe, so that no other thread's child
+#: (Dask runs tasks in threads) inherits that end and keeps the pipe open after the child dies.
+_STARTING = threading.Lock()
 #: Exit codes of a child killed by the signals a failed allocation ends in (abort, segmentation fault, bus error).
 _MEMORY_SIGNALS = (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS)
 
@@ -228,7 +256,7 @@ def _cap_memory(max_memory: Optional[int]) -> None:
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     limit = start + max_memory if hard == resource.RLIM_INFINITY else min(start + max_memory, hard)
     if limit < 1 << 62:                   # beyond that, no machine can run out first: no cap
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))     # the hard limit stays: it may be set again
 
 
 def _too_much_memory(path, max_memory: Optional[int]) -> InputFileError:
@@ -285,16 +313,17 @@ def _child(sender, path, doc_id, password, ocr, engine, max_memory) -> None:
     """Runs in the forked child: read the PDF and send the result or the error."""
     try:
         _become_reader(max_memory)
-        sender.send(_read_one(path, doc_id, password, ocr, engine, max_memory))
+        _send(sender, _read_one(path, doc_id, password, ocr, engine, max_memory), path, max_memory)
     finally:
         sender.close()
         os._exit(0)
 
 
 def _serve_reads(connection, max_memory: Optional[int]) -> None:
-    """A session's child: read each file asked for and send (status, result, whether this child goes on)."""
+    """A session's child: for each file asked for, say it has it, read it and send (status, result, whether this
+    child goes on). Each file may make the child grow by ``max_memory`` from where it stands when the file arrives."""
     try:
-        _become_reader(max_memory)
+        _become_reader(None)
         # Grown by a quarter of its cap (by 1 GB at most, without a cap), the child is replaced after its file.
         limit = _address_space() + min(max_memory or 4 << 30, 4 << 30) // 4
         while True:
@@ -302,17 +331,28 @@ def _serve_reads(connection, max_memory: Optional[int]) -> None:
                 request = connection.recv()
             except (EOFError, OSError):
                 return
+            connection.send(None)
             path, doc_id, password, ocr, engine = request
+            _cap_memory(max_memory)
             status, payload = _read_one(path, doc_id, password, ocr, engine, max_memory)
             gc.collect()                            # the file's cycles, before measuring what the child keeps
             keep = status == "ok" and _address_space() < limit
-            connection.send((status, payload, keep))
+            _send(connection, (status, payload, keep), path, max_memory)
             del payload
             if not keep:
                 return
     finally:
         connection.close()
         os._exit(0)
+
+
+def _send(connection, result: tuple, path, max_memory: Optional[int]) -> None:
+    """Send a reading's result; one too big to pickle within the memory cap is sent as that error (not a crash)."""
+    try:
+        connection.send(result)
+    except MemoryError:
+        error: tuple = ("error", _too_much_memory(path, max_memory))
+        connection.send(error + (False,) * (len(result) - len(error)))      # a session's child: not kept
 
 
 def _address_space() -> int:
