@@ -110,7 +110,7 @@ def read_pdf(path: str | Path, doc_id: str, *, password: Optional[str] = None,
 
 
 def prepare(engine: str) -> None:
-    """Import what reading a PDF with ``engine`` needs, once, in a process that then forks a child per file.
+    """Import what reading a PDF with ``engine`` needs, once, in a process that then forks reading children.
 
     A child inherits what its parent imported; what it imports itself dies with it. Without this
     every file's child imported PDFium's bindings, numpy and pdfplumber again (about a fifth of

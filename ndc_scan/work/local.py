@@ -110,7 +110,7 @@ class _Worker:
         self.connection, theirs = multiprocessing.Pipe()
         gc.freeze()                          # what the scan loaded stays shared with the worker, not copied
         try:
-            # Not a daemon: the worker forks a child to read each PDF, which daemons may not.
+            # Not a daemon: the worker forks a child to read the PDFs, which daemons may not.
             self.process: Any = multiprocessing.get_context("fork").Process(target=_serve, args=(theirs, context))
             self.alive = True
             started.append(self)
