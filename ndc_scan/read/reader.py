@@ -132,7 +132,7 @@ class ReadingSession:
 
     Starting a child per file (``Reader.read``) forks the whole worker each time (its taxonomy, model
     and spaCy pipelines): that cost 0.05 s of CPU a file, an eighth of a PDFium scan's CPU (8 of 66 s for
-the 178 corpus NDCs at --jobs 1, mostly the kernel's work of forking and copying). The session's child
+    the 178 corpus NDCs at --jobs 1, mostly the kernel's work of forking and copying). The session's child
     is forked once and kept, with the same time limit, memory cap and crash isolation per file: a file
     that crashes it or takes too long is reported as ``Reader.read`` reports it, and the next file gets a
     new child. Each file may grow the child by the whole cap from where it stands when the file arrives
