@@ -65,10 +65,6 @@ class Reader:
             return outcome
         raise AssertionError("read_many yielded nothing")   # pragma: no cover
 
-    def read_in(self, session: ReadingSession, path: Path, doc_id: str) -> ReadResult:
-        """``read``, in the session's long-lived child (a worker's): no process started per file."""
-        return session.read(self, path, doc_id)
-
     def read_many(self, items: Iterable[tuple[K, Path, str]],
                   workers: int = 1) -> Generator[tuple[K, ReadResult | InputFileError], None, None]:
         """Read ``(key, path, doc_id)`` items with up to ``workers`` child processes at once.
@@ -98,9 +94,7 @@ class Reader:
                     if receiver in ready:
                         outcome = self._receive(receiver, path, child)
                     elif now >= deadline:
-                        outcome = ExtractionTimeoutError(
-                            str(path), f"reading took longer than {self.timeout:g} s and was stopped",
-                            remedy=f"raise --timeout (now {self.timeout:g}), or check the file: it may make the PDF reader loop")
+                        outcome = self._timed_out(path)
                     else:
                         continue
                     del running[receiver]
@@ -116,6 +110,12 @@ class Reader:
         except EOFError:
             return self._crash(path, child)
         return payload
+
+    def _timed_out(self, path: Path) -> ExtractionTimeoutError:
+        """The error of a file whose reading was stopped at the time limit."""
+        return ExtractionTimeoutError(
+            str(path), f"reading took longer than {self.timeout:g} s and was stopped",
+            remedy=f"raise --timeout (now {self.timeout:g}), or check the file: it may make the PDF reader loop")
 
     def _crash(self, path: Path, child) -> CorruptPdfError:
         """The error of a file whose reading child died (crashed, or killed) before it answered."""
@@ -158,7 +158,7 @@ class ReadingSession:
         connection, child = self._hand_over(reader, (path, doc_id, reader.password, reader.ocr, reader.engine), deadline)
         if not wait([connection], timeout=max(0.0, deadline - time.monotonic())):
             self.close()
-            raise self._timeout(reader, path)
+            raise reader._timed_out(path)
         try:
             status, payload, keep = connection.recv()
         except (EOFError, OSError):
@@ -184,7 +184,7 @@ class ReadingSession:
                 connection.send(request)
                 if not wait([connection], timeout=max(0.0, deadline - time.monotonic())):
                     self.close()
-                    raise self._timeout(reader, path)
+                    raise reader._timed_out(path)
                 connection.recv()
                 return connection, child
             except (EOFError, OSError):
@@ -194,12 +194,6 @@ class ReadingSession:
                     raise error from None
                 self.close()
         raise AssertionError("unreachable")     # pragma: no cover
-
-    @staticmethod
-    def _timeout(reader: Reader, path: Path) -> ExtractionTimeoutError:
-        return ExtractionTimeoutError(
-            str(path), f"reading took longer than {reader.timeout:g} s and was stopped",
-            remedy=f"raise --timeout (now {reader.timeout:g}), or check the file: it may make the PDF reader loop")
 
     def _start(self, reader: Reader) -> None:
         self.close()

@@ -138,7 +138,7 @@ class _Worker:
                 pass
 
     def stop(self, grace: float = 0) -> None:
-        """Stop the worker: kill it if it has not ended within ``grace`` seconds of its pipe being closed."""
+        """Stop the worker: kill it if it has not ended within ``grace`` seconds (after ``hang_up``)."""
         if self.alive:
             self.alive = False
             self.connection.close()

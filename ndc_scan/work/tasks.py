@@ -116,7 +116,7 @@ class WorkContext:
         if session is None:
             session = self._sessions.session = ReadingSession()
             self._opened.append(session)
-        return self.reader_for(path, doc_id).read_in(session, path, doc_id)
+        return session.read(self.reader_for(path, doc_id), path, doc_id)
 
     def close(self) -> None:
         """Stop the reading children of this process's threads (a worker's last act)."""
