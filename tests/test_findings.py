@@ -229,6 +229,35 @@ def test_context_figures_are_on_their_page(file, page, lang, heading, text, conc
         assert " ".join(sentence.split()[:6]) in on_page, sentence
 
 
+#: GMB_ndc2_2021 p14 as the scan reads it: a table of mitigation measures whose figures are under "Mitigation potential".
+POTENTIAL_TABLE = ("Measure | Conditionality | Mitigation potential (in GgCO2e) and timeline\n"
+                   "2 - Re-greening degraded landscapes (including protected forests) Component 1: Planting and "
+                   "management (afforestation) Component 2: Fire prevention and control | Conditional | 373 GgCO2e in 2030")
+
+
+@pytest.mark.parametrize("header, target", [
+    ("Measure | Conditionality | Mitigation potential (in GgCO2e) and timeline", False),
+    ("Measure | Conditionality | Mitigation target (in GgCO2e) and timeline", True),   # the same row under an aim
+])
+def test_regression_a_column_of_potentials_holds_no_targets(tagger, header, target):
+    text = header + "\n" + POTENTIAL_TABLE.split("\n", 1)[1]
+    passage = Passage(passage_id="p1", doc_id=FAKE_ID, page_no=14, start=0, end=len(text), text=text,
+                      heading_path="1 Mitigation action > 1.3 Impact of mitigation measures across the different "
+                                   "sectors > 1.3.2 Land use, land-use change, and forestry (LULUCF)", kind="table")
+    found = {p.concept: p for p in RuleClassifier().predict(passage, tagger.tag([passage], "en")["p1"], "en")}
+    assert (found["land_restoration"].level == 3) == target
+    assert bool(found["land_restoration"].targets) == target
+
+
+def test_potential_table_is_on_its_page():
+    import pypdfium2
+
+    page = pypdfium2.PdfDocument(corpus_pdf("GMB_ndc2_2021.pdf"))[13]
+    on_page = " ".join(page.get_textpage().get_text_range().split()).replace("\u2013", "-")     # the scan reads "–" as "-"
+    for cell in re.split(r" \| |\n", POTENTIAL_TABLE):
+        assert " ".join(cell.split()[:5]) in on_page, cell
+
+
 def test_an_aim_among_impacts_keeps_its_target(tagger):
     # MDG_indc_2015 p9, under "Impacts attendus des actions jusqu'à l'horizon 2030": expected results of the
     # actions are aims, not impacts of climate change.

@@ -442,6 +442,8 @@ def tie_targets(text: str, spans: Sequence[tuple[int, int, str]], *, lang: str =
         if part is not None:
             c_end = part.start()
         row = _row(plain, target.start) if table else None
+        if row is not None and _in_status_column(plain, target.start, row):
+            continue
         if row is not None:
             # In a table row, a target counts for the concepts of its own cell, else for those of the row's first
             # cell (the row's subject: "Agroforestry | 30 000 ha"), never for a neighbouring cell's.
@@ -513,6 +515,23 @@ def _row(text: str, at: int) -> Optional[tuple[int, int]]:
     end = text.find("\n", at)
     end = len(text) if end < 0 else end
     return (start, end) if " | " in text[start:end] else None
+
+
+def _in_status_column(text: str, at: int, row: tuple[int, int]) -> bool:
+    """Whether offset ``at`` of a table row lies in a column whose header (the passage's first line: as many cells
+    as the row, short, without figures) is one of what there is, was or could be and not of an aim: "Mitigation
+    potential (in GgCO2e) and timeline" over "… | Conditional | 373 GgCO2e in 2030" (GMB 2021 p14) is an estimate of
+    a measure, not its target (concepts.md: potential and status figures are not targets), as "Surface actuelle
+    (ha)" or "2010" would be."""
+    header_end = text.find("\n")
+    if header_end < 0 or row[0] <= header_end:
+        return False
+    header = text[:header_end].split(" | ")
+    if len(header) < 2 or len(text[row[0]:row[1]].split(" | ")) != len(header) \
+            or QUANTITY.search(text, 0, header_end) or max(map(len, header)) > SHORT_CELL:
+        return False                          # a first line of figures or prose is a row, not a header
+    cell = header[text[row[0]:at].count(" | ")]
+    return bool(STATUS_COLUMN.search(cell)) and not (PLANNED_COLUMN.search(cell) or AIM.search(cell))
 
 
 def _cell(text: str, at: int, row: tuple[int, int]) -> tuple[int, int]:
