@@ -11,6 +11,8 @@ from ndc_scan.classify.rules import RuleClassifier
 from ndc_scan.classify.targets import document_years
 from ndc_scan.pipeline import load_tables
 from ndc_scan.records import Passage
+from ndc_scan.report import briefs
+from ndc_scan.taxonomy import load_taxonomy
 
 from .conftest import FAKE_ID, corpus_pdf, scan_copies
 
@@ -38,6 +40,25 @@ def _targets(tables, document):
 
 
 @pytest.mark.slow
+def test_regression_a_brief_quotes_the_words_of_its_finding(tables):
+    # MNG_indc_2015 p9: wetlands is found by "flood plains" near the end of a long table passage; the brief cut the
+    # cell's quote at 230 characters from its start, before the term, so nothing in it spoke of wetlands (44 of the
+    # corpus's 520 brief quotes lost their term so).
+    taxonomy = load_taxonomy()
+    coverage = tables["coverage"]
+    checked = []
+    for doc in tables["documents"].itertuples(index=False):
+        cells = coverage[coverage["doc_id"] == doc.doc_id]
+        for names, _, text, _, _ in briefs.build(doc, tables, taxonomy).quotes:
+            quoted = cells[cells["concept_name"].isin(names.split(", "))]
+            terms = [t.strip("* ").lower() for t in re.split(r"[;|~]", ";".join(quoted["matched_terms"])) if t.strip("* ")]
+            if any(t in " ".join(quoted["top_quote"]).lower() for t in terms):     # (a term matched by its lemma may not)
+                assert any(t in text.lower() for t in terms), (doc.document, names, text)
+                checked.append((doc.document, text))
+    assert len(checked) >= 20
+    assert any(document == "MNG_indc_2015.pdf" and "flood plains" in text for document, text in checked)
+
+
 def test_regression_impacts_table_is_mentions_not_commitments(tables):
     # BDI_indc_2015 pp. 3-4 "Impacts et vulnérabilité": loss of pasture, more erosion, flooded marshes were all
     # reported as commitments (grazing, soil conservation, wetlands) in the Burundi brief.

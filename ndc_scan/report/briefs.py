@@ -18,7 +18,7 @@ from typing import Any, Optional
 
 import pandas as pd
 
-from ..aggregate.coverage import NO_TEXT, level_of, tuples_by_document
+from ..aggregate.coverage import NO_TEXT, level_of, quote, tuples_by_document
 from ..aggregate.groups import income_of, region_of
 from ..aggregate.locators import extent
 from ..aggregate.tables import Tables
@@ -106,15 +106,6 @@ def file_stems(documents: pd.DataFrame) -> dict[str, str]:
     return {doc_id: f"{stem}_{doc_id[:8]}" if stem in shared else stem for doc_id, stem in stems.items()}
 
 
-def cut(text: str, limit: int) -> str:
-    """``text`` with white space collapsed, cut at a word boundary to at most ``limit`` characters (+ " …")."""
-    text = " ".join(str(text).split())
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0]
-    return cut + " …"
-
-
 def same_passage(a: str, b: str, span: int = 60) -> bool:
     """True when two quotes are windows on the same passage: they share a run of ``span`` characters."""
     a, b = a.strip("… "), b.strip("… ")
@@ -191,7 +182,9 @@ def build(doc, tables: Tables, taxonomy: Taxonomy, by_document: Optional[ByDocum
                                      0 if pd.isna(cell.confidence) else -cell.confidence))
     quotes: dict[str, list] = {}                     # each passage quoted once, under every concept it speaks for
     for cell in found:
-        text = cut(cell.top_quote, QUOTE_CHARS)
+        # the cell's quote shortened around its first matched term: cut at its end, 44 of the corpus's 520 quotes
+        # lost the words that made the finding (Mongolia 2015's "flood plains" for wetlands)
+        text = quote(cell.top_quote, cell.matched_terms, QUOTE_CHARS)
         same = next((q for q in quotes if same_passage(q, text)), None)
         if same is not None:
             quotes[same][0].append(taxonomy.concept_name(cell.concept))

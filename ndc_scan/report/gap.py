@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..aggregate.coverage import label_source, latest_documents
+from ..aggregate.coverage import label_source, latest_documents, quote
 from ..aggregate.tables import Tables
 from ..taxonomy import CONCEPT_IDS, Taxonomy
 from . import briefs, charts, views
@@ -102,7 +102,7 @@ def render(tables: Tables, *, taxonomy: Taxonomy, base: Path = Path(".")) -> str
         "<h2>Changes between versions</h2>", _changes(tables.progress, taxonomy),
         "<h2>Gap ranking</h2>", _gap_method(), _ranking(tables.gaps, briefs.file_stems(latest)),
         '<h2 id="targets">Quantified land and soil targets</h2>', _targets(tables.targets, latest, taxonomy, base),
-        "<h2>What changed, country by country</h2>", _versions(tables.versions, documents, base),
+        "<h2>What changed, country by country</h2>", _versions(tables.versions, documents, coverage, base),
         "</body></html>",
     ]
     return "\n".join(parts)
@@ -189,10 +189,11 @@ def _targets(targets: pd.DataFrame, latest: pd.DataFrame, taxonomy: Taxonomy, ba
             f"<th>by</th><th>support</th><th>sentence</th></tr>{rows}</table>")
 
 
-def _versions(versions: pd.DataFrame, documents: pd.DataFrame, base: Path) -> str:
+def _versions(versions: pd.DataFrame, documents: pd.DataFrame, coverage: pd.DataFrame, base: Path) -> str:
     if versions.empty:
         return "<p>No country has several documents in this scan.</p>"
     paths = dict(zip(documents["doc_id"], documents["path"]))
+    terms = dict(zip(zip(coverage["doc_id"], coverage["concept"]), coverage["matched_terms"]))
     parts = []
     for (iso3, _), group in versions.groupby(["iso3", "step"], sort=True):
         first = group.iloc[0]
@@ -207,18 +208,21 @@ def _versions(versions: pd.DataFrame, documents: pd.DataFrame, base: Path) -> st
             f"<tr><td>{escape(r.concept_name)}</td><td>{escape(r.from_level_name.replace('_', ' '))}</td>"
             f"<td>{escape(r.to_level_name.replace('_', ' '))}</td>"
             f"<td class=\"{escape(r.change.replace(' ', '-'))}\">{escape(r.change)}</td>"
-            f"<td>{_quote(r.from_quote, r.from_page, r.from_locator, paths.get(r.from_doc_id, ''), base)}</td>"
-            f"<td>{_quote(r.to_quote, r.to_page, r.to_locator, paths.get(r.to_doc_id, ''), base)}</td></tr>"
+            f"<td>{_quote(r, 'from', terms, paths, base)}</td><td>{_quote(r, 'to', terms, paths, base)}</td></tr>"
             for r in changed.itertuples(index=False))
         parts.append("<table><tr><th>concept</th><th>before</th><th>after</th><th>change</th><th>quote before</th>"
                      f"<th>quote after</th></tr>{rows}</table>")
     return "\n".join(parts)
 
 
-def _quote(text, page, locator, path: str, base: Path) -> str:
+def _quote(row, side: str, terms: dict, paths: dict, base: Path) -> str:
+    """The quote of one side (``from``, ``to``) of a versions row, shortened around its first matched term (``terms``:
+    the coverage cells' ``matched_terms``), with its page."""
+    text, doc_id = getattr(row, f"{side}_quote"), getattr(row, f"{side}_doc_id")
     if not isinstance(text, str) or not text:
         return ""
-    return f"{quote_html(briefs.cut(text, 160))} <span class=meta>{where_link(path, page, locator, base)}</span>"
+    where = where_link(paths.get(doc_id, ""), getattr(row, f"{side}_page"), getattr(row, f"{side}_locator"), base)
+    return f"{quote_html(quote(text, terms.get((doc_id, row.concept), ''), 160))} <span class=meta>{where}</span>"
 
 
 __all__ = ["CONCEPT_IDS", "render", "write"]
