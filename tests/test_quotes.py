@@ -42,7 +42,9 @@ _UNIT = re.compile(r"(?:km|m|cm|كم|م)$")                   # ... of a unit of
 def normalise(text: str) -> str:
     """NFKC, straight quotes and hyphens (textnorm), no bullets, whitespace collapsed; Arabic without tatweel and
     vowel marks, its lam-alef ligatures in reading order (``textnorm.clean_arabic``, the repairs the scan makes and
-    issue 13 asks for): the same for both readers."""
+    issue 13 asks for): the same for both readers. PDFium's U+FFFE, the hyphen of a word broken at a line end, is a
+    hyphen."""
+    text = text.replace("\ufffe", "-")        # PDFium's code for the hyphen that ends a line (the scan reads it so)
     return _SPACE.sub(" ", _BULLETS.sub(" ", textnorm.clean_arabic(textnorm.normalise(text)))).strip()
 
 

@@ -56,8 +56,9 @@ from .tables import table_rows
 #: paragraph passage: passages.segment.)
 EXTRACTOR_VERSION = "14"
 #: Per engine; the pdfium engine's own changes count on top (.2: bold read from font names, UTF-16 surrogate pairs
-#: joined, pdfplumber for the pages PDFium reads badly; .3: text clipped away is not read).
-EXTRACTOR_VERSIONS = {"pdfplumber": EXTRACTOR_VERSION, "pdfium": f"{EXTRACTOR_VERSION}.3"}
+#: joined, pdfplumber for the pages PDFium reads badly; .3: text clipped away is not read; .4: PDFium's line-end
+#: hyphen U+FFFE read as a hyphen).
+EXTRACTOR_VERSIONS = {"pdfplumber": EXTRACTOR_VERSION, "pdfium": f"{EXTRACTOR_VERSION}.4"}
 
 
 def extractor_id(engine: str) -> str:
