@@ -204,6 +204,7 @@ def scan(paths: Iterable[str | Path], options: Optional[ScanOptions] = None, *,
         found = scanning.run(scan_plan)
         documents = [found[i] for i in sorted(found)]
         failures = [scan_plan.failures[i] for i in sorted(scan_plan.failures)]
+        decision_warnings = _decision_warnings(db)
         doc_ids = [d.doc_id for d in documents]
         db.use_labelling(doc_ids, tax.hash)
         # What the reports are made from: when the folder's manifest has this key, they are current already.
@@ -216,7 +217,7 @@ def scan(paths: Iterable[str | Path], options: Optional[ScanOptions] = None, *,
         tables = build_tables(db, doc_ids, failures, tax, all_versions=options.all_versions,
                               catalogs=catalogs) if reports is None else None
     result = ScanResult(documents=documents, failures=failures, taxonomy_hash=tax.hash,
-                        warnings=classifier_warnings + ocr_warnings, extracted=scanning.extracted,
+                        warnings=classifier_warnings + ocr_warnings + decision_warnings, extracted=scanning.extracted,
                         reused=len(scan_plan.reuse), retagged=scanning.labelled, carried=scanning.carried,
                         classifier=classifier.method,
                         _tables=tables, _make_tables=lambda: _stored_tables(options.store, doc_ids, failures, tax,
@@ -231,6 +232,19 @@ def scan(paths: Iterable[str | Path], options: Optional[ScanOptions] = None, *,
             manifest.record(out, report_key, result.written, result.summary)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _decision_warnings(db: Store) -> list[str]:
+    """What reading documents again did to review decisions on their passages (``Store._carry_decisions``)."""
+    found = []
+    if db.carried_decisions:
+        found.append(f"the review decisions on {db.carried_decisions} passage(s) of documents read again were moved to "
+                     "the passage as read now (only its spacing, hyphens or punctuation changed)")
+    if db.unmatched_decisions:
+        found.append(f"the review decisions on {db.unmatched_decisions} passage(s) of documents read again match no "
+                     "passage now (their text changed): they no longer count; ndc-scan review stats counts them, "
+                     "ndc-scan review export decisions.jsonl keeps them")
+    return found
 
 
 def _stored_tables(store: str | Path, doc_ids: list[str], failures: list[Failure], tax: Taxonomy, all_versions: bool,

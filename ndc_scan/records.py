@@ -206,6 +206,13 @@ class Passage:
         return sha256_text(" ".join(self.text.split()))[:24]
 
 
+def loose_text(text: str) -> str:
+    """A passage's text as a re-read that changed only its spacing, case, hyphens or punctuation leaves it: its letters
+    and digits, case-folded ("ecosystem s" and "ecosystems", "co benefits" and "co-benefits" are one). What a review
+    decision is carried over by when its passage is read again (``Store`` keeps decisions across re-extraction)."""
+    return "".join(character for character in text.casefold() if character.isalnum())
+
+
 @dataclass(frozen=True)
 class Match:
     """A taxonomy term found in a passage. Offsets index ``Passage.text``."""

@@ -45,6 +45,56 @@ def test_document_round_trip(tmp_path, canada):
         assert db.pdf_info(DOC_ID) == info
 
 
+def _reject(passage, reviewer="ana"):
+    return Decision(text_hash=passage.text_hash, concept="wetlands", decision="reject", reviewer=reviewer,
+                    decided_at="2026-12-08T01:00:00Z", passage_id=passage.passage_id, document="CAN_indc_2015.pdf",
+                    page=passage.page_no)
+
+
+def _read_again(passages, index, text):
+    """The passages as a re-read gives them, passage ``index`` with ``text`` (same length, so the same offsets)."""
+    old = passages[index]
+    return [*passages[:index], type(old)(**{**old.__dict__, "text": text}), *passages[index + 1:]]
+
+
+def test_decisions_follow_their_passage_when_a_document_is_read_again(tmp_path, canada):
+    # A new engine or version reads "ecosystem s" as "ecosystems", "co benefits" as "co-benefits": the passage's text
+    # hash changes and its decision counted nowhere (found by an adversarial review: MNG 2015 wetlands rejected, then
+    # --engine pdfplumber: the label was back, unreviewed, with no word).
+    document, pages, passages, info = canada
+    index = next(i for i, p in enumerate(passages) if " " in p.text.strip() and len(p.text) > 40)
+    old = passages[index]
+    respaced = old.text.replace(" ", "-", 1)                     # only a space became a hyphen
+    changed = "X" + old.text[1:]                                  # a letter changed: another text
+    with Store(tmp_path / "s.sqlite") as db:
+        db.save_document(document, pages, passages, "plumber-1", info)
+        db.save_decision(_reject(old))
+        db.save_document(document, pages, _read_again(passages, index, respaced), "plumber-2", info)
+        moved = db.decisions()
+        assert [d.text_hash for d in moved] == [_read_again(passages, index, respaced)[index].text_hash]
+        assert (db.carried_decisions, db.unmatched_decisions, db.unmatched_decision_count()) == (1, 0, 0)
+        db.save_document(document, pages, _read_again(passages, index, changed), "plumber-3", info)
+        assert db.decisions() == moved                            # kept as it was, but no passage holds its text
+        assert (db.carried_decisions, db.unmatched_decisions, db.unmatched_decision_count()) == (1, 1, 1)
+
+
+def test_a_moved_decision_is_copied_where_another_document_still_has_the_old_text(tmp_path, canada):
+    document, pages, passages, info = canada
+    twin_id = "c" * 64
+    twin = Document(doc_id=twin_id, path="in/twin.pdf", file_name="twin.pdf", n_bytes=1, meta=document.meta)
+    twin_passages = [type(p)(**{**p.__dict__, "doc_id": twin_id, "passage_id": "t" + p.passage_id[1:]}) for p in passages]
+    index = next(i for i, p in enumerate(passages) if " " in p.text.strip() and len(p.text) > 40)
+    with Store(tmp_path / "s.sqlite") as db:
+        db.save_document(document, pages, passages, "plumber-1", info)
+        db.save_document(twin, [type(p)(**{**p.__dict__, "doc_id": twin_id}) for p in pages], twin_passages,
+                         "plumber-1", info)
+        db.save_decision(_reject(passages[index]))
+        again = _read_again(passages, index, passages[index].text.replace(" ", "-", 1))
+        db.save_document(document, pages, again, "plumber-2", info)
+        assert sorted(d.text_hash for d in db.decisions()) == sorted([passages[index].text_hash, again[index].text_hash])
+        assert db.unmatched_decision_count() == 0
+
+
 def test_tags_are_replaced_per_taxonomy(tmp_path, canada):
     document, pages, passages, info = canada
     first = passages[0]

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..errors import ReviewSheetError, UsageError, quoted
-from ..records import DECISIONS, LEVEL_NAMES, REVIEWER_RULE, Decision, review_words, usable_reviewer
+from ..records import DECISIONS, LEVEL_NAMES, REVIEWER_RULE, Decision, loose_text, review_words, usable_reviewer
 from ..report.files import neutralise
 from ..report.output import output_error, written
 from ..store import Row, Store
@@ -283,6 +283,18 @@ def import_sheet(db, path, *, fmt: Optional[str] = None, reviewer: Optional[str]
         raise ReviewSheetError(str(path), [f"row 1: missing column(s) {', '.join(missing)} "
                                            "(export a fresh sheet with ndc-scan review export)"])
     passages = db.passage_rows(row.get("passage_id", "").strip() for _, row in rows)
+    # A sheet exported before a re-scan (another engine or version reads the same text into new passage ids) is
+    # matched by its text hash, the key decisions are stored by.
+    stale = [row.get("text_hash", "").strip() for _, row in rows
+             if (found := passages.get(row.get("passage_id", "").strip())) is None
+             or found["text_hash"] != row.get("text_hash", "").strip()]
+    by_hash = db.passage_rows_with_text_hashes(stale) if stale else {}
+    # ... or, where the re-read changed the text's spacing, hyphens or punctuation, by its words (records.loose_text)
+    lost = {row.get("document", "").strip() for _, row in rows if row.get("text_hash", "").strip() in stale
+            and row.get("text_hash", "").strip() not in by_hash}
+    by_words: dict[tuple[str, str], list[Row]] = {}
+    for found in db.passage_rows_of_files(lost) if lost else []:
+        by_words.setdefault((found["file_name"], loose_text(found["text"])), []).append(found)
     labels = {(r["passage_id"], r["concept"]): r["level"] for r in db.labels_that_count()}
     problems: list[str] = []
     decisions: list[Decision] = []
@@ -299,29 +311,39 @@ def import_sheet(db, path, *, fmt: Optional[str] = None, reviewer: Optional[str]
             problems.append(f"{where('decision')}: {quoted(row.get('decision'))} is not one of {', '.join(CHOICES)}")
             continue
         passage = passages.get(row["passage_id"].strip())
-        if passage is None:
-            problems.append(f"{where('passage_id')}: unknown passage {quoted(row['passage_id'])} (not in {db.path}; "
-                            "export the sheet from this store)")
-            continue
-        if row["text_hash"].strip() != passage["text_hash"]:
-            problems.append(f"{where('text_hash')}: {quoted(row['text_hash'])} is not the hash of passage {quoted(row['passage_id'])} "
-                            "(edited?)")
-            continue
-        if " ".join(row["passage"].split()) != " ".join(neutralise(passage["text"]).split()) and \
+        concept = row["concept"].strip()
+        reworded = False
+        if passage is None or row["text_hash"].strip() != passage["text_hash"]:
+            same_text = by_hash.get(row["text_hash"].strip(), [])
+            if not same_text:
+                same_text = by_words.get((row.get("document", "").strip(), loose_text(row.get("passage", ""))), [])
+                reworded = bool(same_text)
+            labelled = [p for p in same_text if (p["passage_id"], concept) in labels]
+            if same_text:
+                passage = (labelled or same_text)[0]
+            elif passage is None:
+                problems.append(f"{where('passage_id')}: unknown passage {quoted(row['passage_id'])} and no passage "
+                                f"of {db.path} has its text (hash {quoted(row['text_hash'])}): export the sheet from "
+                                "this store")
+                continue
+            else:
+                problems.append(f"{where('text_hash')}: {quoted(row['text_hash'])} is not the hash of passage "
+                                f"{quoted(row['passage_id'])} nor of any passage of this store (edited?)")
+                continue
+        if not reworded and " ".join(row["passage"].split()) != " ".join(neutralise(passage["text"]).split()) and \
                 " ".join(row["passage"].split()) != " ".join(passage["text"].split()):
             problems.append(f"{where('passage')}: the passage text was edited; put back the exported text "
                             "(decisions are keyed by it)")
             continue
-        concept = row["concept"].strip()
-        if (row["passage_id"], concept) not in labels:
-            problems.append(f"{where('concept')}: passage {quoted(row['passage_id'])} has no label {quoted(concept)} in the store "
-                            "(edited? to add a concept, use decision 'correct' and corrected_concepts)")
+        if (passage["passage_id"], concept) not in labels:
+            problems.append(f"{where('concept')}: passage {quoted(passage['passage_id'])} has no label {quoted(concept)} "
+                            "in the store (edited? to add a concept, use decision 'correct' and corrected_concepts)")
             continue
         if choice in ("", "skip"):
             if row.get("corrected_level", "").strip() or row.get("corrected_concepts", "").strip():
                 problems.append(f"{where('decision')}: empty, but a correction is filled in: choose 'correct'")
             continue
-        made = _row_decision(row, choice, concept, labels[(row["passage_id"], concept)], passage,
+        made = _row_decision(row, choice, concept, labels[(passage["passage_id"], concept)], passage,
                              reviewer, where, problems)
         if made is None:
             continue
@@ -363,7 +385,7 @@ def _row_decision(row: dict, choice: str, concept: str, level: int, passage: Row
     return Decision(
         text_hash=passage["text_hash"], concept=concept, decision=choice, reviewer=name, decided_at=now(),
         level=(int(corrected_level) if corrected_level else level) if choice in ("accept", "correct") else None,
-        concepts=(concepts or (concept,)) if choice == "correct" else (), passage_id=row["passage_id"],
+        concepts=(concepts or (concept,)) if choice == "correct" else (), passage_id=passage["passage_id"],
         document=passage["file_name"], page=passage["page_no"], note=row.get("note", "").strip())
 
 

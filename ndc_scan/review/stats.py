@@ -69,4 +69,8 @@ def review_stats(db: Store) -> Stats:
     } for name in sorted({d.reviewer for d in current})],
         columns=["reviewer", "decisions", *VERBS, "first", "last"])
     notes = [f"{len(stored)} decisions stored, {len(current)} current (the latest per reviewer and label)"]
+    if unmatched := db.unmatched_decision_count():
+        notes.append(f"{unmatched} of the stored decisions are on a passage text no scanned document holds now (read "
+                     "again with other text, or not scanned into this store): they count in no report; "
+                     "ndc-scan review export decisions.jsonl keeps them")
     return Stats(concepts=pd.DataFrame(rows), reviewers=reviewers, notes=notes)

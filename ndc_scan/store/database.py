@@ -45,6 +45,7 @@ from ..records import (
     Passage,
     Prediction,
     ScannedDocument,
+    loose_text,
 )
 from ..textnorm import shown_name
 from .boxes import pack_boxes, unpack_boxes
@@ -64,6 +65,9 @@ class Store:
 
     def __init__(self, path: str | Path = DEFAULT_STORE, *, create: bool = True):
         self.path = Path(path)
+        #: Passages with review decisions that documents read again kept (moved to their re-read twin) and lost (no
+        #: twin): ``_carry_decisions``.
+        self.carried_decisions = self.unmatched_decisions = 0
         if not create and not self.path.is_file():
             raise NoStoreError(f"{shown_name(self.path)}: no such store",
                                remedy=f"scan first (ndc-scan scan PATHS --store {shown_name(self.path)}), "
@@ -236,6 +240,8 @@ class Store:
     def _write_document(self, document: Document, pages: Sequence[Page], passages: Sequence[Passage], extractor: str,
                         pdf_info: Mapping[str, str], *, ocr: bool, meta_key: str = "") -> None:
         meta = document.meta
+        before = self.db.execute("SELECT passage_id, text, text_hash FROM passages WHERE doc_id=?",
+                                 (document.doc_id,)).fetchall()
         self.db.execute("DELETE FROM documents WHERE doc_id=?", (document.doc_id,))
         for table in ("matches", "predictions", "tagged"):
             self.db.execute(f"DELETE FROM {table} WHERE doc_id=?", (document.doc_id,))
@@ -258,6 +264,46 @@ class Store:
                             [(p.doc_id, p.page_no, p.boxes.width, p.boxes.height, pack_boxes(p.boxes))
                              for p in pages if p.boxes is not None])
         self.db.execute("DELETE FROM failures WHERE path=?", (document.path,))
+        if before:
+            self._carry_decisions(before, passages)
+
+    def _carry_decisions(self, before: Sequence[sqlite3.Row], passages: Sequence[Passage]) -> None:
+        """Keep the review decisions of a document read again: a decision on a passage as it was read ``before`` whose
+        text is not among the new ``passages`` is moved to the new passage with the same letters and digits
+        (``records.loose_text``: a re-read that changed spacing, hyphens or punctuation, e.g. a new engine or
+        version), or copied there when another document still holds the old text (decisions are keyed by text, for
+        every document that has it). A decision whose passage has no such twin stays as it is, counted in
+        ``unmatched_decisions`` (``review stats`` lists it as not current; ``review export`` keeps it)."""
+        now = {p.text_hash for p in passages}
+        gone = {row["text_hash"]: row for row in before if row["text_hash"] not in now}
+        if not gone:
+            return
+        hashes, decided = sorted(gone), []
+        for i in range(0, len(hashes), _CHUNK):
+            chunk = hashes[i:i + _CHUNK]
+            decided += [row["text_hash"] for row in self.db.execute(
+                f"SELECT DISTINCT text_hash FROM decisions WHERE text_hash IN ({_marks(chunk)})", chunk)]
+        if not decided:
+            return
+        twins: dict[str, list[Passage]] = {}
+        for passage in passages:
+            twins.setdefault(loose_text(passage.text), []).append(passage)
+        for old_hash in decided:
+            found = {p.text_hash: p for p in twins.get(loose_text(gone[old_hash]["text"]), [])}
+            if len(found) != 1:              # none, or two different texts: which one the decision meant is unknown
+                self.unmatched_decisions += 1
+                continue
+            new = next(iter(found.values()))
+            if self.db.execute("SELECT 1 FROM passages WHERE text_hash=? LIMIT 1", (old_hash,)).fetchone():
+                self.db.execute(
+                    "INSERT INTO decisions (text_hash, concept, decision, level, concepts, reviewer, decided_at, "
+                    "passage_id, document, page, note, source) SELECT ?, concept, decision, level, concepts, reviewer, "
+                    "decided_at, ?, document, ?, note, source FROM decisions WHERE text_hash=? ORDER BY id",
+                    (new.text_hash, new.passage_id, new.page_no, old_hash))
+            else:
+                self.db.execute("UPDATE decisions SET text_hash=?, passage_id=?, page=? WHERE text_hash=?",
+                                (new.text_hash, new.passage_id, new.page_no, old_hash))
+            self.carried_decisions += 1
 
     def update_meta(self, document: Document, meta_key: Optional[str] = None) -> None:
         """Rewrite a stored document's path and metadata (e.g. a new --metadata file); ``meta_key``: the key of the
@@ -464,6 +510,13 @@ class Store:
         with self.db:
             self.db.executemany(_INSERT_DECISION, [_decision_row(decision, source) for decision in decisions])
 
+    def unmatched_decision_count(self) -> int:
+        """Decisions on a text no stored passage holds (its documents were read again with other text, or removed):
+        they count in no report."""
+        row = self.db.execute("SELECT COUNT(*) AS n FROM decisions WHERE text_hash NOT IN "
+                              "(SELECT text_hash FROM passages)").fetchone()
+        return int(row["n"])
+
     def delete_decision(self, decision_id: int) -> None:
         """Withdraw a decision (undo in a review session)."""
         with self.db:
@@ -582,6 +635,26 @@ class Store:
                                   f"WHERE p.passage_id IN ({_marks(chunk)})", tuple(chunk)):
                 found[row["passage_id"]] = row
         return found
+
+    def passage_rows_with_text_hashes(self, text_hashes: Iterable[str]) -> dict[str, list[Row]]:
+        """text_hash → the passages with that text (as ``passage_rows`` gives them), by document and page."""
+        ordered, found = sorted(set(text_hashes)), {}  # type: tuple[list[str], dict[str, list[Row]]]
+        for i in range(0, len(ordered), _CHUNK):
+            chunk = ordered[i:i + _CHUNK]
+            for row in self._rows(f"SELECT p.passage_id, p.text, p.text_hash, p.doc_id, p.page_no, d.file_name "
+                                  f"FROM passages p JOIN documents d ON d.doc_id = p.doc_id "
+                                  f"WHERE p.text_hash IN ({_marks(chunk)}) ORDER BY d.file_name, p.page_no, p.start",
+                                  tuple(chunk)):
+                found.setdefault(row["text_hash"], []).append(row)
+        return found
+
+    def passage_rows_of_files(self, file_names: Iterable[str]) -> list[Row]:
+        """The tagged passages (as ``passage_rows`` gives them) of the documents with these file names."""
+        names = sorted(set(file_names))
+        return [row for i in range(0, len(names), _CHUNK) for row in self._rows(
+            f"SELECT p.passage_id, p.text, p.text_hash, p.doc_id, p.page_no, d.file_name FROM passages p JOIN documents d "
+            f"ON d.doc_id = p.doc_id WHERE d.file_name IN ({_marks(names[i:i + _CHUNK])}) AND p.kind IN "
+            f"({_marks(TAGGED_KINDS)}) ORDER BY d.file_name, p.page_no, p.start", (*names[i:i + _CHUNK], *TAGGED_KINDS))]
 
     def tagged_passages_with_documents(self) -> list[Row]:
         """Every tagged passage with its document's file name, ISO3 and language, by file, page and offset."""
