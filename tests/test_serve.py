@@ -371,6 +371,17 @@ def test_loopback_workbench_refuses_other_host_names(workbench_store):
     assert client(workbench_store, base="http://localhost:8765").get("/").status_code == 200
 
 
+@pytest.mark.parametrize("level", ["²", "9", "x"])
+def test_regression_a_level_that_is_no_level_is_refused_not_a_server_error(workbench_store, level):
+    # "²" passed str.isdigit() and int() raised: a 500 and a traceback in the server log (adversarial review).
+    browser = client(workbench_store, reviewer="ana")
+    page = browser.get("/review")
+    answer = post(browser, "level", page.text, level=level)
+    assert answer.status_code == 400 and "is not 1, 2 or 3" in answer.text
+    with Store(workbench_store, create=False) as db:
+        assert db.decisions() == []
+
+
 def test_forms_need_the_sessions_csrf_secret(workbench_store):
     browser = client(workbench_store, reviewer="ana")
     page = browser.get("/review")

@@ -263,7 +263,7 @@ class _Site:
                 return "Skipped."
             level = _field(form, "level")
             made = review.record(db, session, item, action, name,
-                                 level=int(level) if level and level.isdigit() else None,
+                                 level=int(level) if level and level.isascii() and level.isdigit() else None,
                                  concepts=tuple(form.getlist("concepts")))
             return f"Stored: {describe(made)}." if made else "Already decided: nothing stored again."
 
