@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from ndc_scan import scan
-from ndc_scan.aggregate.versions import TRANSLATION, change
+from ndc_scan.aggregate.versions import TRANSLATION, change, figures, translations
 
 from .conftest import SAMPLE, corpus_pdf
 
@@ -51,3 +51,36 @@ def test_progress_leaves_translations_out(tables):
     counted = progress[["added", "strengthened", "unchanged", "weakened", "dropped", "absent_in_both",
                         "not_comparable"]].sum(axis=1)
     assert set(counted) == {1}
+
+
+def _texts(*names):
+    import pypdfium2
+
+    found = []
+    for name in names:
+        pdf = pypdfium2.PdfDocument(str(corpus_pdf(name)))
+        found += [(name, pdf[i].get_textpage().get_text_range()) for i in range(len(pdf))]
+    return found
+
+
+def test_figures_are_digits_in_any_grouping_and_never_years():
+    assert figures("1,500,000 ha; 1 500 000 ha; 1.500.000 ha; 2,5 %; 2.5 %; by 2030; 145 000 km; ١٢٣٤ ha") == {
+        "1500000", "25", "145000", "1234"}
+
+
+@pytest.mark.parametrize("languages, same", [
+    # (file, language) pairs of one country; the same figures in two languages: a text and its translation
+    ((("GIN_indc_2015.pdf", "fr"), ("GIN_ndc_2016.pdf", "en")), True),       # the English "NDC 2016" is the INDC
+    ((("RUS_indc_2015.pdf", "ru"), ("RUS_ndc_2019.pdf", "en")), True),
+    ((("DZA_indc_2015_fr.pdf", "fr"), ("DZA_indc_2015_en.pdf", "en")), True),
+    ((("MAR_indc_2015.pdf", "fr"), ("MAR_ndc_2016.pdf", "en")), False),      # a later pledge in another language
+    ((("CAN_indc_2015.pdf", "fr"), ("CAN_ndc_2017.pdf", "en")), False),
+    ((("JPN_indc_2015.pdf", "en"), ("JPN_ndc-updated_2020.pdf", "en")), False),   # the same figures, one language
+])
+def test_a_text_and_its_translation_are_one_submission(languages, same):
+    # An adversarial audit of the briefs: Guinea's and Russia's translations were "next submissions", so the
+    # Guinea brief said agroforestry was dropped (the English file's reading missed it).
+    documents = pd.DataFrame([{"doc_id": name, "iso3": name[:3], "language": language, "kind": "", "year": None}
+                              for name, language in languages])
+    found = translations(documents, _texts(*documents["doc_id"]))
+    assert found == ({frozenset(documents["doc_id"])} if same else set())

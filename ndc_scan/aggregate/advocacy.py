@@ -48,13 +48,15 @@ def build(db: Store, documents: pd.DataFrame, coverage: pd.DataFrame, passages: 
     passages = counted(passages)                # labels the model overruled or a reviewer rejected do not count
     doc_ids = list(documents["doc_id"])
     targets = targets_table(stored, passages, documents, taxonomy)
-    land_counts = gaps_stage.land_passage_counts(pd.DataFrame(db.tagged_texts(doc_ids), columns=["doc_id", "text"]))
+    texts = db.tagged_texts(doc_ids)
+    land_counts = gaps_stage.land_passage_counts(pd.DataFrame(texts, columns=["doc_id", "text"]))
+    translated = versions_stage.translations(documents, texts)
     return AdvocacyTables(
         targets=targets,
         gaps=gaps_stage.gap_table(coverage, documents, passages, targets, land_counts, taxonomy,
                                   all_versions=all_versions),
-        versions=versions_stage.version_table(coverage, documents, taxonomy),
-        progress=versions_stage.progress_table(coverage, documents, taxonomy),
+        versions=versions_stage.version_table(coverage, documents, taxonomy, translated),
+        progress=versions_stage.progress_table(coverage, documents, taxonomy, translated),
     )
 
 

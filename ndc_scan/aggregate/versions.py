@@ -14,11 +14,17 @@ row per concept with both levels, the change and a quote from each version:
 
 Two documents of the same kind and year (a submission and its translation, e.g. Algeria's INDC in
 English and French) are compared too, with ``relation`` = ``same submission (translation)``: their
-differences measure the tool, not the country. The corpus-wide ``progress`` table compares each
+differences measure the tool, not the country. So are two documents of one country in different languages that
+state the same figures (:func:`translations`), whatever their file names say: Guinea's English "NDC 2016" is its
+French INDC of 2015 translated, Russia's English 2019 file its Russian INDC. The corpus-wide ``progress`` table compares each
 country's first and latest versions (translations excluded).
 """
 
 from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -35,6 +41,60 @@ VERSION_COLUMNS = [
     "to_document", "to_kind", "to_year", "to_language", "to_level", "to_level_name", "change",
     "from_quote", "from_page", "from_locator", "to_quote", "to_page", "to_locator", "from_doc_id", "to_doc_id",
 ]
+
+
+#: A figure a translation keeps: a number of three digits or more, or with decimals, in any digit grouping ("1,500",
+#: "1 500", "1.500", "2,5"); a year is not one (any two NDCs name 2030).
+_FIGURE = re.compile(r"(?<![\d.,])\d{1,3}(?:[ ,.\u00a0\u202f]\d{3})+(?:[.,]\d+)?(?!\d)|(?<![\d.,])\d+[.,]\d+(?!\d)|"
+                     r"(?<![\d.,])\d{3,}(?![\d.,])")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+#: Documents in two languages are one text translated when this share of their figures is the same, and at least
+#: SAME_FIGURES_MIN figures: in the corpus, the translations share 0.83-1.0 (Algeria, Guinea, Kuwait, Russia) and a
+#: country's successive pledges in two languages at most 0.09.
+SAME_FIGURES_SHARE, SAME_FIGURES_MIN = 0.7, 3
+
+
+def figures(text: str) -> frozenset[str]:
+    """The figures of a text, as digits alone (separators dropped: "1,500,000", "1 500 000" and "1.500.000" are one)."""
+    found = set()
+    for match in _FIGURE.finditer(text):
+        digits = "".join(str(unicodedata.decimal(c)) for c in match.group(0) if c.isdecimal())
+        if not _YEAR.fullmatch(digits):
+            found.add(digits)
+    return frozenset(found)
+
+
+def translations(documents: pd.DataFrame, texts: Iterable[tuple[str, str]]) -> frozenset[frozenset[str]]:
+    """Pairs of doc_ids (frozensets) of one country, in two languages, that state the same figures (at least
+    SAME_FIGURES_SHARE of all their figures, and SAME_FIGURES_MIN): one text and its translation. ``texts``: (doc_id,
+    text) of the documents' passages (``Store.tagged_texts``)."""
+    known = documents[(documents["iso3"] != "") & documents["language"].notna() & (documents["language"] != "")]
+    candidates = {doc_id for _, group in known.groupby("iso3") if group["language"].nunique() > 1
+                  for doc_id in group["doc_id"]}
+    if not candidates:
+        return frozenset()
+    found: dict[str, set[str]] = {doc_id: set() for doc_id in candidates}
+    for doc_id, text in texts:
+        if doc_id in found:
+            found[doc_id] |= figures(text)
+    pairs = set()
+    for _, group in known[known["doc_id"].isin(candidates)].groupby("iso3"):
+        rows = list(group.itertuples(index=False))
+        for i, a in enumerate(rows):
+            for b in rows[i + 1:]:
+                first, second = found[a.doc_id], found[b.doc_id]
+                shared = len(first & second)
+                if a.language != b.language and shared >= SAME_FIGURES_MIN \
+                        and shared >= SAME_FIGURES_SHARE * len(first | second):
+                    pairs.add(frozenset((a.doc_id, b.doc_id)))
+    return frozenset(pairs)
+
+
+def same_submission(old, new, translated: frozenset[frozenset[str]] = frozenset()) -> bool:
+    """Whether two documents (rows of the documents table) are one submission: the same kind and year, or a text and
+    its translation (``translations``)."""
+    return (bool(old.kind) and (old.kind, old.year) == (new.kind, new.year)) \
+        or frozenset((old.doc_id, new.doc_id)) in translated
 
 
 def ordered(documents: pd.DataFrame) -> pd.DataFrame:
@@ -58,8 +118,10 @@ def change(before, after) -> str:
     return "strengthened" if after > before else "weakened"
 
 
-def version_table(coverage: pd.DataFrame, documents: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
-    """One row per country × successive pair of versions × concept (countries with several documents)."""
+def version_table(coverage: pd.DataFrame, documents: pd.DataFrame, taxonomy: Taxonomy,
+                  translated: frozenset[frozenset[str]] = frozenset()) -> pd.DataFrame:
+    """One row per country × successive pair of versions × concept (countries with several documents);
+    ``translated``: pairs of documents that are one text in two languages (``translations``)."""
     known = documents[documents["iso3"] != ""]
     several = known.groupby("iso3")["doc_id"].transform("count") > 1
     cells = {(row.doc_id, row.concept): row for row in coverage.itertuples(index=False)}
@@ -67,7 +129,7 @@ def version_table(coverage: pd.DataFrame, documents: pd.DataFrame, taxonomy: Tax
     for iso3, group in ordered(known[several]).groupby("iso3", sort=True):
         docs = list(group.itertuples(index=False))
         for step, (old, new) in enumerate(zip(docs, docs[1:]), start=1):
-            relation = TRANSLATION if (old.kind, old.year) == (new.kind, new.year) and old.kind else NEXT
+            relation = TRANSLATION if same_submission(old, new, translated) else NEXT
             for concept in CONCEPT_IDS:
                 a, b = cells[(old.doc_id, concept)], cells[(new.doc_id, concept)]
                 rows.append({
@@ -89,8 +151,10 @@ def version_table(coverage: pd.DataFrame, documents: pd.DataFrame, taxonomy: Tax
     return frame
 
 
-def progress_table(coverage: pd.DataFrame, documents: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
-    """Per concept: how the first and the latest version of each country compare, corpus-wide."""
+def progress_table(coverage: pd.DataFrame, documents: pd.DataFrame, taxonomy: Taxonomy,
+                   translated: frozenset[frozenset[str]] = frozenset()) -> pd.DataFrame:
+    """Per concept: how the first and the latest version of each country compare, corpus-wide (a country whose only
+    versions are one submission in two languages is left out)."""
     known = documents[documents["iso3"] != ""]
     levels = dict(zip(zip(coverage["doc_id"], coverage["concept"]), coverage["level"]))
     pairs = []
@@ -98,7 +162,7 @@ def progress_table(coverage: pd.DataFrame, documents: pd.DataFrame, taxonomy: Ta
         if len(group) < 2:
             continue
         first, last = group.iloc[0], group.iloc[-1]
-        if (first["kind"], first["year"]) == (last["kind"], last["year"]):
+        if same_submission(first, last, translated):
             continue                                       # a translation, not a later pledge
         pairs.append((iso3, first["doc_id"], last["doc_id"]))
     rows = []
@@ -121,4 +185,5 @@ def progress_table(coverage: pd.DataFrame, documents: pd.DataFrame, taxonomy: Ta
     return pd.DataFrame(rows)
 
 
-__all__ = ["CHANGES", "LEVEL_NAMES", "change", "ordered", "progress_table", "version_table"]
+__all__ = ["CHANGES", "LEVEL_NAMES", "change", "figures", "ordered", "progress_table", "same_submission",
+           "translations", "version_table"]
