@@ -33,6 +33,7 @@ class Route:
     redirect: str = ""                # Location of a 302
     delay: float = 0.0                # seconds before answering
     cut_first: bool = False           # the first full GET sends half the body and closes the connection
+    retry_after: str = ""             # answer 429 Too Many Requests with this Retry-After
     served: int = field(default=0)
 
 
@@ -92,6 +93,12 @@ def _handler(server: RegistryServer) -> type[BaseHTTPRequestHandler]:
             if route.redirect:
                 self.send_response(302)
                 self.send_header("Location", route.redirect)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return None
+            if route.retry_after:
+                self.send_response(429)
+                self.send_header("Retry-After", route.retry_after)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return None

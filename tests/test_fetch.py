@@ -202,6 +202,24 @@ def test_each_failure_is_a_row_with_its_reason_and_the_batch_carries_on(tmp_path
     assert failures["remedy"].str.len().min() > 10
 
 
+def test_regression_a_retry_after_of_a_day_is_waited_for_no_longer_than_the_timeout(tmp_path, server):
+    # "429, Retry-After: 86400" held the whole fetch for a day: urllib3 sleeps what the server asks (adversarial
+    # review). It now waits at most --timeout, tries again, and the file fails with the server's answer.
+    import threading
+
+    row = latest_row("BIH")
+    server.routes[path_of(row)] = Route(retry_after="86400")
+    done: list = []
+    worker = threading.Thread(target=lambda: done.append(fetch(
+        write_catalog(tmp_path / "c.csv", [row]), tmp_path / "out", base_url=server.base_url,
+        settings=HttpSettings(rate=0, timeout=0.5, retries=1, backoff=0.05))), daemon=True)
+    worker.start()
+    worker.join(120)                  # (a hang, not a speed: the server asked for 86,400 s)
+    assert done, "fetch still waiting for the server's Retry-After"
+    assert [f.problem for f in done[0].failures] == ["the server answered 429 Too Many Requests after 2 tries"]
+    assert len(server.hits(path_of(row))) == 2
+
+
 def test_a_redirect_to_another_scheme_is_not_followed(tmp_path, server):
     row = latest_row("BIH")
     server.routes[path_of(row)] = Route(redirect="file:///etc/passwd")

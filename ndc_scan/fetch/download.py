@@ -78,7 +78,18 @@ class Client:
         from requests.adapters import HTTPAdapter
         from urllib3.util.retry import Retry
 
-        retry = Retry(total=self.settings.retries, connect=self.settings.retries, read=self.settings.retries,
+        cap = self.settings.timeout
+
+        class CappedRetry(Retry):
+            """urllib3's retries, waiting for what a server's Retry-After asks no longer than the time allowed for
+            silence (--timeout): one answering "Retry-After: 86400" held the whole fetch for a day (found by an
+            adversarial review)."""
+
+            def get_retry_after(self, response: Any) -> Optional[float]:
+                seconds = super().get_retry_after(response)
+                return None if seconds is None else min(seconds, cap)
+
+        retry = CappedRetry(total=self.settings.retries, connect=self.settings.retries, read=self.settings.retries,
                       status=self.settings.retries, other=0, redirect=MAX_REDIRECTS,
                       status_forcelist=RETRY_STATUSES, allowed_methods=frozenset({"GET", "HEAD"}),
                       backoff_factor=self.settings.backoff, respect_retry_after_header=True, raise_on_status=False)
