@@ -388,6 +388,24 @@ def test_a_sheet_exported_before_the_documents_were_read_again_imports(store, tm
     assert refused.exit_code != 0 and "row 3, column text_hash" in refused.output
 
 
+def test_regression_an_accept_of_an_edited_level_cell_is_refused(store, tmp_path):
+    # A reviewer typed the right level into "level" (not corrected_level) and chose accept: it was stored as accepted
+    # at the scan's level, the edit silently dropped (adversarial review).
+    path = tmp_path / "tjk.csv"
+    assert CliRunner().invoke(main, ["review", "--store", str(store), "--country", "tjk", "export", str(path)]).exit_code == 0
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    level = int(rows[0]["level"])
+    rows[0].update(decision="accept", level=str(3 if level != 3 else 1))
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    refused = CliRunner().invoke(main, ["review", "import", str(path), "--store", str(store), "--reviewer", "ana"])
+    assert refused.exit_code == 4 and "row 2, column level" in refused.output and "corrected_level" in refused.output
+    assert _decisions(store) == []
+
+
 def test_jsonl_backup_and_restore(store, tmp_path):
     assert _review(store, "arl1i" "q", "--reviewer", "ana").exit_code == 0
     backup = tmp_path / "decisions.jsonl"

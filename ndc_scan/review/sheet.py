@@ -343,6 +343,13 @@ def import_sheet(db, path, *, fmt: Optional[str] = None, reviewer: Optional[str]
             if row.get("corrected_level", "").strip() or row.get("corrected_concepts", "").strip():
                 problems.append(f"{where('decision')}: empty, but a correction is filled in: choose 'correct'")
             continue
+        shown = str(row.get("level", "")).strip()
+        if choice == "accept" and shown != str(labels[(passage["passage_id"], concept)]):
+            problems.append(f"{where('level')}: {quoted(shown)}, but the label is at level "
+                            f"{labels[(passage['passage_id'], concept)]} in the store (the cell was edited, or the scan "
+                            "changed since the export): to accept another level, put it in corrected_level and choose "
+                            "'correct'; or export the sheet again")
+            continue
         made = _row_decision(row, choice, concept, labels[(passage["passage_id"], concept)], passage,
                              reviewer, where, problems)
         if made is None:
