@@ -180,6 +180,7 @@ def scan(paths: Iterable[str | Path], options: Optional[ScanOptions] = None, *,
                          remedy="pass --executor local (this machine) or --executor dask")
     tax = options.taxonomy if isinstance(options.taxonomy, Taxonomy) else load_taxonomy(options.taxonomy)
     overrides = load_metadata_csv(options.metadata) if options.metadata else {}
+    given = set(overrides)                                     # the --metadata file's own rows (not fetched.csv's)
     files = discover(paths)
     fetched = fetched_beside(files)
     for ledger in fetched:                                     # the fetched.csv of ndc-scan fetch: --metadata too
@@ -205,6 +206,7 @@ def scan(paths: Iterable[str | Path], options: Optional[ScanOptions] = None, *,
         documents = [found[i] for i in sorted(found)]
         failures = [scan_plan.failures[i] for i in sorted(scan_plan.failures)]
         decision_warnings = _decision_warnings(db)
+        metadata_warnings = _unmatched_metadata(options.metadata, given, files, scan_plan) if given else []
         doc_ids = [d.doc_id for d in documents]
         db.use_labelling(doc_ids, tax.hash)
         # What the reports are made from: when the folder's manifest has this key, they are current already.
@@ -217,7 +219,7 @@ def scan(paths: Iterable[str | Path], options: Optional[ScanOptions] = None, *,
         tables = build_tables(db, doc_ids, failures, tax, all_versions=options.all_versions,
                               catalogs=catalogs) if reports is None else None
     result = ScanResult(documents=documents, failures=failures, taxonomy_hash=tax.hash,
-                        warnings=classifier_warnings + ocr_warnings + decision_warnings, extracted=scanning.extracted,
+                        warnings=classifier_warnings + ocr_warnings + decision_warnings + metadata_warnings, extracted=scanning.extracted,
                         reused=len(scan_plan.reuse), retagged=scanning.labelled, carried=scanning.carried,
                         classifier=classifier.method,
                         _tables=tables, _make_tables=lambda: _stored_tables(options.store, doc_ids, failures, tax,
@@ -232,6 +234,17 @@ def scan(paths: Iterable[str | Path], options: Optional[ScanOptions] = None, *,
             manifest.record(out, report_key, result.written, result.summary)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _unmatched_metadata(metadata, given: set[str], files: list[Path], plan: _Plan) -> list[str]:
+    """A warning naming the rows of the --metadata file that match no file of the scan (by name or SHA-256)."""
+    scanned = {path.name for path in files} | {f"sha256:{item.doc_id}" for item in (*plan.read, *plan.reuse)}
+    unmatched = sorted(given - scanned)
+    if not unmatched:
+        return []
+    shown = ", ".join(repr(key) for key in unmatched[:3]) + (" …" if len(unmatched) > 3 else "")
+    return [f"{len(unmatched)} row(s) of {shown_name(Path(metadata))} match no scanned file ({shown}): their values "
+            "were not used; check the file names (spelling, a stray space) or pass the files they name"]
 
 
 def _decision_warnings(db: Store) -> list[str]:

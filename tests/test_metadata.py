@@ -290,6 +290,17 @@ def test_country_name_alone_is_resolved_or_reported(tmp_path):
     assert load_metadata_csv(path) == {"x.pdf": {"iso3": "CIV", "country": "Côte d'Ivoire", "kind": "ndc-updated"}}
 
 
+def test_regression_a_country_name_that_is_not_the_iso3_is_refused(tmp_path):
+    # "TJK_indc_2015.pdf,KEN,Uganda" was published as KEN with the name Uganda (adversarial review).
+    path = tmp_path / "meta.csv"
+    path.write_text("file,iso3,country\nTJK_indc_2015.pdf,KEN,Uganda\nx.pdf,CIV,Côte d'Ivoire\ny.pdf,KEN,Kenia\n",
+                    encoding="utf-8")
+    with pytest.raises(MetadataError) as caught:
+        load_metadata_csv(path)
+    assert caught.value.problems == ["row 2: country 'Uganda' is UGA, but iso3 says KEN: correct one of them (or leave "
+                                     "country empty: the name then comes from iso3)"]
+
+
 @pytest.mark.parametrize("content, problem", [
     (None, "no such file"),
     ("name,country\nx.pdf,Kenya\n", "has neither a 'file' nor a 'sha256' column"),

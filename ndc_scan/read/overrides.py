@@ -94,6 +94,10 @@ def _own_rows(rows) -> tuple[dict, list[str]]:
                     given[field] = _PARSE[field](value)
                 except ValueError as e:
                     bad.append(f"row {n}, column {field}: {value!r} {e}")
+        if given.get("country") and "iso3" in given and not bad \
+                and (named := lookup_name(str(given["country"]))) not in (None, given["iso3"]):
+            bad.append(f"row {n}: country {given['country']!r} is {named}, but iso3 says {given['iso3']}: correct one "
+                       "of them (or leave country empty: the name then comes from iso3)")
         if given.get("country") and "iso3" not in given and not bad:
             iso3 = lookup_name(str(given["country"]))
             if iso3 is None:
