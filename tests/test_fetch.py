@@ -123,6 +123,17 @@ def test_not_a_catalog_is_one_error_naming_the_missing_column(tmp_path):
         read_catalog(bad)
 
 
+def test_regression_an_unclosed_quote_in_a_catalog_is_an_error_not_rows_swallowed(tmp_path):
+    # The quote opened on line 3 swallowed every later row: 1 of 4 documents listed, exit 0 (adversarial review).
+    bad = tmp_path / "catalog.csv"
+    header = "code,party,title,fileType,language,version,status,submissionDate,encodedAbsUrl,originalFilename\n"
+    bad.write_text(header + "KEN,Kenya,Kenya First NDC,NDC,English,1,Active,2016-12-28,http://x/ken.pdf,ken.pdf\n"
+                   'TJK,Tajikistan,"Tajikistan First NDC,NDC,English,1,Active,2016-03-22,http://x/tjk.pdf,tjk.pdf\n'
+                   "NER,Niger,Niger First NDC,NDC,French,1,Active,2016-09-21,http://x/ner.pdf,ner.pdf\n", encoding="utf-8")
+    with pytest.raises(FetchError, match=r"catalog.csv: line 3: not a readable CSV row"):
+        read_catalog(bad)
+
+
 def test_the_openclimatedata_catalogs_are_read():
     indcs = read_catalog(DATA_DIR / "ocd_indcs_catalog.csv").rows
     plans = read_catalog(DATA_DIR / "ocd_national_climate_plans_catalog.csv").rows

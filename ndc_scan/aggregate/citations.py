@@ -101,7 +101,7 @@ def _shipped() -> Catalogs:
 def _read(path: Path) -> Catalogs:
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.DictReader(handle))
+            rows = list(csv.DictReader(handle, strict=True))      # an unclosed quote is an error, not rows swallowed
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise MetadataError(str(path), [f"cannot be read as a UTF-8 CSV catalog ({exc})"]) from None
     entries, hashes = [], {}

@@ -50,15 +50,22 @@ class Catalog:
 def read_catalog(path: str | Path) -> Catalog:
     """Read a registry catalog; a file that is not one is a ``FetchError`` naming what is missing."""
     path = Path(path)
+    raw: list[tuple[int, dict[str, str]]] = []
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
+            reader = csv.DictReader(handle, strict=True)        # an unclosed quote is an error, not rows swallowed
             header = [(name or "").strip().lower() for name in reader.fieldnames or []]
-            raw = [(reader.line_num, {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()
-                                      if isinstance(v, str)}) for row in reader]
+            for read in reader:
+                raw.append((reader.line_num, {(k or "").strip().lower(): (v or "").strip() for k, v in read.items()
+                                              if isinstance(v, str)}))
     except FileNotFoundError:
         raise FetchError(f"{path}: no such catalog", remedy="check the path given to --catalog") from None
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+    except csv.Error as exc:
+        after = raw[-1][0] + 1 if raw else 2                     # the line after the last row read
+        raise FetchError(f"{path}: line {after}: not a readable CSV row ({exc})",
+                         remedy="check that line's quotes (a quote opened in a cell must be closed), or pass the "
+                                "registry catalog") from None
+    except (OSError, UnicodeDecodeError) as exc:
         raise FetchError(f"{path}: cannot be read as a UTF-8 CSV catalog ({exc})",
                          remedy="save it as 'CSV UTF-8', or pass the registry catalog") from None
     missing = [names[0] for names in (_CODE, _URL) if not any(name in header for name in names)]

@@ -34,7 +34,7 @@ def read_fetched(folder: Path) -> dict[str, FetchedFile]:
         return {}
     try:
         with open(path, encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle))
+            rows = list(csv.DictReader(handle, strict=True))      # an unclosed quote is an error, not rows swallowed
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise FetchError(f"{path}: cannot be read ({exc})",
                          remedy="move it away (ndc-scan fetch writes a new one; files already there are "
