@@ -59,6 +59,20 @@ def test_regression_a_brief_quotes_the_words_of_its_finding(tables):
     assert any(document == "MNG_indc_2015.pdf" and "flood plains" in text for document, text in checked)
 
 
+def test_a_briefs_changes_take_a_line_per_kind_of_change_and_its_pages_say_how_they_are_counted(tables):
+    # VEN 2021's eight changes, a line each, ran its brief onto a second page; an audit of the briefs found an
+    # advocate looking for "p. 20" on the page printed 20 (Lebanon 2021: the PDF's 20th page is printed 16).
+    taxonomy = load_taxonomy()
+    documents = tables["documents"].set_index("document")
+    brief = briefs.build(next(tables["documents"][tables["documents"]["document"] == "MNG_ndc-updated_2020.pdf"]
+                              .itertuples(index=False)), tables, taxonomy)
+    assert len(brief.changes) >= 3
+    grouped = briefs.grouped_changes(brief)
+    assert [kind for kind, _ in grouped] == [k for k in briefs.CHANGE_ORDER if any(c[0] == k for c in brief.changes)]
+    assert sum(named.count("(") for _, named in grouped) == len(brief.changes)
+    assert briefs.PAGE_WORDS in briefs.render_markdown(brief) and documents.index.is_unique
+
+
 def test_regression_impacts_table_is_mentions_not_commitments(tables):
     # BDI_indc_2015 pp. 3-4 "Impacts et vulnérabilité": loss of pasture, more erosion, flooded marshes were all
     # reported as commitments (grazing, soil conservation, wetlands) in the Burundi brief.

@@ -23,7 +23,17 @@ from typing import Optional
 
 from ..aggregate.locators import extent
 from ..errors import UsageError
-from .briefs import GAP_SCORE, LEVEL_SHORT, UNCONFIRMED, Brief, _support, citation_words, render_html
+from .briefs import (
+    GAP_SCORE,
+    LEVEL_SHORT,
+    PAGE_WORDS,
+    UNCONFIRMED,
+    Brief,
+    _support,
+    citation_words,
+    grouped_changes,
+    render_html,
+)
 from .charts import LEVEL_COLOURS
 from .output import check_folder, written
 from .plain import is_rtl, level_key_lines, quoted
@@ -214,12 +224,12 @@ def write_docx(brief: Brief, path: Path, *, source: str, reviewed: int = 0) -> P
     else:
         doc.add_paragraph(f"Compared with {brief.previous}:" if brief.changes else
                           f"Compared with {brief.previous}: no concept changed level.")
-        for change, name, before, after in brief.changes:
-            doc.add_paragraph(f"{change}: {name} ({before.replace('_', ' ')} → {after.replace('_', ' ')})",
+        for change, named in grouped_changes(brief):
+            doc.add_paragraph(f"{change}: {named}",
                               style="List Bullet")
     footer = doc.add_paragraph(f"Made with ndc_scan from {source}; "
                                + (f"{reviewed} findings checked by people" if reviewed else "not yet checked by a reviewer")
-                               + ". Every quote can be checked on its page in the PDF.")
+                               + f". Every quote can be checked on its page in the PDF ({PAGE_WORDS}).")
     footer.runs[0].font.size = Pt(7.5)
     doc.save(str(path))
     return path

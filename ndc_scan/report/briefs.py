@@ -29,6 +29,9 @@ from .plain import level_key_html, level_key_lines, quote_html, quoted, where_li
 
 MAX_QUOTES, QUOTE_CHARS, MAX_TARGETS, TARGET_QUOTE_CHARS = 4, 230, 4, 110
 LEVEL_SHORT = {0: "absent", 1: "mention", 2: "commitment", 3: "quantified target"}
+#: Page numbers are the PDF's: a brief's reader looking for "p. 20" in a document numbered from its cover on would
+#: search page 16 (found by an audit of the briefs: Lebanon 2021).
+PAGE_WORDS = "pages counted from the file's first page, not as printed"
 CHANGE_ORDER = ("added", "strengthened", "weakened", "dropped")
 UNCONFIRMED = ("Marked “quantified target” because a number stands near the concept, but no target could be read "
                "from the sentence: {}. Check the quote before citing a figure.")
@@ -300,7 +303,7 @@ def render_html(brief: Brief, *, source: str = "keyword rules", base: Path = Pat
             parts.append(f"<p class=meta>Gap score: {e(GAP_SCORE)}.</p>")
     parts.append("<h2>Since the previous NDC</h2>" + _changes_html(brief))
     parts.append(f"<footer>Made with ndc_scan from {e(source)}; {_review_words(reviewed)}. Every quote can be checked "
-                 "on its page in the PDF (page numbers are links to it).</footer></body></html>")
+                 f"on its page in the PDF (page numbers are links to it; {e(PAGE_WORDS)}).</footer></body></html>")
     return "\n".join(parts)
 
 
@@ -315,6 +318,24 @@ def _review_words(reviewed: int) -> str:
     return f"{reviewed} finding{'s' if reviewed != 1 else ''} checked by people"
 
 
+def grouped_changes(brief: Brief) -> list[tuple[str, str]]:
+    """(change, "Concept (before → after), …") per kind of change, in CHANGE_ORDER: one line each, so that a country
+    whose every concept moved still has a one-page brief (Venezuela 2021's eight changes, a line each, ran onto a
+    second page)."""
+    found = []
+    for kind in CHANGE_ORDER:
+        named = [f"{name} ({_moved(kind, a, b)})" for c, name, a, b in brief.changes if c == kind]
+        if named:
+            found.append((kind, ", ".join(named)))
+    return found
+
+
+def _moved(kind: str, before: str, after: str) -> str:
+    """"commitment" for an added concept, "was commitment" for a dropped one, else "mention → commitment"."""
+    before, after = before.replace("_", " "), after.replace("_", " ")
+    return after if kind == "added" else f"was {before}" if kind == "dropped" else f"{before} → {after}"
+
+
 def _changes_html(brief: Brief) -> str:
     e = escape
     if not brief.previous:
@@ -322,8 +343,7 @@ def _changes_html(brief: Brief) -> str:
     note = " (the same submission in another language)" if brief.relation.startswith("same") else ""
     if not brief.changes:
         return f"<p>Compared with {e(brief.previous)}{note}: no concept changed level.</p>"
-    items = "".join(f"<li><strong>{e(c)}</strong>: {e(name)} ({e(a.replace('_', ' '))} → {e(b.replace('_', ' '))})</li>"
-                    for c, name, a, b in brief.changes)
+    items = "".join(f"<li><strong>{e(c)}</strong>: {e(named)}</li>" for c, named in grouped_changes(brief))
     return f"<p>Compared with {e(brief.previous)}{note}:</p><ul>{items}</ul>"
 
 
@@ -378,9 +398,9 @@ def render_markdown(brief: Brief, *, source: str = "keyword rules", reviewed: in
         note = " (the same submission in another language)" if brief.relation.startswith("same") else ""
         lines.append(f"Compared with {m(brief.previous)}{note}:" if brief.changes else
                      f"Compared with {m(brief.previous)}{note}: no concept changed level.")
-        lines += [f"- **{c}**: {m(n)} ({a.replace('_', ' ')} → {b.replace('_', ' ')})" for c, n, a, b in brief.changes]
+        lines += [f"- **{c}**: {m(named)}" for c, named in grouped_changes(brief)]
     lines += ["", f"_Made with ndc\\_scan from {m(source)}; {_review_words(reviewed)}. Every quote can be checked on "
-                  "its page in the PDF._", ""]
+                  f"its page in the PDF ({m(PAGE_WORDS)})._", ""]
     return "\n".join(lines)
 
 

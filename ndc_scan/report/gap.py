@@ -89,7 +89,8 @@ def render(tables: Tables, *, taxonomy: Taxonomy, base: Path = Path(".")) -> str
         f"the latest document of each country unless said otherwise. Levels come from "
         f"{escape(label_source(tables.passages))}; "
         + (f"{reviewed} finding{'s' if reviewed != 1 else ''} checked by people" if reviewed else
-           "not yet checked by a reviewer") + ": check each quote on its page (page numbers link to the PDF).</p>",
+           "not yet checked by a reviewer")
+        + f": check each quote on its page (page numbers link to the PDF; {escape(briefs.PAGE_WORDS)}).</p>",
         briefs.level_key_html(briefs.KEY_COLOURS),
         _figures(tables, latest, readable),
         "<h2>World map</h2>", "<p class=meta>Choose a concept; hover over a country for its level.</p>",
