@@ -64,6 +64,10 @@ def test_hyphenated_line_breaks_are_joined():
     # NER_indc_2015 p12: "CS- GDT" was neither the page's "CS-GDT" nor its words
     ("techniques issues du CS-", "GDT et les objectifs", set(), "techniques issues du CS-GDT et les objectifs"),
     ("emissions in 2010 -", "2030", set(), "emissions in 2010 - 2030"),
+    # GIN_ndc_2016 p7: "agro-" / "sylvo-pastoral" read "agrosylvo-pastoral", which no term matched
+    ("develop agro-", "sylvo-pastoral techniques", set(), "develop agro-sylvo-pastoral techniques"),
+    ("restauration des terres agro-", "sylvo-pastorales", set(), "restauration des terres agro-sylvo-pastorales"),
+    ("an eco-", "system-based approach", {"ecosystem"}, "an ecosystem-based approach"),   # a word of the document
 ])
 def test_join_lines(first, second, vocabulary, expected):
     assert join_lines(first, second, vocabulary) == expected

@@ -53,8 +53,9 @@ from .tables import table_rows
 #: 11: fills of one colour that touch are one shaded area, white fills none: Word's cells shaded in strips; 12: a lone
 #: comma or full stop on the baseline of the row above a tall bullet is that row's; 13: a table's column whose gutter is
 #: narrower than a cell border is found by the left edge its lines share; 14: a heading that reads as prose is also a
-#: paragraph passage: passages.segment.)
-EXTRACTOR_VERSION = "14"
+#: paragraph passage: passages.segment; 15: a word hyphenated at a line end whose next part has a hyphen of its own
+#: keeps its hyphen: join_lines.)
+EXTRACTOR_VERSION = "15"
 #: Per engine; the pdfium engine's own changes count on top (.2: bold read from font names, UTF-16 surrogate pairs
 #: joined, pdfplumber for the pages PDFium reads badly; .3: text clipped away is not read; .4: PDFium's line-end
 #: hyphen U+FFFE read as a hyphen).
@@ -623,12 +624,20 @@ def join_lines(first: str, second: str, vocabulary: Set[str] = frozenset()) -> s
     """Join two lines of a paragraph, mending a word hyphenated across the break.
 
     "agro-" + "forestry" → "agroforestry"; the hyphen is kept when the document
-    spells the word with a hyphen elsewhere ("climate-smart"), or when the next
-    line starts with a capital or a digit ("CS-" + "GDT" → "CS-GDT", one word).
+    spells the word with a hyphen elsewhere ("climate-smart"), when the next
+    line starts with a capital or a digit ("CS-" + "GDT" → "CS-GDT", one word),
+    or when the word goes on with a hyphen of its own and the document has no
+    word of the two parts joined: a compound of hyphenated parts ("agro-" +
+    "sylvo-pastorales" → "agro-sylvo-pastorales", not "agrosylvo-pastorales", a
+    form no taxonomy term has).
     """
     # (only a text ending in a hyphen can match: a long paragraph is not searched through for each line it grows by)
     head = _HYPHEN_END.search(first) if first.endswith(("-", "-\n")) else None
     tail = _WORD_START.match(second)
+    if head and tail and tail.group(1)[0].islower() and second[tail.end():tail.end() + 1] == "-" \
+            and second[tail.end() + 1:tail.end() + 2].isalpha() \
+            and f"{head.group(1)}{tail.group(1)}".lower() not in vocabulary:
+        return first + second         # (but "eco-" + "system-based" is "ecosystem-based" where "ecosystem" is a word)
     if head and tail and tail.group(1)[0].islower():
         hyphenated = f"{head.group(1)}-{tail.group(1)}".lower()
         if hyphenated in vocabulary and f"{head.group(1)}{tail.group(1)}".lower() not in vocabulary:
