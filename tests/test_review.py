@@ -406,6 +406,36 @@ def test_regression_an_accept_of_an_edited_level_cell_is_refused(store, tmp_path
     assert _decisions(store) == []
 
 
+def test_regression_a_sheet_imported_again_under_another_name_is_flagged_and_the_names_merge(store, tmp_path):
+    # The same sheet imported under "Focal pint NER", then under the corrected "Focal point NER": two reviewers in
+    # perfect agreement (kappa 1.00), no word, and no way to undo it (adversarial review).
+    path = tmp_path / "tjk.csv"
+    assert CliRunner().invoke(main, ["review", "--store", str(store), "--country", "tjk", "export", str(path)]).exit_code == 0
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        row["decision"] = "reject"
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    first = CliRunner().invoke(main, ["review", "import", str(path), "--store", str(store), "--reviewer", "Focal pint NER"])
+    assert first.exit_code == 0 and "warning" not in first.output
+    again = CliRunner().invoke(main, ["review", "import", str(path), "--store", str(store), "--reviewer", "Focal point NER"])
+    assert again.exit_code == 0, again.output
+    assert "warning: 2 of these decisions by 'Focal point NER' repeat, row for row, decisions 'Focal pint NER'" in again.output
+    assert "ndc-scan review rename 'Focal pint NER' 'Focal point NER'" in again.output
+    with Store(store) as db:
+        assert len(review_stats(db).reviewers) == 2
+    renamed = CliRunner().invoke(main, ["review", "rename", "Focal pint NER", "Focal point NER", "--store", str(store)])
+    assert renamed.exit_code == 0 and "Renamed the 2 decision(s) of 'Focal pint NER' to 'Focal point NER'" in renamed.output
+    assert {d.reviewer for d in _decisions(store)} == {"Focal point NER"} and len(_decisions(store)) == 4   # none lost
+    with Store(store) as db:
+        assert list(review_stats(db).reviewers["reviewer"]) == ["Focal point NER"]
+    unknown = CliRunner().invoke(main, ["review", "rename", "Nobody", "X", "--store", str(store)])
+    assert unknown.exit_code == 2 and "no decisions by 'Nobody'" in unknown.output and "'Focal point NER'" in unknown.output
+
+
 def test_jsonl_backup_and_restore(store, tmp_path):
     assert _review(store, "arl1i" "q", "--reviewer", "ana").exit_code == 0
     backup = tmp_path / "decisions.jsonl"
@@ -633,7 +663,7 @@ def test_kappa_on_two_reviewers(tmp_path):
     assert "0.50" in printed.output and "n/a" in printed.output and "10 decisions stored" in printed.output
 
 
-@pytest.mark.parametrize("command", ["export", "import", "stats"])
+@pytest.mark.parametrize("command", ["export", "import", "stats", "rename"])
 def test_every_review_subcommand_has_help_and_is_in_the_readme(command):
     result = CliRunner().invoke(main, ["review", command, "--help"])
     assert result.exit_code == 0 and len(result.output.splitlines()) > 5

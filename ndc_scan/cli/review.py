@@ -12,8 +12,8 @@ import time
 import click
 
 from ..defaults import DEFAULT_STORE
-from ..errors import NdcScanError
-from ..records import REVIEW_REASONS
+from ..errors import NdcScanError, UsageError
+from ..records import REVIEW_REASONS, REVIEWER_RULE, usable_reviewer
 from ..review.queue import Filters, load_queue
 from ..review.reviewer import reviewer_name
 from ..review.session import Session
@@ -209,6 +209,47 @@ def review_import(ctx, file, fmt, store, reviewer):
     echo(f"{'Restored' if kind == 'jsonl' else 'Imported'} {result.stored} decision(s) ({counts}) into {db.path}; "
          f"{result.unchanged} already stored" + ("" if kind == "jsonl" else f", {result.blank} row(s) without a decision")
          + ".")
+    for (earlier, now), n in result.echoes.items():
+        echo(f"warning: {n} of these decisions by {now!r} repeat, row for row, decisions {earlier!r} imported from a "
+             f"file of the same name: if they are one reviewer under two spellings, they now count as two reviewers "
+             f"in agreement; merge the names: ndc-scan review rename {_shell(earlier)} {_shell(now)}", err=True)
+
+
+@review.command("rename")
+@click.argument("old")
+@click.argument("new")
+@click.option("--store", type=click.Path(dir_okay=False), help=f"Store (default {DEFAULT_STORE}).")
+@click.pass_context
+def review_rename(ctx, old, new, store):
+    """Give every decision of reviewer OLD the name NEW (a misspelt name, one person under two names).
+
+    Nothing is deleted: the decisions of both names become one reviewer's, whose latest
+    decision per label counts; agreement is then no longer counted between them.
+
+    \b
+    Example:
+      ndc-scan review rename "Focal pint NER" "Focal point NER"
+    """
+    if not usable_reviewer(new):
+        _run(ctx, lambda: _raise(UsageError(f"{new!r} is not a usable reviewer name ({REVIEWER_RULE})",
+                                            remedy="give the name as it should be stored")))
+    with _open_store(ctx, store) as db:
+        known = db.reviewers()
+        if old not in known:
+            _run(ctx, lambda: _raise(UsageError(f"{db.path}: no decisions by {old!r}",
+                                                remedy=f"name one of the stored reviewers: {', '.join(map(repr, known)) or 'none yet'}")))
+        renamed = db.rename_reviewer(old, new)
+    echo(f"Renamed the {renamed} decision(s) of {old!r} to {new!r} in {db.path}.")
+
+
+def _raise(error: Exception) -> None:
+    raise error
+
+
+def _shell(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
 
 
 @review.command("stats")

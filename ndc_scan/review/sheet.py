@@ -45,6 +45,10 @@ class ImportResult:
     unchanged: int = 0           # rows (or lines) already in the store as they are
     blank: int = 0               # rows without a decision (empty or skip)
     by_decision: dict = field(default_factory=dict)
+    #: (earlier reviewer, this import's reviewer) → how many of the decisions stored repeat, row for row, the earlier
+    #: reviewer's decisions imported from a file of the same name: the same sheet imported again under another
+    #: spelling of the reviewer's name, most likely (``ndc-scan review rename`` merges the names).
+    echoes: dict = field(default_factory=dict)
 
 
 def sheet_format(path, given: Optional[str] = None) -> str:
@@ -412,6 +416,9 @@ def _store_new(db, decisions: list, *, source: str, blank: int = 0, exact: bool 
     for decision in db.decisions():
         existing.setdefault((decision.key, decision.reviewer), []).append(decision)
     result = ImportResult(blank=blank, by_decision=dict.fromkeys(DECISIONS, 0))
+    earlier = {} if exact else {
+        ((r["text_hash"], r["concept"]), r["decision"], r["level"], tuple(c for c in r["concepts"].split(";") if c),
+         r["note"]): r["reviewer"] for r in db.decisions_of_source(source)}
     new = []
     for decision in decisions:
         history = existing.get((decision.key, decision.reviewer), [])
@@ -420,6 +427,10 @@ def _store_new(db, decisions: list, *, source: str, blank: int = 0, exact: bool 
             continue
         new.append(decision)
         existing.setdefault((decision.key, decision.reviewer), []).append(decision)
+        echoed = earlier.get((decision.key, decision.decision, decision.level, decision.concepts, decision.note))
+        if echoed is not None and echoed != decision.reviewer:
+            pair = (echoed, decision.reviewer)
+            result.echoes[pair] = result.echoes.get(pair, 0) + 1
         result.stored += 1
         result.by_decision[decision.decision] += 1
     db.save_decisions(new, source=source)         # one transaction: a failure half-way stores none of them

@@ -510,6 +510,20 @@ class Store:
         with self.db:
             self.db.executemany(_INSERT_DECISION, [_decision_row(decision, source) for decision in decisions])
 
+    def decisions_of_source(self, source: str) -> list[Row]:
+        """Every stored decision imported from a file of this name (``source`` as ``save_decisions`` got it)."""
+        return self._rows("SELECT text_hash, concept, decision, level, concepts, note, reviewer FROM decisions "
+                          "WHERE source=? ORDER BY id", (source,))
+
+    def rename_reviewer(self, old: str, new: str) -> int:
+        """Give every decision of reviewer ``old`` the name ``new``, in one transaction; return how many."""
+        with self.db:
+            return self.db.execute("UPDATE decisions SET reviewer=? WHERE reviewer=?", (new, old)).rowcount
+
+    def reviewers(self) -> list[str]:
+        """The names of the reviewers with stored decisions."""
+        return [row["reviewer"] for row in self._rows("SELECT DISTINCT reviewer FROM decisions ORDER BY reviewer", ())]
+
     def unmatched_decision_count(self) -> int:
         """Decisions on a text no stored passage holds (its documents were read again with other text, or removed):
         they count in no report."""
