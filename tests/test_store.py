@@ -206,6 +206,19 @@ def test_store_in_an_unwritable_place(tmp_path):
         Store(blocker / "sub" / "store.sqlite")
 
 
+def test_a_store_of_a_newer_version_says_how_to_keep_its_decisions(tmp_path):
+    # The remedy was "pass --store with a new path (results will be recomputed)": review decisions cannot be
+    # recomputed (adversarial review).
+    path = tmp_path / "s.sqlite"
+    with Store(path) as db:
+        db.db.execute("UPDATE meta SET value='99' WHERE key='schema'")
+        db.db.commit()
+    with pytest.raises(StoreError) as caught:
+        Store(path)
+    assert "written by a newer ndc_scan" in str(caught.value)
+    assert "ndc-scan review export decisions.jsonl" in caught.value.remedy
+
+
 def test_store_of_schema_1_is_migrated_without_loss(tmp_path):
     """A store written before the learned model (schema 1) opens, keeps its labels and gains the new columns."""
     import sqlite3

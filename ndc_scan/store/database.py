@@ -100,8 +100,16 @@ class Store:
         elif found["value"] in MIGRATIONS:
             self._migrate(found["value"])
         elif found["value"] != SCHEMA_VERSION:
-            raise StoreError(f"{self.path}: store schema {found['value']} is not {SCHEMA_VERSION}",
-                             remedy="pass --store with a new path (results will be recomputed)")
+            self.db.close()
+            newer = found["value"].isdigit() and int(found["value"]) > int(SCHEMA_VERSION)
+            raise StoreError(
+                f"{self.path}: store schema {found['value']} is not {SCHEMA_VERSION}"
+                + (" (the store was written by a newer ndc_scan)" if newer else ""),
+                remedy=("use that newer ndc_scan with it (pip install --upgrade ndc-scan), or keep its review decisions "
+                        "first: with the newer version, ndc-scan review export decisions.jsonl, then here, "
+                        "ndc-scan review import decisions.jsonl --store NEW.sqlite after a scan into NEW.sqlite")
+                if newer else "pass --store with a new path (results will be recomputed; keep review decisions "
+                              "first with the version that wrote the store: ndc-scan review export decisions.jsonl)")
         # Rows made once (a store of an older version gets them here): read first, so that a reader opening a
         # store a scan is writing never waits for the write lock.
         if len(self.db.execute("SELECT key FROM meta WHERE key IN ('generation', 'store_id')").fetchall()) < 2:
