@@ -448,6 +448,10 @@ def test_jsonl_backup_and_restore(store, tmp_path):
     assert _decisions(fresh) == _decisions(store)
     again = CliRunner().invoke(main, ["review", "import", str(backup), "--store", str(fresh)])
     assert "Restored 0 decision(s)" in again.output and "4 already stored" in again.output
+    saved_by_an_editor = tmp_path / "bom.jsonl"             # a byte-order mark was refused (adversarial review)
+    saved_by_an_editor.write_text("\ufeff" + backup.read_text(encoding="utf-8"), encoding="utf-8")
+    bom = CliRunner().invoke(main, ["review", "import", str(saved_by_an_editor), "--store", str(fresh)])
+    assert bom.exit_code == 0 and "4 already stored" in bom.output, bom.output
     backup.write_text(backup.read_text(encoding="utf-8") + '{"text_hash": "xyz"}\nnot json\n', encoding="utf-8")
     bad = CliRunner().invoke(main, ["review", "import", str(backup), "--store", str(fresh)])
     assert bad.exit_code == 4

@@ -453,7 +453,7 @@ def export_decisions(db, path, *, force: bool = False) -> int:
 def import_decisions(db, path) -> ImportResult:
     """Restore decisions from a JSONL backup: every line checked first; decisions already stored are skipped."""
     try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()    # (an editor may add a byte-order mark)
     except (OSError, UnicodeDecodeError) as exc:
         raise ReviewSheetError(str(path), [f"cannot be read ({exc}): pass a JSONL file written by "
                                            "ndc-scan review export"]) from exc
