@@ -335,17 +335,25 @@ def test_xlsx_with_every_kind_of_bad_row_is_refused_whole(store, tmp_path):
     assert _decisions(store) == []
 
 
-def test_csv_round_trip(store, tmp_path):
-    path = tmp_path / "tjk.csv"
-    result = CliRunner().invoke(main, ["review", "--store", str(store), "--country", "tjk", "export", str(path)])
-    assert result.exit_code == 0 and "Wrote 2 label(s)" in result.output
+def _read_sheet(path) -> list[dict]:
     with open(path, encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    rows[0]["decision"] = "reject"
+        return list(csv.DictReader(handle))
+
+
+def _write_sheet(path, rows: list[dict]) -> None:
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
+
+
+def test_csv_round_trip(store, tmp_path):
+    path = tmp_path / "tjk.csv"
+    result = CliRunner().invoke(main, ["review", "--store", str(store), "--country", "tjk", "export", str(path)])
+    assert result.exit_code == 0 and "Wrote 2 label(s)" in result.output
+    rows = _read_sheet(path)
+    rows[0]["decision"] = "reject"
+    _write_sheet(path, rows)
     imported = CliRunner().invoke(main, ["review", "import", str(path), "--store", str(store), "--reviewer", "ana"])
     assert imported.exit_code == 0, imported.output
     assert [(d.passage_id, d.decision, d.reviewer) for d in _decisions(store)] == [(rows[0]["passage_id"], "reject", "ana")]
@@ -360,8 +368,7 @@ def test_a_sheet_exported_before_the_documents_were_read_again_imports(store, tm
 
     path = tmp_path / "tjk.csv"
     assert CliRunner().invoke(main, ["review", "--store", str(store), "--country", "tjk", "export", str(path)]).exit_code == 0
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    rows = _read_sheet(path)
     assert len(rows) == 2
     current = [(row["passage_id"], row["text_hash"]) for row in rows]
     rows[0]["passage_id"] = "0" * 24                          # the same text, read into another passage
@@ -371,19 +378,13 @@ def test_a_sheet_exported_before_the_documents_were_read_again_imports(store, tm
     rows[1]["text_hash"] = sha256_text(" ".join(rows[1]["passage"].split()))[:24]
     for row in rows:
         row["decision"] = "reject"
-    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    _write_sheet(path, rows)
     imported = CliRunner().invoke(main, ["review", "import", str(path), "--store", str(store), "--reviewer", "ana"])
     assert imported.exit_code == 0, imported.output
     assert sorted((d.passage_id, d.text_hash) for d in _decisions(store)) == sorted(current)
     rows[1]["passage"] = rows[1]["passage"].replace(" ", " x ", 1)          # other words: still refused, by name
     rows[1]["text_hash"] = sha256_text(" ".join(rows[1]["passage"].split()))[:24]
-    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    _write_sheet(path, rows)
     refused = CliRunner().invoke(main, ["review", "import", str(path), "--store", str(store), "--reviewer", "ben"])
     assert refused.exit_code != 0 and "row 3, column text_hash" in refused.output
 
@@ -393,14 +394,10 @@ def test_regression_an_accept_of_an_edited_level_cell_is_refused(store, tmp_path
     # at the scan's level, the edit silently dropped (adversarial review).
     path = tmp_path / "tjk.csv"
     assert CliRunner().invoke(main, ["review", "--store", str(store), "--country", "tjk", "export", str(path)]).exit_code == 0
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    rows = _read_sheet(path)
     level = int(rows[0]["level"])
     rows[0].update(decision="accept", level=str(3 if level != 3 else 1))
-    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    _write_sheet(path, rows)
     refused = CliRunner().invoke(main, ["review", "import", str(path), "--store", str(store), "--reviewer", "ana"])
     assert refused.exit_code == 4 and "row 2, column level" in refused.output and "corrected_level" in refused.output
     assert _decisions(store) == []
@@ -411,14 +408,10 @@ def test_regression_a_sheet_imported_again_under_another_name_is_flagged_and_the
     # perfect agreement (kappa 1.00), no word, and no way to undo it (adversarial review).
     path = tmp_path / "tjk.csv"
     assert CliRunner().invoke(main, ["review", "--store", str(store), "--country", "tjk", "export", str(path)]).exit_code == 0
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    rows = _read_sheet(path)
     for row in rows:
         row["decision"] = "reject"
-    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    _write_sheet(path, rows)
     first = CliRunner().invoke(main, ["review", "import", str(path), "--store", str(store), "--reviewer", "Focal pint NER"])
     assert first.exit_code == 0 and "warning" not in first.output
     again = CliRunner().invoke(main, ["review", "import", str(path), "--store", str(store), "--reviewer", "Focal point NER"])
@@ -541,8 +534,7 @@ def test_regression_a_file_renamed_xlsx_is_a_review_sheet_error(store, tmp_path,
 def test_regression_a_semicolon_csv_imports_and_a_cp1252_csv_is_refused_with_exit_4(store, tmp_path):
     path = tmp_path / "tjk.csv"
     assert CliRunner().invoke(main, ["review", "export", str(path), "--store", str(store), "--country", "TJK"]).exit_code == 0
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    rows = _read_sheet(path)
     rows[0]["decision"] = "reject"
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:    # Excel in a French locale: ";" between cells
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]), delimiter=";")
