@@ -93,6 +93,19 @@ def test_a_moved_decision_is_copied_where_another_document_still_has_the_old_tex
         db.save_document(document, pages, again, "plumber-2", info)
         assert sorted(d.text_hash for d in db.decisions()) == sorted([passages[index].text_hash, again[index].text_hash])
         assert db.unmatched_decision_count() == 0
+        assert {d.document for d in db.decisions()} == {"CAN_indc_2015.pdf"}       # the copy names its own document
+        # read by two engines in turn: the copies were doubled at each switch (33 -> 35 -> 39 decisions in a review)
+        for turn in range(4):
+            now = passages if turn % 2 == 0 else again
+            db.save_document(document, pages, now, f"plumber-{3 + turn}", info)
+            held = {d.text_hash for d in db.decisions()}
+            # one decision where both documents read the text alike, one for each reading where they differ
+            assert held == {passages[index].text_hash, now[index].text_hash} and len(db.decisions()) == len(held)
+            assert db.unmatched_decision_count() == 0
+        twin_again = [type(p)(**{**p.__dict__, "doc_id": twin_id, "passage_id": "t" + p.passage_id[1:]}) for p in again]
+        db.save_document(twin, [type(p)(**{**p.__dict__, "doc_id": twin_id}) for p in pages], twin_again, "plumber-9",
+                         info)
+        assert [d.text_hash for d in db.decisions()] == [again[index].text_hash]   # both read so: one decision, moved
 
 
 def test_tags_are_replaced_per_taxonomy(tmp_path, canada):

@@ -273,9 +273,9 @@ class Store:
                              for p in pages if p.boxes is not None])
         self.db.execute("DELETE FROM failures WHERE path=?", (document.path,))
         if before:
-            self._carry_decisions(before, passages)
+            self._carry_decisions(before, passages, document.file_name)
 
-    def _carry_decisions(self, before: Sequence[sqlite3.Row], passages: Sequence[Passage]) -> None:
+    def _carry_decisions(self, before: Sequence[sqlite3.Row], passages: Sequence[Passage], file_name: str) -> None:
         """Keep the review decisions of a document read again: a decision on a passage as it was read ``before`` whose
         text is not among the new ``passages`` is moved to the new passage with the same letters and digits
         (``records.loose_text``: a re-read that changed spacing, hyphens or punctuation, e.g. a new engine or
@@ -302,15 +302,20 @@ class Store:
                 self.unmatched_decisions += 1
                 continue
             new = next(iter(found.values()))
+            here = (new.text_hash, new.passage_id, file_name, new.page_no)
+            # a decision already at the new text (carried before: a reading switched back and forth) is not doubled
+            twin = ("EXISTS (SELECT 1 FROM decisions t WHERE t.text_hash=? AND t.concept=d.concept AND "
+                    "t.reviewer=d.reviewer AND t.decided_at=d.decided_at AND t.decision=d.decision)")
             if self.db.execute("SELECT 1 FROM passages WHERE text_hash=? LIMIT 1", (old_hash,)).fetchone():
                 self.db.execute(
                     "INSERT INTO decisions (text_hash, concept, decision, level, concepts, reviewer, decided_at, "
                     "passage_id, document, page, note, source) SELECT ?, concept, decision, level, concepts, reviewer, "
-                    "decided_at, ?, document, ?, note, source FROM decisions WHERE text_hash=? ORDER BY id",
-                    (new.text_hash, new.passage_id, new.page_no, old_hash))
+                    f"decided_at, ?, ?, ?, note, source FROM decisions d WHERE text_hash=? AND NOT {twin} ORDER BY id",
+                    (*here, old_hash, new.text_hash))
             else:
-                self.db.execute("UPDATE decisions SET text_hash=?, passage_id=?, page=? WHERE text_hash=?",
-                                (new.text_hash, new.passage_id, new.page_no, old_hash))
+                self.db.execute(f"DELETE FROM decisions AS d WHERE text_hash=? AND {twin}", (old_hash, new.text_hash))
+                self.db.execute("UPDATE decisions SET text_hash=?, passage_id=?, document=?, page=? WHERE text_hash=?",
+                                (*here, old_hash))
             self.carried_decisions += 1
 
     def update_meta(self, document: Document, meta_key: Optional[str] = None) -> None:

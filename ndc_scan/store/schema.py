@@ -29,6 +29,7 @@ CREATE TABLE IF NOT EXISTS passages (
     text TEXT NOT NULL, heading_path TEXT NOT NULL, kind TEXT NOT NULL, text_hash TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id, page_no);
+CREATE INDEX IF NOT EXISTS passages_text ON passages(text_hash);
 CREATE TABLE IF NOT EXISTS matches (
     passage_id TEXT NOT NULL, doc_id TEXT NOT NULL, taxonomy_hash TEXT NOT NULL, concept TEXT NOT NULL,
     term TEXT NOT NULL, matched_text TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, preferred INTEGER NOT NULL
