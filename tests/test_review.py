@@ -389,6 +389,35 @@ def test_a_sheet_exported_before_the_documents_were_read_again_imports(store, tm
     assert refused.exit_code != 0 and "row 3, column text_hash" in refused.output
 
 
+def test_a_sheet_row_whose_words_two_passages_have_is_refused_not_guessed(store, tmp_path):
+    # A re-read changed the exported passage's punctuation, and the document holds another passage with the same
+    # letters and digits: the import stored the decision on that other passage (a review of this change).
+    import sqlite3
+
+    from ndc_scan.records import Passage
+
+    path = tmp_path / "tjk.csv"
+    assert CliRunner().invoke(main, ["review", "--store", str(store), "--country", "tjk", "export", str(path)]).exit_code == 0
+    row = next(r for r in _read_sheet(path) if r["passage"].count(" ") > 3)
+    words = row["passage"].split(" ")
+    hashed = lambda text: Passage("x", "d", 1, 0, len(text), text, "", "paragraph").text_hash
+    read_again = "-".join(words[:2]) + " " + " ".join(words[2:])
+    other = " ".join(words[:2]) + " " + "-".join(words[2:4]) + " " + " ".join(words[4:])
+    with sqlite3.connect(store) as db:
+        db.execute("UPDATE passages SET passage_id='p0', text=?, text_hash=? WHERE passage_id=?",
+                   (read_again, hashed(read_again), row["passage_id"]))
+        db.execute("UPDATE predictions SET passage_id='p0' WHERE passage_id=?", (row["passage_id"],))
+        db.execute("INSERT INTO passages SELECT 'q0', doc_id, page_no, start, \"end\", ?, heading_path, kind, ? "
+                   "FROM passages WHERE passage_id='p0'", (other, hashed(other)))
+        db.execute("INSERT INTO predictions SELECT 'q0', doc_id, taxonomy_hash, concept, level, confidence, conditional, "
+                   "component, terms, method, rule_level, probability, counted, review FROM predictions "
+                   "WHERE passage_id='p0'")
+    _write_sheet(path, [{**row, "decision": "reject"}])
+    refused = CliRunner().invoke(main, ["review", "import", str(path), "--store", str(store), "--reviewer", "ana"])
+    assert refused.exit_code == 4 and "its words are those of 2 passages" in refused.output, refused.output
+    assert _decisions(store) == []
+
+
 def test_regression_an_accept_of_an_edited_level_cell_is_refused(store, tmp_path):
     # A reviewer typed the right level into "level" (not corrected_level) and chose accept: it was stored as accepted
     # at the scan's level, the edit silently dropped (adversarial review).

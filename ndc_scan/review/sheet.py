@@ -318,13 +318,21 @@ def import_sheet(db, path, *, fmt: Optional[str] = None, reviewer: Optional[str]
         concept = row["concept"].strip()
         reworded = False
         if passage is None or row["text_hash"].strip() != passage["text_hash"]:
+            document = row.get("document", "").strip()
             same_text = by_hash.get(row["text_hash"].strip(), [])
             if not same_text:
-                same_text = by_words.get((row.get("document", "").strip(), loose_text(row.get("passage", ""))), [])
+                same_text = by_words.get((document, loose_text(row.get("passage", ""))), [])
                 reworded = bool(same_text)
-            labelled = [p for p in same_text if (p["passage_id"], concept) in labels]
+                if len({p["text_hash"] for p in same_text}) > 1:
+                    problems.append(f"{where('passage')}: its words are those of {len(same_text)} passages of "
+                                    f"{quoted(document)} that differ in spacing or punctuation, and its own text is "
+                                    "in none: export the sheet again from this store")
+                    continue
+            # its own document's passage first (a text an INDC and its NDC share is in both), then one with the label
+            mine = [p for p in same_text if p["file_name"] == document] or same_text
+            labelled = [p for p in mine if (p["passage_id"], concept) in labels]
             if same_text:
-                passage = (labelled or same_text)[0]
+                passage = (labelled or mine)[0]
             elif passage is None:
                 problems.append(f"{where('passage_id')}: unknown passage {quoted(row['passage_id'])} and no passage "
                                 f"of {db.path} has its text (hash {quoted(row['text_hash'])}): export the sheet from "
