@@ -65,9 +65,12 @@ def test_hyphenated_line_breaks_are_joined():
     ("techniques issues du CS-", "GDT et les objectifs", set(), "techniques issues du CS-GDT et les objectifs"),
     ("emissions in 2010 -", "2030", set(), "emissions in 2010 - 2030"),
     # GIN_ndc_2016 p7: "agro-" / "sylvo-pastoral" read "agrosylvo-pastoral", which no term matched
-    ("develop agro-", "sylvo-pastoral techniques", set(), "develop agro-sylvo-pastoral techniques"),
-    ("restauration des terres agro-", "sylvo-pastorales", set(), "restauration des terres agro-sylvo-pastorales"),
-    ("an eco-", "system-based approach", {"ecosystem"}, "an ecosystem-based approach"),   # a word of the document
+    ("develop agro-", "sylvo-pastoral techniques", {"agro-ecological"}, "develop agro-sylvo-pastoral techniques"),
+    ("restauration des terres agro-", "sylvo-pastorales", {"agro-industrie"},
+     "restauration des terres agro-sylvo-pastorales"),
+    ("an eco-", "system-based approach", {"ecosystem", "eco-friendly"}, "an ecosystem-based approach"),
+    ("promote conser-", "vation-oriented tillage", set(), "promote conservation-oriented tillage"),   # a syllable
+    ("peat-", "land-restoration", {"peatland", "peat-bog"}, "peatland-restoration"),
 ])
 def test_join_lines(first, second, vocabulary, expected):
     assert join_lines(first, second, vocabulary) == expected

@@ -620,23 +620,33 @@ def _make_block(kind: str, lines: list, level: int, vocabulary: set) -> Block:
     return Block(kind=kind, text=" ".join(text.split()), level=level if kind == "heading" else 0)
 
 
+def _compound_prefix(part: str, vocabulary: Set[str]) -> bool:
+    """Whether the document writes ``part`` before a hyphen elsewhere ("agro-ecological"): a part of compounds, not a
+    syllable ("conser-" of "conservation")."""
+    prefix = part.lower() + "-"
+    return any(word.startswith(prefix) for word in vocabulary)
+
+
 def join_lines(first: str, second: str, vocabulary: Set[str] = frozenset()) -> str:
     """Join two lines of a paragraph, mending a word hyphenated across the break.
 
     "agro-" + "forestry" → "agroforestry"; the hyphen is kept when the document
     spells the word with a hyphen elsewhere ("climate-smart"), when the next
     line starts with a capital or a digit ("CS-" + "GDT" → "CS-GDT", one word),
-    or when the word goes on with a hyphen of its own and the document has no
-    word of the two parts joined: a compound of hyphenated parts ("agro-" +
-    "sylvo-pastorales" → "agro-sylvo-pastorales", not "agrosylvo-pastorales", a
-    form no taxonomy term has).
+    or when the word goes on with a hyphen of its own, the document writes its
+    first part before a hyphen elsewhere and has no word of the two parts
+    joined: a compound of hyphenated parts ("agro-" + "sylvo-pastorales" →
+    "agro-sylvo-pastorales", not "agrosylvo-pastorales", a form no taxonomy term
+    has, where the document has "agro-ecological"); "conser-" + "vation-oriented"
+    is "conservation-oriented".
     """
     # (only a text ending in a hyphen can match: a long paragraph is not searched through for each line it grows by)
     head = _HYPHEN_END.search(first) if first.endswith(("-", "-\n")) else None
     tail = _WORD_START.match(second)
     if head and tail and tail.group(1)[0].islower() and second[tail.end():tail.end() + 1] == "-" \
             and second[tail.end() + 1:tail.end() + 2].isalpha() \
-            and f"{head.group(1)}{tail.group(1)}".lower() not in vocabulary:
+            and f"{head.group(1)}{tail.group(1)}".lower() not in vocabulary \
+            and _compound_prefix(head.group(1), vocabulary):
         return first + second         # (but "eco-" + "system-based" is "ecosystem-based" where "ecosystem" is a word)
     if head and tail and tail.group(1)[0].islower():
         hyphenated = f"{head.group(1)}-{tail.group(1)}".lower()
