@@ -206,7 +206,7 @@ def scan(paths: Iterable[str | Path], options: Optional[ScanOptions] = None, *,
         documents = [found[i] for i in sorted(found)]
         failures = [scan_plan.failures[i] for i in sorted(scan_plan.failures)]
         decision_warnings = _decision_warnings(db)
-        metadata_warnings = _unmatched_metadata(options.metadata, given, files, scan_plan) if given else []
+        metadata_warnings = _unmatched_metadata(options.metadata, given, files) if given else []
         doc_ids = [d.doc_id for d in documents]
         db.use_labelling(doc_ids, tax.hash)
         # What the reports are made from: when the folder's manifest has this key, they are current already.
@@ -236,15 +236,19 @@ def scan(paths: Iterable[str | Path], options: Optional[ScanOptions] = None, *,
     return result
 
 
-def _unmatched_metadata(metadata, given: set[str], files: list[Path], plan: _Plan) -> list[str]:
-    """A warning naming the rows of the --metadata file that match no file of the scan (by name or SHA-256)."""
-    scanned = {path.name for path in files} | {f"sha256:{item.doc_id}" for item in (*plan.read, *plan.reuse)}
-    unmatched = sorted(given - scanned)
-    if not unmatched:
+def _unmatched_metadata(metadata, given: set[str], files: list[Path]) -> list[str]:
+    """A warning naming the rows of the --metadata file that name a scanned file with other spacing ("TJK_indc_2015
+    .pdf"): their values were not used (names match exactly, but for case). Rows of files this scan does not hold are
+    not named: a registry catalog or the corpus's MANIFEST lists many more files than a scan reads."""
+    names = {path.name.casefold() for path in files}
+    squeezed = {"".join(name.split()) for name in names}
+    near = sorted(key for key in given if not key.startswith("sha256:") and key.casefold() not in names
+                  and "".join(key.casefold().split()) in squeezed)
+    if not near:
         return []
-    shown = ", ".join(repr(key) for key in unmatched[:3]) + (" …" if len(unmatched) > 3 else "")
-    return [f"{len(unmatched)} row(s) of {shown_name(Path(metadata))} match no scanned file ({shown}): their values "
-            "were not used; check the file names (spelling, a stray space) or pass the files they name"]
+    shown = ", ".join(repr(key) for key in near[:3]) + (" …" if len(near) > 3 else "")
+    return [f"{len(near)} row(s) of {shown_name(Path(metadata))} name a scanned file with other spacing ({shown}): "
+            "their values were not used; correct the file names in it"]
 
 
 def _decision_warnings(db: Store) -> list[str]:

@@ -443,17 +443,26 @@ def test_regression_a_sheet_imported_again_under_another_name_is_flagged_and_the
     _write_sheet(path, rows)
     first = CliRunner().invoke(main, ["review", "import", str(path), "--store", str(store), "--reviewer", "Focal pint NER"])
     assert first.exit_code == 0 and "warning" not in first.output
+    rows[0]["decision"] = "accept"                       # another reviewer of the same sheet, agreeing on one row only
+    _write_sheet(path, rows)
+    other = CliRunner().invoke(main, ["review", "import", str(path), "--store", str(store), "--reviewer", "Bob Diallo"])
+    assert other.exit_code == 0 and "warning" not in other.output
+    rows[0]["decision"] = "reject"
+    _write_sheet(path, rows)
     again = CliRunner().invoke(main, ["review", "import", str(path), "--store", str(store), "--reviewer", "Focal point NER"])
     assert again.exit_code == 0, again.output
-    assert "warning: 2 of these decisions by 'Focal point NER' repeat, row for row, decisions 'Focal pint NER'" in again.output
+    assert "warning: all 2 decisions by 'Focal point NER' repeat, row for row, decisions 'Focal pint NER'" in again.output
     assert "ndc-scan review rename 'Focal pint NER' 'Focal point NER'" in again.output
     with Store(store) as db:
-        assert len(review_stats(db).reviewers) == 2
+        assert len(review_stats(db).reviewers) == 3
     renamed = CliRunner().invoke(main, ["review", "rename", "Focal pint NER", "Focal point NER", "--store", str(store)])
     assert renamed.exit_code == 0 and "Renamed the 2 decision(s) of 'Focal pint NER' to 'Focal point NER'" in renamed.output
-    assert {d.reviewer for d in _decisions(store)} == {"Focal point NER"} and len(_decisions(store)) == 4   # none lost
+    assert {d.reviewer for d in _decisions(store)} == {"Bob Diallo", "Focal point NER"}
+    assert len(_decisions(store)) == 6                                                # none lost
     with Store(store) as db:
-        assert list(review_stats(db).reviewers["reviewer"]) == ["Focal point NER"]
+        assert list(review_stats(db).reviewers["reviewer"]) == ["Bob Diallo", "Focal point NER"]
+    same = CliRunner().invoke(main, ["review", "rename", "Focal point NER", "Focal point NER", "--store", str(store)])
+    assert same.exit_code == 2 and "is the name already" in same.output
     unknown = CliRunner().invoke(main, ["review", "rename", "Nobody", "X", "--store", str(store)])
     assert unknown.exit_code == 2 and "no decisions by 'Nobody'" in unknown.output and "'Focal point NER'" in unknown.output
 

@@ -531,7 +531,10 @@ def _in_status_column(text: str, at: int, row: tuple[int, int]) -> bool:
             or QUANTITY.search(text, 0, header_end) or max(map(len, header)) > SHORT_CELL:
         return False                          # a first line of figures or prose is a row, not a header
     cell = header[text[row[0]:at].count(" | ")]
-    return bool(STATUS_COLUMN.search(cell)) and not (PLANNED_COLUMN.search(cell) or AIM.search(cell))
+    status = STATUS_COLUMN.search(cell)
+    if status is None or PLANNED_COLUMN.search(cell) or AIM.search(cell):
+        return False
+    return not (status.group(0)[:1].isdigit() and _BASE_YEAR.search(cell))    # "Reduction compared to 2010 (%)"
 
 
 def _cell(text: str, at: int, row: tuple[int, int]) -> tuple[int, int]:

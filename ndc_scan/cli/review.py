@@ -210,9 +210,11 @@ def review_import(ctx, file, fmt, store, reviewer):
          f"{result.unchanged} already stored" + ("" if kind == "jsonl" else f", {result.blank} row(s) without a decision")
          + ".")
     for (earlier, now), n in result.echoes.items():
-        echo(f"warning: {n} of these decisions by {now!r} repeat, row for row, decisions {earlier!r} imported from a "
-             f"file of the same name: if they are one reviewer under two spellings, they now count as two reviewers "
-             f"in agreement; merge the names: ndc-scan review rename {_shell(earlier)} {_shell(now)}", err=True)
+        if n == result.stored and n >= 2:     # every decision stored: the same sheet again, not two people agreeing
+            echo(f"warning: all {n} decisions by {now!r} repeat, row for row, decisions {earlier!r} imported from a "
+                 f"file of the same name: if they are one reviewer under two spellings, they now count as two "
+                 f"reviewers in agreement; merge the names: ndc-scan review rename {_shell(earlier)} {_shell(now)} "
+                 "(if they are two reviewers, nothing to do)", err=True)
 
 
 @review.command("rename")
@@ -230,6 +232,8 @@ def review_rename(ctx, old, new, store):
     Example:
       ndc-scan review rename "Focal pint NER" "Focal point NER"
     """
+    if old == new:
+        _run(ctx, lambda: _raise(UsageError(f"{old!r} is the name already", remedy="give the new name second")))
     if not usable_reviewer(new):
         _run(ctx, lambda: _raise(UsageError(f"{new!r} is not a usable reviewer name ({REVIEWER_RULE})",
                                             remedy="give the name as it should be stored")))

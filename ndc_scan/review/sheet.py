@@ -424,9 +424,10 @@ def _store_new(db, decisions: list, *, source: str, blank: int = 0, exact: bool 
     for decision in db.decisions():
         existing.setdefault((decision.key, decision.reviewer), []).append(decision)
     result = ImportResult(blank=blank, by_decision=dict.fromkeys(DECISIONS, 0))
-    earlier = {} if exact else {
-        ((r["text_hash"], r["concept"]), r["decision"], r["level"], tuple(c for c in r["concepts"].split(";") if c),
-         r["note"]): r["reviewer"] for r in db.decisions_of_source(source)}
+    earlier: dict[tuple, set[str]] = {}
+    for r in [] if exact else db.decisions_of_source(source):
+        earlier.setdefault(((r["text_hash"], r["concept"]), r["decision"], r["level"],
+                            tuple(c for c in r["concepts"].split(";") if c), r["note"]), set()).add(r["reviewer"])
     new = []
     for decision in decisions:
         history = existing.get((decision.key, decision.reviewer), [])
@@ -435,10 +436,10 @@ def _store_new(db, decisions: list, *, source: str, blank: int = 0, exact: bool 
             continue
         new.append(decision)
         existing.setdefault((decision.key, decision.reviewer), []).append(decision)
-        echoed = earlier.get((decision.key, decision.decision, decision.level, decision.concepts, decision.note))
-        if echoed is not None and echoed != decision.reviewer:
-            pair = (echoed, decision.reviewer)
-            result.echoes[pair] = result.echoes.get(pair, 0) + 1
+        for echoed in earlier.get((decision.key, decision.decision, decision.level, decision.concepts, decision.note), ()):
+            if echoed != decision.reviewer:
+                pair = (echoed, decision.reviewer)
+                result.echoes[pair] = result.echoes.get(pair, 0) + 1
         result.stored += 1
         result.by_decision[decision.decision] += 1
     db.save_decisions(new, source=source)         # one transaction: a failure half-way stores none of them
