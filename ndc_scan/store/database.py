@@ -240,10 +240,15 @@ class Store:
         """Write a document read by a worker with its pages, passages and labels, in one transaction.
 
         ``meta_key``: the key of the inputs its metadata was inferred from (``meta_key``)."""
-        with self.db:
-            self._write_document(scanned.document, scanned.pages, scanned.passages, scanned.extractor,
-                                 scanned.pdf_info, ocr=scanned.ocr_tried, meta_key=meta_key)
-            self._write_labels(scanned.labelling)
+        counts = self.carried_decisions, self.unmatched_decisions
+        try:
+            with self.db:
+                self._write_document(scanned.document, scanned.pages, scanned.passages, scanned.extractor,
+                                     scanned.pdf_info, ocr=scanned.ocr_tried, meta_key=meta_key)
+                self._write_labels(scanned.labelling)
+        except BaseException:
+            self.carried_decisions, self.unmatched_decisions = counts     # rolled back: nothing was carried
+            raise
 
     def _write_document(self, document: Document, pages: Sequence[Page], passages: Sequence[Passage], extractor: str,
                         pdf_info: Mapping[str, str], *, ocr: bool, meta_key: str = "") -> None:
