@@ -286,7 +286,7 @@ class Store:
         (``records.loose_text``: a re-read that changed spacing, hyphens or punctuation, e.g. a new engine or
         version), or copied there when another document still holds the old text (decisions are keyed by text, for
         every document that has it). A decision whose passage has no such twin stays as it is, counted in
-        ``unmatched_decisions`` (``review stats`` lists it as not current; ``review export`` keeps it)."""
+        ``unmatched_decisions`` (``review stats`` counts it; ``review export`` keeps it)."""
         now = {p.text_hash for p in passages}
         gone = {row["text_hash"]: row for row in before if row["text_hash"] not in now}
         if not gone:
