@@ -172,6 +172,11 @@ def test_nothing_to_review_and_missing_store(store, tmp_path):
     assert result.exit_code == 0 and "Nothing to review for ana" in result.output
     missing = _review(tmp_path / "none.sqlite", "", "--reviewer", "ana")
     assert missing.exit_code == 2 and "none.sqlite: no such store" in missing.output
+    # a misspelt document said only "Nothing to review" (adversarial review)
+    typo = _review(store, "", "--reviewer", "ana", "--document", "NER_indc_2015.pfd")
+    assert typo.exit_code == 0 and "No document of the store is 'NER_indc_2015.pfd'" in typo.output
+    named = _review(store, "q", "--reviewer", "ana", "--document", "NER_indc_2015.pdf")
+    assert "No document of the store" not in named.output
 
 
 # ---------------------------------------------------------------------------------------------- a real terminal
@@ -443,6 +448,11 @@ def test_regression_a_sheet_imported_again_under_another_name_is_flagged_and_the
     _write_sheet(path, rows)
     first = CliRunner().invoke(main, ["review", "import", str(path), "--store", str(store), "--reviewer", "Focal pint NER"])
     assert first.exit_code == 0 and "warning" not in first.output
+    noted = [{**rows[0], "decision": "", "note": "check p. 4 again"}]      # a note without a decision was lost silently
+    _write_sheet(tmp_path / "noted.csv", noted)
+    note_only = CliRunner().invoke(main, ["review", "import", str(tmp_path / "noted.csv"), "--store", str(store),
+                                          "--reviewer", "ana"])
+    assert note_only.exit_code == 0 and "warning: 1 row(s) have a note but no decision" in note_only.output
     rows[0]["decision"] = "accept"                       # another reviewer of the same sheet, agreeing on one row only
     _write_sheet(path, rows)
     other = CliRunner().invoke(main, ["review", "import", str(path), "--store", str(store), "--reviewer", "Bob Diallo"])

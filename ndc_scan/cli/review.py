@@ -120,8 +120,11 @@ def review(ctx, store, reviewer, countries, concepts, documents, reasons, all_la
         started = time.perf_counter()
         queue = load_queue(db, name, filters)[:limit]
         if not queue:
+            unknown = _unknown_documents(db, filters.documents)
             echo(f"Nothing to review for {name} in {db.path} with these filters"
-                 + ("" if all_labels else " (flagged labels only; --all adds every label)") + ".")
+                 + ("" if all_labels else " (flagged labels only; --all adds every label)") + "."
+                 + (f" No document of the store is {', '.join(map(repr, unknown))}: --document takes a file name "
+                    "as scanned (e.g. NER_indc_2015.pdf), its path or the start of its SHA-256." if unknown else ""))
             return
         echo(f"{len(queue)} label(s) to review for {name} in {db.path} (queue loaded in "
              f"{time.perf_counter() - started:.2f} s). Each decision is stored at once; ? for help.")
@@ -209,6 +212,9 @@ def review_import(ctx, file, fmt, store, reviewer):
     echo(f"{'Restored' if kind == 'jsonl' else 'Imported'} {result.stored} decision(s) ({counts}) into {db.path}; "
          f"{result.unchanged} already stored" + ("" if kind == "jsonl" else f", {result.blank} row(s) without a decision")
          + ".")
+    if result.notes_left:
+        echo(f"warning: {result.notes_left} row(s) have a note but no decision: their notes were not stored (a note "
+             "belongs to a decision: choose accept, reject, correct or ignore, and import the sheet again)", err=True)
     for (earlier, now), n in result.echoes.items():
         if n == result.stored and n >= 2:     # every decision stored: the same sheet again, not two people agreeing
             echo(f"warning: all {n} decisions by {now!r} repeat, row for row, decisions {earlier!r} imported from a "
@@ -244,6 +250,16 @@ def review_rename(ctx, old, new, store):
                                                 remedy=f"name one of the stored reviewers: {', '.join(map(repr, known)) or 'none yet'}")))
         renamed = db.rename_reviewer(old, new)
     echo(f"Renamed the {renamed} decision(s) of {old!r} to {new!r} in {db.path}.")
+
+
+def _unknown_documents(db: Store, documents: tuple) -> list[str]:
+    """The --document values that name no stored document (by file name, path or SHA-256 start, as the queue
+    matches them): a typo said only "Nothing to review"."""
+    if not documents:
+        return []
+    rows = db.document_rows(db.document_ids()).values()
+    return [d for d in documents if not any(d in (row["file_name"], row["path"]) or row["doc_id"].startswith(d.lower())
+                                            for row in rows)]
 
 
 def _raise(error: Exception) -> None:

@@ -44,6 +44,7 @@ class ImportResult:
     stored: int = 0              # decisions written
     unchanged: int = 0           # rows (or lines) already in the store as they are
     blank: int = 0               # rows without a decision (empty or skip)
+    notes_left: int = 0          # of those, rows with a note (not stored: a note belongs to a decision)
     by_decision: dict = field(default_factory=dict)
     #: (earlier reviewer, this import's reviewer) → how many of the decisions stored repeat, row for row, the earlier
     #: reviewer's decisions imported from a file of the same name: the same sheet imported again under another
@@ -302,6 +303,7 @@ def import_sheet(db, path, *, fmt: Optional[str] = None, reviewer: Optional[str]
     labels = {(r["passage_id"], r["concept"]): r["level"] for r in db.labels_that_count()}
     problems: list[str] = []
     decisions: list[Decision] = []
+    noted = 0                                # rows with a note but no decision
     seen: dict[tuple[str, str], int] = {}
     for number, row in rows:
         where = lambda column, number=number: f"row {number}, column {column} ({letters.get(column, '?')})"
@@ -354,6 +356,7 @@ def import_sheet(db, path, *, fmt: Optional[str] = None, reviewer: Optional[str]
         if choice in ("", "skip"):
             if row.get("corrected_level", "").strip() or row.get("corrected_concepts", "").strip():
                 problems.append(f"{where('decision')}: empty, but a correction is filled in: choose 'correct'")
+            noted += bool(row.get("note", "").strip())
             continue
         shown = str(row.get("level", "")).strip()
         if choice == "accept" and shown != str(labels[(passage["passage_id"], concept)]):
@@ -374,7 +377,9 @@ def import_sheet(db, path, *, fmt: Optional[str] = None, reviewer: Optional[str]
     if problems:
         raise ReviewSheetError(str(path), problems)
     blank = len(rows) - len(decisions)
-    return _store_new(db, decisions, source=f"sheet:{Path(path).name}", blank=blank)
+    result = _store_new(db, decisions, source=f"sheet:{Path(path).name}", blank=blank)
+    result.notes_left = noted
+    return result
 
 
 def _row_decision(row: dict, choice: str, concept: str, level: int, passage: Row, reviewer: Optional[str],
