@@ -6,16 +6,17 @@ Registered on the main command group by ``cli/main.py``; errors go through ``com
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 import time
 
 import click
 
 from ..defaults import DEFAULT_STORE
-from ..errors import NdcScanError, UsageError
-from ..records import REVIEW_REASONS, REVIEWER_RULE, usable_reviewer
-from ..review.queue import Filters, load_queue
-from ..review.reviewer import reviewer_name
+from ..errors import NdcScanError
+from ..records import REVIEW_REASONS
+from ..review.queue import Filters, load_queue, unknown_documents
+from ..review.reviewer import rename_reviewer, reviewer_name
 from ..review.session import Session
 from ..review.sheet import export_decisions, export_sheet, import_sheet, sheet_format
 from ..review.stats import review_stats as compute_stats
@@ -120,7 +121,7 @@ def review(ctx, store, reviewer, countries, concepts, documents, reasons, all_la
         started = time.perf_counter()
         queue = load_queue(db, name, filters)[:limit]
         if not queue:
-            unknown = _unknown_documents(db, filters.documents)
+            unknown = unknown_documents(db, filters.documents)
             echo(f"Nothing to review for {name} in {db.path} with these filters"
                  + ("" if all_labels else " (flagged labels only; --all adds every label)") + "."
                  + (f" No document of the store is {', '.join(map(repr, unknown))}: --document takes a file name "
@@ -219,7 +220,7 @@ def review_import(ctx, file, fmt, store, reviewer):
         if n == result.stored and n >= 2:     # every decision stored: the same sheet again, not two people agreeing
             echo(f"warning: all {n} decisions by {now!r} repeat, row for row, decisions {earlier!r} imported from a "
                  f"file of the same name: if they are one reviewer under two spellings, they now count as two "
-                 f"reviewers in agreement; merge the names: ndc-scan review rename {_shell(earlier)} {_shell(now)} "
+                 f"reviewers in agreement; merge the names: ndc-scan review rename {shlex.quote(earlier)} {shlex.quote(now)} "
                  "(if they are two reviewers, nothing to do)", err=True)
 
 
@@ -238,38 +239,11 @@ def review_rename(ctx, old, new, store):
     Example:
       ndc-scan review rename "Focal pint NER" "Focal point NER"
     """
-    if old == new:
-        _run(ctx, lambda: _raise(UsageError(f"{old!r} is the name already", remedy="give the new name second")))
-    if not usable_reviewer(new):
-        _run(ctx, lambda: _raise(UsageError(f"{new!r} is not a usable reviewer name ({REVIEWER_RULE})",
-                                            remedy="give the name as it should be stored")))
     with _open_store(ctx, store) as db:
-        known = db.reviewers()
-        if old not in known:
-            _run(ctx, lambda: _raise(UsageError(f"{db.path}: no decisions by {old!r}",
-                                                remedy=f"name one of the stored reviewers: {', '.join(map(repr, known)) or 'none yet'}")))
-        renamed = db.rename_reviewer(old, new)
+        renamed = _run(ctx, lambda: rename_reviewer(db, old, new))
     echo(f"Renamed the {renamed} decision(s) of {old!r} to {new!r} in {db.path}.")
 
 
-def _unknown_documents(db: Store, documents: tuple) -> list[str]:
-    """The --document values that name no stored document (by file name, path or SHA-256 start, as the queue
-    matches them): a typo said only "Nothing to review"."""
-    if not documents:
-        return []
-    rows = db.document_rows(db.document_ids()).values()
-    return [d for d in documents if not any(d in (row["file_name"], row["path"]) or row["doc_id"].startswith(d.lower())
-                                            for row in rows)]
-
-
-def _raise(error: Exception) -> None:
-    raise error
-
-
-def _shell(text: str) -> str:
-    import shlex
-
-    return shlex.quote(text)
 
 
 @review.command("stats")

@@ -88,14 +88,26 @@ def now() -> str:
 # ---------------------------------------------------------------------------------------------- queue
 
 
+def names_document(name: str, row: Row) -> bool:
+    """Whether a --document value names the document of ``row`` (its file name, path or the start of its SHA-256)."""
+    return name in (row["file_name"], row["path"]) or row["doc_id"].startswith(name.lower())
+
+
+def unknown_documents(db: Store, documents: tuple) -> list[str]:
+    """The --document values that name no stored document: a typo said only "Nothing to review"."""
+    if not documents:
+        return []
+    rows = db.document_rows(db.document_ids()).values()
+    return [name for name in documents if not any(names_document(name, row) for row in rows)]
+
+
 def _selected(row: Row, filters: Filters) -> bool:
     codes = [c for c in row["review"].split(";") if c]
     if filters.countries and (row["iso3"] or "") not in filters.countries:
         return False
     if filters.concepts and row["concept"] not in filters.concepts:
         return False
-    if filters.documents and not any(d in (row["file_name"], row["path"]) or row["doc_id"].startswith(d.lower())
-                                     for d in filters.documents):
+    if filters.documents and not any(names_document(d, row) for d in filters.documents):
         return False
     if filters.reasons:
         return any(code in filters.reasons for code in codes)

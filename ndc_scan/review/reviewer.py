@@ -43,3 +43,18 @@ def reviewer_name(explicit: Optional[str] = None) -> str:
     places = " or ".join(str(p) for p in config_files())
     raise UsageError("no reviewer name: decisions are stored with who made them",
                      remedy=f'pass --reviewer NAME, or put reviewer = "NAME" in {places}')
+
+
+def rename_reviewer(db, old: str, new: str) -> int:
+    """Give every decision of reviewer ``old`` the name ``new`` (``ndc-scan review rename``); return how many. A usage
+    error names what is wrong: the same name, an unusable one, or a reviewer with no decisions in the store."""
+    if old == new:
+        raise UsageError(f"{old!r} is the name already", remedy="give the new name second")
+    if not usable_reviewer(new):
+        raise UsageError(f"{new!r} is not a usable reviewer name ({REVIEWER_RULE})",
+                         remedy="give the name as it should be stored")
+    known = db.reviewers()
+    if old not in known:
+        raise UsageError(f"{db.path}: no decisions by {old!r}",
+                         remedy=f"name one of the stored reviewers: {', '.join(map(repr, known)) or 'none yet'}")
+    return db.rename_reviewer(old, new)
