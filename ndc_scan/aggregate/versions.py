@@ -16,7 +16,7 @@ Two documents of the same kind and year (a submission and its translation, e.g. 
 English and French) are compared too, with ``relation`` = ``same submission (translation)``: their
 differences measure the tool, not the country. So are two documents of one country in different languages that
 state the same figures (:func:`translations`), whatever their file names say: Guinea's English "NDC 2016" is its
-French INDC of 2015 translated, Russia's English 2019 file its Russian INDC. The corpus-wide ``progress`` table compares each
+French INDC of 2015 translated. The corpus-wide ``progress`` table compares each
 country's first and latest versions (translations excluded).
 """
 

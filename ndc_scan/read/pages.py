@@ -643,14 +643,12 @@ def join_lines(first: str, second: str, vocabulary: Set[str] = frozenset()) -> s
     # (only a text ending in a hyphen can match: a long paragraph is not searched through for each line it grows by)
     head = _HYPHEN_END.search(first) if first.endswith(("-", "-\n")) else None
     tail = _WORD_START.match(second)
-    if head and tail and tail.group(1)[0].islower() and second[tail.end():tail.end() + 1] == "-" \
-            and second[tail.end() + 1:tail.end() + 2].isalpha() \
-            and f"{head.group(1)}{tail.group(1)}".lower() not in vocabulary \
-            and _compound_prefix(head.group(1), vocabulary):
-        return first + second         # (but "eco-" + "system-based" is "ecosystem-based" where "ecosystem" is a word)
     if head and tail and tail.group(1)[0].islower():
-        hyphenated = f"{head.group(1)}-{tail.group(1)}".lower()
-        if hyphenated in vocabulary and f"{head.group(1)}{tail.group(1)}".lower() not in vocabulary:
+        joined = f"{head.group(1)}{tail.group(1)}".lower()
+        if joined not in vocabulary and second[tail.end():tail.end() + 1] == "-" \
+                and second[tail.end() + 1:tail.end() + 2].isalpha() and _compound_prefix(head.group(1), vocabulary):
+            return first + second     # (but "eco-" + "system-based" is "ecosystem-based" where "ecosystem" is a word)
+        if f"{head.group(1)}-{tail.group(1)}".lower() in vocabulary and joined not in vocabulary:
             return first + second
         return first[:-1] + second
     if head and tail:

@@ -24,8 +24,6 @@ from ..textnorm import is_rtl
 from . import layout
 
 GAP = 0.4             # a horizontal gap wider than this share of the font size starts a new word
-#: Codes that are no character.
-_SKIPPED = (0,)
 #: PDFium's codes for a hyphen that ends a line inside a word ("co-" / "benefits", "agro-" / "sylvo-pastoral"): 0x2 one
 #: character at a time, U+FFFE in the page's text; 1,178 of the corpus's 1,179 stand at a line end, a glyph's width
 #: wide. Read as the hyphen it is, so that the line join mends or keeps it as with pdfplumber's reading; left out, the
@@ -167,10 +165,7 @@ class _Page:
         pair_end = np.insert(pair_start[:-1], 0, False)
         is_space = _is_space()
         space = is_space[np.minimum(codes, len(is_space) - 1)]              # codes in _WHITESPACE
-        skipped = np.zeros(len(codes), dtype=bool)
-        for code in _SKIPPED:
-            skipped |= codes == code
-        kept = np.flatnonzero(~skipped & ~space & ~pair_end)
+        kept = np.flatnonzero((codes != 0) & ~space & ~pair_end)              # code 0: no character
         objects = list(map(_api().text_object, repeat(self.address), kept.tolist()))     # 0: no text object
         runs = _runs(objects)
         shown, copies = self._shown(runs[1], (0.0, 0.0, self.width, self.height))

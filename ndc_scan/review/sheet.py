@@ -291,15 +291,15 @@ def import_sheet(db, path, *, fmt: Optional[str] = None, reviewer: Optional[str]
     # A sheet exported before a re-scan (another engine or version reads the same text into new passage ids) is
     # matched by its text hash, the key decisions are stored by.
     stale = [row.get("text_hash", "").strip() for _, row in rows
-             if (found := passages.get(row.get("passage_id", "").strip())) is None
-             or found["text_hash"] != row.get("text_hash", "").strip()]
+             if (exported := passages.get(row.get("passage_id", "").strip())) is None
+             or exported["text_hash"] != row.get("text_hash", "").strip()]
     by_hash = db.passage_rows_with_text_hashes(stale) if stale else {}
     # ... or, where the re-read changed the text's spacing, hyphens or punctuation, by its words (records.loose_text)
     lost = {row.get("document", "").strip() for _, row in rows if row.get("text_hash", "").strip() in stale
             and row.get("text_hash", "").strip() not in by_hash}
     by_words: dict[tuple[str, str], list[Row]] = {}
-    for found in db.passage_rows_of_files(lost) if lost else []:
-        by_words.setdefault((found["file_name"], loose_text(found["text"])), []).append(found)
+    for candidate in db.passage_rows_of_files(lost) if lost else []:
+        by_words.setdefault((candidate["file_name"], loose_text(candidate["text"])), []).append(candidate)
     labels = {(r["passage_id"], r["concept"]): r["level"] for r in db.labels_that_count()}
     problems: list[str] = []
     decisions: list[Decision] = []
@@ -358,14 +358,14 @@ def import_sheet(db, path, *, fmt: Optional[str] = None, reviewer: Optional[str]
                 problems.append(f"{where('decision')}: empty, but a correction is filled in: choose 'correct'")
             noted += bool(row.get("note", "").strip())
             continue
-        shown = str(row.get("level", "")).strip()
-        if choice == "accept" and shown != str(labels[(passage["passage_id"], concept)]):
+        level, shown = labels[(passage["passage_id"], concept)], str(row.get("level", "")).strip()
+        if choice == "accept" and shown != str(level):
             problems.append(f"{where('level')}: {quoted(shown)}, but the label is at level "
-                            f"{labels[(passage['passage_id'], concept)]} in the store (the cell was edited, or the scan "
+                            f"{level} in the store (the cell was edited, or the scan "
                             "changed since the export): to accept another level, put it in corrected_level and choose "
                             "'correct'; or export the sheet again")
             continue
-        made = _row_decision(row, choice, concept, labels[(passage["passage_id"], concept)], passage,
+        made = _row_decision(row, choice, concept, level, passage,
                              reviewer, where, problems)
         if made is None:
             continue
